@@ -1,0 +1,25 @@
+/**
+ * The error codes clients see in `extensions.code`. They are public API: add with intention, never rename.
+ * Codes prefixed UPSTREAM_ describe a vendor's behaviour towards the gateway (an operator's problem), never the
+ * client's own request; they always come with `extensions.source`.
+ */
+export const ERROR_CODES = {
+  BAD_USER_INPUT: "The request is malformed or a value is out of range; nothing was sent to any vendor.",
+  UNAUTHENTICATED: "The client did not authenticate to the gateway.",
+  FORBIDDEN: "The client may not see or change this object.",
+  NOT_FOUND: "The object does not exist at its source (a vendor 404 is reported this way).",
+  CONFLICT: "The change contradicts the gateway's own data (for example an account already mapped to another customer).",
+  LICENSE_ALREADY_ACTIVATED: "The license was activated before; activation is one-way.",
+  LICENSE_ALREADY_CLAIMED: "The license is already linked to a controller.",
+  UNSUPPORTED_BY_SOURCE: "The source's vendor has no such operation.",
+  UPSTREAM_TIMEOUT: "The vendor did not answer in time.",
+  UPSTREAM_UNAVAILABLE: "The vendor could not be reached or answered with a server error (5xx).",
+  UPSTREAM_BAD_RESPONSE: "The vendor answered with a body the gateway could not understand or that was too large.",
+  UPSTREAM_UNAUTHENTICATED: "The vendor refused the gateway's own credentials (check the source's configuration).",
+  UPSTREAM_FORBIDDEN: "The vendor accepted the gateway's credentials but denied it this object or operation.",
+  UPSTREAM_RATE_LIMITED: "The vendor asked the gateway to slow down (HTTP 429).",
+  UPSTREAM_REJECTED: "The vendor refused a request the gateway considered valid (an unexpected 4xx).",
+  INTERNAL_SERVER_ERROR: "Anything else. Details are logged, never returned.",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
