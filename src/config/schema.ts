@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+/** Options every upstream source accepts. Defaults are the documented ones; say so when you change them. */
+const upstreamOptions = {
+  /** Total time for one upstream call, connect included. Default 10 s (Eniris' own clients use 30-60 s; a gateway answering people should give up sooner). */
+  timeoutMs: z.number().int().positive().max(120_000).default(10_000),
+  /** Keep-alive connections per vendor host. Default 16. */
+  connections: z.number().int().positive().max(1024).default(16),
+  /** Largest vendor response body accepted, in bytes. Default 5 MiB; anything larger is UPSTREAM_BAD_RESPONSE. */
+  maxResponseBytes: z.number().int().positive().default(5 * 1024 * 1024),
+};
+
+const enirisSource = z
+  .strictObject({
+    kind: z.literal("eniris"),
+    apiUrl: z.url({ protocol: /^https?$/ }),
+    authUrl: z.url({ protocol: /^https?$/ }),
+    refreshToken: z.string().min(1).optional(),
+    username: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    ...upstreamOptions,
+  })
+  .refine((s) => s.refreshToken !== undefined || (s.username !== undefined && s.password !== undefined), {
+    message: "needs either refreshToken, or username and password",
+  });
+
+export const sourceConfigSchema = z.discriminatedUnion("kind", [enirisSource]);
+
+/** Source ids become `Source.id` and part of every `License.id`, so they are short, lowercase and stable. */
+const sourceId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,31}$/, "source ids are lowercase letters, digits, '-' or '_', starting with a letter")
+  .refine((id) => id !== "local", { message: "'local' is reserved for the gateway's own store" });
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().min(1).default("0.0.0.0"),
+      port: z.number().int().min(0).max(65535).default(4000),
+    })
+    .default({ host: "0.0.0.0", port: 4000 }),
+  store: z
+    .strictObject({
+      /** `pglite://<dir>` (embedded, the default), `memory://` (embedded, nothing kept), or `postgres://...`. */
+      url: z.string().regex(/^(pglite|memory|postgres|postgresql):\/\//, "must start with pglite://, memory://, postgres:// or postgresql://").default("pglite://./data/store"),
+    })
+    .default({ url: "pglite://./data/store" }),
+  sources: z.record(sourceId, sourceConfigSchema).default({}),
+});
+
+export type GatewayConfig = z.infer<typeof configSchema>;
+export type SourceConfig = z.infer<typeof sourceConfigSchema>;
+export type EnirisSourceConfig = Extract<SourceConfig, { kind: "eniris" }>;

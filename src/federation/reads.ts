@@ -1,0 +1,182 @@
+import { badInput } from "../errors/gateway-error.js";
+import { claimToDatalink, LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
+import type { Store } from "../store/store.js";
+import { customerCursor, type CustomerRow } from "../store/customers.js";
+import type { ClaimRow } from "../store/claims.js";
+import type { LicenseMatch } from "../sources/source.js";
+import type { Loaders, SourceKey } from "./loaders.js";
+import { datalinkId, parseLicenseId, type Datalink, type License, type LicenseStatus } from "./model.js";
+import type { SourceRegistry } from "./registry.js";
+
+/** A controller as the gateway shows it: what the local registry says, completed by the vendors on demand. */
+export interface ControllerView {
+  nodeId: string;
+  name: string | null;
+  serialNumber: string | null;
+  customerId: string | null;
+}
+
+/** Records an error for the response while the field still returns what the other sources gave. */
+export type ReportPartial = (error: Error) => void;
+
+/**
+ * The read side of federation: answers merged across sources through the request's loaders. A failing source
+ * is reported and skipped, so it costs only its own share of the answer.
+ */
+export class FederatedReads {
+  constructor(
+    private readonly loaders: Loaders,
+    private readonly sources: SourceRegistry,
+    private readonly store: Store,
+  ) {}
+
+  customer(id: string): Promise<CustomerRow | null> {
+    return this.loaders.customers.load(id);
+  }
+
+  /** A page of customers; each row is also put in the request's customer loader. */
+  async customerPage(first: number, after: string | undefined) {
+    const page = await this.store.customers.list({ first, ...(after !== undefined ? { after } : {}) });
+    for (const row of page.rows) this.loaders.customers.prime(row.id, row);
+    return { ...page, cursorOf: customerCursor };
+  }
+
+  async customerLicenses(customerId: string, filter: { source?: string | null; status?: LicenseStatus | null }, report: ReportPartial): Promise<License[]> {
+    if (filter.source) this.sources.require(filter.source, ["source"]);
+    const accounts: SourceKey[] = [
+      ...(await this.loaders.accountsOfCustomer.load(customerId)).map((a) => ({ source: a.source, id: a.externalId })),
+      { source: LOCAL_SOURCE_ID, id: customerId },
+    ].filter((a) => !filter.source || a.source === filter.source);
+    const lists = await this.settle(accounts.map((a) => this.loaders.accountLicenses.load(a)), report);
+    return dedupe(lists.flat()).filter((l) => !filter.status || l.status === filter.status);
+  }
+
+  async controllerLicenses(nodeId: string, report: ReportPartial): Promise<License[]> {
+    const keys = this.sources.all().filter((s) => s.licensesOfControllers).map((s) => ({ source: s.id, id: nodeId }));
+    const lists = await this.settle(keys.map((k) => this.loaders.controllerLicenses.load(k)), report);
+    return dedupe(lists.flat()).map((l) => ({ ...l, viaNodeId: nodeId }));
+  }
+
+  /** A controller known to the local registry or to any vendor; null when nobody knows it. */
+  async controller(nodeId: string, report: ReportPartial): Promise<ControllerView | null> {
+    const registered = await this.loaders.registeredControllers.load(nodeId);
+    if (registered) return { nodeId, name: registered.name, serialNumber: registered.serialNumber, customerId: registered.customerId };
+    const found = (await this.vendorControllers(nodeId, report))[0];
+    return found ? { nodeId, name: found.name, serialNumber: found.serialNumber, customerId: null } : null;
+  }
+
+  /** Vendor descriptions of a controller (one batched device query per source and request). */
+  async vendorControllers(nodeId: string, report: ReportPartial) {
+    const keys = this.sources.all().filter((s) => s.controllers && s.id !== LOCAL_SOURCE_ID).map((s) => ({ source: s.id, id: nodeId }));
+    const found = await this.settle(keys.map((k) => this.loaders.sourceControllers.load(k)), report);
+    return found.filter((c) => c !== null);
+  }
+
+  async controllersOfCustomer(customerId: string): Promise<ControllerView[]> {
+    return (await this.loaders.controllersOfCustomer.load(customerId)).map((r) => ({
+      nodeId: r.nodeId,
+      name: r.name,
+      serialNumber: r.serialNumber,
+      customerId: r.customerId,
+    }));
+  }
+
+  /** `License.id` → the license. Vendors without a lookup by id are searched through the accounts mapped to them. */
+  async license(id: string, report: ReportPartial): Promise<License | null> {
+    const ref = parseLicenseId(id);
+    if (!ref) throw badInput(["id"], `"${id}" is not a license id (expected "<source>:<externalId>")`);
+    if (!this.sources.find(ref.source)) return null;
+    return this.findLicense(ref.source, { externalId: ref.externalId }, report);
+  }
+
+  async licenseByKey(sourceId: string, key: string, report: ReportPartial): Promise<License | null> {
+    return this.findLicense(sourceId, { key }, report);
+  }
+
+  private async findLicense(sourceId: string, match: LicenseMatch, report: ReportPartial): Promise<License | null> {
+    const source = this.sources.require(sourceId, ["source"]);
+    if (source.findLicense) return source.findLicense(match);
+    const matches = (l: License) => ("key" in match ? l.key === match.key : l.externalId === match.externalId);
+    // No lookup at the vendor: search the accounts the gateway maps to it, then the controllers it claimed for.
+    const accounts = await this.store.customers.accountsAtSource(sourceId);
+    const fromAccounts = await this.settle(accounts.map((a) => this.loaders.accountLicenses.load({ source: sourceId, id: a.externalId })), report);
+    const found = fromAccounts.flat().find(matches);
+    if (found) return found;
+    const nodes = [...new Set((await this.store.claims.ofSource(sourceId)).map((c) => c.nodeId))];
+    const viaNodes = await this.settle(nodes.map((n) => this.loaders.controllerLicenses.load({ source: sourceId, id: n })), report);
+    return viaNodes.flat().find(matches) ?? null;
+  }
+
+  async licenseCustomer(license: License): Promise<CustomerRow | null> {
+    if (license.customerId) return this.loaders.customers.load(license.customerId);
+    if (!license.account) return null;
+    const account = await this.loaders.customerOfAccount.load({ source: license.account.source, id: license.account.externalId });
+    return account ? this.loaders.customers.load(account.customerId) : null;
+  }
+
+  /** The license's links to controllers, each with its controller when the gateway can know it. */
+  async licenseDatalinks(license: License, report: ReportPartial): Promise<Datalink[]> {
+    const claims = await this.loaders.claimsOfLicense.load({ source: license.source, id: license.externalId });
+    let links = license.datalinks;
+    if (links === null && license.account) {
+      const lists = await this.settle([this.loaders.accountLicenses.load({ source: license.source, id: license.account.externalId })], report);
+      links = lists.flat().find((l) => l.externalId === license.externalId)?.datalinks ?? null;
+    }
+    if (links === null) {
+      // Read through a controller, with no vendor list of links: what the gateway knows is its claims and that node.
+      const known = claims.map(claimToDatalink);
+      if (license.viaNodeId && !known.some((d) => d.nodeId === license.viaNodeId)) {
+        known.push(derivedLink(license, license.viaNodeId));
+      }
+      return known;
+    }
+    return Promise.all(links.map((link) => (link.nodeId !== null ? link : this.resolveNode(license, link, links!.length, claims, report))));
+  }
+
+  /**
+   * Which controller a vendor link points at, when the vendor does not say: a claim the gateway recorded for it,
+   * or the one controller registered for the license's customer whose license list holds it. Null otherwise.
+   */
+  private async resolveNode(license: License, link: Datalink, linkCount: number, rows: ClaimRow[], report: ReportPartial): Promise<Datalink> {
+    const byVendorId = rows.find((c) => c.vendorDatalinkId === link.vendorId);
+    if (byVendorId) return { ...link, nodeId: byVendorId.nodeId, createdAt: link.createdAt ?? byVendorId.createdAt };
+    if (linkCount === 1 && rows.length === 1) return { ...link, nodeId: rows[0]!.nodeId, createdAt: link.createdAt ?? rows[0]!.createdAt };
+    if (linkCount !== 1) return link;
+    const customer = await this.licenseCustomer(license);
+    if (!customer) return link;
+    const controllers = await this.loaders.controllersOfCustomer.load(customer.id);
+    const holders: string[] = [];
+    const lists = await this.settle(
+      controllers.map(async (c) => ({ nodeId: c.nodeId, licenses: await this.loaders.controllerLicenses.load({ source: license.source, id: c.nodeId }) })),
+      report,
+    );
+    for (const { nodeId, licenses } of lists) if (licenses.some((l) => l.externalId === license.externalId)) holders.push(nodeId);
+    return holders.length === 1 ? { ...link, nodeId: holders[0]! } : link;
+  }
+
+  /** Awaits all, reports each failure, and returns the successes. */
+  private async settle<T>(pending: Promise<T>[], report: ReportPartial): Promise<T[]> {
+    const results = await Promise.allSettled(pending);
+    const values: T[] = [];
+    for (const r of results) {
+      if (r.status === "fulfilled") values.push(r.value);
+      else report(r.reason instanceof Error ? r.reason : new Error(String(r.reason)));
+    }
+    return values;
+  }
+}
+
+function derivedLink(license: License, nodeId: string): Datalink {
+  return { id: datalinkId(license.source, null, license.externalId, nodeId), source: license.source, licenseExternalId: license.externalId, vendorId: null, nodeId, createdAt: null };
+}
+
+/** One entry per (source, externalId): two accounts at one vendor may list the same license. */
+function dedupe(licenses: License[]): License[] {
+  const seen = new Set<string>();
+  return licenses.filter((l) => {
+    const key = `${l.source}\u0000${l.externalId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

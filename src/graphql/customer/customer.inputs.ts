@@ -1,0 +1,22 @@
+import { Field, ID, InputType } from "type-graphql";
+
+@InputType({ description: "The customer's id at one source." })
+export class CustomerAccountInput {
+  @Field(() => ID, { description: "A configured vendor source (not `local`)." })
+  source!: string;
+
+  @Field(() => String, { description: "The vendor's id for the customer (for Eniris, the company UUID)." })
+  externalId!: string;
+}
+
+@InputType({ description: "Create a customer (no id, or a new one) or update one; `accounts` replaces the customer's accounts." })
+export class UpsertCustomerInput {
+  @Field(() => ID, { nullable: true, description: "Omit to create with a generated id." })
+  id?: string | null;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => [CustomerAccountInput], { nullable: true, description: "Omitted or null means no accounts." })
+  accounts?: CustomerAccountInput[] | null;
+}

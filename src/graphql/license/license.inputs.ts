@@ -1,0 +1,80 @@
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { UserError } from "../common/user-error.type.js";
+import { Datalink } from "../controller/controller.type.js";
+import { DateTimeScalar } from "../scalars/date-time.js";
+import { License } from "./license.type.js";
+
+@InputType({ description: "Activate a license at its source." })
+export class ActivateLicenseInput {
+  @Field(() => ID, { description: 'The source holding the license, e.g. "sofar" or "local".' })
+  source!: string;
+
+  @Field(() => String, { description: "The license key, 1 to 50 characters." })
+  key!: string;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the activation counts from; default now." })
+  activationIso?: Date | null;
+}
+
+@ObjectType()
+export class ActivateLicensePayload {
+  @Field(() => License, { nullable: true, description: "The activated license; null when `errors` is not empty." })
+  license!: unknown;
+
+  @Field(() => [UserError], { description: "Empty on success. Codes: BAD_USER_INPUT, NOT_FOUND, LICENSE_ALREADY_ACTIVATED, UNSUPPORTED_BY_SOURCE." })
+  errors!: UserError[];
+}
+
+@InputType({ description: "Link a license to the controller it will run on." })
+export class ClaimLicenseInput {
+  @Field(() => ID)
+  source!: string;
+
+  @Field(() => String, { description: "The license key, 1 to 50 characters." })
+  key!: string;
+
+  @Field(() => ID, { description: "The controller's node id." })
+  nodeId!: string;
+}
+
+@ObjectType()
+export class ClaimLicensePayload {
+  @Field(() => Datalink, { nullable: true, description: "The new link; null when `errors` is not empty." })
+  datalink!: unknown;
+
+  @Field(() => License, {
+    nullable: true,
+    description: "The claimed license as its source now reports it (null if the claim succeeded but the source could not be re-read).",
+  })
+  license!: unknown;
+
+  @Field(() => [UserError], { description: "Empty on success. Codes: BAD_USER_INPUT, NOT_FOUND, LICENSE_ALREADY_CLAIMED, UNSUPPORTED_BY_SOURCE." })
+  errors!: UserError[];
+}
+
+@InputType({ description: "A license held in the gateway's own store (source `local`)." })
+export class IssueLicenseInput {
+  @Field(() => String, { nullable: true, description: "1 to 50 characters; generated (LOC-XXXX-XXXX-XXXX) when omitted." })
+  key?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'e.g. "residential" or "commercial".' })
+  type?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  gridKw?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  solarKw?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  batteryKw?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  evKw?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Months it runs after activation, 1 to 1200; omit for no end." })
+  durationMonths?: number | null;
+
+  @Field(() => ID, { nullable: true, description: "The gateway customer it belongs to." })
+  customerId?: string | null;
+}

@@ -1,0 +1,194 @@
+import type { GraphiqlExample } from "./graphiql.js";
+
+/**
+ * The operations GraphiQL opens as tabs, written for the demo data. The ids in the variables are placeholders
+ * until they are checked against the seeded customers, controllers and licenses.
+ */
+export const DEMO_EXAMPLES: GraphiqlExample[] = [
+  {
+    name: "All customers and their licenses",
+    query: `# Every customer with their licenses from all sources, and the controllers each license is linked to.
+query AllCustomersAndLicenses {
+  customers {
+    edges {
+      node {
+        name
+        licenses {
+          key
+          status
+          source {
+            id
+          }
+          datalinks {
+            controller {
+              nodeId
+            }
+          }
+        }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    name: "Sources",
+    query: `# The license sources this gateway federates: vendor platforms and its own local store.
+query Sources {
+  sources {
+    id
+    kind
+  }
+}
+`,
+  },
+  {
+    name: "One customer",
+    query: `# One customer by id: their account in each source, their licenses and their controllers.
+query OneCustomer($id: ID!) {
+  customer(id: $id) {
+    id
+    name
+    accounts {
+      source {
+        id
+      }
+      externalId
+    }
+    licenses {
+      key
+      type
+      status
+      source {
+        id
+      }
+      expiresAt
+    }
+    controllers {
+      nodeId
+      name
+      serialNumber
+    }
+  }
+}
+`,
+    variables: { id: "demo-customer-1" },
+  },
+  {
+    name: "A controller's licenses",
+    query: `# A controller by node id, its owner, and the licenses linked to it by datalinks.
+query ControllerLicenses($nodeId: ID!) {
+  controller(nodeId: $nodeId) {
+    nodeId
+    name
+    serialNumber
+    customer {
+      id
+      name
+    }
+    licenses {
+      key
+      type
+      status
+      gridKw
+      solarKw
+      batteryKw
+      evKw
+      activatedAt
+      expiresAt
+      source {
+        id
+      }
+    }
+  }
+}
+`,
+    variables: { nodeId: "sofar-ctrl-001" },
+  },
+  {
+    name: "Activate a license",
+    query: `# Activate a license at its source; one-way. Refusals (e.g. LICENSE_ALREADY_ACTIVATED) come back in errors.
+mutation ActivateLicense($source: ID!, $key: String!) {
+  activateLicense(input: { source: $source, key: $key }) {
+    license {
+      key
+      status
+      activatedAt
+      expiresAt
+    }
+    errors {
+      code
+      message
+      field
+    }
+  }
+}
+`,
+    variables: { source: "sofar", key: "SOFAR-RES-0001" },
+  },
+  {
+    name: "Claim a license",
+    query: `# Link a license to a controller (a datalink). Refusals such as LICENSE_ALREADY_CLAIMED come back in errors.
+mutation ClaimLicense($source: ID!, $key: String!, $nodeId: ID!) {
+  claimLicense(input: { source: $source, key: $key, nodeId: $nodeId }) {
+    datalink {
+      id
+      nodeId
+      createdAt
+      controller {
+        nodeId
+        name
+      }
+    }
+    license {
+      key
+      status
+    }
+    errors {
+      code
+      message
+      field
+    }
+  }
+}
+`,
+    variables: { source: "local", key: "LOC-DEMO-0001", nodeId: "sofar-ctrl-002" },
+  },
+  {
+    name: "Issue a local license",
+    query: `# Issue a new license in the gateway's own local store, owned by a customer.
+mutation IssueLocalLicense($input: IssueLicenseInput!) {
+  issueLicense(input: $input) {
+    id
+    key
+    type
+    status
+    gridKw
+    solarKw
+    batteryKw
+    evKw
+    durationMonths
+    source {
+      id
+    }
+    customer {
+      id
+      name
+    }
+  }
+}
+`,
+    variables: {
+      input: {
+        key: "LOC-DEMO-0100",
+        type: "residential",
+        gridKw: 10,
+        solarKw: 8,
+        batteryKw: 10,
+        evKw: 11,
+        durationMonths: 12,
+        customerId: "demo-customer-1",
+      },
+    },
+  },
+];

@@ -1,0 +1,194 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+/**
+ * The GraphiQL page, served fully offline: React, ReactDOM, GraphiQL and its stylesheet are inlined from
+ * node_modules, so the page works on an air-gapped site and makes no request except to the GraphQL endpoint.
+ */
+
+export interface GraphiqlExample {
+  /** For people reading the list; GraphiQL titles each tab with the operation name in `query`. */
+  name: string;
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+export interface GraphiqlPageOptions {
+  /** URL the page POSTs operations to; a same-origin path such as `/graphql` is enough. */
+  endpoint: string;
+  /** The document title. Default: `"GraphiQL"`. */
+  title?: string;
+  /** Each example opens as a tab, the first one active. With none, GraphiQL shows its own welcome query. */
+  examples: GraphiqlExample[];
+  /** Prefilled, as JSON, in the headers editor of every tab. Default: none. Never persisted in the browser. */
+  defaultHeaders?: Record<string, string>;
+}
+
+/** The UMD builds that GraphiQL 3 expects as globals (`React`, `ReactDOM`), then GraphiQL itself. */
+const SCRIPT_ASSETS = [
+  { pkg: "react", file: "umd/react.production.min.js" },
+  { pkg: "react-dom", file: "umd/react-dom.production.min.js" },
+  { pkg: "graphiql", file: "graphiql.min.js" },
+] as const;
+const STYLE_ASSET = { pkg: "graphiql", file: "graphiql.min.css" } as const;
+
+interface Assets {
+  scripts: string[];
+  style: string;
+}
+
+let cachedAssets: Assets | undefined;
+
+/** Read once, on the first render: 1.5 MB that never changes while the process runs. */
+function loadAssets(): Assets {
+  cachedAssets ??= {
+    scripts: SCRIPT_ASSETS.map((asset) => inlineScriptText(readAsset(asset))),
+    style: inlineStyleText(readAsset(STYLE_ASSET)),
+  };
+  return cachedAssets;
+}
+
+function readAsset({ pkg, file }: { pkg: string; file: string }): string {
+  const require = createRequire(import.meta.url);
+  // None of the three packages lists these files in its "exports" map, so `require.resolve("react/umd/...")`
+  // fails with ERR_PACKAGE_PATH_NOT_EXPORTED. Each does export its package.json; the files sit beside it.
+  const path = join(dirname(require.resolve(`${pkg}/package.json`)), file);
+  try {
+    return readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new Error(`GraphiQL page: cannot read ${pkg}/${file} (looked at ${JSON.stringify(path)})`, { cause });
+  }
+}
+
+/**
+ * Makes JavaScript safe to place between `<script>` and `</script>`. The HTML tokenizer ends the element at
+ * the first `</script` whatever the JavaScript means by it, so that sequence becomes `<\/script`, which every
+ * JavaScript context where it can occur (strings, templates, regular expressions, comments) reads the same.
+ * The trailing source-map comment goes: with devtools open it would request a `.map` file the server lacks.
+ * @internal exported for tests
+ */
+export function inlineScriptText(js: string): string {
+  return js.replace(/<\/(script)/gi, "<\\/$1").replace(/^\/\/# sourceMappingURL=.*$/gm, "");
+}
+
+/**
+ * Makes CSS safe to place inside `<style>` (same reasoning as {@link inlineScriptText}, for `</style`) and
+ * neutralises anything it would fetch from another site: remote `@import` rules are dropped and remote
+ * `url(...)` values become an empty data URL. GraphiQL 3.9's stylesheet embeds its fonts and images as data
+ * URLs already; this keeps a future version from quietly reaching out to a CDN.
+ * @internal exported for tests
+ */
+export function inlineStyleText(css: string): string {
+  return css
+    .replace(/@import\s+(?:url\(\s*)?["']?\s*(?:https?:)?\/\/[^;]*;/gi, "")
+    .replace(/url\(\s*(["']?)\s*(?:https?:)?\/\/[^"')]*\1\s*\)/gi, 'url("data:,")')
+    .replace(/<\/(style)/gi, "<\\/$1")
+    .replace(/\/\*# sourceMappingURL=[^*]*\*\//g, "");
+}
+
+/** Text for inside `<script type="application/json">`: `<` escaped so no `</script` or `<!--` can form. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c");
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Runs in the browser. The storage wrapper exists because GraphiQL restores its tabs from localStorage and
+ * then ignores `defaultTabs`: once a visitor had opened the page, edited examples would never reach them.
+ * Keying the storage by a hash of the examples keeps a visitor's edits across reloads and starts afresh when
+ * the examples change. Without localStorage (blocked by the browser) GraphiQL gets `null`: no persistence.
+ */
+const BOOTSTRAP = `(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("graphiql-config").textContent);
+  var storage = null;
+  try {
+    var local = window.localStorage;
+    var prefix = "license-gateway:" + config.storageNamespace + ":";
+    var ownKeys = function () {
+      var keys = [];
+      for (var i = 0; i < local.length; i++) {
+        var key = local.key(i);
+        if (key !== null && key.indexOf(prefix) === 0) keys.push(key);
+      }
+      return keys;
+    };
+    storage = {
+      getItem: function (key) { return local.getItem(prefix + key); },
+      setItem: function (key, value) { local.setItem(prefix + key, value); },
+      removeItem: function (key) { local.removeItem(prefix + key); },
+      clear: function () { ownKeys().forEach(function (key) { local.removeItem(key); }); },
+      get length() { return ownKeys().length; }
+    };
+  } catch (e) {
+    storage = null;
+  }
+  var props = {
+    fetcher: GraphiQL.createFetcher({ url: config.endpoint }),
+    shouldPersistHeaders: false,
+    storage: storage
+  };
+  if (config.tabs.length > 0) props.defaultTabs = config.tabs;
+  if (config.headers !== undefined) props.defaultHeaders = config.headers;
+  ReactDOM.createRoot(document.getElementById("graphiql")).render(React.createElement(GraphiQL, props));
+})();`;
+
+/** The complete HTML document; everything it needs is inline, so serve it as is with `text/html`. */
+export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
+  if (typeof options.endpoint !== "string" || options.endpoint.trim() === "") {
+    const got = JSON.stringify(options.endpoint);
+    throw new TypeError(`GraphiQL page: endpoint must be a non-empty URL or path, got ${got}`);
+  }
+  const assets = loadAssets();
+  const headers = options.defaultHeaders === undefined ? undefined : JSON.stringify(options.defaultHeaders, null, 2);
+  const tabs = options.examples.map((example) => ({
+    query: example.query,
+    variables: example.variables === undefined ? null : JSON.stringify(example.variables, null, 2),
+    // Tabs from `defaultTabs` do not inherit `defaultHeaders` (that prop only fills tabs opened later).
+    headers: headers ?? null,
+  }));
+  const config = {
+    endpoint: options.endpoint,
+    tabs,
+    headers,
+    storageNamespace: createHash("sha256").update(JSON.stringify(tabs)).digest("hex").slice(0, 12),
+  };
+  const [react, reactDom, graphiql] = assets.scripts;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(options.title ?? "GraphiQL")}</title>
+<style>
+html, body, #graphiql { height: 100%; margin: 0; }
+</style>
+<style>
+${assets.style}
+</style>
+</head>
+<body>
+<div id="graphiql">Loading GraphiQL…</div>
+<noscript>GraphiQL needs JavaScript.</noscript>
+<script>
+${react}
+</script>
+<script>
+${reactDom}
+</script>
+<script>
+${graphiql}
+</script>
+<script id="graphiql-config" type="application/json">${jsonForScript(config)}</script>
+<script>
+${BOOTSTRAP}
+</script>
+</body>
+</html>
+`;
+}

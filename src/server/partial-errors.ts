@@ -1,0 +1,32 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { GraphQLError } from "graphql";
+import type { GatewayContext } from "../graphql/context.js";
+import { formatError, type ErrorLogger } from "../errors/format.js";
+
+/**
+ * Adds the errors that fields reported while still answering (a failing source inside a merged list) to the
+ * response's `errors`, through the same formatting boundary as every other error.
+ */
+export function partialErrorsPlugin(log: ErrorLogger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (contextValue.partialErrors.length === 0 || response.body.kind !== "single") return;
+          const result = response.body.singleResult;
+          const seen = new Set<string>();
+          const extra = contextValue.partialErrors.flatMap(({ error, path }) => {
+            const graphqlError = new GraphQLError(error.message, { path, originalError: error });
+            const formatted = formatError(graphqlError.toJSON(), graphqlError, log);
+            // The same source failing under one field (one loader answer, several readers) is one error.
+            const key = JSON.stringify([formatted.path, formatted.extensions?.code, formatted.extensions?.source, formatted.message]);
+            if (seen.has(key)) return [];
+            seen.add(key);
+            return [formatted];
+          });
+          result.errors = [...(result.errors ?? []), ...extra];
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,185 @@
+import type { EnirisSourceConfig } from "../../config/schema.js";
+import { GatewayError } from "../../errors/gateway-error.js";
+import type { ControllerInfo, License } from "../../federation/model.js";
+import { HealthTracker } from "../health.js";
+import { encodePath, HttpClient, parseBody, statusError, type UpstreamRequest, type UpstreamResponse } from "../http.js";
+import type { ActivateInput, BatchResult, ClaimInput, ClaimOutcome, LicenseSource, SourceHealth } from "../source.js";
+import { EnirisTokens } from "./auth.js";
+import { toLicense } from "./mapper.js";
+import {
+  activateResponse,
+  claimResponse,
+  CONTROLLER_NODE_TYPE,
+  deviceQueryResponse,
+  errorEnvelope,
+  licenseList,
+  MAX_KEY_LENGTH,
+} from "./vendor-types.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Node ids per device query; keeps request bodies and responses bounded. */
+const DEVICE_QUERY_CHUNK = 100;
+
+/**
+ * The Eniris license API (Sofar and SmartgridOne are two configured instances of it). Everything Eniris-specific
+ * (paths, the token flow, error messages, the device query) stays in this folder.
+ */
+export class EnirisSource implements LicenseSource {
+  readonly kind = "eniris";
+  private readonly api: HttpClient;
+  private readonly authClient: HttpClient;
+  private readonly tokens: EnirisTokens;
+  private readonly healthTracker = new HealthTracker();
+
+  constructor(
+    readonly id: string,
+    config: EnirisSourceConfig,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    const http = { source: id, timeoutMs: config.timeoutMs, connections: config.connections, maxResponseBytes: config.maxResponseBytes };
+    this.api = new HttpClient({ ...http, baseUrl: config.apiUrl });
+    this.authClient = new HttpClient({ ...http, baseUrl: config.authUrl, connections: 2, maxResponseBytes: 64 * 1024 });
+    this.tokens = new EnirisTokens(this.authClient, config);
+  }
+
+  validateAccountId(externalId: string): string | null {
+    return UUID.test(externalId) ? null : "an Eniris customer id is a UUID";
+  }
+
+  async licensesOfAccounts(externalIds: readonly string[]): Promise<BatchResult<License[]>> {
+    // The vendor has no multi-customer endpoint: one call per account, all in flight together.
+    return Promise.all(
+      externalIds.map((customerId) =>
+        this.licenses(encodePath`/v1/license/customer/${customerId}`, { includeDatalinks: true }, customerId).catch(asError),
+      ),
+    );
+  }
+
+  async licensesOfControllers(nodeIds: readonly string[]): Promise<BatchResult<License[]>> {
+    return Promise.all(
+      nodeIds.map((nodeId) =>
+        this.licenses(encodePath`/v1/license/controller/${nodeId}`, {}, null).catch((error: unknown) =>
+          // 404 "Controller not found": this brand does not know the controller, so it holds none of its licenses.
+          error instanceof GatewayError && error.code === "NOT_FOUND" ? [] : asError(error),
+        ),
+      ),
+    );
+  }
+
+  async controllers(nodeIds: readonly string[]): Promise<BatchResult<ControllerInfo | null>> {
+    const found = new Map<string, ControllerInfo>();
+    try {
+      for (let i = 0; i < nodeIds.length; i += DEVICE_QUERY_CHUNK) {
+        const chunk = nodeIds.slice(i, i + DEVICE_QUERY_CHUNK);
+        const res = await this.call({
+          method: "POST",
+          path: "/v1/device/query",
+          json: { filter: { nodeId: chunk, nodeType: [CONTROLLER_NODE_TYPE] } },
+        });
+        if (res.status !== 200) throw this.failure(res, "device query");
+        const body = parseBody(this.id, res.text, deviceQueryResponse, "device query");
+        for (const device of body.device) {
+          const p = device.properties;
+          found.set(p.nodeId, { nodeId: p.nodeId, source: this.id, name: p.name ?? null, serialNumber: p.serialNumber ?? null });
+        }
+      }
+    } catch (error) {
+      const failure = asError(error);
+      return nodeIds.map(() => failure);
+    }
+    return nodeIds.map((nodeId) => found.get(nodeId) ?? null);
+  }
+
+  async activate(input: ActivateInput): Promise<License> {
+    checkKey(input.key);
+    const res = await this.call({
+      method: "POST",
+      path: "/v1/license/activate",
+      json: input.activationIso ? { key: input.key, activationIso: input.activationIso.toISOString() } : { key: input.key },
+    });
+    if (res.status === 200) return toLicense(this.id, parseBody(this.id, res.text, activateResponse, "activate").license, null, this.now());
+    const message = this.vendorMessage(res);
+    // The vendor says "License is already activated" with a 400; the gateway validated the body, so any other 400
+    // is the vendor disagreeing with a body we believed valid.
+    if (res.status === 400 && /already activated/i.test(message ?? "")) {
+      throw new GatewayError("LICENSE_ALREADY_ACTIVATED", `license ${input.key} is already activated`, { source: this.id, field: ["input", "key"] });
+    }
+    if (res.status === 404) throw new GatewayError("NOT_FOUND", `no license with key ${input.key}`, { source: this.id, field: ["input", "key"] });
+    throw this.failure(res, "activate", message);
+  }
+
+  async claim(input: ClaimInput): Promise<ClaimOutcome> {
+    checkKey(input.key);
+    const res = await this.call({ method: "POST", path: "/v1/license/claim", json: { licenseKey: input.key, nodeId: input.nodeId } });
+    if (res.status === 400) {
+      // Documented as "Invalid request body or license already claimed". The body was validated before the call,
+      // so the gateway reads it as the license being claimed already (inferred).
+      throw new GatewayError("LICENSE_ALREADY_CLAIMED", `license ${input.key} is already claimed`, { source: this.id, field: ["input", "key"] });
+    }
+    if (res.status === 404) {
+      throw new GatewayError("NOT_FOUND", `license ${input.key} or controller ${input.nodeId} not found`, { source: this.id, field: ["input"] });
+    }
+    if (res.status !== 200) throw this.failure(res, "claim");
+    const claimed = parseBody(this.id, res.text, claimResponse, "claim").license;
+    // The claim answer carries only {id, key, nodeId}: re-read the controller's licenses for the full license.
+    // The claim already happened, so a failed re-read must not fail it; the license is then reported as null.
+    const [reread] = await this.licensesOfControllers([input.nodeId]);
+    const license = Array.isArray(reread) ? (reread.find((l) => l.externalId === claimed.id) ?? null) : null;
+    return { licenseExternalId: claimed.id, key: claimed.key ?? input.key, nodeId: input.nodeId, license, vendorDatalinkId: null };
+  }
+
+  health(): SourceHealth {
+    return this.healthTracker.snapshot();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.api.close(), this.authClient.close()]);
+  }
+
+  private async licenses(path: string, query: UpstreamRequest["query"], accountId: string | null): Promise<License[]> {
+    const res = await this.call({ method: "GET", path, query });
+    if (res.status !== 200) throw this.failure(res, "license list");
+    const now = this.now();
+    return parseBody(this.id, res.text, licenseList, "license list").licenses.map((raw) => toLicense(this.id, raw, accountId, now));
+  }
+
+  /** An API call with the access token; on a 401 the token is renewed once and the call repeated once. */
+  private call(req: UpstreamRequest): Promise<UpstreamResponse> {
+    return this.healthTracker.track(async () => {
+      const token = await this.tokens.accessToken();
+      const res = await this.api.send(withBearer(req, token));
+      if (res.status !== 401) return res;
+      this.tokens.invalidate(token);
+      return this.api.send(withBearer(req, await this.tokens.accessToken()));
+    });
+  }
+
+  private vendorMessage(res: UpstreamResponse): string | undefined {
+    try {
+      const body = errorEnvelope.safeParse(JSON.parse(res.text));
+      return body.success ? (body.data.message ?? body.data.error)?.slice(0, 200) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private failure(res: UpstreamResponse, what: string, message = this.vendorMessage(res)): GatewayError {
+    const error = statusError(this.id, res, what, message);
+    if (error.code.startsWith("UPSTREAM_")) this.healthTracker.failure(error.code);
+    return error;
+  }
+}
+
+function withBearer(req: UpstreamRequest, token: string): UpstreamRequest {
+  return { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } };
+}
+
+function checkKey(key: string): void {
+  if (key.length < 1 || key.length > MAX_KEY_LENGTH) {
+    throw new GatewayError("BAD_USER_INPUT", `a license key has 1 to ${MAX_KEY_LENGTH} characters`, { field: ["input", "key"] });
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

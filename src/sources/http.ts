@@ -1,0 +1,164 @@
+import { Agent, request, errors as undiciErrors } from "undici";
+import type { z } from "zod";
+import { GatewayError } from "../errors/gateway-error.js";
+import type { ErrorCode } from "../errors/codes.js";
+
+export interface HttpClientOptions {
+  /** Source id, attached to every error so the client knows which vendor failed. */
+  source: string;
+  baseUrl: string;
+  timeoutMs: number;
+  connections: number;
+  maxResponseBytes: number;
+}
+
+export interface UpstreamRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Path relative to the base URL; each segment already encoded by the caller (see `encodePath`). */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** Serialised as JSON. */
+  json?: unknown;
+  /** Total time for this call; defaults to the source's timeoutMs. */
+  timeoutMs?: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** Joins path segments, percent-encoding each, so an id can never add a path segment or a query. */
+export function encodePath(strings: TemplateStringsArray, ...values: string[]): string {
+  return strings.reduce((out, part, i) => out + part + (i < values.length ? encodeURIComponent(values[i]!) : ""), "");
+}
+
+/**
+ * The one HTTP client every vendor adapter uses: keep-alive pool, a total deadline per call, a cap on the
+ * body size, and transport failures turned into coded errors. Status codes are left to the adapter, because
+ * only the vendor's folder knows what its 400 means.
+ */
+export class HttpClient {
+  private readonly agent: Agent;
+  private readonly base: URL;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.base = new URL(options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`);
+    this.agent = new Agent({
+      connections: options.connections,
+      connect: { timeout: Math.min(options.timeoutMs, 5_000) },
+      keepAliveTimeout: 10_000,
+    });
+  }
+
+  get source(): string {
+    return this.options.source;
+  }
+
+  async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const url = new URL(req.path.replace(/^\//, ""), this.base);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: "application/json", ...req.headers };
+    let body: string | undefined;
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers["content-type"] = "application/json";
+    }
+    const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const res = await request(url, { method: req.method, headers, body, signal, dispatcher: this.agent });
+      const text = await this.readCapped(res.body);
+      return { status: res.statusCode, headers: res.headers, text };
+    } catch (error) {
+      throw this.transportError(error, req, timeoutMs);
+    }
+  }
+
+  private async readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > this.options.maxResponseBytes) {
+        body.destroy();
+        throw new GatewayError("UPSTREAM_BAD_RESPONSE", `the response was larger than ${this.options.maxResponseBytes} bytes`, {
+          source: this.options.source,
+        });
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  }
+
+  private transportError(error: unknown, req: UpstreamRequest, timeoutMs: number): GatewayError {
+    if (error instanceof GatewayError) return error;
+    const source = this.options.source;
+    const what = `${req.method} ${req.path.split("?")[0]}`;
+    const name = (error as Error | undefined)?.name;
+    if (
+      name === "TimeoutError" ||
+      error instanceof undiciErrors.ConnectTimeoutError ||
+      error instanceof undiciErrors.HeadersTimeoutError ||
+      error instanceof undiciErrors.BodyTimeoutError
+    ) {
+      return new GatewayError("UPSTREAM_TIMEOUT", `${what} did not answer within ${timeoutMs} ms`, { source, cause: error });
+    }
+    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? name ?? "unknown";
+    return new GatewayError("UPSTREAM_UNAVAILABLE", `${what} failed: ${code}`, { source, cause: error });
+  }
+
+  async close(): Promise<void> {
+    await this.agent.destroy();
+  }
+}
+
+/** Parses and validates a vendor body; anything unexpected is the vendor's fault, never a crash. */
+export function parseBody<T>(source: string, text: string, schema: z.ZodType<T>, what: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new GatewayError("UPSTREAM_BAD_RESPONSE", `${what}: the body is not JSON`, { source });
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "unexpected shape";
+    throw new GatewayError("UPSTREAM_BAD_RESPONSE", `${what}: ${where}`, { source });
+  }
+  return result.data;
+}
+
+/** Seconds from a Retry-After header (delta-seconds or an HTTP date), if present and sane. */
+export function retryAfterSeconds(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/**
+ * The default meaning of a vendor status for the gateway. Adapters call this after handling the statuses
+ * their vendor gives a specific meaning. The gateway's own HTTP status never mirrors these.
+ */
+export function statusError(source: string, res: UpstreamResponse, what: string, vendorMessage?: string): GatewayError {
+  const status = res.status;
+  const detail = vendorMessage ? `: ${vendorMessage}` : "";
+  let code: ErrorCode;
+  if (status === 401) code = "UPSTREAM_UNAUTHENTICATED";
+  else if (status === 403) code = "UPSTREAM_FORBIDDEN";
+  else if (status === 404) code = "NOT_FOUND";
+  else if (status === 429) code = "UPSTREAM_RATE_LIMITED";
+  else if (status >= 500) code = "UPSTREAM_UNAVAILABLE";
+  else if (status >= 400) code = "UPSTREAM_REJECTED";
+  else code = "UPSTREAM_BAD_RESPONSE";
+  return new GatewayError(code, `${what} answered HTTP ${status}${detail}`, {
+    source,
+    upstreamStatus: status,
+    retryAfterSeconds: retryAfterSeconds(res.headers["retry-after"]),
+  });
+}

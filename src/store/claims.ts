@@ -1,0 +1,74 @@
+import { randomUUID } from "node:crypto";
+import { GatewayError } from "../errors/gateway-error.js";
+import { sqlState, type Db } from "./db.js";
+
+/** A datalink (license ↔ controller) the gateway made or holds, at any source. */
+export interface ClaimRow {
+  id: string;
+  source: string;
+  licenseExternalId: string;
+  licenseKey: string;
+  nodeId: string;
+  /** The vendor's own id for the datalink, once known; null for local claims and before the vendor answers. */
+  vendorDatalinkId: string | null;
+  createdAt: Date;
+}
+
+export interface RecordClaimInput {
+  source: string;
+  licenseExternalId: string;
+  licenseKey: string;
+  nodeId: string;
+  vendorDatalinkId?: string | null;
+}
+
+const CLAIM = `id, source, license_external_id as "licenseExternalId", license_key as "licenseKey", node_id as "nodeId",
+  vendor_datalink_id as "vendorDatalinkId", created_at as "createdAt"`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type ClaimQueries = ReturnType<typeof claimQueries>;
+
+export function claimQueries(db: Db) {
+  return {
+    /** The unique (source, license_external_id) decides races: the second claim of a license fails here. */
+    async record(input: RecordClaimInput): Promise<ClaimRow> {
+      try {
+        const [row] = await db.query<ClaimRow>(
+          `insert into claims (id, source, license_external_id, license_key, node_id, vendor_datalink_id)
+           values ($1, $2, $3, $4, $5, $6) returning ${CLAIM}`,
+          [randomUUID(), input.source, input.licenseExternalId, input.licenseKey, input.nodeId, input.vendorDatalinkId ?? null],
+        );
+        return row!;
+      } catch (error) {
+        if (sqlState(error) === "23505") {
+          throw new GatewayError("LICENSE_ALREADY_CLAIMED", `license ${input.licenseKey} is already linked to a controller`, {
+            source: input.source,
+            field: ["input", "key"],
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+
+    ofLicenses: (source: string, externalIds: string[]) =>
+      db.query<ClaimRow>(`select ${CLAIM} from claims where source = $1 and license_external_id = any($2::text[])`, [source, externalIds]),
+
+    /** Every claim held at one source (e.g. to list the controllers it knows). */
+    ofSource: (source: string) => db.query<ClaimRow>(`select ${CLAIM} from claims where source = $1 order by created_at, id`, [source]),
+
+    ofNodes: (nodeIds: string[]) =>
+      db.query<ClaimRow>(`select ${CLAIM} from claims where node_id = any($1::text[]) order by created_at, id`, [nodeIds]),
+
+    byVendorDatalinks: (source: string, vendorDatalinkIds: string[]) =>
+      db.query<ClaimRow>(`select ${CLAIM} from claims where source = $1 and vendor_datalink_id = any($2::text[])`, [source, vendorDatalinkIds]),
+
+    /** Records the vendor's datalink id once it is known. Null when no claim has this id. */
+    async setVendorDatalinkId(claimId: string, vendorDatalinkId: string | null): Promise<ClaimRow | null> {
+      if (!UUID.test(claimId)) return null;
+      const [row] = await db.query<ClaimRow>(`update claims set vendor_datalink_id = $2 where id = $1 returning ${CLAIM}`, [claimId, vendorDatalinkId]);
+      return row ?? null;
+    },
+  };
+}
