@@ -39,7 +39,8 @@ export function createLoaders(store: Store, sources: SourceRegistry) {
           } catch (error) {
             results = ids.map(() => (error instanceof Error ? error : new Error(String(error))));
           }
-          indexes.forEach((keyIndex, j) => (out[keyIndex] = results[j] ?? new Error("source returned too few results")));
+          // A source answering null for a key ("not known here") is a value; only a missing entry is a bug.
+          indexes.forEach((keyIndex, j) => (out[keyIndex] = j < results.length ? results[j]! : new Error(`source ${sourceId} returned too few results`)));
         }),
       );
       return out;

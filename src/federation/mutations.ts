@@ -123,7 +123,7 @@ export class MutationService {
 
   /** Remembers which controller a vendor claim was for, since the vendor's own link list does not say. */
   private async recordVendorClaim(tx: Store, source: LicenseSource, outcome: ClaimOutcome): Promise<ClaimResult> {
-    const claim = await tx.claims.record({
+    const claim = await tx.claims.recordAccepted({
       source: source.id,
       licenseExternalId: outcome.licenseExternalId,
       licenseKey: outcome.key,

@@ -52,6 +52,23 @@ export function claimQueries(db: Db) {
       }
     },
 
+    /**
+     * Records a claim the vendor has just accepted. The vendor is the authority for its own licenses, so a row
+     * the gateway held for the same license (claimed before, released at the vendor since) is replaced.
+     */
+    async recordAccepted(input: RecordClaimInput): Promise<ClaimRow> {
+      const [row] = await db.query<ClaimRow>(
+        `insert into claims (id, source, license_external_id, license_key, node_id, vendor_datalink_id)
+         values ($1, $2, $3, $4, $5, $6)
+         on conflict (source, license_external_id) do update
+           set node_id = excluded.node_id, license_key = excluded.license_key,
+               vendor_datalink_id = excluded.vendor_datalink_id, created_at = now()
+         returning ${CLAIM}`,
+        [randomUUID(), input.source, input.licenseExternalId, input.licenseKey, input.nodeId, input.vendorDatalinkId ?? null],
+      );
+      return row!;
+    },
+
     ofLicenses: (source: string, externalIds: string[]) =>
       db.query<ClaimRow>(`select ${CLAIM} from claims where source = $1 and license_external_id = any($2::text[])`, [source, externalIds]),
 

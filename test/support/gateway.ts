@@ -1,0 +1,73 @@
+import { afterAll, beforeAll } from "vitest";
+import { pino } from "pino";
+import { startGateway, type Gateway } from "../../src/app.js";
+import { configSchema } from "../../src/config/schema.js";
+import { seedDemo } from "../../src/demo/seed.js";
+import { startDemoVendors, type DemoVendors } from "../../src/demo/vendors.js";
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: { data?: T; errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }> };
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  vendors: DemoVendors;
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Every simulator's call counter back to zero, faults cleared. */
+  resetCalls(): void;
+  /** Upstream calls to both vendors' APIs since the last reset. */
+  apiCalls(): number;
+}
+
+/**
+ * The real thing on port 0: both Eniris simulators, the gateway with an in-memory PGlite store seeded with the
+ * demo data. One per test file (PGlite takes seconds to start).
+ */
+export function useTestGateway(options: { sourceOverrides?: Record<string, Record<string, unknown>> } = {}): TestGateway {
+  let gateway: Gateway | undefined;
+  let vendors: DemoVendors | undefined;
+
+  beforeAll(async () => {
+    vendors = await startDemoVendors();
+    const sources = Object.fromEntries(
+      Object.entries(vendors.sources).map(([id, s]) => [id, { ...s, timeoutMs: 2_000, ...options.sourceOverrides?.[id] }]),
+    );
+    const config = configSchema.parse({ server: { host: "127.0.0.1", port: 0 }, store: { url: "memory://" }, sources });
+    gateway = await startGateway({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });
+    await seedDemo(gateway.store);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await vendors?.close();
+  });
+
+  const sims = () => [vendors!.sofar, vendors!.smartgridone];
+  return {
+    get gateway() {
+      return gateway!;
+    },
+    get vendors() {
+      return vendors!;
+    },
+    async gql(query, variables) {
+      const res = await fetch(gateway!.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse["body"] };
+    },
+    resetCalls() {
+      for (const sim of sims()) {
+        sim.calls.reset();
+        sim.clearFaults();
+      }
+    },
+    apiCalls() {
+      return sims().reduce((n, sim) => n + sim.calls.count({ server: "api" }), 0);
+    },
+  };
+}
