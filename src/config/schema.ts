@@ -27,10 +27,18 @@ const enirisSource = z
 export const sourceConfigSchema = z.discriminatedUnion("kind", [enirisSource]);
 
 /** Source ids become `Source.id` and part of every `License.id`, so they are short, lowercase and stable. */
-const sourceId = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{0,31}$/, "source ids are lowercase letters, digits, '-' or '_', starting with a letter")
-  .refine((id) => id !== "local", { message: "'local' is reserved for the gateway's own store" });
+const SOURCE_ID = /^[a-z][a-z0-9_-]{0,31}$/;
+
+// Checked here rather than as the record's key schema, whose errors would not carry these messages.
+const sources = z.record(z.string(), sourceConfigSchema).superRefine((value, ctx) => {
+  for (const id of Object.keys(value)) {
+    if (!SOURCE_ID.test(id)) {
+      ctx.addIssue({ code: "custom", path: [id], message: "a source id is 1-32 lowercase letters, digits, '-' or '_', starting with a letter" });
+    } else if (id === "local") {
+      ctx.addIssue({ code: "custom", path: [id], message: "'local' is reserved for the gateway's own store" });
+    }
+  }
+});
 
 export const configSchema = z.strictObject({
   server: z
@@ -45,7 +53,7 @@ export const configSchema = z.strictObject({
       url: z.string().regex(/^(pglite|memory|postgres|postgresql):\/\//, "must start with pglite://, memory://, postgres:// or postgresql://").default("pglite://./data/store"),
     })
     .default({ url: "pglite://./data/store" }),
-  sources: z.record(sourceId, sourceConfigSchema).default({}),
+  sources: sources.default({}),
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;

@@ -30,7 +30,10 @@ export interface UpstreamResponse {
   text: string;
 }
 
-/** Joins path segments, percent-encoding each, so an id can never add a path segment or a query. */
+/** A "." or ".." path segment, plain or percent-encoded: URL resolution would remove it and the segment before it. */
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+
+/** Joins path segments, percent-encoding each, so an id can never add a path segment or a query (dot segments: see `send`). */
 export function encodePath(strings: TemplateStringsArray, ...values: string[]): string {
   return strings.reduce((out, part, i) => out + part + (i < values.length ? encodeURIComponent(values[i]!) : ""), "");
 }
@@ -58,6 +61,13 @@ export class HttpClient {
   }
 
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    // URL parsing resolves "." and ".." segments (even as %2e), so an id of ".." would silently reach the parent
+    // endpoint: encodeURIComponent leaves dots alone, so refuse such a path before anything is sent.
+    if (DOT_SEGMENT.test(req.path.split("?")[0]!)) {
+      throw new GatewayError("BAD_USER_INPUT", `"." and ".." cannot be path segments (${req.method} ${req.path})`, {
+        source: this.options.source,
+      });
+    }
     const url = new URL(req.path.replace(/^\//, ""), this.base);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: "application/json", ...req.headers };

@@ -91,7 +91,7 @@ export class EnirisSource implements LicenseSource {
   }
 
   async activate(input: ActivateInput): Promise<License> {
-    checkKey(input.key);
+    checkKey(this.id, input.key);
     const res = await this.call({
       method: "POST",
       path: "/v1/license/activate",
@@ -109,7 +109,7 @@ export class EnirisSource implements LicenseSource {
   }
 
   async claim(input: ClaimInput): Promise<ClaimOutcome> {
-    checkKey(input.key);
+    checkKey(this.id, input.key);
     const res = await this.call({ method: "POST", path: "/v1/license/claim", json: { licenseKey: input.key, nodeId: input.nodeId } });
     if (res.status === 400) {
       // Documented as "Invalid request body or license already claimed". The body was validated before the call,
@@ -174,9 +174,10 @@ function withBearer(req: UpstreamRequest, token: string): UpstreamRequest {
   return { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } };
 }
 
-function checkKey(key: string): void {
+function checkKey(source: string, key: string): void {
   if (key.length < 1 || key.length > MAX_KEY_LENGTH) {
-    throw new GatewayError("BAD_USER_INPUT", `a license key has 1 to ${MAX_KEY_LENGTH} characters`, { field: ["input", "key"] });
+    // `source` too: the LicenseSource contract promises it on every error, input errors included.
+    throw new GatewayError("BAD_USER_INPUT", `a license key has 1 to ${MAX_KEY_LENGTH} characters`, { source, field: ["input", "key"] });
   }
 }
 
