@@ -116,9 +116,16 @@ export class MutationService {
           return { license: outcome.license, datalink: link && { ...link, license: outcome.license }, errors: [] };
         });
       }
-      const outcome = await source.claim({ key: input.key, nodeId: input.nodeId });
+      const outcome = await source.claim({ key: input.key, nodeId: input.nodeId, ownerAccounts: await this.ownerAccounts(source.id, input.nodeId) });
       return this.commit("claimLicense", input, async (tx) => this.recordVendorClaim(tx, source, outcome));
     });
+  }
+
+  /** The accounts at `sourceId` of the customer the controller is registered to, if it is. */
+  private async ownerAccounts(sourceId: string, nodeId: string): Promise<string[]> {
+    const [controller] = await this.store.controllers.getMany([nodeId]);
+    if (!controller?.customerId) return [];
+    return (await this.store.customers.accountsOf([controller.customerId])).filter((a) => a.source === sourceId).map((a) => a.externalId);
   }
 
   /** Remembers which controller a vendor claim was for, since the vendor's own link list does not say. */

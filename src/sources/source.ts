@@ -11,6 +11,11 @@ export interface ActivateInput {
 export interface ClaimInput {
   key: string;
   nodeId: string;
+  /**
+   * The vendor account ids of the controller's owner at this source, when the gateway knows them. A vendor
+   * whose claim answer lacks the new link's id may re-read these accounts to learn it.
+   */
+  ownerAccounts?: readonly string[];
 }
 
 export interface ClaimOutcome {

@@ -58,22 +58,29 @@ describe("activateLicense", () => {
 });
 
 describe("claimLicense", () => {
-  it("claims an Eniris license for a controller; the link then resolves from the customer's side too", async () => {
+  it("claims an Eniris license for a controller; the link has the same id and controller from the customer's side", async () => {
     const sofar = t.vendors.sofar.data;
     const key = sofar.examples.activeUnclaimedKey;
     const nodeId = sofar.examples.controllerWithoutLicensesNodeId;
+    const owner = sofar.licenses.find((l) => l.key === key)!.customerId;
+    const customerId = `demo-customer-${sofar.customers.findIndex((c) => c.id === owner) + 1}`;
+    // Registered to the license's owner, so the gateway can learn the vendor's id for the new link.
+    await t.gql(`mutation($input: UpsertControllerInput!) { upsertController(input: $input) { nodeId } }`, { input: { nodeId, customerId } });
+
     const res = await t.gql(CLAIM, { input: { source: "sofar", key, nodeId } });
     expect(res.body.errors).toBeUndefined();
     const payload = res.body.data.claimLicense;
     expect(payload.errors).toEqual([]);
     expect(payload.datalink).toMatchObject({ nodeId, controller: { nodeId }, license: { key } });
     expect(payload.license).toMatchObject({ key, status: "ACTIVE" });
-    // The vendor now lists the link under the customer; the gateway knows which controller it is (its own claim).
-    const owner = sofar.licenses.find((l) => l.key === key)!.customerId;
-    const customerId = `demo-customer-${sofar.customers.findIndex((c) => c.id === owner) + 1}`;
-    const read = await t.gql(`query($id: ID!) { customer(id: $id) { licenses(source: "sofar") { key datalinks { nodeId } } } }`, { id: customerId });
-    expect(read.body.data.customer.licenses.find((l: any) => l.key === key).datalinks).toEqual([{ nodeId }]);
-    expect((await t.gateway.store.claims.ofSource("sofar")).map((c) => [c.licenseKey, c.nodeId])).toContainEqual([key, nodeId]);
+    const vendorLink = sofar.datalinks.find((d) => d.licenseId === sofar.licenses.find((l) => l.key === key)!.id)!;
+    expect(payload.datalink.id).toBe(`sofar:dl:${vendorLink.id}`);
+
+    const read = await t.gql(`query($id: ID!) { customer(id: $id) { licenses(source: "sofar") { key datalinks { id nodeId } } } }`, { id: customerId });
+    expect(read.body.data.customer.licenses.find((l: any) => l.key === key).datalinks).toEqual([{ id: payload.datalink.id, nodeId }]);
+    const byController = await t.gql(`query($n: ID!) { controller(nodeId: $n) { datalinks { id license { key } } } }`, { n: nodeId });
+    expect(byController.body.data.controller.datalinks).toEqual([{ id: payload.datalink.id, license: { key } }]);
+    expect((await t.gateway.store.claims.ofSource("sofar")).map((c) => [c.licenseKey, c.nodeId, c.vendorDatalinkId])).toContainEqual([key, nodeId, vendorLink.id]);
   });
 
   it("refuses a claimed license with LICENSE_ALREADY_CLAIMED and writes nothing", async () => {

@@ -71,13 +71,15 @@ export class EnirisSource implements LicenseSource {
     try {
       for (let i = 0; i < nodeIds.length; i += DEVICE_QUERY_CHUNK) {
         const chunk = nodeIds.slice(i, i + DEVICE_QUERY_CHUNK);
-        const res = await this.call({
-          method: "POST",
-          path: "/v1/device/query",
-          json: { filter: { nodeId: chunk, nodeType: [CONTROLLER_NODE_TYPE] } },
+        const body = await this.healthTracker.track(async () => {
+          const res = await this.call({
+            method: "POST",
+            path: "/v1/device/query",
+            json: { filter: { nodeId: chunk, nodeType: [CONTROLLER_NODE_TYPE] } },
+          });
+          if (res.status !== 200) throw this.failure(res, "device query");
+          return parseBody(this.id, res.text, deviceQueryResponse, "device query");
         });
-        if (res.status !== 200) throw this.failure(res, "device query");
-        const body = parseBody(this.id, res.text, deviceQueryResponse, "device query");
         for (const device of body.device) {
           const p = device.properties;
           found.set(p.nodeId, { nodeId: p.nodeId, source: this.id, name: p.name ?? null, serialNumber: p.serialNumber ?? null });
@@ -92,40 +94,61 @@ export class EnirisSource implements LicenseSource {
 
   async activate(input: ActivateInput): Promise<License> {
     checkKey(this.id, input.key);
-    const res = await this.call({
-      method: "POST",
-      path: "/v1/license/activate",
-      json: input.activationIso ? { key: input.key, activationIso: input.activationIso.toISOString() } : { key: input.key },
+    return this.healthTracker.track(async () => {
+      const res = await this.call({
+        method: "POST",
+        path: "/v1/license/activate",
+        json: input.activationIso ? { key: input.key, activationIso: input.activationIso.toISOString() } : { key: input.key },
+      });
+      if (res.status === 200) return toLicense(this.id, parseBody(this.id, res.text, activateResponse, "activate").license, null, this.now());
+      const message = this.vendorMessage(res);
+      // The vendor says "License is already activated" with a 400; the gateway validated the body, so any other 400
+      // is the vendor disagreeing with a body we believed valid.
+      if (res.status === 400 && /already activated/i.test(message ?? "")) {
+        throw new GatewayError("LICENSE_ALREADY_ACTIVATED", `license ${input.key} is already activated`, { source: this.id, field: ["input", "key"] });
+      }
+      if (res.status === 404) throw new GatewayError("NOT_FOUND", `no license with key ${input.key}`, { source: this.id, field: ["input", "key"] });
+      throw this.failure(res, "activate", message);
     });
-    if (res.status === 200) return toLicense(this.id, parseBody(this.id, res.text, activateResponse, "activate").license, null, this.now());
-    const message = this.vendorMessage(res);
-    // The vendor says "License is already activated" with a 400; the gateway validated the body, so any other 400
-    // is the vendor disagreeing with a body we believed valid.
-    if (res.status === 400 && /already activated/i.test(message ?? "")) {
-      throw new GatewayError("LICENSE_ALREADY_ACTIVATED", `license ${input.key} is already activated`, { source: this.id, field: ["input", "key"] });
-    }
-    if (res.status === 404) throw new GatewayError("NOT_FOUND", `no license with key ${input.key}`, { source: this.id, field: ["input", "key"] });
-    throw this.failure(res, "activate", message);
   }
 
   async claim(input: ClaimInput): Promise<ClaimOutcome> {
     checkKey(this.id, input.key);
-    const res = await this.call({ method: "POST", path: "/v1/license/claim", json: { licenseKey: input.key, nodeId: input.nodeId } });
-    if (res.status === 400) {
-      // Documented as "Invalid request body or license already claimed". The body was validated before the call,
-      // so the gateway reads it as the license being claimed already (inferred).
-      throw new GatewayError("LICENSE_ALREADY_CLAIMED", `license ${input.key} is already claimed`, { source: this.id, field: ["input", "key"] });
-    }
-    if (res.status === 404) {
-      throw new GatewayError("NOT_FOUND", `license ${input.key} or controller ${input.nodeId} not found`, { source: this.id, field: ["input"] });
-    }
-    if (res.status !== 200) throw this.failure(res, "claim");
-    const claimed = parseBody(this.id, res.text, claimResponse, "claim").license;
+    const claimed = await this.healthTracker.track(async () => {
+      const res = await this.call({ method: "POST", path: "/v1/license/claim", json: { licenseKey: input.key, nodeId: input.nodeId } });
+      if (res.status === 400) {
+        // Documented as "Invalid request body or license already claimed". The body was validated before the call,
+        // so the gateway reads it as the license being claimed already (inferred).
+        throw new GatewayError("LICENSE_ALREADY_CLAIMED", `license ${input.key} is already claimed`, { source: this.id, field: ["input", "key"] });
+      }
+      if (res.status === 404) {
+        throw new GatewayError("NOT_FOUND", `license ${input.key} or controller ${input.nodeId} not found`, { source: this.id, field: ["input"] });
+      }
+      if (res.status !== 200) throw this.failure(res, "claim");
+      return parseBody(this.id, res.text, claimResponse, "claim").license;
+    });
     // The claim answer carries only {id, key, nodeId}: re-read the controller's licenses for the full license.
     // The claim already happened, so a failed re-read must not fail it; the license is then reported as null.
     const [reread] = await this.licensesOfControllers([input.nodeId]);
     const license = Array.isArray(reread) ? (reread.find((l) => l.externalId === claimed.id) ?? null) : null;
-    return { licenseExternalId: claimed.id, key: claimed.key ?? input.key, nodeId: input.nodeId, license, vendorDatalinkId: null };
+    const vendorDatalinkId = await this.learnDatalinkId(claimed.id, input.ownerAccounts ?? []);
+    return { licenseExternalId: claimed.id, key: claimed.key ?? input.key, nodeId: input.nodeId, license, vendorDatalinkId };
+  }
+
+  /**
+   * The claim answer has no datalink id (eniris.md, inferred): re-read the owner's licenses with their datalinks.
+   * A license is claimed at most once (a second claim is refused), so its one link is the new one. Best effort:
+   * the claim has happened whatever this finds.
+   */
+  private async learnDatalinkId(licenseId: string, ownerAccounts: readonly string[]): Promise<string | null> {
+    if (ownerAccounts.length === 0) return null;
+    const lists = await this.licensesOfAccounts(ownerAccounts);
+    for (const list of lists) {
+      if (list instanceof Error) continue;
+      const links = list.find((l) => l.externalId === licenseId)?.datalinks ?? [];
+      if (links.length === 1) return links[0]!.vendorId;
+    }
+    return null;
   }
 
   health(): SourceHealth {
@@ -136,22 +159,26 @@ export class EnirisSource implements LicenseSource {
     await Promise.all([this.api.close(), this.authClient.close()]);
   }
 
-  private async licenses(path: string, query: UpstreamRequest["query"], accountId: string | null): Promise<License[]> {
-    const res = await this.call({ method: "GET", path, query });
-    if (res.status !== 200) throw this.failure(res, "license list");
-    const now = this.now();
-    return parseBody(this.id, res.text, licenseList, "license list").licenses.map((raw) => toLicense(this.id, raw, accountId, now));
+  private licenses(path: string, query: UpstreamRequest["query"], accountId: string | null): Promise<License[]> {
+    return this.healthTracker.track(async () => {
+      const res = await this.call({ method: "GET", path, query });
+      if (res.status !== 200) throw this.failure(res, "license list");
+      const now = this.now();
+      return parseBody(this.id, res.text, licenseList, "license list").licenses.map((raw) => toLicense(this.id, raw, accountId, now));
+    });
   }
 
-  /** An API call with the access token; on a 401 the token is renewed once and the call repeated once. */
-  private call(req: UpstreamRequest): Promise<UpstreamResponse> {
-    return this.healthTracker.track(async () => {
-      const token = await this.tokens.accessToken();
-      const res = await this.api.send(withBearer(req, token));
-      if (res.status !== 401) return res;
-      this.tokens.invalidate(token);
-      return this.api.send(withBearer(req, await this.tokens.accessToken()));
-    });
+  /**
+   * An API call with the access token; on a 401 the token is renewed once and the call repeated once. Health is
+   * tracked by the callers around call, status check and parsing together: any answer (a 500, a body that is not
+   * JSON) is not yet a success.
+   */
+  private async call(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const token = await this.tokens.accessToken();
+    const res = await this.api.send(withBearer(req, token));
+    if (res.status !== 401) return res;
+    this.tokens.invalidate(token);
+    return this.api.send(withBearer(req, await this.tokens.accessToken()));
   }
 
   private vendorMessage(res: UpstreamResponse): string | undefined {
@@ -164,9 +191,7 @@ export class EnirisSource implements LicenseSource {
   }
 
   private failure(res: UpstreamResponse, what: string, message = this.vendorMessage(res)): GatewayError {
-    const error = statusError(this.id, res, what, message);
-    if (error.code.startsWith("UPSTREAM_")) this.healthTracker.failure(error.code);
-    return error;
+    return statusError(this.id, res, what, message);
   }
 }
 

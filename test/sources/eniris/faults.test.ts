@@ -25,9 +25,9 @@ afterEach(async () => {
 const customerPath = () => `/v1/license/customer/${sim.data.examples.customerWithLicensesId}`;
 
 /** One licensesOfAccounts call under `fault` (on the customer path of the API host); returns its slot. */
-async function accountsUnder(fault: Omit<EnirisFaultRule, "server" | "path">, overrides: Parameters<typeof sourceFor>[1] = {}) {
+async function accountsUnder(fault: EnirisFaultRule, overrides: Parameters<typeof sourceFor>[1] = {}) {
   const source = sourceFor(sim, overrides);
-  sim.fault({ server: "api", path: customerPath(), ...fault } as EnirisFaultRule);
+  sim.fault({ ...fault, server: "api", path: customerPath() });
   const [result] = await source.licensesOfAccounts([sim.data.examples.customerWithLicensesId]);
   return { source, result };
 }

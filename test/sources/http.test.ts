@@ -1,0 +1,67 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { GatewayError } from "../../src/errors/gateway-error.js";
+import { encodePath, HttpClient } from "../../src/sources/http.js";
+
+/** The shared HTTP client's path handling, against a real server that records what reached it. */
+
+let server: Server;
+let baseUrl: string;
+const seen: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seen.push(req.url ?? "");
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end("{}");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/base`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+beforeEach(() => {
+  seen.length = 0;
+});
+
+async function withClient<T>(run: (client: HttpClient) => Promise<T>): Promise<T> {
+  const client = new HttpClient({ source: "test-src", baseUrl, timeoutMs: 2000, connections: 2, maxResponseBytes: 1024 });
+  try {
+    return await run(client);
+  } finally {
+    await client.close();
+  }
+}
+
+describe("HttpClient path segments", () => {
+  it("keeps an encoded id as one segment under the base path", async () => {
+    await withClient((c) => c.send({ method: "GET", path: encodePath`/items/${"../other/x?y=1#z"}` }));
+    expect(seen).toEqual(["/base/items/..%2Fother%2Fx%3Fy%3D1%23z"]);
+  });
+
+  // Regression: URL resolution turned "/items/.." into "/base/" and "/items/." into "/base/items/", so an id of
+  // ".." or "." reached another endpoint although encodePath promised an id stays one segment.
+  it.each([
+    ["..", encodePath`/items/${".."}/detail`],
+    [".", encodePath`/items/${"."}`],
+    ["%2e%2e", "/items/%2E%2e"],
+    [".%2e", "/items/.%2e?q=1"],
+  ])("dot-segment id reached another endpoint: %s is refused with BAD_USER_INPUT before sending", async (_, path) => {
+    const error = await withClient((c) => c.send({ method: "GET", path })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({ code: "BAD_USER_INPUT", source: "test-src" });
+    expect(seen).toEqual([]);
+  });
+
+  it("dots inside a segment are ordinary characters", async () => {
+    await withClient(async (c) => {
+      await c.send({ method: "GET", path: encodePath`/items/${"..."}` });
+      await c.send({ method: "GET", path: encodePath`/items/${"a..b"}` });
+      await c.send({ method: "GET", path: encodePath`/items/${".hidden"}` });
+    });
+    expect(seen).toEqual(["/base/items/...", "/base/items/a..b", "/base/items/.hidden"]);
+  });
+});
