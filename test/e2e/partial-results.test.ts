@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { useTestGateway } from "../support/gateway.js";
 
-const t = useTestGateway();
+// A short timeout for SmartgridOne so the timeout case is quick; the others keep the harness default.
+const t = useTestGateway({ sourceOverrides: { smartgridone: { timeoutMs: 1_000 } } });
 afterEach(() => t.resetCalls());
 
 const QUERY = `{ customers { edges { node { name licenses { key source { id } } } } } }`;
@@ -34,7 +35,8 @@ describe("one source failing costs only its own data", () => {
     t.vendors.smartgridone.fault({ server: "api", kind: "timeout" });
     const started = Date.now();
     const res = await t.gql(QUERY);
-    expect(Date.now() - started).toBeLessThan(8_000);
+    // Bounded by the source's timeout, not by the vendor (which never answers); a generous bound for busy machines.
+    expect(Date.now() - started).toBeLessThan(6_000);
     expect(licenseSources(res.body)).toEqual(new Set(["sofar", "local"]));
     expect(res.body.errors!.every((e) => e.extensions?.code === "UPSTREAM_TIMEOUT" && e.extensions.source === "smartgridone")).toBe(true);
   });

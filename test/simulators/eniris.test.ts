@@ -142,12 +142,13 @@ describe("API authentication", () => {
   });
 
   it("lets access tokens expire after accessTokenTtlMs", async () => {
-    const shortLived = await startEnirisSimulator({ accessTokenTtlMs: 30 });
+    // Long enough that a busy machine still uses the token before it dies (30 ms flaked under the full suite).
+    const shortLived = await startEnirisSimulator({ accessTokenTtlMs: 1_000 });
     try {
       const token = await accessToken(shortLived);
       const url = `${shortLived.apiUrl}/v1/license/controller/sofar-ctrl-001`;
       expect((await fetch(url, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
       expect((await fetch(url, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     } finally {
       await shortLived.close();

@@ -32,7 +32,7 @@ export function useTestGateway(options: { sourceOverrides?: Record<string, Recor
   beforeAll(async () => {
     vendors = await startDemoVendors();
     const sources = Object.fromEntries(
-      Object.entries(vendors.sources).map(([id, s]) => [id, { ...s, timeoutMs: 2_000, ...options.sourceOverrides?.[id] }]),
+      Object.entries(vendors.sources).map(([id, s]) => [id, { ...s, timeoutMs: 5_000, ...options.sourceOverrides?.[id] }]),
     );
     const config = configSchema.parse({ server: { host: "127.0.0.1", port: 0 }, store: { url: "memory://" }, sources });
     gateway = await startGateway({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });

@@ -54,7 +54,7 @@ export class EnirisTokens {
 
   private async fetchAccessToken(): Promise<AccessToken> {
     let refreshToken = await this.currentRefreshToken();
-    let res = await this.auth.send({ method: "GET", path: "/auth/accesstoken", headers: bearer(refreshToken), json: undefined });
+    let res = await this.auth.send({ method: "GET", path: "/auth/accesstoken", headers: bearer(refreshToken) });
     if (res.status === 401 && this.canLogIn()) {
       // The refresh token expired or was revoked: with a username and password we can get a new one.
       this.refreshToken = undefined;

@@ -102,6 +102,34 @@ describe("claim", () => {
     expect(apiLog()).toEqual(["POST /v1/license/claim 200", `GET /v1/license/controller/${nodeId} 200`]);
   });
 
+  it("with the owner's accounts, learns the new datalink's vendor id by re-reading them", async () => {
+    const source = sourceFor(sim);
+    const key = sim.data.examples.activeUnclaimedKey;
+    const nodeId = sim.data.examples.controllerWithoutLicensesNodeId;
+    const raw = rawByKey(key);
+    const outcome = await source.claim({ key, nodeId, ownerAccounts: [raw.customerId] });
+    const created = sim.data.datalinks.filter((d) => d.licenseId === raw.id);
+    expect(created).toHaveLength(1);
+    expect(outcome.vendorDatalinkId).toBe(created[0]!.id);
+    expect(apiLog()).toEqual([
+      "POST /v1/license/claim 200",
+      `GET /v1/license/controller/${nodeId} 200`,
+      `GET /v1/license/customer/${raw.customerId} 200`,
+    ]);
+  });
+
+  it("an owner account the vendor does not know leaves the datalink id null; the claim still succeeds", async () => {
+    const source = sourceFor(sim);
+    const key = sim.data.examples.activeUnclaimedKey;
+    const outcome = await source.claim({
+      key,
+      nodeId: sim.data.examples.controllerWithoutLicensesNodeId,
+      ownerAccounts: ["00000000-0000-4000-8000-000000000000"],
+    });
+    expect(outcome).toMatchObject({ licenseExternalId: rawByKey(key).id, vendorDatalinkId: null });
+    expect(outcome.license).not.toBeNull();
+  });
+
   it("claiming an already claimed license is LICENSE_ALREADY_CLAIMED", async () => {
     const source = sourceFor(sim);
     const error = await rejectionOf(
