@@ -16,6 +16,12 @@ export interface ControllerView {
   customerId: string | null;
 }
 
+/** Narrows a license list; both filters are optional. */
+export interface LicenseFilter {
+  source?: string | null;
+  status?: LicenseStatus | null;
+}
+
 /** Records an error for the response while the field still returns what the other sources gave. */
 export type ReportPartial = (error: Error) => void;
 
@@ -41,7 +47,7 @@ export class FederatedReads {
     return { ...page, cursorOf: customerCursor };
   }
 
-  async customerLicenses(customerId: string, filter: { source?: string | null; status?: LicenseStatus | null }, report: ReportPartial): Promise<License[]> {
+  async customerLicenses(customerId: string, filter: LicenseFilter, report: ReportPartial): Promise<License[]> {
     if (filter.source) this.sources.require(filter.source, ["source"]);
     const accounts: SourceKey[] = [
       ...(await this.loaders.accountsOfCustomer.load(customerId)).map((a) => ({ source: a.source, id: a.externalId })),
@@ -51,10 +57,16 @@ export class FederatedReads {
     return dedupe(lists.flat()).filter((l) => !filter.status || l.status === filter.status);
   }
 
-  async controllerLicenses(nodeId: string, report: ReportPartial): Promise<License[]> {
-    const keys = this.sources.all().filter((s) => s.licensesOfControllers).map((s) => ({ source: s.id, id: nodeId }));
+  async controllerLicenses(nodeId: string, report: ReportPartial, filter: LicenseFilter = {}): Promise<License[]> {
+    if (filter.source) this.sources.require(filter.source, ["source"]);
+    const keys = this.sources
+      .all()
+      .filter((s) => s.licensesOfControllers && (!filter.source || s.id === filter.source))
+      .map((s) => ({ source: s.id, id: nodeId }));
     const lists = await this.settle(keys.map((k) => this.loaders.controllerLicenses.load(k)), report);
-    return dedupe(lists.flat()).map((l) => ({ ...l, viaNodeId: nodeId }));
+    return dedupe(lists.flat())
+      .filter((l) => !filter.status || l.status === filter.status)
+      .map((l) => ({ ...l, viaNodeId: nodeId }));
   }
 
   /** A controller known to the local registry or to any vendor; null when nobody knows it. */

@@ -14,14 +14,14 @@ const DEFAULT_PAGE = 20;
 @Resolver()
 export class QueryResolver {
   @Query(() => Customer, { nullable: true, description: "One customer by the gateway's id." })
-  customer(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext) {
+  customer(@Arg("id", () => ID, { description: "The gateway's customer id." }) id: string, @Ctx() ctx: GatewayContext) {
     return ctx.reads.customer(id);
   }
 
   @Query(() => CustomerConnection, { description: `Customers ordered by name. \`first\` defaults to ${DEFAULT_PAGE}, at most ${MAX_PAGE}.` })
   async customers(
-    @Arg("first", () => Int, { nullable: true }) first: number | null,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("first", () => Int, { nullable: true, description: "Page size." }) first: number | null,
+    @Arg("after", () => String, { nullable: true, description: "A cursor from a previous page's pageInfo.endCursor." }) after: string | null,
     @Ctx() ctx: GatewayContext,
   ) {
     const size = first ?? DEFAULT_PAGE;
@@ -35,19 +35,19 @@ export class QueryResolver {
   }
 
   @Query(() => Controller, { nullable: true, description: "A controller known to the gateway's registry or to any vendor." })
-  controller(@Arg("nodeId", () => ID) nodeId: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
+  controller(@Arg("nodeId", () => ID, { description: "The controller's node id." }) nodeId: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
     return ctx.reads.controller(nodeId, ctx.reportPartial(info));
   }
 
   @Query(() => License, { nullable: true, description: 'One license by its id ("<source>:<externalId>").' })
-  license(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
+  license(@Arg("id", () => ID, { description: 'A License.id, "<source>:<externalId>".' }) id: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
     return ctx.reads.license(id, ctx.reportPartial(info));
   }
 
   @Query(() => License, { nullable: true, description: "One license by its key at a source." })
   licenseByKey(
-    @Arg("source", () => ID) source: string,
-    @Arg("key", () => String) key: string,
+    @Arg("source", () => ID, { description: "The source holding the license." }) source: string,
+    @Arg("key", () => String, { description: "The license key." }) key: string,
     @Ctx() ctx: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ) {

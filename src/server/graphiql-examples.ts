@@ -1,8 +1,8 @@
 import type { GraphiqlExample } from "./graphiql.js";
 
 /**
- * The operations GraphiQL opens as tabs, written for the demo data. The ids in the variables are placeholders
- * until they are checked against the seeded customers, controllers and licenses.
+ * The operations GraphiQL opens as tabs, written for the demo data (src/demo/seed.ts and the simulators' seeds).
+ * A test runs each one against the demo, in this order, and expects it to succeed.
  */
 export const DEMO_EXAMPLES: GraphiqlExample[] = [
   {
@@ -124,7 +124,7 @@ mutation ActivateLicense($source: ID!, $key: String!) {
   }
 }
 `,
-    variables: { source: "sofar", key: "SOFAR-RES-0001" },
+    variables: { source: "sofar", key: "SOFAR-RES-0003" },
   },
   {
     name: "Claim a license",

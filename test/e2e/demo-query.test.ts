@@ -46,3 +46,30 @@ describe("the demo query from the README", () => {
     ]);
   });
 });
+
+describe("a controller's licenses", () => {
+  it("come from every source that links them, filtered by source and status on request", async () => {
+    const sgo = t.vendors.smartgridone.data;
+    const nodeId = sgo.examples.controllerWithLicensesNodeId;
+    const expected = sgo.datalinks.filter((d) => d.nodeId === nodeId).map((d) => sgo.licenses.find((l) => l.id === d.licenseId)!.key);
+    const res = await t.gql(`query($n: ID!) { controller(nodeId: $n) {
+      nodeId name serialNumber customer { id }
+      all: licenses { key }
+      active: licenses(status: ACTIVE) { key status }
+      sofarOnly: licenses(source: "sofar") { key }
+    } }`, { n: nodeId });
+    expect(res.body.errors).toBeUndefined();
+    const c = res.body.data.controller;
+    expect(c.all.map((l: any) => l.key).sort()).toEqual([...expected].sort());
+    expect(c.active.every((l: any) => l.status === "ACTIVE")).toBe(true);
+    expect(c.active.length).toBeLessThan(c.all.length);
+    expect(c.sofarOnly).toEqual([]);
+    expect(c.name).toBe(sgo.controllers.find((x) => x.nodeId === nodeId)!.name);
+    expect(c.customer).toEqual({ id: "demo-customer-1" });
+  });
+
+  it("a controller nobody knows is null, not an error", async () => {
+    const res = await t.gql(`{ controller(nodeId: "nobody-knows-me") { nodeId } }`);
+    expect(res.body).toEqual({ data: { controller: null } });
+  });
+});

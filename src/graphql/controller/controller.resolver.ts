@@ -1,10 +1,10 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Info, Resolver, Root } from "type-graphql";
 import type { Datalink as DatalinkModel, License as LicenseModel } from "../../federation/model.js";
 import type { ControllerView } from "../../federation/reads.js";
 import type { GatewayContext } from "../context.js";
 import { Customer } from "../customer/customer.type.js";
-import { License } from "../license/license.type.js";
+import { License, LicenseStatus } from "../license/license.type.js";
 import { Source } from "../source/source.type.js";
 import { sourceView } from "../source/source.view.js";
 import { Controller, Datalink } from "./controller.type.js";
@@ -31,9 +31,17 @@ export class ControllerResolver {
     return c.customerId === null ? null : ctx.reads.customer(c.customerId);
   }
 
-  @FieldResolver(() => [License], { description: "Licenses linked to this controller at any source." })
-  licenses(@Root() c: ControllerView, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.reads.controllerLicenses(c.nodeId, ctx.reportPartial(info));
+  @FieldResolver(() => [License], {
+    description: "Licenses linked to this controller at any source. A failing source adds an error and its licenses are missing.",
+  })
+  licenses(
+    @Root() c: ControllerView,
+    @Arg("source", () => ID, { nullable: true, description: "Only this source." }) source: string | null,
+    @Arg("status", () => LicenseStatus, { nullable: true, description: "Only licenses in this state." }) status: LicenseStatus | null,
+    @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return ctx.reads.controllerLicenses(c.nodeId, ctx.reportPartial(info), { source, status });
   }
 
   @FieldResolver(() => [Datalink], { description: "This controller's links to licenses." })
@@ -59,7 +67,7 @@ export class DatalinkResolver {
     return d.nodeId === null ? null : ctx.reads.controller(d.nodeId, ctx.reportPartial(info));
   }
 
-  @FieldResolver(() => Source)
+  @FieldResolver(() => Source, { description: "The source holding the linked license." })
   source(@Root() d: DatalinkParent, @Ctx() ctx: GatewayContext) {
     return sourceView(ctx.sources, d.source);
   }

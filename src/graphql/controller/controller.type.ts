@@ -18,6 +18,6 @@ export class Datalink {
   @Field(() => ID, { nullable: true, description: "The controller's node id; null when the gateway cannot know it (never guessed)." })
   nodeId!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the link was made, when known." })
   createdAt!: Date | null;
 }

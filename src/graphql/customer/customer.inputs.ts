@@ -14,7 +14,7 @@ export class UpsertCustomerInput {
   @Field(() => ID, { nullable: true, description: "Omit to create with a generated id." })
   id?: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: "1 to 200 characters." })
   name!: string;
 
   @Field(() => [CustomerAccountInput], { nullable: true, description: "Omitted or null means no accounts." })

@@ -38,7 +38,7 @@ export class CustomerResolver {
 
 @Resolver(() => CustomerAccount)
 export class CustomerAccountResolver {
-  @FieldResolver(() => Source)
+  @FieldResolver(() => Source, { description: "The source the account is at." })
   source(@Root() account: AccountRow, @Ctx() ctx: GatewayContext) {
     return sourceView(ctx.sources, account.source);
   }

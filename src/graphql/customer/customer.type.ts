@@ -6,13 +6,13 @@ export class Customer {
   @Field(() => ID, { description: "The gateway's id for the customer." })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: "The customer's name as the gateway's operator knows it." })
   name!: string;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the gateway first recorded the customer." })
   createdAt!: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the customer or its accounts last changed." })
   updatedAt!: Date | null;
 }
 
@@ -22,30 +22,30 @@ export class CustomerAccount {
   externalId!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "Where a page of a connection stands." })
 export class PageInfo {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: "Whether another page follows this one." })
   hasNextPage!: boolean;
 
   @Field(() => String, { nullable: true, description: "Pass as `after` to get the next page." })
   endCursor!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "One customer in a page, with its cursor." })
 export class CustomerEdge {
   @Field(() => String, { description: "Opaque and stable: the same customer always has the same cursor." })
   cursor!: string;
 
-  @Field(() => Customer)
+  @Field(() => Customer, { description: "The customer." })
   node!: Customer;
 }
 
 @ObjectType({ description: "Customers ordered by name, then id (Relay cursor connection)." })
 export class CustomerConnection {
-  @Field(() => [CustomerEdge])
+  @Field(() => [CustomerEdge], { description: "This page's customers." })
   edges!: CustomerEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: "How to get the next page." })
   pageInfo!: PageInfo;
 
   @Field(() => Int, { description: "How many edges this page holds." })

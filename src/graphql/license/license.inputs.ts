@@ -16,7 +16,7 @@ export class ActivateLicenseInput {
   activationIso?: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "The result of activateLicense: the license, or why not." })
 export class ActivateLicensePayload {
   @Field(() => License, { nullable: true, description: "The activated license; null when `errors` is not empty." })
   license!: unknown;
@@ -27,7 +27,7 @@ export class ActivateLicensePayload {
 
 @InputType({ description: "Link a license to the controller it will run on." })
 export class ClaimLicenseInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The source holding the license, e.g. "sofar" or "local".' })
   source!: string;
 
   @Field(() => String, { description: "The license key, 1 to 50 characters." })
@@ -37,7 +37,7 @@ export class ClaimLicenseInput {
   nodeId!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "The result of claimLicense: the new link and the license, or why not." })
 export class ClaimLicensePayload {
   @Field(() => Datalink, { nullable: true, description: "The new link; null when `errors` is not empty." })
   datalink!: unknown;
@@ -60,16 +60,16 @@ export class IssueLicenseInput {
   @Field(() => String, { nullable: true, description: 'e.g. "residential" or "commercial".' })
   type?: string | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "Licensed grid connection power, kW (0 to 1,000,000)." })
   gridKw?: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "Licensed solar power, kW (0 to 1,000,000)." })
   solarKw?: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "Licensed battery power, kW (0 to 1,000,000)." })
   batteryKw?: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "Licensed EV-charging power, kW (0 to 1,000,000)." })
   evKw?: number | null;
 
   @Field(() => Int, { nullable: true, description: "Months it runs after activation, 1 to 1200; omit for no end." })

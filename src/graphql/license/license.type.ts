@@ -35,7 +35,7 @@ export class License {
   @Field(() => String, { nullable: true, description: 'The commercial type, e.g. "residential" or "commercial".' })
   type!: string | null;
 
-  @Field(() => LicenseStatus)
+  @Field(() => LicenseStatus, { description: "Derived from the dates and the source's block flag by one rule for every source (see LicenseStatus)." })
   status!: LicenseStatus;
 
   @Field(() => Int, { nullable: true, description: "Licensed grid connection power, kW." })

@@ -25,15 +25,15 @@ export class Source {
   @Field(() => String, { description: 'The kind of API behind it: "eniris", "local", ...' })
   kind!: string;
 
-  @Field(() => SourceState)
+  @Field(() => SourceState, { description: "How the gateway's most recent call to it went." })
   state!: SourceState;
 
   @Field(() => String, { nullable: true, description: "The error code of the last failed call." })
   lastErrorCode!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: "When a call last failed (since the gateway started)." })
   lastErrorAt!: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: "When a call last succeeded (since the gateway started)." })
   lastSuccessAt!: Date | null;
 }
