@@ -24,7 +24,36 @@ const enirisSource = z
     message: "needs either refreshToken, or username and password",
   });
 
-export const sourceConfigSchema = z.discriminatedUnion("kind", [enirisSource]);
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** Cryptolens Web API (seed 004): an access token with GetCustomerLicenses, GetKey, Activate and Deactivate rights. */
+const cryptolensSource = z.strictObject({
+  kind: z.literal("cryptolens"),
+  url: httpUrl,
+  token: z.string().min(1),
+  productId: z.number().int().positive(),
+  ...upstreamOptions,
+});
+
+/** FlashStart's reseller "Customerarea" licences API (seed 002). */
+const customerareaSource = z.strictObject({
+  kind: z.literal("customerarea"),
+  url: httpUrl,
+  apiKey: z.string().min(1),
+  ...upstreamOptions,
+});
+
+/** eSmart Systems customer web API (seed 003): profiles and controller hardware. `area` picks the X-Area header. */
+const esmartSource = z.strictObject({
+  kind: z.literal("esmart"),
+  url: httpUrl,
+  username: z.string().min(1),
+  password: z.string().min(1),
+  area: z.enum(["power", "net"]).default("power"),
+  ...upstreamOptions,
+});
+
+export const sourceConfigSchema = z.discriminatedUnion("kind", [enirisSource, cryptolensSource, customerareaSource, esmartSource]);
 
 /** Source ids become `Source.id` and part of every `License.id`, so they are short, lowercase and stable. */
 const SOURCE_ID = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -59,3 +88,6 @@ export const configSchema = z.strictObject({
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 export type EnirisSourceConfig = Extract<SourceConfig, { kind: "eniris" }>;
+export type CryptolensSourceConfig = Extract<SourceConfig, { kind: "cryptolens" }>;
+export type CustomerareaSourceConfig = Extract<SourceConfig, { kind: "customerarea" }>;
+export type EsmartSourceConfig = Extract<SourceConfig, { kind: "esmart" }>;

@@ -38,6 +38,17 @@ export function isGatewayError(value: unknown): value is GatewayError {
   return value instanceof GatewayError;
 }
 
+/** Input refused field by field (a vendor's validation, or the gateway checking the vendor's rules first). */
+export class FieldProblemsError extends GatewayError {
+  constructor(
+    readonly problems: { field: string[]; message: string }[],
+    options: GatewayErrorOptions = {},
+  ) {
+    super("BAD_USER_INPUT", problems.map((p) => `${p.field.join(".")}: ${p.message}`).join("; ") || "the input is invalid", options);
+    this.name = "FieldProblemsError";
+  }
+}
+
 /** Shorthand for input validation failures: the field path is part of the public error. */
 export function badInput(field: string[], message: string): GatewayError {
   return new GatewayError("BAD_USER_INPUT", message, { field });

@@ -26,6 +26,10 @@ export interface License {
   expiresAt: Date | null;
   deactivatedAt: Date | null;
   durationMonths: number | null;
+  /** Feature flags the license enables, by the vendor's names (Cryptolens "f1".."f8"); null when the vendor has none. */
+  features: string[] | null;
+  /** How many controllers it may be claimed for; null when the vendor sets no limit or has no such notion. */
+  maxControllers: number | null;
   /** The account the source listed this license under, when it was read through one. */
   account: AccountRef | null;
   /** The gateway customer id, when the source itself knows it (local licenses). */

@@ -10,6 +10,8 @@ export function createSources(configs: Record<string, SourceConfig>, store: Stor
     switch (config.kind) {
       case "eniris":
         return new EnirisSource(id, config);
+      default:
+        throw new Error(`source ${id}: kind ${config.kind} is being added (issue 3) and cannot be configured yet`);
     }
   });
   return [...vendors, new LocalSource(store)];

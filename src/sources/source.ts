@@ -68,11 +68,124 @@ export interface LicenseSource {
   /** One license by id or key, where the vendor can look one up directly. */
   findLicense?(match: LicenseMatch): Promise<License | null>;
 
-  activate?(input: ActivateInput): Promise<License>;
+  /**
+   * Activates a license. A vendor whose licenses are valid from creation (Cryptolens) returns the license's
+   * current state unchanged and says so in `note`.
+   */
+  activate?(input: ActivateInput): Promise<License & { note?: string }>;
 
+  /** Links a license to a controller at the vendor. */
   claim?(input: ClaimInput): Promise<ClaimOutcome>;
+
+  /** Undoes a claim at the vendor (Cryptolens `key/Deactivate`); the license as it now stands. */
+  release?(input: ClaimInput): Promise<License | null>;
+
+  /**
+   * True when the vendor has no notion of a license's controller (Customerarea): the gateway keeps such claims
+   * in its own store, after checking the license exists at the source.
+   */
+  readonly claimsKeptByGateway?: boolean;
+
+  /** A catalogue of licenses a customer can be given, and the operations on assigned ones (Customerarea). */
+  readonly catalogue?: CatalogueApi;
+
+  /** Customer profiles and controller hardware (eSmart). */
+  readonly directory?: DirectoryApi;
 
   health(): SourceHealth;
 
   close(): Promise<void>;
+}
+
+/** Something a customer can be given, from a source's catalogue. Not a License: nobody holds it yet. */
+export interface LicenseOffer {
+  source: string;
+  code: string;
+  name: string;
+  durationMonths: number | null;
+  version: string | null;
+  quantity: number | null;
+  points: number | null;
+  price: number | null;
+  currency: string | null;
+}
+
+export interface OfferFilter {
+  lang?: string | undefined;
+  version?: string | undefined;
+  durationMonths?: number | undefined;
+  code?: string | undefined;
+  currency?: string | undefined;
+}
+
+/** One input field the vendor's rules refuse, found before any call (or reported by the vendor per field). */
+export interface FieldProblem {
+  /** The GraphQL input path, e.g. ["input", "email"]. */
+  field: string[];
+  message: string;
+}
+
+/**
+ * Assigning and managing licenses from a catalogue (Customerarea). `accountId` is the vendor's customer id.
+ * Vendor validation failures are GatewayErrors with code BAD_USER_INPUT; per-field ones carry `problems`
+ * (see `FieldProblemsError`).
+ */
+export interface CatalogueApi {
+  offers(accountId: string, filter: OfferFilter): Promise<LicenseOffer[]>;
+  assignDemo(accountId: string, options: { lang?: string | undefined; acceptNotifications?: boolean | undefined }): Promise<License>;
+  assignOffer(
+    accountId: string,
+    input: { offerCode: string; info: string; acceptNotifications?: boolean | undefined; currency?: string | undefined },
+  ): Promise<License>;
+  renew(accountId: string, licenseExternalId: string): Promise<License>;
+  cancel(accountId: string, licenseExternalId: string): Promise<void>;
+}
+
+export interface CustomerProfile {
+  source: string;
+  externalId: string;
+  name: string | null;
+  email: string | null;
+  phoneNumber: string | null;
+  mobileNumber: string | null;
+  address: string | null;
+  postalCode: string | null;
+  city: string | null;
+}
+
+export interface HardwareDevice {
+  deviceId: string;
+  serialNumber: string | null;
+  type: string | null;
+  name: string | null;
+  active: boolean | null;
+}
+
+/** A controller's hardware as a monitoring vendor sees it (eSmart: the "gateway" with that serial number). */
+export interface ControllerHardware {
+  source: string;
+  serialNumber: string;
+  gatewayId: string | null;
+  externalId: string | null;
+  name: string | null;
+  active: boolean | null;
+  lastSeenAt: Date | null;
+  firmwareVersion: string | null;
+  devices: HardwareDevice[];
+}
+
+export interface ContactPatch {
+  email?: string | undefined;
+  phoneNumber?: string | undefined;
+  mobileNumber?: string | undefined;
+}
+
+export interface DirectoryApi {
+  /** Profiles by the vendor's customer id; null for one the vendor does not know. */
+  profiles(accountIds: readonly string[]): Promise<BatchResult<CustomerProfile | null>>;
+  /** Hardware by serial number, devices included; null when the vendor has none with that serial. */
+  hardware(serialNumbers: readonly string[]): Promise<BatchResult<ControllerHardware | null>>;
+  /** The vendor's rules for contact details, checked before any call; empty when the patch is acceptable. */
+  validateContact(patch: ContactPatch): FieldProblem[];
+  updateContact(accountId: string, patch: ContactPatch): Promise<CustomerProfile>;
 }

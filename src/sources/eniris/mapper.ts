@@ -27,6 +27,9 @@ export function toLicense(source: string, raw: EnirisLicense, accountId: string 
     expiresAt,
     deactivatedAt,
     durationMonths,
+    features: null,
+    // Documented: claiming an already-claimed license is refused, so one controller per license.
+    maxControllers: 1,
     account: accountId === null ? null : { source, externalId: accountId },
     customerId: null,
     datalinks:

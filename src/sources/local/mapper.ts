@@ -33,6 +33,9 @@ export function localLicense(row: LicenseRow, claims: readonly ClaimRow[], now: 
     expiresAt,
     deactivatedAt: row.deactivatedAt,
     durationMonths: row.durationMonths,
+    features: null,
+    // The claims table allows one claim per license, like Eniris.
+    maxControllers: 1,
     account: row.customerId === null ? null : { source: LOCAL_SOURCE_ID, externalId: row.customerId },
     customerId: row.customerId,
     datalinks: claims.filter((c) => c.licenseExternalId === row.id).map(claimToDatalink),
