@@ -11,6 +11,8 @@ export interface ClaimRow {
   nodeId: string;
   /** The vendor's own id for the datalink, once known; null for local claims and before the vendor answers. */
   vendorDatalinkId: string | null;
+  /** The vendor account the license was found under, for sources whose claims the gateway keeps. */
+  licenseAccount: string | null;
   createdAt: Date;
 }
 
@@ -20,10 +22,13 @@ export interface RecordClaimInput {
   licenseKey: string;
   nodeId: string;
   vendorDatalinkId?: string | null;
+  licenseAccount?: string | null;
+  /** Whether the license can be claimed for one controller only (default true; Cryptolens keys are not). */
+  exclusive?: boolean;
 }
 
 const CLAIM = `id, source, license_external_id as "licenseExternalId", license_key as "licenseKey", node_id as "nodeId",
-  vendor_datalink_id as "vendorDatalinkId", created_at as "createdAt"`;
+  vendor_datalink_id as "vendorDatalinkId", license_account as "licenseAccount", created_at as "createdAt"`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,9 +40,9 @@ export function claimQueries(db: Db) {
     async record(input: RecordClaimInput): Promise<ClaimRow> {
       try {
         const [row] = await db.query<ClaimRow>(
-          `insert into claims (id, source, license_external_id, license_key, node_id, vendor_datalink_id)
-           values ($1, $2, $3, $4, $5, $6) returning ${CLAIM}`,
-          [randomUUID(), input.source, input.licenseExternalId, input.licenseKey, input.nodeId, input.vendorDatalinkId ?? null],
+          `insert into claims (id, source, license_external_id, license_key, node_id, vendor_datalink_id, license_account, exclusive)
+           values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${CLAIM}`,
+          [randomUUID(), input.source, input.licenseExternalId, input.licenseKey, input.nodeId, input.vendorDatalinkId ?? null, input.licenseAccount ?? null, input.exclusive ?? true],
         );
         return row!;
       } catch (error) {
@@ -57,16 +62,28 @@ export function claimQueries(db: Db) {
      * the gateway held for the same license (claimed before, released at the vendor since) is replaced.
      */
     async recordAccepted(input: RecordClaimInput): Promise<ClaimRow> {
+      const exclusive = input.exclusive ?? true;
+      // Exclusive: the license's one claim moves to this node. Otherwise: this (license, node) pair is refreshed.
+      const target = exclusive ? "(source, license_external_id) where exclusive" : "(source, license_external_id, node_id)";
       const [row] = await db.query<ClaimRow>(
-        `insert into claims (id, source, license_external_id, license_key, node_id, vendor_datalink_id)
-         values ($1, $2, $3, $4, $5, $6)
-         on conflict (source, license_external_id) do update
+        `insert into claims (id, source, license_external_id, license_key, node_id, vendor_datalink_id, license_account, exclusive)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict ${target} do update
            set node_id = excluded.node_id, license_key = excluded.license_key,
-               vendor_datalink_id = excluded.vendor_datalink_id, created_at = now()
+               vendor_datalink_id = excluded.vendor_datalink_id, license_account = excluded.license_account, created_at = now()
          returning ${CLAIM}`,
-        [randomUUID(), input.source, input.licenseExternalId, input.licenseKey, input.nodeId, input.vendorDatalinkId ?? null],
+        [randomUUID(), input.source, input.licenseExternalId, input.licenseKey, input.nodeId, input.vendorDatalinkId ?? null, input.licenseAccount ?? null, exclusive],
       );
       return row!;
+    },
+
+    /** Removes the claim of a license for one controller; the removed row, or null when there was none. */
+    async remove(source: string, licenseExternalId: string, nodeId: string): Promise<ClaimRow | null> {
+      const [row] = await db.query<ClaimRow>(
+        `delete from claims where source = $1 and license_external_id = $2 and node_id = $3 returning ${CLAIM}`,
+        [source, licenseExternalId, nodeId],
+      );
+      return row ?? null;
     },
 
     ofLicenses: (source: string, externalIds: string[]) =>
