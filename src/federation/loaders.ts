@@ -5,7 +5,7 @@ import type { ControllerRow } from "../store/controllers.js";
 import type { ClaimRow } from "../store/claims.js";
 import type { ControllerInfo, License } from "./model.js";
 import type { SourceRegistry } from "./registry.js";
-import type { BatchResult, LicenseSource } from "../sources/source.js";
+import type { BatchResult, ControllerHardware, CustomerProfile, LicenseSource } from "../sources/source.js";
 import { GatewayError } from "../errors/gateway-error.js";
 
 /** A key addressed to one source: an account id, a node id. */
@@ -65,6 +65,23 @@ export function createLoaders(store: Store, sources: SourceRegistry) {
     ),
     sourceControllers: new DataLoader<SourceKey, ControllerInfo | null, string>(
       perSource((s, ids) => s.controllers?.(ids)),
+      { cacheKeyFn: sourceKey },
+    ),
+    /** One license by key, where the source can look one up (Cryptolens key/GetKey). */
+    licenseByKey: new DataLoader<SourceKey, License | null, string>(
+      perSource((s, keys) => {
+        const find = s.findLicense?.bind(s);
+        return find ? Promise.all(keys.map((key) => find({ key }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))) : undefined;
+      }),
+      { cacheKeyFn: sourceKey },
+    ),
+    profiles: new DataLoader<SourceKey, CustomerProfile | null, string>(
+      perSource((s, ids) => s.directory?.profiles(ids)),
+      { cacheKeyFn: sourceKey },
+    ),
+    /** Keyed by (source, serial number). */
+    hardware: new DataLoader<SourceKey, ControllerHardware | null, string>(
+      perSource((s, serials) => s.directory?.hardware(serials)),
       { cacheKeyFn: sourceKey },
     ),
     customers: new DataLoader<string, CustomerRow | null>(async (ids) => {

@@ -3,7 +3,7 @@ import { claimToDatalink, LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
 import type { Store } from "../store/store.js";
 import { customerCursor, type CustomerRow } from "../store/customers.js";
 import type { ClaimRow } from "../store/claims.js";
-import type { LicenseMatch } from "../sources/source.js";
+import type { ControllerHardware, CustomerProfile, LicenseMatch, LicenseOffer, LicenseSource, OfferFilter } from "../sources/source.js";
 import type { Loaders, SourceKey } from "./loaders.js";
 import { datalinkId, parseLicenseId, type Datalink, type License, type LicenseStatus } from "./model.js";
 import type { SourceRegistry } from "./registry.js";
@@ -59,14 +59,69 @@ export class FederatedReads {
 
   async controllerLicenses(nodeId: string, report: ReportPartial, filter: LicenseFilter = {}): Promise<License[]> {
     if (filter.source) this.sources.require(filter.source, ["source"]);
-    const keys = this.sources
-      .all()
-      .filter((s) => s.licensesOfControllers && (!filter.source || s.id === filter.source))
-      .map((s) => ({ source: s.id, id: nodeId }));
-    const lists = await this.settle(keys.map((k) => this.loaders.controllerLicenses.load(k)), report);
+    const sources = this.sources.all().filter((s) => !filter.source || s.id === filter.source);
+    const lists = await this.settle(
+      sources.map((s) =>
+        s.licensesOfControllers ? this.loaders.controllerLicenses.load({ source: s.id, id: nodeId }) : this.licensesKnownForNode(s, nodeId, report),
+      ),
+      report,
+    );
     return dedupe(lists.flat())
       .filter((l) => !filter.status || l.status === filter.status)
       .map((l) => ({ ...l, viaNodeId: nodeId }));
+  }
+
+  /**
+   * A controller's licenses at a source that cannot list them by controller: the claims the gateway recorded
+   * for it there, and the licenses of the controller's owner whose links name it.
+   */
+  private async licensesKnownForNode(source: LicenseSource, nodeId: string, report: ReportPartial): Promise<License[]> {
+    const claims = (await this.loaders.claimsOfNode.load(nodeId)).filter((c) => c.source === source.id);
+    const claimed = await this.settle(
+      claims.map(async (claim) => {
+        if (claim.licenseAccount !== null) {
+          const list = await this.loaders.accountLicenses.load({ source: source.id, id: claim.licenseAccount });
+          return list.find((l) => l.externalId === claim.licenseExternalId) ?? null;
+        }
+        return source.findLicense ? this.loaders.licenseByKey.load({ source: source.id, id: claim.licenseKey }) : null;
+      }),
+      report,
+    );
+    const owner = (await this.loaders.registeredControllers.load(nodeId))?.customerId;
+    const accounts = owner ? (await this.loaders.accountsOfCustomer.load(owner)).filter((a) => a.source === source.id) : [];
+    const owned = await this.settle(accounts.map((a) => this.loaders.accountLicenses.load({ source: source.id, id: a.externalId })), report);
+    const linked = owned.flat().filter((l) => l.datalinks?.some((d) => d.nodeId === nodeId));
+    return [...claimed.filter((l) => l !== null), ...linked];
+  }
+
+  /** The customer's profile from the first directory source (eSmart) where it has an account. */
+  async customerProfile(customerId: string, report: ReportPartial): Promise<CustomerProfile | null> {
+    const directories = new Set(this.sources.all().filter((s) => s.directory).map((s) => s.id));
+    const accounts = (await this.loaders.accountsOfCustomer.load(customerId)).filter((a) => directories.has(a.source));
+    const profiles = await this.settle(accounts.map((a) => this.loaders.profiles.load({ source: a.source, id: a.externalId })), report);
+    return profiles.find((p) => p !== null) ?? null;
+  }
+
+  /** A controller's hardware from the first directory source that knows its serial number. */
+  async controllerHardware(serialNumber: string | null, report: ReportPartial): Promise<ControllerHardware | null> {
+    if (!serialNumber) return null;
+    const keys = this.sources.all().filter((s) => s.directory).map((s) => ({ source: s.id, id: serialNumber }));
+    const found = await this.settle(keys.map((k) => this.loaders.hardware.load(k)), report);
+    return found.find((h) => h !== null) ?? null;
+  }
+
+  /** Offers from the catalogues of the sources where the customer has an account. */
+  async customerOffers(customerId: string, filter: OfferFilter & { source?: string | null }, report: ReportPartial): Promise<LicenseOffer[]> {
+    if (filter.source) this.sources.require(filter.source, ["source"]);
+    const accounts = (await this.loaders.accountsOfCustomer.load(customerId)).filter((a) => !filter.source || a.source === filter.source);
+    const lists = await this.settle(
+      accounts.flatMap((a) => {
+        const catalogue = this.sources.find(a.source)?.catalogue;
+        return catalogue ? [catalogue.offers(a.externalId, filter)] : [];
+      }),
+      report,
+    );
+    return lists.flat();
   }
 
   /** A controller known to the local registry or to any vendor; null when nobody knows it. */

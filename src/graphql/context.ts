@@ -1,6 +1,9 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { createLoaders, type Loaders } from "../federation/loaders.js";
-import { MutationService } from "../federation/mutations.js";
+import { AuditedWriter } from "../federation/mutations/audited.js";
+import { CatalogueMutations } from "../federation/mutations/catalogue-mutations.js";
+import { CustomerMutations } from "../federation/mutations/customer-mutations.js";
+import { LicenseMutations } from "../federation/mutations/license-mutations.js";
 import { FederatedReads } from "../federation/reads.js";
 import type { SourceRegistry } from "../federation/registry.js";
 import type { Store } from "../store/store.js";
@@ -15,7 +18,7 @@ export interface GatewayContext {
   sources: SourceRegistry;
   loaders: Loaders;
   reads: FederatedReads;
-  mutations: MutationService;
+  mutations: { licenses: LicenseMutations; customers: CustomerMutations; catalogue: CatalogueMutations };
   partialErrors: PartialError[];
   /** Records `error` against the field being resolved; the response keeps that field's other data. */
   reportPartial(info: GraphQLResolveInfo): (error: Error) => void;
@@ -35,9 +38,17 @@ export function createContext({ store, sources }: ContextDeps, principal: string
     sources,
     loaders,
     reads,
-    mutations: new MutationService(store, sources, reads, principal),
+    mutations: mutationsFor(new AuditedWriter(store, principal), sources, reads),
     partialErrors,
     reportPartial: (info) => (error) => partialErrors.push({ error, path: pathOf(info.path) }),
+  };
+}
+
+function mutationsFor(writer: AuditedWriter, sources: SourceRegistry, reads: FederatedReads): GatewayContext["mutations"] {
+  return {
+    licenses: new LicenseMutations(writer, sources, reads),
+    customers: new CustomerMutations(writer, sources),
+    catalogue: new CatalogueMutations(writer, sources, reads),
   };
 }
 

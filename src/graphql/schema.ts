@@ -6,11 +6,26 @@ import { CustomerAccountResolver, CustomerResolver } from "./customer/customer.r
 import { LicenseResolver } from "./license/license.resolver.js";
 import { MutationResolver } from "./mutation.resolver.js";
 import { QueryResolver } from "./query.resolver.js";
+import { CatalogueMutationResolver, CustomerCatalogueResolver } from "./catalogue/catalogue.resolver.js";
+import { ControllerHardwareResolver, CustomerProfileResolver, DirectoryMutationResolver } from "./directory/directory.resolver.js";
 
 /** The schema clients build on; `schema/schema.graphql` is this, printed, and a test keeps them equal. */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [QueryResolver, MutationResolver, CustomerResolver, CustomerAccountResolver, ControllerResolver, DatalinkResolver, LicenseResolver],
+    resolvers: [
+      QueryResolver,
+      MutationResolver,
+      CatalogueMutationResolver,
+      DirectoryMutationResolver,
+      CustomerResolver,
+      CustomerAccountResolver,
+      CustomerCatalogueResolver,
+      CustomerProfileResolver,
+      ControllerResolver,
+      ControllerHardwareResolver,
+      DatalinkResolver,
+      LicenseResolver,
+    ],
     // Input is validated by the federation layer with coded errors; class-validator is not used.
     validate: false,
   });

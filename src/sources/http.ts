@@ -20,6 +20,8 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   /** Serialised as JSON. */
   json?: unknown;
+  /** Serialised as `application/x-www-form-urlencoded` (Cryptolens); ignored when `json` is set. */
+  form?: Record<string, string>;
   /** Total time for this call; defaults to the source's timeoutMs. */
   timeoutMs?: number;
 }
@@ -75,6 +77,9 @@ export class HttpClient {
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
       headers["content-type"] = "application/json";
+    } else if (req.form !== undefined) {
+      body = new URLSearchParams(req.form).toString();
+      headers["content-type"] = "application/x-www-form-urlencoded";
     }
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);

@@ -21,6 +21,9 @@ export class ActivateLicensePayload {
   @Field(() => License, { nullable: true, description: "The activated license; null when `errors` is not empty." })
   license!: unknown;
 
+  @Field(() => String, { nullable: true, description: "Set when the source needed no change, e.g. Cryptolens keys are active from creation." })
+  note!: string | null;
+
   @Field(() => [UserError], { description: "Empty on success. Codes: BAD_USER_INPUT, NOT_FOUND, LICENSE_ALREADY_ACTIVATED, UNSUPPORTED_BY_SOURCE." })
   errors!: UserError[];
 }
@@ -48,7 +51,33 @@ export class ClaimLicensePayload {
   })
   license!: unknown;
 
-  @Field(() => [UserError], { description: "Empty on success. Codes: BAD_USER_INPUT, NOT_FOUND, LICENSE_ALREADY_CLAIMED, UNSUPPORTED_BY_SOURCE." })
+  @Field(() => [UserError], {
+    description:
+      "Empty on success. Codes: BAD_USER_INPUT, NOT_FOUND, LICENSE_ALREADY_CLAIMED, LICENSE_BLOCKED, LICENSE_CLAIM_LIMIT_REACHED, UNSUPPORTED_BY_SOURCE.",
+  })
+  errors!: UserError[];
+}
+
+@InputType({ description: "Undo a claim: the license no longer runs on that controller." })
+export class ReleaseLicenseInput {
+  @Field(() => ID, { description: 'The source holding the license, e.g. "cryptolens" or "local".' })
+  source!: string;
+
+  @Field(() => String, { description: "The license key, 1 to 50 characters." })
+  key!: string;
+
+  @Field(() => ID, { description: "The controller's node id." })
+  nodeId!: string;
+}
+
+@ObjectType({ description: "The result of releaseLicense." })
+export class ReleaseLicensePayload {
+  @Field(() => License, { nullable: true, description: "The license as its source now reports it, when it can be read back." })
+  license!: unknown;
+
+  @Field(() => [UserError], {
+    description: "Empty on success. Codes: BAD_USER_INPUT, NOT_FOUND, LICENSE_NOT_CLAIMED, UNSUPPORTED_BY_SOURCE (a vendor that cannot release).",
+  })
   errors!: UserError[];
 }
 

@@ -64,4 +64,10 @@ export class License {
 
   @Field(() => Int, { nullable: true, description: "How long the license runs after activation, in months." })
   durationMonths!: number | null;
+
+  @Field(() => [String], { nullable: true, description: 'Feature flags the license enables, by the vendor\'s names (Cryptolens "f1".."f8"); null when the source has none.' })
+  features!: string[] | null;
+
+  @Field(() => Int, { nullable: true, description: "How many controllers it may be claimed for; null when the source sets no limit." })
+  maxControllers!: number | null;
 }

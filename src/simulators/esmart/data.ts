@@ -213,9 +213,9 @@ const GATEWAYS: GatewayRow[] = [
 ];
 
 const DEVICE_NAMES: Record<EsmartDeviceType, string> = {
-  Meter: "Energy meter",
+  Meter: "energy meter",
   Inverter: "PV inverter",
-  Battery: "Home battery",
+  Battery: "battery",
   EVCharger: "EV charger",
 };
 
@@ -255,7 +255,7 @@ export function esmartDemoData(): EsmartDemoData {
         SerialNumber: deviceSerial,
         GatewaySerialNumber: serialNumber,
         Type: type,
-        Name: `${row.name} ${DEVICE_NAMES[type].toLowerCase()}`,
+        Name: `${row.name} ${DEVICE_NAMES[type]}`,
         // Behind an inactive gateway nothing reports, so its devices are inactive too.
         IsActive: row.isActive,
       });

@@ -24,7 +24,18 @@ const utcDate = z
   .refine((s) => parseUtc(s) !== null, "not an ISO 8601 date-time")
   .transform((s) => parseUtc(s)!);
 
-export const esmartCustomer = z.object({
+/**
+ * With every field optional, a body of another shape (`{"Success": true}`, a camelCase one) would read as an
+ * empty record: at least one known field must be there, or the gateway has misread the body.
+ */
+function withSomeOf<T extends z.ZodRawShape>(shape: T) {
+  const keys = Object.keys(shape);
+  return z
+    .object(shape)
+    .refine((value: object) => keys.some((key) => key in value), `none of the expected fields (${keys.join(", ")})`);
+}
+
+export const esmartCustomer = withSomeOf({
   CustomerId: id.nullable().optional(),
   Name: text,
   Email: text,
@@ -36,7 +47,7 @@ export const esmartCustomer = z.object({
 });
 export type EsmartCustomer = z.infer<typeof esmartCustomer>;
 
-export const esmartGateway = z.object({
+export const esmartGateway = withSomeOf({
   GatewayId: id.nullable().optional(),
   SerialNumber: text,
   ExternalId: id.nullable().optional(),

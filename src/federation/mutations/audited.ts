@@ -1,0 +1,106 @@
+import { FieldProblemsError, GatewayError, isGatewayError } from "../../errors/gateway-error.js";
+import type { ErrorCode } from "../../errors/codes.js";
+import type { LicenseSource } from "../../sources/source.js";
+import type { Store } from "../../store/store.js";
+
+/** A failure the client caused or can act on; returned in a mutation payload rather than as a GraphQL error. */
+export interface UserErrorView {
+  code: ErrorCode;
+  message: string;
+  field: string[] | null;
+  source: string | null;
+}
+
+/** Codes that belong in a payload's `errors`. Anything else (a vendor outage, a bug) is a GraphQL error. */
+const PAYLOAD_CODES = new Set<ErrorCode>([
+  "BAD_USER_INPUT",
+  "NOT_FOUND",
+  "CONFLICT",
+  "FORBIDDEN",
+  "LICENSE_ALREADY_ACTIVATED",
+  "LICENSE_ALREADY_CLAIMED",
+  "LICENSE_BLOCKED",
+  "LICENSE_CLAIM_LIMIT_REACHED",
+  "LICENSE_NOT_CLAIMED",
+  "DEMO_LIMIT_REACHED",
+  "INSUFFICIENT_CREDIT",
+  "UNSUPPORTED_BY_SOURCE",
+]);
+
+/**
+ * How every mutation writes: local changes and the audit entry in one transaction; a failure audited after
+ * the rollback; expected failures turned into payload errors. Shared by the mutation services.
+ */
+export class AuditedWriter {
+  constructor(
+    readonly store: Store,
+    private readonly principal: string | null,
+  ) {}
+
+  /** Runs `write` and its audit entry in one transaction: both commit, or neither does. */
+  commit<T>(operation: string, input: object, write: (tx: Store) => Promise<T>): Promise<T> {
+    return this.store.transaction(async (tx) => {
+      const result = await write(tx);
+      await tx.audit.append({ operation, principal: this.principal, input, outcome: "ok", result: summarize(result) });
+      return result;
+    });
+  }
+
+  /** Audits a failed mutation (after its transaction rolled back), then rethrows. */
+  async failuresAudited<T>(operation: string, input: object, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const code = isGatewayError(error) ? error.code : "INTERNAL_SERVER_ERROR";
+      // The audit must not hide the original failure, so its own failure is only swallowed here.
+      await this.store.audit.append({ operation, principal: this.principal, input, outcome: "error", errorCode: code }).catch(() => {});
+      throw error;
+    }
+  }
+
+  /**
+   * Turns payload-worthy failures into `errors` (one per field for field-by-field refusals) next to `empty`;
+   * anything else propagates as a GraphQL error. Both are audited.
+   */
+  async withPayload<T extends { errors: UserErrorView[] }>(operation: string, input: object, empty: Omit<T, "errors">, run: () => Promise<T>): Promise<T> {
+    try {
+      return await this.failuresAudited(operation, input, run);
+    } catch (error) {
+      if (!isGatewayError(error) || !PAYLOAD_CODES.has(error.code)) throw error;
+      const source = error.source ?? null;
+      const errors: UserErrorView[] =
+        error instanceof FieldProblemsError && error.problems.length > 0
+          ? error.problems.map((p) => ({ code: error.code, message: p.message, field: p.field, source }))
+          : [{ code: error.code, message: error.message, field: error.field ?? null, source }];
+      return { ...empty, errors } as T;
+    }
+  }
+}
+
+export function unsupported(source: LicenseSource, what: string): GatewayError {
+  return new GatewayError("UNSUPPORTED_BY_SOURCE", `source ${source.id} (${source.kind}) does not support ${what}`, {
+    source: source.id,
+    field: ["input", "source"],
+  });
+}
+
+/** GraphQL gives null for omitted optional inputs; the store and the sources take absent fields as "not given". */
+export function withoutNulls<T extends object>(input: T): { [K in keyof T]?: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: Exclude<T[K], null> };
+}
+
+/** What the audit keeps of a result: ids, not whole objects. */
+function summarize(result: unknown): unknown {
+  if (result === null || typeof result !== "object") return null;
+  const r = result as {
+    license?: { source: string; externalId: string } | null;
+    datalink?: { id: string } | null;
+    id?: string;
+    nodeId?: string;
+    source?: string;
+    externalId?: string;
+  };
+  if ("errors" in r) return { license: r.license ? `${r.license.source}:${r.license.externalId}` : null, datalink: r.datalink?.id ?? null };
+  if (r.source && r.externalId) return { id: `${r.source}:${r.externalId}` };
+  return { id: r.id ?? r.nodeId ?? null };
+}

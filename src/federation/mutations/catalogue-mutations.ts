@@ -1,0 +1,121 @@
+import { badInput, GatewayError } from "../../errors/gateway-error.js";
+import type { CatalogueApi, LicenseSource } from "../../sources/source.js";
+import type { License } from "../model.js";
+import { parseLicenseId } from "../model.js";
+import type { FederatedReads } from "../reads.js";
+import type { SourceRegistry } from "../registry.js";
+import { checkText, MAX_NAME_LENGTH } from "../validate.js";
+import { type AuditedWriter, unsupported, type UserErrorView } from "./audited.js";
+
+export interface AssignDemoLicenseInput {
+  customerId: string;
+  source: string;
+  lang?: string | null;
+  acceptNotifications?: boolean | null;
+}
+export interface AssignBulkLicenseInput {
+  customerId: string;
+  source: string;
+  offerCode: string;
+  info: string;
+  acceptNotifications?: boolean | null;
+  currency?: string | null;
+}
+export interface LicenseRefInput {
+  licenseId: string;
+}
+export interface LicensePayloadResult {
+  license: License | null;
+  errors: UserErrorView[];
+}
+export interface CancelResult {
+  cancelled: boolean;
+  licenseId: string | null;
+  errors: UserErrorView[];
+}
+
+const LANG = /^[A-Za-z]{2}$/;
+const CURRENCY = /^[A-Za-z]{3}$/;
+
+/**
+ * Licenses given from a vendor's catalogue (Customerarea): demo and paid assignments, renewal, cancellation.
+ * None of these vendor calls is idempotent, so none is ever retried.
+ */
+export class CatalogueMutations {
+  constructor(
+    private readonly writer: AuditedWriter,
+    private readonly sources: SourceRegistry,
+    private readonly reads: FederatedReads,
+  ) {}
+
+  assignDemoLicense(input: AssignDemoLicenseInput): Promise<LicensePayloadResult> {
+    return this.writer.withPayload<LicensePayloadResult>("assignDemoLicense", input, { license: null }, async () => {
+      if (input.lang != null && !LANG.test(input.lang)) throw badInput(["input", "lang"], "lang is a two-letter language code, e.g. EN");
+      const { catalogue, account } = await this.customerAt(input.customerId, input.source);
+      const license = await catalogue.assignDemo(account, { lang: input.lang ?? undefined, acceptNotifications: input.acceptNotifications ?? undefined });
+      return this.writer.commit("assignDemoLicense", input, async () => ({ license, errors: [] }));
+    });
+  }
+
+  assignBulkLicense(input: AssignBulkLicenseInput): Promise<LicensePayloadResult> {
+    return this.writer.withPayload<LicensePayloadResult>("assignBulkLicense", input, { license: null }, async () => {
+      checkText(input.offerCode, ["input", "offerCode"], "an offer code", 50);
+      checkText(input.info, ["input", "info"], "the license info", MAX_NAME_LENGTH);
+      if (input.currency != null && !CURRENCY.test(input.currency)) throw badInput(["input", "currency"], "currency is a three-letter ISO 4217 code, e.g. EUR");
+      const { catalogue, account } = await this.customerAt(input.customerId, input.source);
+      const license = await catalogue.assignOffer(account, {
+        offerCode: input.offerCode,
+        info: input.info,
+        acceptNotifications: input.acceptNotifications ?? undefined,
+        currency: input.currency ?? undefined,
+      });
+      return this.writer.commit("assignBulkLicense", input, async () => ({ license, errors: [] }));
+    });
+  }
+
+  renewLicense(input: LicenseRefInput): Promise<LicensePayloadResult> {
+    return this.writer.withPayload<LicensePayloadResult>("renewLicense", input, { license: null }, async () => {
+      const { catalogue, license } = await this.assigned(input.licenseId);
+      const renewed = await catalogue.renew(license.account!.externalId, license.externalId);
+      return this.writer.commit("renewLicense", input, async () => ({ license: renewed, errors: [] }));
+    });
+  }
+
+  cancelLicense(input: LicenseRefInput): Promise<CancelResult> {
+    return this.writer.withPayload<CancelResult>("cancelLicense", input, { cancelled: false, licenseId: null }, async () => {
+      const { catalogue, license } = await this.assigned(input.licenseId);
+      await catalogue.cancel(license.account!.externalId, license.externalId);
+      return this.writer.commit("cancelLicense", input, async () => ({ cancelled: true, licenseId: input.licenseId, errors: [] }));
+    });
+  }
+
+  /** The customer's account at a catalogue source; refused before any call when there is none. */
+  private async customerAt(customerId: string, sourceId: string): Promise<{ catalogue: CatalogueApi; account: string }> {
+    const source = this.sources.require(sourceId, ["input", "source"]);
+    const catalogue = catalogueOf(source);
+    const [customer] = await this.writer.store.customers.getMany([customerId]);
+    if (!customer) throw new GatewayError("NOT_FOUND", `no customer with id ${customerId}`, { field: ["input", "customerId"] });
+    const account = (await this.writer.store.customers.accountsOf([customerId])).find((a) => a.source === source.id);
+    if (!account) throw badInput(["input", "customerId"], `customer ${customerId} has no account at ${source.id}; add one with upsertCustomer`);
+    return { catalogue, account: account.externalId };
+  }
+
+  /** An assigned catalogue license by License.id, with the account it is listed under. */
+  private async assigned(licenseId: string): Promise<{ catalogue: CatalogueApi; license: License }> {
+    const ref = parseLicenseId(licenseId);
+    if (!ref) throw badInput(["input", "licenseId"], `"${licenseId}" is not a license id (expected "<source>:<externalId>")`);
+    const catalogue = catalogueOf(this.sources.require(ref.source, ["input", "licenseId"]));
+    let failure: Error | undefined;
+    const license = await this.reads.license(licenseId, (error) => (failure ??= error));
+    if (!license?.account) {
+      if (failure) throw failure;
+      throw new GatewayError("NOT_FOUND", `no license ${licenseId} under any account the gateway maps`, { field: ["input", "licenseId"], source: ref.source });
+    }
+    return { catalogue, license };
+  }
+}
+
+function catalogueOf(source: LicenseSource): CatalogueApi {
+  if (!source.catalogue) throw unsupported(source, "catalogue licenses");
+  return source.catalogue;
+}

@@ -1,0 +1,211 @@
+import { GatewayError } from "../../errors/gateway-error.js";
+import { claimToDatalink, LOCAL_SOURCE_ID } from "../../sources/local/mapper.js";
+import { LocalSource } from "../../sources/local/source.js";
+import type { ClaimOutcome, LicenseSource } from "../../sources/source.js";
+import type { Store } from "../../store/store.js";
+import { datalinkId, type Datalink, type License } from "../model.js";
+import type { FederatedReads } from "../reads.js";
+import type { SourceRegistry } from "../registry.js";
+import { checkKey, checkNodeId, checkOptionalInt, checkText } from "../validate.js";
+import { type AuditedWriter, unsupported, type UserErrorView, withoutNulls } from "./audited.js";
+
+export interface ActivateLicenseInput {
+  source: string;
+  key: string;
+  activationIso?: Date | null;
+}
+export interface ClaimLicenseInput {
+  source: string;
+  key: string;
+  nodeId: string;
+}
+export interface IssueLicenseInput {
+  key?: string | null;
+  type?: string | null;
+  gridKw?: number | null;
+  solarKw?: number | null;
+  batteryKw?: number | null;
+  evKw?: number | null;
+  durationMonths?: number | null;
+  customerId?: string | null;
+}
+
+export interface ActivateResult {
+  license: License | null;
+  /** Set when the source needed no change (Cryptolens keys are active from creation). */
+  note: string | null;
+  errors: UserErrorView[];
+}
+
+export interface ClaimResult {
+  license: License | null;
+  datalink: (Datalink & { license: License | null }) | null;
+  errors: UserErrorView[];
+}
+
+export interface ReleaseResult {
+  license: License | null;
+  errors: UserErrorView[];
+}
+
+/**
+ * Activate, claim, release and issue. Input is validated before any upstream call; a vendor call happens
+ * outside the database transaction (never hold a connection across a vendor's latency), then the local record
+ * and the audit entry commit together.
+ */
+export class LicenseMutations {
+  constructor(
+    private readonly writer: AuditedWriter,
+    private readonly sources: SourceRegistry,
+    private readonly reads: FederatedReads,
+  ) {}
+
+  activateLicense(input: ActivateLicenseInput): Promise<ActivateResult> {
+    return this.writer.withPayload<ActivateResult>("activateLicense", input, { license: null, note: null }, async () => {
+      const source = this.sources.require(input.source, ["input", "source"]);
+      checkKey(input.key);
+      if (!source.activate) throw unsupported(source, "activating licenses");
+      const request = { key: input.key, ...(input.activationIso ? { activationIso: input.activationIso } : {}) };
+      if (source.id === LOCAL_SOURCE_ID) {
+        return this.writer.commit("activateLicense", input, async (tx) => ({ license: await this.local(tx).activate(request), note: null, errors: [] }));
+      }
+      const { note, ...license } = await source.activate(request);
+      return this.writer.commit("activateLicense", input, async () => ({ license, note: note ?? null, errors: [] }));
+    });
+  }
+
+  claimLicense(input: ClaimLicenseInput): Promise<ClaimResult> {
+    return this.writer.withPayload<ClaimResult>("claimLicense", input, { license: null, datalink: null }, async () => {
+      const source = this.sources.require(input.source, ["input", "source"]);
+      checkKey(input.key);
+      checkNodeId(input.nodeId);
+      const gatewayIsAuthority = source.id === LOCAL_SOURCE_ID || source.claimsKeptByGateway === true;
+      if (!gatewayIsAuthority) {
+        if (!source.claim) throw unsupported(source, "claiming licenses");
+        const outcome = await source.claim({ key: input.key, nodeId: input.nodeId, ownerAccounts: await this.ownerAccounts(source.id, input.nodeId) });
+        return this.writer.commit("claimLicense", input, (tx) => this.recordVendorClaim(tx, source, outcome));
+      }
+      // The gateway is the authority for these claims, so it checks what a vendor would: the controller exists.
+      const controller = await this.reads.controller(input.nodeId, () => {});
+      if (!controller) throw new GatewayError("NOT_FOUND", `no controller with nodeId ${input.nodeId}`, { field: ["input", "nodeId"], source: source.id });
+      if (source.id === LOCAL_SOURCE_ID) {
+        return this.writer.commit("claimLicense", input, async (tx) => {
+          const outcome = await this.local(tx).claim({ key: input.key, nodeId: input.nodeId });
+          const link = outcome.license?.datalinks?.find((d) => d.nodeId === input.nodeId) ?? null;
+          return { license: outcome.license, datalink: link && { ...link, license: outcome.license }, errors: [] };
+        });
+      }
+      return this.claimKeptByGateway(source, input);
+    });
+  }
+
+  /** A claim for a vendor without controllers (Customerarea): the license must exist there; the link is ours. */
+  private async claimKeptByGateway(source: LicenseSource, input: ClaimLicenseInput): Promise<ClaimResult> {
+    let failure: Error | undefined;
+    const license = await this.reads.licenseByKey(source.id, input.key, (error) => (failure ??= error));
+    if (!license) {
+      if (failure) throw failure;
+      throw new GatewayError("NOT_FOUND", `no license with key ${input.key} at ${source.id}`, { field: ["input", "key"], source: source.id });
+    }
+    return this.writer.commit("claimLicense", input, async (tx) => {
+      const claim = await tx.claims.record({
+        source: source.id,
+        licenseExternalId: license.externalId,
+        licenseKey: license.key,
+        nodeId: input.nodeId,
+        licenseAccount: license.account?.externalId ?? null,
+      });
+      const link = claimToDatalink(claim);
+      const claimed = { ...license, datalinks: [link] };
+      return { license: claimed, datalink: { ...link, license: claimed }, errors: [] };
+    });
+  }
+
+  releaseLicense(input: ClaimLicenseInput): Promise<ReleaseResult> {
+    return this.writer.withPayload<ReleaseResult>("releaseLicense", input, { license: null }, async () => {
+      const source = this.sources.require(input.source, ["input", "source"]);
+      checkKey(input.key);
+      checkNodeId(input.nodeId);
+      if (source.release && source.id !== LOCAL_SOURCE_ID) {
+        const license = await source.release({ key: input.key, nodeId: input.nodeId });
+        return this.writer.commit("releaseLicense", input, async (tx) => {
+          await this.removeClaim(tx, source.id, input, false);
+          return { license, errors: [] };
+        });
+      }
+      if (source.id !== LOCAL_SOURCE_ID && !source.claimsKeptByGateway) {
+        throw new GatewayError(
+          "UNSUPPORTED_BY_SOURCE",
+          `${source.id} (${source.kind}) has no way to release a claim: the link stays at the vendor, so the gateway keeps it too`,
+          { source: source.id, field: ["input", "source"] },
+        );
+      }
+      return this.writer.commit("releaseLicense", input, async (tx) => {
+        const removed = await this.removeClaim(tx, source.id, input, true);
+        const license = source.id === LOCAL_SOURCE_ID ? await this.local(tx).findLicense({ externalId: removed!.licenseExternalId }) : null;
+        return { license, errors: [] };
+      });
+    });
+  }
+
+  /** Removes the gateway's record of the claim; when the gateway is the authority, a missing one is an error. */
+  private async removeClaim(tx: Store, sourceId: string, input: ClaimLicenseInput, required: boolean) {
+    const claim = (await tx.claims.ofNodes([input.nodeId])).find((c) => c.source === sourceId && c.licenseKey === input.key);
+    const removed = claim ? await tx.claims.remove(sourceId, claim.licenseExternalId, input.nodeId) : null;
+    if (!removed && required) {
+      throw new GatewayError("LICENSE_NOT_CLAIMED", `license ${input.key} is not claimed for controller ${input.nodeId}`, { source: sourceId, field: ["input"] });
+    }
+    return removed;
+  }
+
+  issueLicense(input: IssueLicenseInput): Promise<License> {
+    return this.writer.failuresAudited("issueLicense", input, async () => {
+      if (input.key !== undefined && input.key !== null) checkKey(input.key);
+      if (input.type) checkText(input.type, ["input", "type"], "a license type", 50);
+      for (const field of ["gridKw", "solarKw", "batteryKw", "evKw"] as const) checkOptionalInt(input[field], ["input", field], 0, 1_000_000);
+      checkOptionalInt(input.durationMonths, ["input", "durationMonths"], 1, 1200);
+      return this.writer.commit("issueLicense", input, async (tx) => {
+        const row = await tx.licenses.issue(withoutNulls(input));
+        const license = await this.local(tx).findLicense({ externalId: row.id });
+        if (!license) throw new Error("issued license vanished inside its own transaction");
+        return license;
+      });
+    });
+  }
+
+  /** The accounts at `sourceId` of the customer the controller is registered to, if it is. */
+  private async ownerAccounts(sourceId: string, nodeId: string): Promise<string[]> {
+    const store = this.writer.store;
+    const [controller] = await store.controllers.getMany([nodeId]);
+    if (!controller?.customerId) return [];
+    return (await store.customers.accountsOf([controller.customerId])).filter((a) => a.source === sourceId).map((a) => a.externalId);
+  }
+
+  /** Remembers which controller a vendor claim was for, since the vendor's own link list may not say. */
+  private async recordVendorClaim(tx: Store, source: LicenseSource, outcome: ClaimOutcome): Promise<ClaimResult> {
+    const claim = await tx.claims.recordAccepted({
+      source: source.id,
+      licenseExternalId: outcome.licenseExternalId,
+      licenseKey: outcome.key,
+      nodeId: outcome.nodeId,
+      vendorDatalinkId: outcome.vendorDatalinkId,
+      // A license that runs on one controller moves with its claim; one for several gains a claim per controller.
+      exclusive: (outcome.license?.maxControllers ?? 1) === 1,
+    });
+    const link: Datalink = {
+      id: datalinkId(source.id, outcome.vendorDatalinkId, outcome.licenseExternalId, outcome.nodeId),
+      source: source.id,
+      licenseExternalId: outcome.licenseExternalId,
+      vendorId: outcome.vendorDatalinkId,
+      nodeId: outcome.nodeId,
+      createdAt: claim.createdAt,
+    };
+    return { license: outcome.license, datalink: { ...link, license: outcome.license }, errors: [] };
+  }
+
+  private local(tx: Store): LocalSource {
+    const local = this.sources.find(LOCAL_SOURCE_ID);
+    if (!(local instanceof LocalSource)) throw new Error("the local source is not configured");
+    return local.within(tx);
+  }
+}
