@@ -88,7 +88,7 @@ export function activate(data: CryptolensDemoData, params: CryptolensParams, req
   if (key === undefined) return;
   const machineCode = params.string("MachineCode");
   if (machineCode === undefined) return sendCryptolensError(res, CRYPTOLENS_MESSAGES.badInput);
-  const known = false;
+  const known = key.activatedMachines.some((m) => m.mid === machineCode);
   if (!known && key.maxNoOfMachines > 0) {
     if (key.activatedMachines.length >= key.maxNoOfMachines) return sendCryptolensError(res, CRYPTOLENS_MESSAGES.machineLimit);
     key.activatedMachines.push({
