@@ -197,7 +197,12 @@ export class FederatedReads {
       }
       return known;
     }
-    return Promise.all(links.map((link) => (link.nodeId !== null ? link : this.resolveNode(license, link, links!.length, claims, report))));
+    const resolved = await Promise.all(links.map((link) => (link.nodeId !== null ? link : this.resolveNode(license, link, links!.length, claims, report))));
+    // Claims the gateway made that the vendor's list does not show (Cryptolens records no machine for a key
+    // without a machine limit) are still links: the vendor accepted them.
+    const shown = new Set(resolved.map((d) => d.nodeId));
+    const unseen = claims.filter((c) => !shown.has(c.nodeId) && !resolved.some((d) => d.vendorId !== null && d.vendorId === c.vendorDatalinkId));
+    return [...resolved, ...unseen.map(claimToDatalink)];
   }
 
   /**

@@ -1,6 +1,8 @@
 import type { SourceConfig } from "../config/schema.js";
 import type { Store } from "../store/store.js";
+import { CryptolensSource } from "./cryptolens/source.js";
 import { EnirisSource } from "./eniris/source.js";
+import { EsmartSource } from "./esmart/source.js";
 import { LocalSource } from "./local/source.js";
 import type { LicenseSource } from "./source.js";
 
@@ -10,6 +12,10 @@ export function createSources(configs: Record<string, SourceConfig>, store: Stor
     switch (config.kind) {
       case "eniris":
         return new EnirisSource(id, config);
+      case "cryptolens":
+        return new CryptolensSource(id, config);
+      case "esmart":
+        return new EsmartSource(id, config);
       default:
         throw new Error(`source ${id}: kind ${config.kind} is being added (issue 3) and cannot be configured yet`);
     }

@@ -78,8 +78,8 @@ export function codeOfMessage(message: string | null | undefined): ErrorCode | u
 /**
  * The GatewayError for a vendor answer that is not a success. `message` is the body's `message` when the body
  * was a Cryptolens envelope, undefined otherwise. A documented message decides the code whatever the HTTP
- * status; otherwise a non-2xx status has its shared meaning (`statusError`), and a 2xx with `result` 1 is the
- * vendor refusing the request.
+ * status; otherwise a non-2xx status has its shared meaning (`statusError`) except 404, and a 2xx with
+ * `result` 1 is the vendor refusing the request.
  */
 export function cryptolensError(ctx: FailureContext, res: UpstreamResponse, message: string | null | undefined): GatewayError {
   const source = ctx.source;
@@ -91,6 +91,11 @@ export function cryptolensError(ctx: FailureContext, res: UpstreamResponse, mess
   }
   // Unknown text may echo what was sent: never let the token through, and keep it short.
   const safe = message ? scrub(message, ctx.token).slice(0, 200) : undefined;
+  // Cryptolens says "not found" in words (above); a bare 404 means the method path does not exist, so the
+  // configured url is wrong. Read as the shared NOT_FOUND it would turn a lookup into a false "no such license".
+  if (res.status === 404) {
+    return new GatewayError("UPSTREAM_REJECTED", `${ctx.method} answered HTTP 404: no such method (check the source's url)`, { source, upstreamStatus });
+  }
   if (res.status < 200 || res.status >= 300) return statusError(source, res, ctx.method, safe);
   return new GatewayError("UPSTREAM_REJECTED", `${ctx.method} refused the request${safe ? `: ${safe}` : ""}`, { source, upstreamStatus });
 }

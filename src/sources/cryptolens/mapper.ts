@@ -14,7 +14,7 @@ import { FEATURES, parseVendorDate, type CryptolensKey, type CryptolensKeyMetada
  * | `block`                               | `status`         | doc: BLOCKED when true; otherwise the shared rule: EXPIRED once past `expiresAt`, else ACTIVE |
  * | `created`                             | `createdAt`      | doc; zone-less, read as UTC                                  |
  * | `created`                             | `activatedAt`    | doc: "Cryptolens keys are valid from creation", so never INACTIVE |
- * | `expires` + metadata `timeLimited`    | `expiresAt`      | doc: `expires` when the key is time-limited. Metadata `licenseStatus.timeLimited: false` means the key never ends (null), whatever `expires` says. Without metadata the gateway cannot tell and takes `expires` (inferred: the contract maps `expires` onto the License) |
+ * | `expires` + metadata `timeLimited`    | `expiresAt`      | doc: `expires` when the key is time-limited. Metadata `licenseStatus.timeLimited: false` means the key never ends (null), whatever `expires` says. Every read asks for metadata (GetKey too, see source.ts); where none comes back the gateway cannot tell and takes `expires` (inferred: the contract maps `expires` onto the License) |
  * | —                                     | `deactivatedAt`  | null: a key is blocked, never deactivated                    |
  * | `period`                              | `durationMonths` | null: `period` is in days and does not match `expires` in the vendor's own example; no months are invented |
  * | —                                     | `gridKw` `solarKw` `batteryKw` `evKw` | null: no such notion                    |
@@ -23,6 +23,9 @@ import { FEATURES, parseVendorDate, type CryptolensKey, type CryptolensKeyMetada
  * | `activatedMachines[]`                 | `datalinks`      | doc: one per machine, `nodeId` = `mid`, `createdAt` = `time`, `vendorId` null (the vendor has no id for it); null when the body has no `activatedMachines` (BasicLicenseKey) |
  * | the account read, else `customer.id`  | `account`        | doc: the CustomerId the list was read for; a key read alone names its `customer` (LicenseKey) |
  * | —                                     | `customerId`     | null: only the gateway's store knows its customers            |
+ *
+ * `key/GetKey` refuses a blocked key ("The key is blocked and cannot be accessed."): a lookup then yields
+ * `blockedKeyLicense`, status BLOCKED with every unknown field null.
  */
 export function toLicense(
   source: string,
@@ -55,6 +58,35 @@ export function toLicense(
     account: accountId === null ? null : { source, externalId: accountId },
     customerId: null,
     datalinks: raw.activatedMachines == null ? null : raw.activatedMachines.map((m) => toDatalink(source, externalId, m.mid, m.time)),
+  };
+}
+
+/**
+ * A key the vendor will not show: `key/GetKey` answers "The key is blocked and cannot be accessed." for a blocked
+ * key. That says the key exists in the product and is blocked, and nothing more, so everything else is null
+ * (unknown) rather than a false "not found". A customer listing still shows the whole key.
+ */
+export function blockedKeyLicense(source: string, key: string): License {
+  return {
+    source,
+    externalId: key,
+    key,
+    type: null,
+    status: "BLOCKED",
+    gridKw: null,
+    solarKw: null,
+    batteryKw: null,
+    evKw: null,
+    createdAt: null,
+    activatedAt: null,
+    expiresAt: null,
+    deactivatedAt: null,
+    durationMonths: null,
+    features: null,
+    maxControllers: null,
+    account: null,
+    customerId: null,
+    datalinks: null,
   };
 }
 

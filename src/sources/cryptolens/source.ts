@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { CryptolensSourceConfig } from "../../config/schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { License } from "../../federation/model.js";
@@ -5,7 +6,7 @@ import { HealthTracker } from "../health.js";
 import { HttpClient, type UpstreamResponse } from "../http.js";
 import type { ActivateInput, BatchResult, ClaimInput, ClaimOutcome, LicenseMatch, LicenseSource, SourceHealth } from "../source.js";
 import { cryptolensError, type FailureContext } from "./errors.js";
-import { toLicense } from "./mapper.js";
+import { blockedKeyLicense, toLicense } from "./mapper.js";
 import {
   customerLicensesResponse,
   envelope,
@@ -14,7 +15,6 @@ import {
   type CryptolensKey,
   type CryptolensKeyMetadata,
 } from "./vendor-types.js";
-import type { z } from "zod";
 
 /** The vendor methods the gateway calls, relative to the configured `url` (…/api/). */
 const METHOD = {
@@ -76,7 +76,8 @@ export class CryptolensSource implements LicenseSource {
 
   /**
    * By key or by id: a Cryptolens License's externalId is its key (see mapper.ts), so both are one `key/GetKey`.
-   * "Could not find the key." is a plain not found (null).
+   * "Could not find the key." is a plain not found (null); a blocked key, which GetKey refuses to show, is a
+   * License that says BLOCKED and nothing else (see `blockedKeyLicense`).
    */
   async findLicense(match: LicenseMatch): Promise<License | null> {
     const key = "key" in match ? match.key : match.externalId;
@@ -84,6 +85,7 @@ export class CryptolensSource implements LicenseSource {
     return this.healthTracker.track(() =>
       this.getKey(key).catch((error: unknown) => {
         if (error instanceof GatewayError && error.code === "NOT_FOUND") return null;
+        if (error instanceof GatewayError && error.code === "LICENSE_BLOCKED") return blockedKeyLicense(this.id, key);
         throw error;
       }),
     );

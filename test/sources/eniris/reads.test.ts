@@ -76,6 +76,9 @@ describe("licensesOfAccounts", () => {
       expiresAt: plusMonths(raw.activationDate!, raw.duration),
       deactivatedAt: null,
       durationMonths: raw.duration,
+      features: null,
+      // A claimed Eniris license cannot be claimed again (documented 400), so it runs on one controller.
+      maxControllers: 1,
       account: { source: SOURCE_ID, externalId: raw.customerId },
       customerId: null,
       datalinks: dl.map((d) => ({
