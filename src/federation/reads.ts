@@ -200,9 +200,10 @@ export class FederatedReads {
     const resolved = await Promise.all(links.map((link) => (link.nodeId !== null ? link : this.resolveNode(license, link, links!.length, claims, report))));
     // Claims the gateway made that the vendor's list does not show (Cryptolens records no machine for a key
     // without a machine limit) are still links: the vendor accepted them.
+    // A vendor link whose controller stayed unknown may be one of those claims, so then nothing is added.
+    if (resolved.some((d) => d.nodeId === null)) return resolved;
     const shown = new Set(resolved.map((d) => d.nodeId));
-    const unseen = claims.filter((c) => !shown.has(c.nodeId) && !resolved.some((d) => d.vendorId !== null && d.vendorId === c.vendorDatalinkId));
-    return [...resolved, ...unseen.map(claimToDatalink)];
+    return [...resolved, ...claims.filter((c) => !shown.has(c.nodeId)).map(claimToDatalink)];
   }
 
   /**
