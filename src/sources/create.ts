@@ -1,6 +1,7 @@
 import type { SourceConfig } from "../config/schema.js";
 import type { Store } from "../store/store.js";
 import { CryptolensSource } from "./cryptolens/source.js";
+import { CustomerareaSource } from "./customerarea/source.js";
 import { EnirisSource } from "./eniris/source.js";
 import { EsmartSource } from "./esmart/source.js";
 import { LocalSource } from "./local/source.js";
@@ -14,10 +15,10 @@ export function createSources(configs: Record<string, SourceConfig>, store: Stor
         return new EnirisSource(id, config);
       case "cryptolens":
         return new CryptolensSource(id, config);
+      case "customerarea":
+        return new CustomerareaSource(id, config);
       case "esmart":
         return new EsmartSource(id, config);
-      default:
-        throw new Error(`source ${id}: kind ${config.kind} is being added (issue 3) and cannot be configured yet`);
     }
   });
   return [...vendors, new LocalSource(store)];

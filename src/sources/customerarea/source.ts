@@ -1,0 +1,59 @@
+import type { CustomerareaSourceConfig } from "../../config/schema.js";
+import { GatewayError } from "../../errors/gateway-error.js";
+import type { License } from "../../federation/model.js";
+import type { BatchResult, CatalogueApi, LicenseSource, SourceHealth } from "../source.js";
+import { CustomerareaApi } from "./api.js";
+import { CustomerareaCatalogue } from "./catalogue.js";
+import { toLicense } from "./mapper.js";
+import { customerCodeProblem, licenceList } from "./vendor-types.js";
+
+/**
+ * FlashStart's reseller licences API ("Customerarea", seed 002). Its licences belong to customers, not to
+ * controllers, so the gateway keeps the claims itself (`claimsKeptByGateway`). There is no lookup of one licence
+ * across customers, so no `findLicense` (the gateway scans the mapped accounts), and no activation (the customer
+ * activates in FlashStart), so no `activate`: the gateway answers UNSUPPORTED_BY_SOURCE for it.
+ */
+export class CustomerareaSource implements LicenseSource {
+  readonly kind = "customerarea";
+  readonly claimsKeptByGateway = true;
+  readonly catalogue: CatalogueApi;
+  private readonly api: CustomerareaApi;
+
+  constructor(
+    readonly id: string,
+    config: CustomerareaSourceConfig,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.api = new CustomerareaApi(id, config);
+    this.catalogue = new CustomerareaCatalogue(this.api, now);
+  }
+
+  validateAccountId(externalId: string): string | null {
+    return customerCodeProblem(externalId);
+  }
+
+  /** `GET licenses` (inferred endpoint) per account, all in flight together: the vendor lists one customer per call. */
+  async licensesOfAccounts(externalIds: readonly string[]): Promise<BatchResult<License[]>> {
+    return Promise.all(externalIds.map((code) => this.licensesOf(code).catch(asError)));
+  }
+
+  health(): SourceHealth {
+    return this.api.health();
+  }
+
+  close(): Promise<void> {
+    return this.api.close();
+  }
+
+  private async licensesOf(code: string): Promise<License[]> {
+    const problem = customerCodeProblem(code);
+    if (problem !== null) throw new GatewayError("BAD_USER_INPUT", problem, { source: this.id });
+    const list = await this.api.call("licenses", `customer ${code}`, { customer_code: Number(code) }, licenceList);
+    const now = this.now();
+    return list.map((raw) => toLicense(this.id, raw, code, now));
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
