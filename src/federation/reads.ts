@@ -52,14 +52,15 @@ export class FederatedReads {
     const accounts: SourceKey[] = [
       ...(await this.loaders.accountsOfCustomer.load(customerId)).map((a) => ({ source: a.source, id: a.externalId })),
       { source: LOCAL_SOURCE_ID, id: customerId },
-    ].filter((a) => !filter.source || a.source === filter.source);
+    ].filter((a) => (!filter.source || a.source === filter.source) && this.sources.find(a.source)?.licensesOfAccounts);
     const lists = await this.settle(accounts.map((a) => this.loaders.accountLicenses.load(a)), report);
     return dedupe(lists.flat()).filter((l) => !filter.status || l.status === filter.status);
   }
 
   async controllerLicenses(nodeId: string, report: ReportPartial, filter: LicenseFilter = {}): Promise<License[]> {
     if (filter.source) this.sources.require(filter.source, ["source"]);
-    const sources = this.sources.all().filter((s) => !filter.source || s.id === filter.source);
+    // Sources that hold no licenses at all (a directory such as eSmart) are not asked.
+    const sources = this.sources.all().filter((s) => (!filter.source || s.id === filter.source) && (s.licensesOfControllers || s.licensesOfAccounts));
     const lists = await this.settle(
       sources.map((s) =>
         s.licensesOfControllers ? this.loaders.controllerLicenses.load({ source: s.id, id: nodeId }) : this.licensesKnownForNode(s, nodeId, report),

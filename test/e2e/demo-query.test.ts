@@ -6,12 +6,12 @@ const t = useTestGateway();
 const DEMO_QUERY = `{ customers { edges { node { name licenses { key status source { id } datalinks { controller { nodeId } } } } } } }`;
 
 describe("the demo query from the README", () => {
-  it("returns licenses from both Eniris brands and the local store, with controllers where known", async () => {
+  it("returns licenses from both Eniris brands, Cryptolens, Customerarea and the local store, with controllers where known", async () => {
     const res = await t.gql(DEMO_QUERY);
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
     const licenses = res.body.data.customers.edges.flatMap((e: any) => e.node.licenses);
-    expect(new Set(licenses.map((l: any) => l.source.id))).toEqual(new Set(["sofar", "smartgridone", "local"]));
+    expect(new Set(licenses.map((l: any) => l.source.id))).toEqual(new Set(["sofar", "smartgridone", "cryptolens", "flashstart", "local"]));
     const statuses = new Set(licenses.map((l: any) => l.status));
     for (const s of ["ACTIVE", "INACTIVE", "EXPIRED", "DEACTIVATED"]) expect(statuses).toContain(s);
     // Every link the simulators hold was made to a controller registered for its customer, so each resolves.
@@ -42,6 +42,9 @@ describe("the demo query from the README", () => {
     expect(res.body.data.sources.map((s: any) => [s.id, s.kind])).toEqual([
       ["sofar", "eniris"],
       ["smartgridone", "eniris"],
+      ["cryptolens", "cryptolens"],
+      ["flashstart", "customerarea"],
+      ["esmart", "esmart"],
       ["local", "local"],
     ]);
   });

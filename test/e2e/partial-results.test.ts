@@ -23,7 +23,7 @@ describe("one source failing costs only its own data", () => {
     const res = await t.gql(QUERY);
     // The gateway's status never mirrors a vendor's.
     expect(res.status).toBe(200);
-    expect(licenseSources(res.body)).toEqual(new Set(["smartgridone", "local"]));
+    expect(licenseSources(res.body)).toEqual(new Set(["smartgridone", "cryptolens", "flashstart", "local"]));
     expect(res.body.errors?.length).toBeGreaterThan(0);
     for (const error of res.body.errors!) {
       expect(error.extensions).toMatchObject({ code, source: "sofar" });
@@ -37,7 +37,7 @@ describe("one source failing costs only its own data", () => {
     const res = await t.gql(QUERY);
     // Bounded by the source's timeout, not by the vendor (which never answers); a generous bound for busy machines.
     expect(Date.now() - started).toBeLessThan(6_000);
-    expect(licenseSources(res.body)).toEqual(new Set(["sofar", "local"]));
+    expect(licenseSources(res.body)).toEqual(new Set(["sofar", "cryptolens", "flashstart", "local"]));
     expect(res.body.errors!.every((e) => e.extensions?.code === "UPSTREAM_TIMEOUT" && e.extensions.source === "smartgridone")).toBe(true);
   });
 
@@ -66,7 +66,7 @@ describe("the vendor refusing the gateway's credentials", () => {
   it("is UPSTREAM_UNAUTHENTICATED (an operator problem), never empty data", async () => {
     const res = await bad.gql(QUERY);
     expect(res.status).toBe(200);
-    expect(licenseSources(res.body)).toEqual(new Set(["smartgridone", "local"]));
+    expect(licenseSources(res.body)).toEqual(new Set(["smartgridone", "cryptolens", "flashstart", "local"]));
     expect(res.body.errors!.length).toBeGreaterThan(0);
     for (const error of res.body.errors!) expect(error.extensions).toMatchObject({ code: "UPSTREAM_UNAUTHENTICATED", source: "sofar" });
     expect(JSON.stringify(res.body)).not.toContain("revoked-refresh-token");
