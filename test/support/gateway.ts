@@ -4,6 +4,8 @@ import { startGateway, type Gateway } from "../../src/app.js";
 import { configSchema } from "../../src/config/schema.js";
 import { seedDemo } from "../../src/demo/seed.js";
 import { startDemoVendors, type DemoVendors } from "../../src/demo/vendors.js";
+import { defaultEsmartUsers } from "../../src/simulators/esmart/server.js";
+import type { EsmartUser } from "../../src/simulators/esmart/request-context.js";
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -17,8 +19,10 @@ export interface TestGateway {
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Every simulator's call counter back to zero, faults cleared. */
   resetCalls(): void;
-  /** Upstream calls to both vendors' APIs since the last reset. */
+  /** Upstream calls to every vendor's API since the last reset. */
   apiCalls(): number;
+  /** The eSmart simulator's one user; push customer ids to grant it more. */
+  esmartUser: EsmartUser;
 }
 
 /**
@@ -28,9 +32,10 @@ export interface TestGateway {
 export function useTestGateway(options: { sourceOverrides?: Record<string, Record<string, unknown>> } = {}): TestGateway {
   let gateway: Gateway | undefined;
   let vendors: DemoVendors | undefined;
+  const esmartUser = defaultEsmartUsers()[0]!;
 
   beforeAll(async () => {
-    vendors = await startDemoVendors();
+    vendors = await startDemoVendors({ esmartUser });
     const sources = Object.fromEntries(
       Object.entries(vendors.sources).map(([id, s]) => [id, { ...s, timeoutMs: 5_000, ...options.sourceOverrides?.[id] }]),
     );
@@ -44,8 +49,9 @@ export function useTestGateway(options: { sourceOverrides?: Record<string, Recor
     await vendors?.close();
   });
 
-  const sims = () => [vendors!.sofar, vendors!.smartgridone];
+  const sims = () => [vendors!.sofar, vendors!.smartgridone, vendors!.cryptolens, vendors!.flashstart, vendors!.esmart];
   return {
+    esmartUser,
     get gateway() {
       return gateway!;
     },
