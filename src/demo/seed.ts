@@ -1,4 +1,7 @@
+import { cryptolensDemoData } from "../simulators/cryptolens/data.js";
+import { customerareaDemoData } from "../simulators/customerarea/data.js";
 import { enirisDemoData } from "../simulators/eniris/data.js";
+import { esmartDemoData } from "../simulators/esmart/data.js";
 import type { Store } from "../store/store.js";
 
 /** Gateway ids of the demo customers, stable so GraphiQL's examples can name them. */
@@ -7,16 +10,25 @@ export const DEMO_CUSTOMER_IDS = ["demo-customer-1", "demo-customer-2", "demo-cu
 export const DEMO_LOCAL_KEYS = { unclaimed: "LOC-DEMO-0001", claimed: "LOC-DEMO-0002", inactive: "LOC-DEMO-0003" } as const;
 
 /**
- * The demo's federation map: customer N of the gateway is customer N at Sofar and at SmartgridOne; every
+ * The demo's federation map: customer N of the gateway is customer N at every vendor (Sofar, SmartgridOne,
+ * Cryptolens, FlashStart's Customerarea, eSmart), so one query shows all five; every
  * controller a brand links to that customer's licenses is registered to it; and a few licenses live in the
  * local store. Idempotent, so restarting on a kept store changes nothing.
  */
 export async function seedDemo(store: Store): Promise<void> {
   const brands = { sofar: enirisDemoData("sofar"), smartgridone: enirisDemoData("smartgridone") };
+  const others: Array<[string, string[]]> = [
+    ["cryptolens", cryptolensDemoData().customers.map((c) => String(c.id))],
+    ["flashstart", customerareaDemoData().customers.map((c) => String(c.code))],
+    ["esmart", [...new Set(esmartDemoData().customers.filter((c) => c.area === 2).map((c) => c.CustomerId))]],
+  ];
   const owner = new Map<string, string>();
   await store.transaction(async (tx) => {
     for (const [i, id] of DEMO_CUSTOMER_IDS.entries()) {
-      const accounts = Object.entries(brands).flatMap(([source, data]) => (data.customers[i] ? [{ source, externalId: data.customers[i].id }] : []));
+      const accounts = [
+        ...Object.entries(brands).flatMap(([source, data]) => (data.customers[i] ? [{ source, externalId: data.customers[i].id }] : [])),
+        ...others.flatMap(([source, ids]) => (ids[i] !== undefined ? [{ source, externalId: ids[i] }] : [])),
+      ];
       const name = brands.sofar.customers[i]?.name ?? `Demo customer ${i + 1}`;
       await tx.customers.upsert({ id, name, accounts });
       for (const data of Object.values(brands)) {
