@@ -44,7 +44,8 @@ query Sources {
   },
   {
     name: "One customer",
-    query: `# One customer by id: their account in each source, their licenses and their controllers.
+    query: `# One customer across all five sources: accounts, eSmart profile, licenses from every vendor,
+# controllers with their eSmart hardware, and what Customerarea's catalogue offers them.
 query OneCustomer($id: ID!) {
   customer(id: $id) {
     id
@@ -52,22 +53,44 @@ query OneCustomer($id: ID!) {
     accounts {
       source {
         id
+        kind
       }
       externalId
     }
+    profile {
+      email
+      phoneNumber
+      city
+    }
     licenses {
+      id
       key
-      type
       status
+      features
+      expiresAt
       source {
         id
       }
-      expiresAt
     }
     controllers {
       nodeId
       name
       serialNumber
+      hardware {
+        active
+        lastSeenAt
+        firmwareVersion
+        devices {
+          type
+          serialNumber
+        }
+      }
+    }
+    availableLicenses(durationMonths: 12) {
+      code
+      name
+      price
+      currency
     }
   }
 }
@@ -190,5 +213,92 @@ mutation IssueLocalLicense($input: IssueLicenseInput!) {
         customerId: "demo-customer-1",
       },
     },
+  },
+  {
+    name: "Claim a Cryptolens key",
+    query: `# Cryptolens: a claim is key/Activate with the controller's nodeId as machine code.
+mutation ClaimCryptolensKey($input: ClaimLicenseInput!) {
+  claimLicense(input: $input) {
+    datalink {
+      id
+      nodeId
+    }
+    license {
+      key
+      maxControllers
+      datalinks {
+        nodeId
+      }
+    }
+    errors {
+      code
+      message
+      field
+    }
+  }
+}
+`,
+    variables: { input: { source: "cryptolens", key: "MUEYW-BFRJX-TKCVL-QAHZN", nodeId: "sgo-ctrl-004" } },
+  },
+  {
+    name: "Release it again",
+    query: `# Undo a claim: key/Deactivate at Cryptolens; removes the gateway's link for local and Customerarea licenses.
+mutation ReleaseLicense($input: ReleaseLicenseInput!) {
+  releaseLicense(input: $input) {
+    license {
+      key
+      datalinks {
+        nodeId
+      }
+    }
+    errors {
+      code
+      message
+    }
+  }
+}
+`,
+    variables: { input: { source: "cryptolens", key: "MUEYW-BFRJX-TKCVL-QAHZN", nodeId: "sgo-ctrl-004" } },
+  },
+  {
+    name: "Assign a demo license",
+    query: `# Customerarea: a free demo license (two per customer at most; the third is DEMO_LIMIT_REACHED).
+mutation AssignDemo($input: AssignDemoLicenseInput!) {
+  assignDemoLicense(input: $input) {
+    license {
+      id
+      key
+      status
+      expiresAt
+    }
+    errors {
+      code
+      message
+      field
+    }
+  }
+}
+`,
+    variables: { input: { customerId: "demo-customer-3", source: "flashstart", lang: "EN" } },
+  },
+  {
+    name: "Update contact details",
+    query: `# eSmart: checked against the vendor's rules (digits only, at most 14; a valid e-mail) before the PATCH.
+mutation UpdateContact($input: UpdateCustomerContactInput!) {
+  updateCustomerContact(input: $input) {
+    profile {
+      email
+      phoneNumber
+      mobileNumber
+    }
+    errors {
+      code
+      message
+      field
+    }
+  }
+}
+`,
+    variables: { input: { customerId: "demo-customer-2", phoneNumber: "3247012345" } },
   },
 ];
