@@ -1,6 +1,6 @@
 import type { EnirisSourceConfig } from "../../config/schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import type { ControllerInfo, License } from "../../federation/model.js";
+import { datalinkId, type ControllerInfo, type License } from "../../federation/model.js";
 import { HealthTracker } from "../health.js";
 import { encodePath, HttpClient, parseBody, statusError, type UpstreamRequest, type UpstreamResponse } from "../http.js";
 import type { ActivateInput, BatchResult, ClaimInput, ClaimOutcome, LicenseSource, SourceHealth } from "../source.js";
@@ -132,7 +132,15 @@ export class EnirisSource implements LicenseSource {
     const [reread] = await this.licensesOfControllers([input.nodeId]);
     const license = Array.isArray(reread) ? (reread.find((l) => l.externalId === claimed.id) ?? null) : null;
     const vendorDatalinkId = await this.learnDatalinkId(claimed.id, input.ownerAccounts ?? []);
-    return { licenseExternalId: claimed.id, key: claimed.key ?? input.key, nodeId: input.nodeId, license, vendorDatalinkId };
+    // The controller list carries no links, but the claim just made one: a license runs on one controller here.
+    const link = { id: datalinkId(this.id, vendorDatalinkId, claimed.id, input.nodeId), source: this.id, licenseExternalId: claimed.id, vendorId: vendorDatalinkId, nodeId: input.nodeId, createdAt: null };
+    return {
+      licenseExternalId: claimed.id,
+      key: claimed.key ?? input.key,
+      nodeId: input.nodeId,
+      license: license && { ...license, datalinks: [link] },
+      vendorDatalinkId,
+    };
   }
 
   /**
