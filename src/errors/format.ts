@@ -1,6 +1,6 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { isGatewayError } from "./gateway-error.js";
+import { FieldProblemsError, isGatewayError } from "./gateway-error.js";
 import { ERROR_CODES } from "./codes.js";
 
 /** Codes Apollo Server and graphql-js produce for malformed requests; safe to pass through as they are. */
@@ -33,6 +33,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
         ...(original.source !== undefined ? { source: original.source } : {}),
         ...(original.field !== undefined ? { field: original.field } : {}),
         ...(original.retryAfterSeconds !== undefined ? { retryAfterSeconds: original.retryAfterSeconds } : {}),
+        ...(original instanceof FieldProblemsError && original.problems.length > 1 ? { problems: original.problems } : {}),
       },
     };
   }

@@ -44,7 +44,12 @@ export class FieldProblemsError extends GatewayError {
     readonly problems: { field: string[]; message: string }[],
     options: GatewayErrorOptions = {},
   ) {
-    super("BAD_USER_INPUT", problems.map((p) => `${p.field.join(".")}: ${p.message}`).join("; ") || "the input is invalid", options);
+    // `field` names the first problem, so a top-level error (a query argument) still says where; all of them
+    // are in `problems` (and a mutation payload lists one error per problem).
+    super("BAD_USER_INPUT", problems.map((p) => `${p.field.join(".")}: ${p.message}`).join("; ") || "the input is invalid", {
+      ...options,
+      field: options.field ?? problems[0]?.field,
+    });
     this.name = "FieldProblemsError";
   }
 }

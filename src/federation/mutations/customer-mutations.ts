@@ -82,7 +82,8 @@ export class CustomerMutations {
       }
       const directory = this.sources.find(account.source)!.directory!;
       const problems = directory.validateContact(patch);
-      if (problems.length > 0) throw new FieldProblemsError(problems, { source: account.source });
+      // Checked by the gateway before any call, like every other input check: no source reported these.
+      if (problems.length > 0) throw new FieldProblemsError(problems);
       const profile = await directory.updateContact(account.externalId, patch);
       return this.writer.commit("updateCustomerContact", input, async () => ({ profile, errors: [] }));
     });
