@@ -1,11 +1,11 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { expect } from "vitest";
 import type { CryptolensSourceConfig } from "../../../src/config/schema.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
-import { GatewayError } from "../../../src/errors/gateway-error.js";
+import type { GatewayError } from "../../../src/errors/gateway-error.js";
 import { CryptolensSource } from "../../../src/sources/cryptolens/source.js";
 import { DEFAULT_CRYPTOLENS_TOKEN, type CryptolensSimulator } from "../../../src/simulators/cryptolens/server.js";
+import { closedPortUrl as closedPortAt, expectGatewayErrorFrom, rejectionOf } from "../shared.js";
+
+export { rejectionOf };
 
 /** Shared by the Cryptolens adapter tests: sources pointed at a running simulator, closed by `closeSources`. */
 
@@ -36,23 +36,8 @@ export async function closeSources(): Promise<void> {
   await Promise.all(open.splice(0).map((s) => s.close()));
 }
 
-/** Asserts a GatewayError with `code` from this source, and returns it for further checks. */
-export function expectGatewayError(value: unknown, code: ErrorCode): GatewayError {
-  expect(value).toBeInstanceOf(GatewayError);
-  const error = value as GatewayError;
-  expect({ code: error.code, source: error.source, message: error.message }).toMatchObject({ code, source: SOURCE_ID });
-  return error;
-}
+export const expectGatewayError = (value: unknown, code: ErrorCode): GatewayError => expectGatewayErrorFrom(SOURCE_ID, value, code);
 
-/** The rejection of `promise` (fails the test if it resolves). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to reject, but it resolved");
-}
 
 /** Calls of one vendor method (path casing is not significant at the vendor). */
 export const methodCalls = (sim: CryptolensSimulator, method: string): number =>
@@ -66,10 +51,4 @@ export const rawKey = (sim: CryptolensSimulator, key: string) => sim.data.keys.f
 /** The vendor's zone-less dates mean UTC. */
 export const utc = (vendorDate: string): Date => new Date(`${vendorDate}Z`);
 
-export async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
-  return `http://127.0.0.1:${port}/api/`;
-}
+export const closedPortUrl = (): Promise<string> => closedPortAt("/api/");

@@ -1,10 +1,10 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { expect } from "vitest";
 import type { CustomerareaSourceConfig } from "../../../src/config/schema.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
-import { GatewayError } from "../../../src/errors/gateway-error.js";
+import type { GatewayError } from "../../../src/errors/gateway-error.js";
 import { CustomerareaSource } from "../../../src/sources/customerarea/source.js";
+import { closedPortUrl as closedPortAt, expectGatewayErrorFrom, rejectionOf } from "../shared.js";
+
+export { rejectionOf };
 
 /** Shared by the Customerarea adapter tests: sources pointed at a running simulator, closed by `closeSources`. */
 
@@ -36,29 +36,7 @@ export async function closeSources(): Promise<void> {
   await Promise.all(open.splice(0).map((s) => s.close()));
 }
 
-/** Asserts a GatewayError with `code` from this source, and returns it for further checks. */
-export function expectGatewayError(value: unknown, code: ErrorCode): GatewayError {
-  expect(value).toBeInstanceOf(GatewayError);
-  const error = value as GatewayError;
-  expect({ code: error.code, source: error.source, message: error.message }).toMatchObject({ code, source: SOURCE_ID });
-  return error;
-}
+export const expectGatewayError = (value: unknown, code: ErrorCode): GatewayError => expectGatewayErrorFrom(SOURCE_ID, value, code);
 
-/** The rejection of `promise` (fails the test if it resolves). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to reject, but it resolved");
-}
 
-/** A URL on which nothing listens: a port that was free a moment ago. */
-export async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
-  return `http://127.0.0.1:${port}/customerarea/`;
-}
+export const closedPortUrl = (): Promise<string> => closedPortAt("/customerarea/");

@@ -1,9 +1,11 @@
-import { expect } from "vitest";
 import type { EnirisSourceConfig } from "../../../src/config/schema.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
-import { GatewayError } from "../../../src/errors/gateway-error.js";
+import type { GatewayError } from "../../../src/errors/gateway-error.js";
 import { EnirisSource } from "../../../src/sources/eniris/source.js";
 import type { EnirisSimulator } from "../../../src/simulators/eniris/server.js";
+import { expectGatewayErrorFrom, rejectionOf } from "../shared.js";
+
+export { rejectionOf };
 
 /** Shared by the Eniris adapter tests: sources pointed at a running simulator, closed by `closeSources`. */
 
@@ -36,23 +38,8 @@ export async function closeSources(): Promise<void> {
   await Promise.all(open.splice(0).map((s) => s.close()));
 }
 
-/** Asserts a GatewayError with `code` from this source, and returns it for further checks. */
-export function expectGatewayError(value: unknown, code: ErrorCode): GatewayError {
-  expect(value).toBeInstanceOf(GatewayError);
-  const error = value as GatewayError;
-  expect({ code: error.code, source: error.source, message: error.message }).toMatchObject({ code, source: SOURCE_ID });
-  return error;
-}
+export const expectGatewayError = (value: unknown, code: ErrorCode): GatewayError => expectGatewayErrorFrom(SOURCE_ID, value, code);
 
-/** The rejection of `promise` (fails the test if it resolves). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to reject, but it resolved");
-}
 
 export const tokenCalls = (sim: EnirisSimulator): number => sim.calls.count({ server: "auth", path: "/auth/accesstoken" });
 export const loginCalls = (sim: EnirisSimulator): number => sim.calls.count({ server: "auth", path: "/auth/login" });
