@@ -272,3 +272,14 @@ export async function startListener<S extends string>(
       }),
   };
 }
+
+/** The knobs every simulator exposes the same way: latency and scripted faults. */
+export function knobControls<S extends string>(knobs: SimulatorKnobs<S>) {
+  return {
+    setLatency: (ms: number): void => {
+      knobs.latencyMs = ms;
+    },
+    fault: (rule: FaultRule<S>): void => knobs.faults.add(rule),
+    clearFaults: (): void => knobs.faults.clear(),
+  };
+}

@@ -1,4 +1,4 @@
-import { CallLog, FaultBook, startListener, type CallFilter, type CallRecord, type FaultRule } from "../http-kit.js";
+import { CallLog, FaultBook, startListener, type CallFilter, type CallRecord, type FaultRule, knobControls } from "../http-kit.js";
 import { ALL_CRYPTOLENS_PERMISSIONS, cryptolensApiHandler, type CryptolensPermission } from "./api-routes.js";
 import { cryptolensDemoData, DEFAULT_CRYPTOLENS_PRODUCT_ID, type CryptolensDemoData } from "./data.js";
 import { cryptolensErrorBody } from "./envelope.js";
@@ -86,11 +86,7 @@ export async function startCryptolensSimulator(options: CryptolensSimulatorOptio
         })),
       reset: () => knobs.calls.reset(),
     },
-    setLatency: (ms) => {
-      knobs.latencyMs = ms;
-    },
-    fault: (rule) => knobs.faults.add(rule),
-    clearFaults: () => knobs.faults.clear(),
+    ...knobControls(knobs),
     data,
     reset: () => {
       // In place, so a test holding `sim.data.keys` still sees the live arrays.

@@ -1,4 +1,4 @@
-import { CallLog, FaultBook, startListener, type CallFilter, type CallRecord, type FaultRule } from "../http-kit.js";
+import { CallLog, FaultBook, startListener, type CallFilter, type CallRecord, type FaultRule, knobControls } from "../http-kit.js";
 import { BASE_PATH, customerareaApiHandler } from "./api-routes.js";
 import { customerareaDemoData, type CustomerareaDemoData } from "./data.js";
 import { customerareaErrorBody } from "./envelope.js";
@@ -107,11 +107,7 @@ export async function startCustomerareaSimulator(options: CustomerareaSimulatorO
         inputs = [];
       },
     },
-    setLatency: (ms) => {
-      knobs.latencyMs = ms;
-    },
-    fault: (rule) => knobs.faults.add(rule),
-    clearFaults: () => knobs.faults.clear(),
+    ...knobControls(knobs),
     data,
     reset: () => {
       // In place, so a test holding `sim.data.licences` still sees the live arrays.

@@ -1,4 +1,4 @@
-import { CallLog, FaultBook, startListener, type CallFilter, type CallRecord, type FaultRule } from "../http-kit.js";
+import { CallLog, FaultBook, startListener, type CallFilter, type CallRecord, type FaultRule, knobControls } from "../http-kit.js";
 import { enirisApiHandler } from "./api-routes.js";
 import { enirisAuthHandler, type EnirisUser } from "./auth-routes.js";
 import { enirisDemoData, type EnirisBrand, type EnirisDemoData } from "./data.js";
@@ -85,11 +85,7 @@ export async function startEnirisSimulator(options: EnirisSimulatorOptions = {})
       list: () => knobs.calls.list(),
       reset: () => knobs.calls.reset(),
     },
-    setLatency: (ms) => {
-      knobs.latencyMs = ms;
-    },
-    fault: (rule) => knobs.faults.add(rule),
-    clearFaults: () => knobs.faults.clear(),
+    ...knobControls(knobs),
     expireAccessTokens: () => tokens.expireAccessTokens(),
     data,
     reset: () => {

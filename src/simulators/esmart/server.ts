@@ -1,4 +1,4 @@
-import { CallLog, FaultBook, startListener, type CallFilter, type CallRecord, type FaultRule } from "../http-kit.js";
+import { CallLog, FaultBook, startListener, type CallFilter, type CallRecord, type FaultRule, knobControls } from "../http-kit.js";
 import { esmartApiHandler, type EsmartAreaRecord } from "./api-routes.js";
 import { esmartDemoData, type EsmartDemoData } from "./data.js";
 import { esmartErrorBody } from "./envelope.js";
@@ -83,11 +83,7 @@ export async function startEsmartSimulator(options: EsmartSimulatorOptions = {})
         areas = [];
       },
     },
-    setLatency: (ms) => {
-      knobs.latencyMs = ms;
-    },
-    fault: (rule) => knobs.faults.add(rule),
-    clearFaults: () => knobs.faults.clear(),
+    ...knobControls(knobs),
     data,
     reset: () => {
       // In place, so a test holding `sim.data.customers` still sees the live arrays.
