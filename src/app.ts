@@ -37,6 +37,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       logger,
       examples: options.examples ?? DEMO_EXAMPLES,
       createContext: () => createContext({ store, sources }),
+      operationDeadlineMs: config.server.operationDeadlineMs,
       ready: async () => {
         await store.db.query("select 1");
         return true;

@@ -27,7 +27,7 @@ export async function readStartupSettings(argv: readonly string[], env: Record<s
 }
 
 export function withListenOverrides(config: GatewayConfig, settings: StartupSettings): GatewayConfig {
-  return { ...config, server: { host: settings.host ?? config.server.host, port: settings.port ?? config.server.port } };
+  return { ...config, server: { ...config.server, host: settings.host ?? config.server.host, port: settings.port ?? config.server.port } };
 }
 
 export { parseConfig };

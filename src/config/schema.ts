@@ -1,5 +1,33 @@
 import { z } from "zod";
 
+/** Retries, circuit breaking and concurrency for one source. Every field has a documented default. */
+export const resilienceSchema = z
+  .strictObject({
+      /** Retries of an idempotent read after a transient failure (timeout, reset, 5xx, 429). Writes are never retried. Default 2. */
+      retries: z.number().int().min(0).max(10).default(2),
+      /** First backoff; doubles each retry, with full jitter. Default 100 ms. */
+      retryBaseMs: z.number().int().positive().default(100),
+      /** Longest single backoff, and the cap on a vendor's Retry-After that is honoured. Default 2 s. */
+      retryMaxMs: z.number().int().positive().default(2_000),
+      /** Retries may add at most this fraction of the source's recent calls (a budget, so an outage is not multiplied). Default 0.2. */
+      retryBudgetRatio: z.number().min(0).max(1).default(0.2),
+      /** Upstream calls in flight to this source at once; more wait in line. Default 16. */
+      maxConcurrent: z.number().int().positive().max(1024).default(16),
+      circuit: z
+        .strictObject({
+          /** Open the circuit when this percentage of calls in the window fail. Default 50. */
+          errorThresholdPercentage: z.number().min(1).max(100).default(50),
+          /** ...and at least this many calls were made in the window. Default 10. */
+          volumeThreshold: z.number().int().min(1).default(10),
+          /** How long an open circuit fails fast before one probe call is let through. Default 10 s. */
+          resetTimeoutMs: z.number().int().positive().default(10_000),
+          /** The window failures are counted over. Default 10 s. */
+          rollingWindowMs: z.number().int().positive().default(10_000),
+        })
+        .prefault({}),
+    })
+  .prefault({});
+
 /** Options every upstream source accepts. Defaults are the documented ones; say so when you change them. */
 const upstreamOptions = {
   /** Total time for one upstream call, connect included. Default 10 s (Eniris' own clients use 30-60 s; a gateway answering people should give up sooner). */
@@ -8,6 +36,8 @@ const upstreamOptions = {
   connections: z.number().int().positive().max(1024).default(16),
   /** Largest vendor response body accepted, in bytes. Default 5 MiB; anything larger is UPSTREAM_BAD_RESPONSE. */
   maxResponseBytes: z.number().int().positive().default(5 * 1024 * 1024),
+  /** Retries, circuit breaking and concurrency for this source; see `resilienceSchema` for the defaults. */
+  resilience: resilienceSchema.optional(),
 };
 
 const enirisSource = z
@@ -69,13 +99,48 @@ const sources = z.record(z.string(), sourceConfigSchema).superRefine((value, ctx
   }
 });
 
+/** Who may call the gateway (issue 4). `mode: off` is for the demo and tests only; the gateway says so at start. */
+const authSchema = z.strictObject({
+  mode: z.enum(["on", "off"]).default("on"),
+  /** JWT bearer tokens: an HS256 secret, or a JWKS file (RS256/ES256 public keys). */
+  jwt: z
+    .strictObject({
+      hs256Secret: z.string().min(32, "an HS256 secret needs at least 32 characters").optional(),
+      jwksFile: z.string().min(1).optional(),
+      issuer: z.string().min(1).optional(),
+      audience: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
       host: z.string().min(1).default("0.0.0.0"),
       port: z.number().int().min(0).max(65535).default(4000),
+      /** production hides field suggestions and turns introspection off unless `introspection` says otherwise. Default production. */
+      mode: z.enum(["production", "development"]).default("production"),
+      /** Default: on in development, off in production. */
+      introspection: z.boolean().optional(),
+      /** The longest a GraphQL operation may take, all its upstream calls included. Default 15 s. */
+      operationDeadlineMs: z.number().int().positive().max(300_000).default(15_000),
+      /** Limits against abusive operations. */
+      limits: z
+        .strictObject({
+          maxDepth: z.number().int().positive().default(12),
+          maxAliases: z.number().int().nonnegative().default(30),
+          maxTokens: z.number().int().positive().default(5_000),
+          maxCost: z.number().int().positive().default(20_000),
+          maxDirectives: z.number().int().nonnegative().default(20),
+          /** Operations in one batched HTTP request; 1 turns batching off. Default 1. */
+          maxBatch: z.number().int().positive().max(100).default(1),
+          maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+        })
+        .prefault({}),
     })
-    .default({ host: "0.0.0.0", port: 4000 }),
+    .prefault({}),
+  /** Required in every config file; the demo alone runs without it. */
+  auth: authSchema.optional(),
   store: z
     .strictObject({
       /** `pglite://<dir>` (embedded, the default), `memory://` (embedded, nothing kept), or `postgres://...`. */
@@ -86,7 +151,11 @@ export const configSchema = z.strictObject({
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;
+export type AuthConfig = z.infer<typeof authSchema>;
+export type ResilienceConfig = z.infer<typeof resilienceSchema>;
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
+/** A source as written in a config file, before defaults. */
+export type SourceConfigInput = z.input<typeof sourceConfigSchema>;
 export type EnirisSourceConfig = Extract<SourceConfig, { kind: "eniris" }>;
 export type CryptolensSourceConfig = Extract<SourceConfig, { kind: "cryptolens" }>;
 export type CustomerareaSourceConfig = Extract<SourceConfig, { kind: "customerarea" }>;

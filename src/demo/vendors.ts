@@ -1,4 +1,4 @@
-import type { SourceConfig } from "../config/schema.js";
+import type { SourceConfigInput } from "../config/schema.js";
 import { DEFAULT_CRYPTOLENS_PRODUCT_ID } from "../simulators/cryptolens/data.js";
 import { DEFAULT_CRYPTOLENS_TOKEN, startCryptolensSimulator, type CryptolensSimulator } from "../simulators/cryptolens/server.js";
 import { DEFAULT_CUSTOMERAREA_API_KEYS, startCustomerareaSimulator, type CustomerareaSimulator } from "../simulators/customerarea/server.js";
@@ -16,11 +16,9 @@ export interface DemoVendors {
    * Source configs pointing at the simulators, with the simulators' demo credentials. Sofar uses a refresh token
    * and SmartgridOne a login, to show both Eniris flows.
    */
-  sources: Record<string, SourceConfig>;
+  sources: Record<string, SourceConfigInput>;
   close(): Promise<void>;
 }
-
-const upstreamDefaults = { timeoutMs: 10_000, connections: 16, maxResponseBytes: 5 * 1024 * 1024 };
 
 /** Starts one simulator per demo vendor on 127.0.0.1, each on a free port. */
 export async function startDemoVendors(options: { latencyMs?: number; esmartUser?: EsmartUser } = {}): Promise<DemoVendors> {
@@ -40,18 +38,17 @@ export async function startDemoVendors(options: { latencyMs?: number; esmartUser
     flashstart,
     esmart,
     sources: {
-      sofar: { kind: "eniris", apiUrl: sofar.apiUrl, authUrl: sofar.authUrl, refreshToken: "demo-refresh-token-sofar", ...upstreamDefaults },
+      sofar: { kind: "eniris", apiUrl: sofar.apiUrl, authUrl: sofar.authUrl, refreshToken: "demo-refresh-token-sofar" },
       smartgridone: {
         kind: "eniris",
         apiUrl: smartgridone.apiUrl,
         authUrl: smartgridone.authUrl,
         username: "demo@example.com",
         password: "demo-password",
-        ...upstreamDefaults,
       },
-      cryptolens: { kind: "cryptolens", url: cryptolens.url, token: DEFAULT_CRYPTOLENS_TOKEN, productId: DEFAULT_CRYPTOLENS_PRODUCT_ID, ...upstreamDefaults },
-      flashstart: { kind: "customerarea", url: flashstart.url, apiKey: DEFAULT_CUSTOMERAREA_API_KEYS[0]!, ...upstreamDefaults },
-      esmart: { kind: "esmart", url: esmart.url, username: esmartUser.username, password: esmartUser.password, area: "power", ...upstreamDefaults },
+      cryptolens: { kind: "cryptolens", url: cryptolens.url, token: DEFAULT_CRYPTOLENS_TOKEN, productId: DEFAULT_CRYPTOLENS_PRODUCT_ID },
+      flashstart: { kind: "customerarea", url: flashstart.url, apiKey: DEFAULT_CUSTOMERAREA_API_KEYS[0]! },
+      esmart: { kind: "esmart", url: esmart.url, username: esmartUser.username, password: esmartUser.password, area: "power" },
     },
     async close() {
       await Promise.all([sofar.close(), smartgridone.close(), cryptolens.close(), flashstart.close(), esmart.close()]);

@@ -7,6 +7,7 @@ import { formatError } from "../errors/format.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { renderGraphiqlPage, type GraphiqlExample } from "./graphiql.js";
 import { partialErrorsPlugin } from "./partial-errors.js";
+import { operationScope, runInOperation } from "../federation/operation-scope.js";
 
 /** Largest GraphQL request body accepted. Default 1 MiB; operations are small, variables rarely large. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -18,6 +19,8 @@ export interface HttpServerOptions {
   examples: GraphiqlExample[];
   /** Checks the store and sources for /readyz. */
   ready: () => Promise<boolean>;
+  /** The longest one operation may take, upstream calls included. */
+  operationDeadlineMs: number;
 }
 
 export interface RunningHttpServer {
@@ -68,10 +71,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: async () => options.createContext(req),
-    });
+    // Every upstream call made for this operation sees its deadline (and stops if the client hangs up).
+    const clientGone = new AbortController();
+    res.once("close", () => clientGone.abort());
+    const result = await runInOperation(operationScope(options.operationDeadlineMs, clientGone.signal), () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        context: async () => options.createContext(req),
+      }),
+    );
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {

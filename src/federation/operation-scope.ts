@@ -1,0 +1,29 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * What every upstream call made on behalf of one GraphQL operation can see without it being passed down
+ * through resolvers, loaders and sources: the operation's deadline. Set once per HTTP request by the server.
+ */
+export interface OperationScope {
+  /** Epoch ms after which no upstream call of this operation may still run. */
+  deadline: number;
+  /** Aborts when the deadline passes (or the client goes away). */
+  signal: AbortSignal;
+}
+
+const storage = new AsyncLocalStorage<OperationScope>();
+
+export function runInOperation<T>(scope: OperationScope, fn: () => Promise<T>): Promise<T> {
+  return storage.run(scope, fn);
+}
+
+/** The current operation, or undefined outside one (startup, the demo seeding, adapter tests). */
+export function currentOperation(): OperationScope | undefined {
+  return storage.getStore();
+}
+
+/** A scope ending `deadlineMs` from now, also ended early when `clientGone` aborts. */
+export function operationScope(deadlineMs: number, clientGone?: AbortSignal): OperationScope {
+  const signals = [AbortSignal.timeout(deadlineMs), ...(clientGone ? [clientGone] : [])];
+  return { deadline: Date.now() + deadlineMs, signal: AbortSignal.any(signals) };
+}
