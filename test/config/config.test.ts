@@ -12,7 +12,8 @@ describe("configuration", () => {
     const config = parseConfig({ sources: { sofar } }, { SOFAR_REFRESH_TOKEN: "rt-123" });
     expect(config.sources.sofar).toMatchObject({ refreshToken: "rt-123", timeoutMs: 10_000, connections: 16 });
     expect(config.store.url).toBe("pglite://./data/store");
-    expect(config.server).toEqual({ host: "0.0.0.0", port: 4000 });
+    expect(config.server).toMatchObject({ host: "0.0.0.0", port: 4000, mode: "production", operationDeadlineMs: 15_000 });
+    expect(config.server.limits).toMatchObject({ maxDepth: 12, maxBatch: 1 });
   });
 
   it("names a missing environment variable and the key that needs it", () => {
@@ -50,7 +51,7 @@ describe("configuration", () => {
     await writeFile(json, JSON.stringify({ server: { port: 5000 } }));
     const fromFlag = await readStartupSettings(["--config", yaml], { U: "user", P: "pw", PORT: "4100", HOST: "127.0.0.1" });
     expect(fromFlag.config?.sources.sofar).toMatchObject({ username: "user", password: "pw" });
-    expect(withListenOverrides(fromFlag.config!, fromFlag).server).toEqual({ host: "127.0.0.1", port: 4100 });
+    expect(withListenOverrides(fromFlag.config!, fromFlag).server).toMatchObject({ host: "127.0.0.1", port: 4100 });
     const fromEnv = await readStartupSettings([], { GATEWAY_CONFIG: json });
     expect(fromEnv.config?.server.port).toBe(5000);
     expect((await readStartupSettings([], {})).config).toBeUndefined();
