@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { deterministicUuid } from "../../src/simulators/deterministic-uuid.js";
 import { useTestGateway } from "../support/gateway.js";
 
-const t = useTestGateway();
+// Fifty writes queue behind the source's connection pool; on a busy machine the last ones wait a while, and a
+// timeout here would only measure the machine, not the race.
+const t = useTestGateway({ sourceOverrides: { sofar: { timeoutMs: 20_000 }, cryptolens: { timeoutMs: 20_000 } } });
 const WAYS = 50;
 const nodes = Array.from({ length: WAYS }, (_, i) => `race-ctrl-${String(i).padStart(2, "0")}`);
 
