@@ -26,7 +26,7 @@ async function race(source: string, key: string) {
   return { winners, losers };
 }
 
-describe(`${WAYS} concurrent claims of one license for ${WAYS} different controllers`, () => {
+describe(`${WAYS} concurrent claims of one license for ${WAYS} different controllers`, { timeout: 60_000 }, () => {
   it("local store: exactly one wins, the others get LICENSE_ALREADY_CLAIMED, and the store holds only the winner", async () => {
     const issued = await t.gql(`mutation { issueLicense(input: { customerId: "demo-customer-1", durationMonths: 12 }) { key externalId } }`);
     const { key, externalId } = issued.body.data.issueLicense;
