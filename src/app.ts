@@ -1,3 +1,5 @@
+import { Authenticator } from "./auth/authenticate.js";
+import { authenticatedContext } from "./auth/http-context.js";
 import type { GatewayConfig } from "./config/schema.js";
 import { SourceRegistry } from "./federation/registry.js";
 import { createContext } from "./graphql/context.js";
@@ -24,20 +26,36 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** Opens the store (running migrations), builds the sources and the schema, and listens. */
+/**
+ * Opens the store (running migrations), builds the sources and the schema, and listens. A config must say how
+ * clients authenticate (`auth`); `auth.mode: off` is for the demo and tests, and is announced loudly.
+ */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger();
+  const auth = config.auth;
+  if (auth === undefined) {
+    throw new Error('the config has no auth section: set auth.mode to "on" (API keys, JWTs) or, for a demo or test only, "off"');
+  }
+  if (auth.mode === "off") {
+    logger.warn({ auth: "off" }, "AUTHENTICATION IS OFF: every client is an admin and can see and change everything. Only for the demo and tests.");
+  }
+  // Before anything is opened: a bad JWT setting (an unreadable JWKS file) is a config error, nothing to clean up.
+  const jwt = await Authenticator.jwtVerifier(auth);
   const store = await openStore(config.store.url);
   const sources = new SourceRegistry(createSources(config.sources, store));
   try {
+    const authenticator = new Authenticator(auth.mode, store.apiKeys, jwt, logger);
     const schema = await buildGatewaySchema();
     const http = await createHttpServer({
       schema,
       logger,
       examples: options.examples ?? DEMO_EXAMPLES,
-      createContext: () => createContext({ store, sources }),
+      createContext: authenticatedContext(authenticator, logger, (principal) => createContext({ store, sources }, principal)),
       operationDeadlineMs: config.server.operationDeadlineMs,
+      mode: config.server.mode,
+      introspection: config.server.introspection,
+      limits: config.server.limits,
       ready: async () => {
         await store.db.query("select 1");
         return true;

@@ -11,7 +11,16 @@ async function main(): Promise<void> {
   const settings = await readStartupSettings(process.argv.slice(2), process.env);
   const demo = settings.config === undefined ? await startDemoVendors() : undefined;
   // The demo keeps its store in memory: its vendor simulators start fresh every time, and so should the store.
-  const base = settings.config ?? configSchema.parse({ store: { url: "memory://" }, sources: demo!.sources });
+  // The demo alone runs with authentication off (startGateway says so loudly): it is for trying the API locally.
+  const base =
+    settings.config ??
+    configSchema.parse({
+      store: { url: "memory://" },
+      sources: demo!.sources,
+      auth: { mode: "off" },
+      // The demo is for exploring: GraphiQL's docs need introspection, and suggestions help people learn the schema.
+      server: { mode: "development" },
+    });
   const config = withListenOverrides(base, settings);
   const gateway = await startGateway({ config, logger });
   if (demo) await seedDemo(gateway.store);

@@ -43,6 +43,10 @@ export function parseConfig(document: unknown, env: Record<string, string | unde
   return result.data;
 }
 
+/**
+ * Reads and validates a config file. A file must say how clients authenticate: without an `auth` section the
+ * gateway would be open to anyone, so that is refused here (only the built-in demo runs without one).
+ */
 export async function loadConfigFile(file: string, env: Record<string, string | undefined>): Promise<GatewayConfig> {
   let text: string;
   try {
@@ -56,5 +60,12 @@ export async function loadConfigFile(file: string, env: Record<string, string | 
   } catch (error) {
     throw new ConfigError(`config file ${file} is not valid ${extname(file) === ".json" ? "JSON" : "YAML"}: ${(error as Error).message}`);
   }
-  return parseConfig(document, env);
+  const config = parseConfig(document, env);
+  if (config.auth === undefined) {
+    throw new ConfigError(
+      `invalid config:\n  auth: required in a config file. Use auth: { mode: on } (API keys; add jwt: { hs256Secret | jwksFile, issuer, audience } ` +
+        "for bearer JWTs), or auth: { mode: off } to let every client in as an admin (demos and tests only)",
+    );
+  }
+  return config;
 }

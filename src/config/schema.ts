@@ -135,6 +135,12 @@ export const configSchema = z.strictObject({
           /** Operations in one batched HTTP request; 1 turns batching off. Default 1. */
           maxBatch: z.number().int().positive().max(100).default(1),
           maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+          /** Nesting inside `variables` (the schema needs 3). Default 10. */
+          maxVariableDepth: z.number().int().positive().default(10),
+          /** Values inside `variables`. Default 5,000. */
+          maxVariableValues: z.number().int().positive().default(5_000),
+          /** Fields resolved while running one operation (lists within lists); the largest real query resolves about 2,000. Default 20,000. */
+          maxResolvedFields: z.number().int().positive().default(20_000),
         })
         .prefault({}),
     })

@@ -5,6 +5,14 @@
  */
 export const ERROR_CODES = {
   BAD_USER_INPUT: "The request is malformed or a value is out of range; nothing was sent to any vendor.",
+  OPERATION_LIMIT_EXCEEDED:
+    "The request exceeds one of the server's limits against abusive operations; `extensions.limit` names it " +
+    "(the `server.limits` key: maxDepth, maxAliases, maxTokens, maxCost, maxDirectives, maxBatch, maxBodyBytes, " +
+    "maxVariableDepth, maxVariableValues, maxResolvedFields). Refused before execution, HTTP 400 (413 for " +
+    "maxBodyBytes); maxResolvedFields stops an operation while it runs: HTTP 200, `data: null`, this one error.",
+  INTROSPECTION_DISABLED:
+    "The operation asks for __schema or __type, and introspection is off on this server (production mode unless " +
+    "`server.introspection` turns it on). Nothing was executed. HTTP 400.",
   UNAUTHENTICATED: "The client did not authenticate to the gateway.",
   FORBIDDEN: "The client may not see or change this object.",
   NOT_FOUND: "The object does not exist at its source (a vendor 404 is reported this way).",

@@ -17,6 +17,30 @@ const REQUEST_CODES = new Set([
 export type ErrorLogger = (error: unknown) => void;
 
 /**
+ * A refused request whose code is not on the error as it stands, or undefined. Apollo relabels every
+ * validation error GRAPHQL_VALIDATION_FAILED, so a limit refused during validation (src/server/limits.ts) is
+ * found on `originalError`; Apollo's introspection refusal is known by its `validationErrorCode`; and a few of
+ * Apollo's request errors carry an HTTP 4xx status but no code (an unsupported persisted-query version).
+ */
+function refusal(error: unknown): { message?: string; extensions: Record<string, unknown> } | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const limited = [error, error.originalError].find((e) => e instanceof GraphQLError && e.extensions.code === "OPERATION_LIMIT_EXCEEDED");
+  if (limited instanceof GraphQLError) {
+    const { limit } = limited.extensions;
+    return { message: limited.message, extensions: { code: "OPERATION_LIMIT_EXCEEDED", ...(typeof limit === "string" ? { limit } : {}) } };
+  }
+  if (error.extensions.validationErrorCode === "INTROSPECTION_DISABLED") {
+    // Apollo's message tells the client to "pass introspection: true to ApolloServer"; say it in the gateway's terms.
+    return { message: "introspection is off on this server; __schema and __type cannot be queried", extensions: { code: "INTROSPECTION_DISABLED" } };
+  }
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  if (error.extensions.code === undefined && typeof status === "number" && status >= 400 && status < 500) {
+    return { extensions: { code: "BAD_REQUEST" } };
+  }
+  return undefined;
+}
+
+/**
  * The one boundary between the gateway's errors and what a client sees. GatewayErrors keep their message
  * and gain `extensions.code`, `.source` and `.field`; GraphQL request errors pass through; anything else is
  * logged and masked as INTERNAL_SERVER_ERROR, because its message may carry internals. Never throws.
@@ -37,6 +61,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
       },
     };
   }
+  const refused = refusal(original);
+  if (refused) return { ...base, ...(refused.message !== undefined ? { message: refused.message } : {}), extensions: refused.extensions };
   const code = formatted.extensions?.code;
   if (original instanceof GraphQLError && typeof code === "string" && (REQUEST_CODES.has(code) || code in ERROR_CODES)) {
     return { ...base, extensions: { code } };

@@ -1,7 +1,8 @@
+import type { Access } from "../auth/policy.js";
 import { badInput } from "../errors/gateway-error.js";
 import { claimToDatalink, LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
 import type { Store } from "../store/store.js";
-import { customerCursor, type CustomerRow } from "../store/customers.js";
+import { customerCursor, type AccountRow, type CustomerRow } from "../store/customers.js";
 import type { ClaimRow } from "../store/claims.js";
 import type { ControllerHardware, CustomerProfile, LicenseMatch, LicenseOffer, LicenseSource, OfferFilter } from "../sources/source.js";
 import type { Loaders, SourceKey } from "./loaders.js";
@@ -28,27 +29,39 @@ export type ReportPartial = (error: Error) => void;
 /**
  * The read side of federation: answers merged across sources through the request's loaders. A failing source
  * is reported and skipped, so it costs only its own share of the answer.
+ *
+ * Every answer is what the request's principal may see (`access`, see src/auth/policy.ts): an object it may
+ * not see is null, as if missing, and left out of lists. Each public method checks its own argument, so a
+ * nested field reached through anything (a license's datalink's controller) is checked again where it is read.
  */
 export class FederatedReads {
   constructor(
     private readonly loaders: Loaders,
     private readonly sources: SourceRegistry,
     private readonly store: Store,
+    private readonly access: Access,
   ) {}
 
-  customer(id: string): Promise<CustomerRow | null> {
-    return this.loaders.customers.load(id);
+  async customer(id: string): Promise<CustomerRow | null> {
+    return this.access.seesCustomer(id) ? this.loaders.customers.load(id) : null;
   }
 
-  /** A page of customers; each row is also put in the request's customer loader. */
+  /** A page of the customers the principal may see; each row is also put in the request's customer loader. */
   async customerPage(first: number, after: string | undefined) {
-    const page = await this.store.customers.list({ first, ...(after !== undefined ? { after } : {}) });
+    const scope = this.access.customerScope;
+    const page = await this.store.customers.list({ first, ...(after !== undefined ? { after } : {}), ...(scope !== undefined ? { only: scope } : {}) });
     for (const row of page.rows) this.loaders.customers.prime(row.id, row);
     return { ...page, cursorOf: customerCursor };
   }
 
+  async customerAccounts(customerId: string): Promise<AccountRow[]> {
+    return this.access.seesCustomer(customerId) ? this.loaders.accountsOfCustomer.load(customerId) : [];
+  }
+
+  /** Everything listed under a customer's accounts is that customer's, so a visible customer's list is not filtered. */
   async customerLicenses(customerId: string, filter: LicenseFilter, report: ReportPartial): Promise<License[]> {
     if (filter.source) this.sources.require(filter.source, ["source"]);
+    if (!this.access.seesCustomer(customerId)) return [];
     const accounts: SourceKey[] = [
       ...(await this.loaders.accountsOfCustomer.load(customerId)).map((a) => ({ source: a.source, id: a.externalId })),
       { source: LOCAL_SOURCE_ID, id: customerId },
@@ -67,9 +80,11 @@ export class FederatedReads {
       ),
       report,
     );
-    return dedupe(lists.flat())
+    const licenses = dedupe(lists.flat())
       .filter((l) => !filter.status || l.status === filter.status)
       .map((l) => ({ ...l, viaNodeId: nodeId }));
+    // A controller can run licenses of several customers: each is shown only to whoever may see its customer.
+    return this.access.filterLicenses(licenses);
   }
 
   /**
@@ -97,6 +112,7 @@ export class FederatedReads {
 
   /** The customer's profile from the first directory source (eSmart) where it has an account. */
   async customerProfile(customerId: string, report: ReportPartial): Promise<CustomerProfile | null> {
+    if (!this.access.seesCustomer(customerId)) return null;
     const directories = new Set(this.sources.all().filter((s) => s.directory).map((s) => s.id));
     const accounts = (await this.loaders.accountsOfCustomer.load(customerId)).filter((a) => directories.has(a.source));
     const profiles = await this.settle(accounts.map((a) => this.loaders.profiles.load({ source: a.source, id: a.externalId })), report);
@@ -114,6 +130,7 @@ export class FederatedReads {
   /** Offers from the catalogues of the sources where the customer has an account. */
   async customerOffers(customerId: string, filter: OfferFilter & { source?: string | null }, report: ReportPartial): Promise<LicenseOffer[]> {
     if (filter.source) this.sources.require(filter.source, ["source"]);
+    if (!this.access.seesCustomer(customerId)) return [];
     const accounts = (await this.loaders.accountsOfCustomer.load(customerId)).filter((a) => !filter.source || a.source === filter.source);
     const lists = await this.settle(
       accounts.flatMap((a) => {
@@ -125,10 +142,17 @@ export class FederatedReads {
     return lists.flat();
   }
 
-  /** A controller known to the local registry or to any vendor; null when nobody knows it. */
+  /**
+   * A controller known to the local registry or to any vendor; null when nobody knows it, or when the principal
+   * may not see its owner. Only a registered controller has an owner, so only an admin asks the vendors.
+   */
   async controller(nodeId: string, report: ReportPartial): Promise<ControllerView | null> {
     const registered = await this.loaders.registeredControllers.load(nodeId);
-    if (registered) return { nodeId, name: registered.name, serialNumber: registered.serialNumber, customerId: registered.customerId };
+    if (registered) {
+      const view = { nodeId, name: registered.name, serialNumber: registered.serialNumber, customerId: registered.customerId };
+      return this.access.seesController(view) ? view : null;
+    }
+    if (!this.access.seesController({ customerId: null })) return null;
     const found = (await this.vendorControllers(nodeId, report))[0];
     return found ? { nodeId, name: found.name, serialNumber: found.serialNumber, customerId: null } : null;
   }
@@ -141,6 +165,7 @@ export class FederatedReads {
   }
 
   async controllersOfCustomer(customerId: string): Promise<ControllerView[]> {
+    if (!this.access.seesCustomer(customerId)) return [];
     return (await this.loaders.controllersOfCustomer.load(customerId)).map((r) => ({
       nodeId: r.nodeId,
       name: r.name,
@@ -154,11 +179,15 @@ export class FederatedReads {
     const ref = parseLicenseId(id);
     if (!ref) throw badInput(["id"], `"${id}" is not a license id (expected "<source>:<externalId>")`);
     if (!this.sources.find(ref.source)) return null;
-    return this.findLicense(ref.source, { externalId: ref.externalId }, report);
+    return this.visibleLicense(await this.findLicense(ref.source, { externalId: ref.externalId }, report));
   }
 
   async licenseByKey(sourceId: string, key: string, report: ReportPartial): Promise<License | null> {
-    return this.findLicense(sourceId, { key }, report);
+    return this.visibleLicense(await this.findLicense(sourceId, { key }, report));
+  }
+
+  private async visibleLicense(license: License | null): Promise<License | null> {
+    return license !== null && (await this.access.seesLicense(license)) ? license : null;
   }
 
   private async findLicense(sourceId: string, match: LicenseMatch, report: ReportPartial): Promise<License | null> {
@@ -166,20 +195,23 @@ export class FederatedReads {
     if (source.findLicense) return source.findLicense(match);
     const matches = (l: License) => ("key" in match ? l.key === match.key : l.externalId === match.externalId);
     // No lookup at the vendor: search the accounts the gateway maps to it, then the controllers it claimed for.
-    const accounts = await this.store.customers.accountsAtSource(sourceId);
+    // Someone who sees only some customers searches only their accounts: a license found elsewhere, or only
+    // through a controller (no customer), would not be theirs to see anyway.
+    const accounts = (await this.store.customers.accountsAtSource(sourceId)).filter((a) => this.access.seesCustomer(a.customerId));
     const fromAccounts = await this.settle(accounts.map((a) => this.loaders.accountLicenses.load({ source: sourceId, id: a.externalId })), report);
     const found = fromAccounts.flat().find(matches);
     if (found) return found;
+    if (!this.access.isAdmin) return null;
     const nodes = [...new Set((await this.store.claims.ofSource(sourceId)).map((c) => c.nodeId))];
     const viaNodes = await this.settle(nodes.map((n) => this.loaders.controllerLicenses.load({ source: sourceId, id: n })), report);
     return viaNodes.flat().find(matches) ?? null;
   }
 
   async licenseCustomer(license: License): Promise<CustomerRow | null> {
-    if (license.customerId) return this.loaders.customers.load(license.customerId);
+    if (license.customerId) return this.customer(license.customerId);
     if (!license.account) return null;
     const account = await this.loaders.customerOfAccount.load({ source: license.account.source, id: license.account.externalId });
-    return account ? this.loaders.customers.load(account.customerId) : null;
+    return account ? this.customer(account.customerId) : null;
   }
 
   /** The license's links to controllers, each with its controller when the gateway can know it. */

@@ -1,4 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
+import { ApiKeyAdmin } from "../auth/key-admin.js";
+import { Access } from "../auth/policy.js";
+import type { Principal } from "../auth/principal.js";
 import { createLoaders, type Loaders } from "../federation/loaders.js";
 import { AuditedWriter } from "../federation/mutations/audited.js";
 import { CatalogueMutations } from "../federation/mutations/catalogue-mutations.js";
@@ -15,10 +18,14 @@ export interface PartialError {
 }
 
 export interface GatewayContext {
+  /** Who is asking; every read and mutation below answers for this principal only. */
+  principal: Principal;
+  /** What the principal may see and do (src/auth/policy.ts). */
+  access: Access;
   sources: SourceRegistry;
   loaders: Loaders;
   reads: FederatedReads;
-  mutations: { licenses: LicenseMutations; customers: CustomerMutations; catalogue: CatalogueMutations };
+  mutations: { licenses: LicenseMutations; customers: CustomerMutations; catalogue: CatalogueMutations; apiKeys: ApiKeyAdmin };
   partialErrors: PartialError[];
   /** Records `error` against the field being resolved; the response keeps that field's other data. */
   reportPartial(info: GraphQLResolveInfo): (error: Error) => void;
@@ -30,25 +37,26 @@ export interface ContextDeps {
 }
 
 /** Everything per request is built here: loaders must never outlive one operation. */
-export function createContext({ store, sources }: ContextDeps, principal: string | null = null): GatewayContext {
+export function createContext({ store, sources }: ContextDeps, principal: Principal): GatewayContext {
   const loaders = createLoaders(store, sources);
-  const reads = new FederatedReads(loaders, sources, store);
+  const access = new Access(principal, loaders);
+  const reads = new FederatedReads(loaders, sources, store, access);
+  const writer = new AuditedWriter(store, principal.id);
   const partialErrors: PartialError[] = [];
   return {
+    principal,
+    access,
     sources,
     loaders,
     reads,
-    mutations: mutationsFor(new AuditedWriter(store, principal), sources, reads),
+    mutations: {
+      licenses: new LicenseMutations(writer, sources, reads, access),
+      customers: new CustomerMutations(writer, sources, access),
+      catalogue: new CatalogueMutations(writer, sources, reads, access),
+      apiKeys: new ApiKeyAdmin(writer, access),
+    },
     partialErrors,
     reportPartial: (info) => (error) => partialErrors.push({ error, path: pathOf(info.path) }),
-  };
-}
-
-function mutationsFor(writer: AuditedWriter, sources: SourceRegistry, reads: FederatedReads): GatewayContext["mutations"] {
-  return {
-    licenses: new LicenseMutations(writer, sources, reads),
-    customers: new CustomerMutations(writer, sources),
-    catalogue: new CatalogueMutations(writer, sources, reads),
   };
 }
 

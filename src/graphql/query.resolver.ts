@@ -54,7 +54,11 @@ export class QueryResolver {
     return ctx.reads.licenseByKey(source, key, ctx.reportPartial(info));
   }
 
-  @Query(() => [Source], { description: "Every configured source and how its recent calls went." })
+  @Query(() => [Source], {
+    description:
+      "Every configured source and how its recent calls went. Anyone may see each source's id, kind, state and circuit; " +
+      "the operational detail (last error, latency, error rate) is null for anyone but an admin.",
+  })
   sources(@Ctx() ctx: GatewayContext) {
     return ctx.sources.all().map((s) => sourceView(ctx.sources, s.id));
   }

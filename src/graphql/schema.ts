@@ -8,10 +8,12 @@ import { MutationResolver } from "./mutation.resolver.js";
 import { QueryResolver } from "./query.resolver.js";
 import { CatalogueMutationResolver, CustomerCatalogueResolver } from "./catalogue/catalogue.resolver.js";
 import { ControllerHardwareResolver, CustomerProfileResolver, DirectoryMutationResolver } from "./directory/directory.resolver.js";
+import { ApiKeyResolver } from "./auth/api-key.resolver.js";
+import { restrictOperationalFields } from "./restricted-fields.js";
 
 /** The schema clients build on; `schema/schema.graphql` is this, printed, and a test keeps them equal. */
-export function buildGatewaySchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildGatewaySchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [
       QueryResolver,
       MutationResolver,
@@ -25,8 +27,11 @@ export function buildGatewaySchema(): Promise<GraphQLSchema> {
       ControllerHardwareResolver,
       DatalinkResolver,
       LicenseResolver,
+      ApiKeyResolver,
     ],
     // Input is validated by the federation layer with coded errors; class-validator is not used.
     validate: false,
   });
+  // Who may see which object is decided in the read and mutation services; this hides fields, not objects.
+  return restrictOperationalFields(schema);
 }

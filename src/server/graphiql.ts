@@ -24,7 +24,17 @@ export interface GraphiqlPageOptions {
   examples: GraphiqlExample[];
   /** Prefilled, as JSON, in the headers editor of every tab. Default: none. Never persisted in the browser. */
   defaultHeaders?: Record<string, string>;
+  /**
+   * Whether the endpoint answers introspection. Default true. When false the page does not try (GraphiQL would
+   * show the refusal as an error) and says why there are no docs or completion; operations still run.
+   */
+  introspection?: boolean;
 }
+
+const NO_INTROSPECTION_NOTICE =
+  "Introspection is off on this server (production mode), so GraphiQL has no schema: no docs, no completion, " +
+  "no checking as you type. Operations still run. The schema is published as schema.graphql; set " +
+  "server.introspection: true (or server.mode: development) to browse it here.";
 
 /** The UMD builds that GraphiQL 3 expects as globals (`React`, `ReactDOM`), then GraphiQL itself. */
 const SCRIPT_ASSETS = [
@@ -134,6 +144,7 @@ const BOOTSTRAP = `(function () {
     storage: storage
   };
   if (config.tabs.length > 0) props.defaultTabs = config.tabs;
+  if (!config.introspection) props.schema = null; // null: do not introspect (undefined would)
   if (config.headers !== undefined) props.defaultHeaders = config.headers;
   ReactDOM.createRoot(document.getElementById("graphiql")).render(React.createElement(GraphiQL, props));
 })();`;
@@ -157,7 +168,9 @@ export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
     tabs,
     headers,
     storageNamespace: createHash("sha256").update(JSON.stringify(tabs)).digest("hex").slice(0, 12),
+    introspection: options.introspection ?? true,
   };
+  const notice = config.introspection ? "" : `<p id="graphiql-notice" role="note">${escapeHtml(NO_INTROSPECTION_NOTICE)}</p>\n`;
   const [react, reactDom, graphiql] = assets.scripts;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -167,13 +180,16 @@ export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
 <title>${escapeHtml(options.title ?? "GraphiQL")}</title>
 <style>
 html, body, #graphiql { height: 100%; margin: 0; }
+body { display: flex; flex-direction: column; }
+#graphiql { flex: 1; min-height: 0; }
+#graphiql-notice { margin: 0; padding: 6px 12px; font: 13px/1.4 system-ui, sans-serif; background: #fff3cd; color: #5c4400; border-bottom: 1px solid #e0c46c; }
 </style>
 <style>
 ${assets.style}
 </style>
 </head>
 <body>
-<div id="graphiql">Loading GraphiQL…</div>
+${notice}<div id="graphiql">Loading GraphiQL…</div>
 <noscript>GraphiQL needs JavaScript.</noscript>
 <script>
 ${react}

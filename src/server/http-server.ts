@@ -1,16 +1,19 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import type { GraphQLSchema } from "graphql";
+import type { GraphQLError, GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { formatError } from "../errors/format.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { renderGraphiqlPage, type GraphiqlExample } from "./graphiql.js";
+import { hideSuggestionsPlugin } from "./hide-suggestions.js";
+import { KnownOperationTypesRule } from "./known-operation-types.js";
+import { checkRequestLimits, DEFAULT_EXTRA_LIMITS, documentLimitRules, type OperationLimits } from "./limits.js";
 import { partialErrorsPlugin } from "./partial-errors.js";
+import { badRequest, readRequestBody } from "./request-body.js";
+import { resolvedFieldsLimitPlugin } from "./resolved-fields.js";
 import { operationScope, runInOperation } from "../federation/operation-scope.js";
-
-/** Largest GraphQL request body accepted. Default 1 MiB; operations are small, variables rarely large. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -21,6 +24,12 @@ export interface HttpServerOptions {
   ready: () => Promise<boolean>;
   /** The longest one operation may take, upstream calls included. */
   operationDeadlineMs: number;
+  /** `production` hides schema suggestions in error messages and, unless `introspection` says otherwise, turns introspection off. */
+  mode: "production" | "development";
+  /** Whether `__schema` and `__type` may be queried. Default: on in development, off in production. */
+  introspection?: boolean;
+  /** Limits against abusive requests (config `server.limits`); see limits.ts. */
+  limits: OperationLimits;
 }
 
 export interface RunningHttpServer {
@@ -32,13 +41,27 @@ export interface RunningHttpServer {
 
 export async function createHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const log = (error: unknown) => options.logger.error({ err: error }, "unexpected error");
+  const production = options.mode === "production";
+  const introspection = options.introspection ?? !production;
+  const { limits } = options;
   const apollo = new ApolloServer<GatewayContext>({
     schema: options.schema,
     // GraphiQL is served by this server from its own files (no CDN), so Apollo's landing page is off.
-    plugins: [ApolloServerPluginLandingPageDisabled(), partialErrorsPlugin(log)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      partialErrorsPlugin(log),
+      // After partialErrorsPlugin: an operation stopped by this limit answers with its one error only.
+      resolvedFieldsLimitPlugin<GatewayContext>(limits.maxResolvedFields ?? DEFAULT_EXTRA_LIMITS.maxResolvedFields),
+      ...(production ? [hideSuggestionsPlugin<GatewayContext>()] : []),
+    ],
     formatError: (formatted, error) => formatError(formatted, error, log),
     includeStacktraceInErrorResponses: false,
+    // Simple requests (text/plain, forms, no content type) are refused unless they carry a preflight header.
     csrfPrevention: true,
+    introspection,
+    validationRules: [KnownOperationTypesRule, ...documentLimitRules(limits)],
+    // maxBatch 1 means no batching: Apollo refuses any JSON array (BAD_REQUEST). Larger batches are refused before Apollo.
+    allowBatchedHttpRequests: limits.maxBatch > 1,
   });
   await apollo.start();
 
@@ -49,6 +72,35 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
       else res.destroy();
     });
   });
+  // Requests Node's parser refuses before any handler runs (headers or URL over 16 KiB, broken HTTP) get a coded
+  // GraphQL answer too, instead of Node's bare status line.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, message] =
+      error.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "the request line and headers are larger than the server accepts; send large operations in a POST body"]
+        : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? [408, "the request took too long to arrive"]
+          : [400, "the request is not valid HTTP"];
+    const refusal = badRequest(message);
+    const body = JSON.stringify({ errors: [formatError(refusal.toJSON(), refusal, log)] });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  /** Answers a request refused before Apollo saw it, through the same error boundary as everything else. */
+  function sendRefusal(req: IncomingMessage, res: ServerResponse, error: GraphQLError): void {
+    const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 400;
+    const body = JSON.stringify({ errors: [formatError(error.toJSON(), error, log)] });
+    // A body too large is left unread; closing the connection afterwards keeps the client from sending it on.
+    if (status === 413) res.setHeader("connection", "close");
+    send(res, status, responseType(req.headers.accept), body);
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://gateway.invalid");
@@ -63,10 +115,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     }
     if (url.pathname !== "/graphql") return send(res, 404, "application/json", '{"error":"not found; the API is at /graphql"}');
     if (req.method === "GET" && !url.search && (req.headers.accept ?? "").includes("text/html")) {
-      return send(res, 200, "text/html; charset=utf-8", renderGraphiqlPage({ endpoint: "/graphql", title: "License gateway", examples: options.examples }));
+      const page = renderGraphiqlPage({ endpoint: "/graphql", title: "License gateway", examples: options.examples, introspection });
+      return send(res, 200, "text/html; charset=utf-8", page);
     }
-    const body = req.method === "POST" ? await readJsonBody(req, res) : undefined;
-    if (body === INVALID) return;
+    let body: unknown;
+    if (req.method === "POST") {
+      const read = await readRequestBody(req, limits.maxBodyBytes);
+      if (!read.ok) return sendRefusal(req, res, read.error);
+      body = read.body;
+    }
+    const refusal = checkRequestLimits(req.method === "GET" ? getParameters(url.searchParams) : body, limits);
+    if (refusal) return sendRefusal(req, res, refusal);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
@@ -112,33 +171,48 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
   };
 }
 
-const INVALID = Symbol("invalid body");
-
-/** Reads a JSON body up to MAX_BODY_BYTES; answers 413/400 itself and returns INVALID when it cannot. */
-async function readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      send(res, 413, "application/json", JSON.stringify({ errors: [{ message: `request body larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: "BAD_REQUEST" } }] }));
-      req.destroy();
-      return INVALID;
-    }
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text === "") return undefined;
-  const type = req.headers["content-type"] ?? "";
-  if (!type.includes("json")) return text; // Apollo answers non-JSON bodies itself (and its CSRF check needs the raw type).
-  try {
-    return JSON.parse(text);
-  } catch {
-    send(res, 400, "application/json", JSON.stringify({ errors: [{ message: "the request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] }));
-    return INVALID;
-  }
-}
-
 function send(res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) }).end(body);
+}
+
+/** A GET request's operation, for the limits checked before Apollo; Apollo reads and checks the parameters itself. */
+function getParameters(search: URLSearchParams): { query: string | null; variables: unknown } {
+  const variables = search.get("variables");
+  let parsed: unknown;
+  try {
+    parsed = variables === null ? undefined : JSON.parse(variables);
+  } catch {
+    parsed = undefined; // Apollo refuses it as BAD_REQUEST
+  }
+  return { query: search.get("query"), variables: parsed };
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+const GRAPHQL_RESPONSE_TYPE = "application/graphql-response+json; charset=utf-8";
+
+/**
+ * The media type of a response the gateway writes itself, chosen as Apollo (negotiator) chooses for its own:
+ * of application/json and application/graphql-response+json, the one the Accept header rates higher (q, then
+ * an exact name over a wildcard, then the earlier range); application/json without an Accept header, or when
+ * the header names neither (Apollo would answer 406; a refusal is more useful).
+ */
+function responseType(accept: string | undefined): string {
+  const best = new Map<string, number[]>();
+  (accept ?? "").split(",").forEach((range, index) => {
+    const [name = "", ...parameters] = range.split(";").map((part) => part.trim().toLowerCase());
+    const qParameter = parameters.find((p) => p.startsWith("q="));
+    const q = qParameter === undefined ? 1 : Number(qParameter.slice(2));
+    if (!(q > 0)) return;
+    const candidates = name === "*/*" || name === "application/*" ? [JSON_TYPE, GRAPHQL_RESPONSE_TYPE] : name === "application/json" ? [JSON_TYPE] : name === "application/graphql-response+json" ? [GRAPHQL_RESPONSE_TYPE] : [];
+    const score = [q, candidates.length === 1 ? 1 : 0, -index];
+    for (const type of candidates) if (compare(score, best.get(type)) > 0) best.set(type, score);
+  });
+  return compare(best.get(GRAPHQL_RESPONSE_TYPE), best.get(JSON_TYPE)) > 0 ? GRAPHQL_RESPONSE_TYPE : JSON_TYPE;
+}
+
+/** Lexicographic; a missing score is lower than any. */
+function compare(a: number[] | undefined, b: number[] | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
 }

@@ -63,6 +63,8 @@ function matches<S extends string>(filter: CallFilter<S>, server: S, method: str
 export type FaultRule<S extends string = string> = CallFilter<S> & {
   /** How many matching requests this rule spoils; default unlimited. */
   times?: number;
+  /** The chance (0..1) that a matching request is spoiled; default 1. A request it spares does not count against `times`. */
+  probability?: number;
 } & (
     | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
     /** Never answers; the socket stays open until the client gives up or the simulator closes. */
@@ -73,10 +75,19 @@ export type FaultRule<S extends string = string> = CallFilter<S> & {
     | { kind: "malformed" }
     /** 200 with a valid JSON body of `sizeBytes` (default 5 MiB), to test a client's response size cap. */
     | { kind: "oversized"; sizeBytes?: number }
+    /** 200 with an HTML page where JSON was expected, as a proxy or a login wall in front of the vendor would send. */
+    | { kind: "wrong-content-type" }
+    /**
+     * 200 with a JSON content type whose body trickles in one byte every `byteIntervalMs` (default 100 ms) and
+     * takes `bytes` bytes (default 200, so 20 s) in all: headers arrive at once, the body far too late.
+     */
+    | { kind: "slow-body"; byteIntervalMs?: number; bytes?: number }
   );
 
 export class FaultBook<S extends string = string> {
   private rules: { rule: FaultRule<S>; remaining: number }[] = [];
+
+  constructor(private readonly random: () => number = Math.random) {}
 
   add(rule: FaultRule<S>): void {
     this.rules.push({ rule, remaining: rule.times ?? Number.POSITIVE_INFINITY });
@@ -86,9 +97,11 @@ export class FaultBook<S extends string = string> {
     this.rules = [];
   }
 
-  /** The first rule matching this request that still has uses left; using it counts one down. */
+  /** The first rule matching this request that still has uses left and wins its coin toss; using it counts one down. */
   take(server: S, method: string, path: string): FaultRule<S> | undefined {
-    const entry = this.rules.find((r) => r.remaining > 0 && matches(r.rule, server, method, path));
+    const entry = this.rules.find(
+      (r) => r.remaining > 0 && matches(r.rule, server, method, path) && (r.rule.probability === undefined || this.random() < r.rule.probability),
+    );
     if (entry === undefined) return undefined;
     entry.remaining -= 1;
     return entry.rule;
@@ -97,7 +110,7 @@ export class FaultBook<S extends string = string> {
 
 const DEFAULT_OVERSIZED_BYTES = 5 * 1024 * 1024;
 
-async function applyFault(rule: FaultRule, res: ServerResponse, errorBody: (status: number) => unknown): Promise<void> {
+async function applyFault(rule: FaultRule, res: ServerResponse, errorBody: (status: number) => unknown, closing: AbortSignal): Promise<void> {
   switch (rule.kind) {
     case "status": {
       const body = rule.body === undefined ? errorBody(rule.status) : rule.body;
@@ -123,6 +136,22 @@ async function applyFault(rule: FaultRule, res: ServerResponse, errorBody: (stat
       body.write(tail, size - tail.length);
       res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": size });
       res.end(body);
+      return;
+    }
+    case "wrong-content-type":
+      sendText(res, 200, "<!DOCTYPE html><html><body><h1>Please sign in</h1></body></html>", undefined, "text/html; charset=utf-8");
+      return;
+    case "slow-body": {
+      const bytes = Math.max(rule.bytes ?? 200, 2);
+      const body = `"${"x".repeat(bytes - 2)}"`;
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": bytes });
+      for (let i = 0; i < bytes; i++) {
+        // Stop once the client gave up (socket gone) or the simulator closes.
+        if (res.destroyed || closing.aborted) return;
+        res.write(body[i]!);
+        await sleep(rule.byteIntervalMs ?? 100, undefined, { signal: closing }).catch(() => undefined);
+      }
+      res.end();
       return;
     }
   }
@@ -243,7 +272,7 @@ export async function startListener<S extends string>(
     try {
       if (knobs.latencyMs > 0) await sleep(knobs.latencyMs, undefined, { signal: closing.signal });
       const fault = knobs.faults.take(server, method, url.pathname);
-      if (fault !== undefined) await applyFault(fault, res, (status) => knobs.errorBody(status));
+      if (fault !== undefined) await applyFault(fault, res, (status) => knobs.errorBody(status), closing.signal);
       else await handle(req, res, url);
     } catch (error) {
       if (closing.signal.aborted) return;

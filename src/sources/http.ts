@@ -2,6 +2,12 @@ import { Agent, request, errors as undiciErrors } from "undici";
 import type { z } from "zod";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { ErrorCode } from "../errors/codes.js";
+import type { CallWindow } from "./resilience/call-window.js";
+import { resilienceOf } from "./resilience/policy.js";
+import { retryAfterSeconds } from "./resilience/retry-after.js";
+import { SourceGuard } from "./resilience/source-guard.js";
+
+export { retryAfterSeconds };
 
 export interface HttpClientOptions {
   /** Source id, attached to every error so the client knows which vendor failed. */
@@ -10,6 +16,12 @@ export interface HttpClientOptions {
   timeoutMs: number;
   connections: number;
   maxResponseBytes: number;
+  /**
+   * Retries, circuit breaker, concurrency limit and latency figures of the source. Shared by every client of one
+   * source (Eniris' API and auth hosts), and closed by the source. Default: a guard of this client's own with the
+   * default settings, closed with the client.
+   */
+  guard?: SourceGuard;
 }
 
 export interface UpstreamRequest {
@@ -22,8 +34,15 @@ export interface UpstreamRequest {
   json?: unknown;
   /** Serialised as `application/x-www-form-urlencoded` (Cryptolens); ignored when `json` is set. */
   form?: Record<string, string>;
-  /** Total time for this call; defaults to the source's timeoutMs. */
+  /** Total time for this call; defaults to the source's timeoutMs. Cut short by the operation's deadline. */
   timeoutMs?: number;
+  /**
+   * Whether sending it twice has the effect of sending it once; only such requests are retried. Default: true for
+   * GET, false otherwise, so a POST that only reads (a query endpoint) must say so, and a write never can by accident.
+   */
+  idempotent?: boolean;
+  /** For a vendor that answers a request's own problem with a 5xx (Customerarea's validation 500): not a failure, not retried. */
+  isDomainAnswer?: (res: UpstreamResponse) => boolean;
 }
 
 export interface UpstreamResponse {
@@ -41,16 +60,22 @@ export function encodePath(strings: TemplateStringsArray, ...values: string[]): 
 }
 
 /**
- * The one HTTP client every vendor adapter uses: keep-alive pool, a total deadline per call, a cap on the
- * body size, and transport failures turned into coded errors. Status codes are left to the adapter, because
- * only the vendor's folder knows what its 400 means.
+ * The one HTTP client every vendor adapter uses: keep-alive pool, a cap on the body size, transport failures
+ * turned into coded errors, and around every call the source's guard (`resilience/source-guard.ts`): a timeout
+ * per attempt bounded by the operation's deadline, retries of idempotent calls, the circuit breaker and the
+ * concurrency limit. Status codes are left to the adapter, because only the vendor's folder knows what its 400
+ * means; the guard only retries and counts 5xx and 429 answers, and hands the last one back.
  */
 export class HttpClient {
   private readonly agent: Agent;
   private readonly base: URL;
+  private readonly guard: SourceGuard;
+  private readonly ownsGuard: boolean;
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`);
+    this.ownsGuard = options.guard === undefined;
+    this.guard = options.guard ?? new SourceGuard(options.source, resilienceOf({}));
     this.agent = new Agent({
       connections: options.connections,
       connect: { timeout: Math.min(options.timeoutMs, 5_000) },
@@ -81,15 +106,22 @@ export class HttpClient {
       body = new URLSearchParams(req.form).toString();
       headers["content-type"] = "application/x-www-form-urlencoded";
     }
-    const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
-    const signal = AbortSignal.timeout(timeoutMs);
-    try {
-      const res = await request(url, { method: req.method, headers, body, signal, dispatcher: this.agent });
-      const text = await this.readCapped(res.body);
-      return { status: res.statusCode, headers: res.headers, text };
-    } catch (error) {
-      throw this.transportError(error, req, timeoutMs);
-    }
+    const what = `${req.method} ${req.path.split("?")[0]}`;
+    const call = {
+      what,
+      idempotent: req.idempotent ?? req.method === "GET",
+      timeoutMs: req.timeoutMs ?? this.options.timeoutMs,
+      isDomainAnswer: req.isDomainAnswer,
+    };
+    return this.guard.send(call, async (window) => {
+      try {
+        const res = await request(url, { method: req.method, headers, body, signal: window.signal, dispatcher: this.agent });
+        const text = await this.readCapped(res.body);
+        return { status: res.statusCode, headers: res.headers, text };
+      } catch (error) {
+        throw this.transportError(error, what, window);
+      }
+    });
   }
 
   private async readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
@@ -108,24 +140,35 @@ export class HttpClient {
     return Buffer.concat(chunks).toString("utf8");
   }
 
-  private transportError(error: unknown, req: UpstreamRequest, timeoutMs: number): GatewayError {
+  private transportError(error: unknown, what: string, window: CallWindow): GatewayError {
     if (error instanceof GatewayError) return error;
     const source = this.options.source;
-    const what = `${req.method} ${req.path.split("?")[0]}`;
+    // The window knows why it closed; undici's own timeouts (connect, headers, body) are timeouts too.
+    if (window.end === "deadline") {
+      return new GatewayError("UPSTREAM_TIMEOUT", `${what} did not answer before the operation's deadline (${window.timeoutMs} ms were left)`, {
+        source,
+        cause: error,
+      });
+    }
+    if (window.end === "cancelled") {
+      return new GatewayError("UPSTREAM_UNAVAILABLE", `${what} was abandoned: the operation was cancelled`, { source, cause: error });
+    }
     const name = (error as Error | undefined)?.name;
     if (
+      window.end === "timeout" ||
       name === "TimeoutError" ||
       error instanceof undiciErrors.ConnectTimeoutError ||
       error instanceof undiciErrors.HeadersTimeoutError ||
       error instanceof undiciErrors.BodyTimeoutError
     ) {
-      return new GatewayError("UPSTREAM_TIMEOUT", `${what} did not answer within ${timeoutMs} ms`, { source, cause: error });
+      return new GatewayError("UPSTREAM_TIMEOUT", `${what} did not answer within ${window.timeoutMs} ms`, { source, cause: error });
     }
     const code = (error as NodeJS.ErrnoException | undefined)?.code ?? name ?? "unknown";
     return new GatewayError("UPSTREAM_UNAVAILABLE", `${what} failed: ${code}`, { source, cause: error });
   }
 
   async close(): Promise<void> {
+    if (this.ownsGuard) this.guard.close();
     await this.agent.destroy();
   }
 }
@@ -145,15 +188,6 @@ export function parseBody<T>(source: string, text: string, schema: z.ZodType<T>,
     throw new GatewayError("UPSTREAM_BAD_RESPONSE", `${what}: ${where}`, { source });
   }
   return result.data;
-}
-
-/** Seconds from a Retry-After header (delta-seconds or an HTTP date), if present and sane. */
-export function retryAfterSeconds(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 /**

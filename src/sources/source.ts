@@ -37,6 +37,13 @@ export interface SourceHealth {
   lastErrorCode: string | null;
   lastErrorAt: Date | null;
   lastSuccessAt: Date | null;
+  /** The source's circuit breaker: "open" while calls fail fast; "closed" for a source without one (local). */
+  circuit: "closed" | "open" | "half-open";
+  /** Median and 95th-percentile time of the upstream calls in the recent window, in ms; null without any. */
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  /** Share of the source's operations in the recent window that failed (UPSTREAM_* codes), 0..1; null without any. */
+  errorRate: number | null;
 }
 
 /**

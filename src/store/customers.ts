@@ -46,15 +46,18 @@ export function customerQueries(db: Db) {
     /** Rows for the ids that exist, in no particular order (DataLoaders regroup by id). */
     getMany: (ids: string[]) => db.query<CustomerRow>(`select ${CUSTOMER} from customers where id = any($1::text[])`, [ids]),
 
-    /** Keyset pagination on (name, id): a cursor stays valid and stable while customers are added or renamed. */
-    async list({ first, after }: { first: number; after?: string }): Promise<CustomerPage> {
+    /**
+     * Keyset pagination on (name, id): a cursor stays valid and stable while customers are added or renamed.
+     * `only` limits the list to these ids (what a principal may see), filtered here so pages stay full.
+     */
+    async list({ first, after, only }: { first: number; after?: string; only?: readonly string[] }): Promise<CustomerPage> {
       if (!Number.isInteger(first) || first < 0) throw badInput(["first"], `first must be a non-negative integer, got ${first}`);
       const position = after === undefined ? null : decodeCursor(after);
       const rows = await db.query<CustomerRow>(
         `select ${CUSTOMER} from customers
-         where $1::text is null or (name, id) > ($1::text, $2::text)
+         where ($1::text is null or (name, id) > ($1::text, $2::text)) and ($4::text[] is null or id = any($4::text[]))
          order by name, id limit $3`,
-        [position?.[0] ?? null, position?.[1] ?? null, first + 1],
+        [position?.[0] ?? null, position?.[1] ?? null, first + 1, only === undefined ? null : [...only]],
       );
       const page = rows.slice(0, first);
       const last = page.at(-1);

@@ -1,6 +1,8 @@
 import type { Db } from "./db.js";
 import * as m001 from "./migrations/001_initial.js";
 import * as m002 from "./migrations/002_claims_per_vendor.js";
+import * as m003 from "./migrations/003_auth.js";
+import * as m004 from "./migrations/004_idempotency.js";
 
 export interface Migration {
   version: number;
@@ -9,7 +11,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add new ones at the end with the next version; never edit an applied one. */
-export const MIGRATIONS: readonly Migration[] = [m001, m002];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
 
 /**
  * An arbitrary constant ("lg" + "mig" in ASCII) naming the advisory lock that serialises migrators. It is

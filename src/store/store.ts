@@ -1,3 +1,4 @@
+import { apiKeyQueries, type ApiKeyQueries } from "./api-keys.js";
 import { auditQueries, type AuditQueries } from "./audit.js";
 import { claimQueries, type ClaimQueries } from "./claims.js";
 import { controllerQueries, type ControllerQueries } from "./controllers.js";
@@ -14,6 +15,7 @@ export interface Store {
   licenses: LicenseQueries;
   claims: ClaimQueries;
   audit: AuditQueries;
+  apiKeys: ApiKeyQueries;
   /** Runs `fn` with a Store bound to one transaction; inside, use only `tx` (see `Db.transaction`). */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -40,6 +42,7 @@ export function bindStore(db: Db): Store {
     licenses: licenseQueries(db),
     claims: claimQueries(db),
     audit: auditQueries(db),
+    apiKeys: apiKeyQueries(db),
     transaction: (fn) => db.transaction((tx) => fn(bindStore(tx))),
     close: () => db.close(),
   };

@@ -46,9 +46,9 @@ describe("configuration", () => {
   it("reads YAML and JSON files, with --config or GATEWAY_CONFIG, and PORT/HOST override the listen address", async () => {
     const dir = await mkdtemp(join(tmpdir(), "lg-config-"));
     const yaml = join(dir, "gateway.yaml");
-    await writeFile(yaml, `store: { url: "memory://" }\nsources:\n  sofar: { kind: eniris, apiUrl: "https://api.eniris.be", authUrl: "https://authentication.eniris.be", username: "\${U}", password: "\${P}" }\n`);
+    await writeFile(yaml, `store: { url: "memory://" }\nauth: { mode: on }\nsources:\n  sofar: { kind: eniris, apiUrl: "https://api.eniris.be", authUrl: "https://authentication.eniris.be", username: "\${U}", password: "\${P}" }\n`);
     const json = join(dir, "gateway.json");
-    await writeFile(json, JSON.stringify({ server: { port: 5000 } }));
+    await writeFile(json, JSON.stringify({ server: { port: 5000 }, auth: { mode: "off" } }));
     const fromFlag = await readStartupSettings(["--config", yaml], { U: "user", P: "pw", PORT: "4100", HOST: "127.0.0.1" });
     expect(fromFlag.config?.sources.sofar).toMatchObject({ username: "user", password: "pw" });
     expect(withListenOverrides(fromFlag.config!, fromFlag).server).toMatchObject({ host: "127.0.0.1", port: 4100 });
@@ -57,5 +57,16 @@ describe("configuration", () => {
     expect((await readStartupSettings([], {})).config).toBeUndefined();
     await expect(readStartupSettings([], { PORT: "http" })).rejects.toThrow(/PORT/);
     await expect(loadConfigFile(join(dir, "missing.yaml"), {})).rejects.toThrow(/cannot read config file/);
+  });
+
+  it("refuses a config file without an auth section, naming the key (only the built-in demo runs without one)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "lg-config-"));
+    const file = join(dir, "no-auth.yaml");
+    await writeFile(file, `store: { url: "memory://" }\n`);
+    const error = await loadConfigFile(file, {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String(error)).toMatch(/^ConfigError: invalid config:\n {2}auth: required in a config file/);
+    await writeFile(file, `store: { url: "memory://" }\nauth: {}\n`);
+    expect((await loadConfigFile(file, {})).auth).toEqual({ mode: "on" });
   });
 });

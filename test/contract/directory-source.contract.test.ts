@@ -74,13 +74,14 @@ describe.each(directoryFixtures)("directory source contract: $name", (fixture) =
 
     it("one failing account does not fail its neighbour", async () => {
       const directory = directoryOf(h.source());
-      // One spoiled answer: whichever of the two arrives first fails, the other is served.
-      h.sim.fault({ kind: "status", status: 500, times: 1 });
+      // One spoiled answer: whichever of the two arrives first fails, the other is served. A malformed body, not a
+      // 500: a 500 on a read is retried, and the retry would be served.
+      h.sim.fault({ kind: "malformed", times: 1 });
       const slots = await directory.profiles([ex.account, ex.account]);
       expect(slots).toHaveLength(2);
       const failed = slots.filter((s) => s instanceof Error);
       expect(failed).toHaveLength(1);
-      expectFailure(failed[0], "UPSTREAM_UNAVAILABLE", fixture.sourceId, h.secrets, "spoiled slot");
+      expectFailure(failed[0], "UPSTREAM_BAD_RESPONSE", fixture.sourceId, h.secrets, "spoiled slot");
       expect(slots.find((s) => !(s instanceof Error))).toMatchObject({ externalId: ex.account });
     });
   });

@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { useTestGateway } from "../support/gateway.js";
 
-// A short timeout for SmartgridOne so the timeout case is quick; the others keep the harness default.
-const t = useTestGateway({ sourceOverrides: { smartgridone: { timeoutMs: 1_000 } } });
+// A short timeout for SmartgridOne so the timeout case is quick; the others keep the harness default. The cases fail
+// the same sources one after another: their circuit breakers (tested in test/resilience) never open here, or a case
+// would see the open circuit instead of its own fault.
+const noCircuit = { circuit: { volumeThreshold: 1_000_000 } };
+const t = useTestGateway({ sourceOverrides: { sofar: { resilience: noCircuit }, smartgridone: { timeoutMs: 1_000, resilience: noCircuit } } });
 afterEach(() => t.resetCalls());
 
 const QUERY = `{ customers { edges { node { name licenses { key source { id } } } } } }`;

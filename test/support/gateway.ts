@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { pino } from "pino";
+import type { z } from "zod";
 import { startGateway, type Gateway } from "../../src/app.js";
 import { configSchema } from "../../src/config/schema.js";
 import { seedDemo } from "../../src/demo/seed.js";
@@ -16,7 +17,8 @@ export interface GraphQLResponse<T = any> {
 export interface TestGateway {
   gateway: Gateway;
   vendors: DemoVendors;
-  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** POSTs an operation; `headers` are added to the request (e.g. `authorization`). */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Every simulator's call counter back to zero, faults cleared. */
   resetCalls(): void;
   /** Upstream calls to every vendor's API since the last reset. */
@@ -29,7 +31,15 @@ export interface TestGateway {
  * The real thing on port 0: both Eniris simulators, the gateway with an in-memory PGlite store seeded with the
  * demo data. One per test file (PGlite takes seconds to start).
  */
-export function useTestGateway(options: { sourceOverrides?: Record<string, Record<string, unknown>> } = {}): TestGateway {
+export function useTestGateway(
+  options: {
+    sourceOverrides?: Record<string, Record<string, unknown>>;
+    /** Merged into `server` (mode, introspection, limits, ...); host and port stay 127.0.0.1:0 unless given. */
+    serverOverrides?: Partial<NonNullable<z.input<typeof configSchema>["server"]>>;
+    /** The config's `auth` section. Default `{ mode: "off" }`: every request is an admin. */
+    auth?: z.input<typeof configSchema>["auth"];
+  } = {},
+): TestGateway {
   let gateway: Gateway | undefined;
   let vendors: DemoVendors | undefined;
   const esmartUser = defaultEsmartUsers()[0]!;
@@ -39,7 +49,7 @@ export function useTestGateway(options: { sourceOverrides?: Record<string, Recor
     const sources = Object.fromEntries(
       Object.entries(vendors.sources).map(([id, s]) => [id, { ...s, timeoutMs: 5_000, ...options.sourceOverrides?.[id] }]),
     );
-    const config = configSchema.parse({ server: { host: "127.0.0.1", port: 0 }, store: { url: "memory://" }, sources });
+    const config = configSchema.parse({ server: { host: "127.0.0.1", port: 0, ...options.serverOverrides }, store: { url: "memory://" }, sources, auth: options.auth ?? { mode: "off" } });
     gateway = await startGateway({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });
     await seedDemo(gateway.store);
   });
@@ -58,10 +68,10 @@ export function useTestGateway(options: { sourceOverrides?: Record<string, Recor
     get vendors() {
       return vendors!;
     },
-    async gql(query, variables) {
+    async gql(query, variables, headers) {
       const res = await fetch(gateway!.url, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
+        headers: { "content-type": "application/json", accept: "application/json", ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse["body"] };

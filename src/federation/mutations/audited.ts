@@ -29,19 +29,20 @@ const PAYLOAD_CODES = new Set<ErrorCode>([
 
 /**
  * How every mutation writes: local changes and the audit entry in one transaction; a failure audited after
- * the rollback; expected failures turned into payload errors. Shared by the mutation services.
+ * the rollback; expected failures turned into payload errors. Shared by the mutation services. Each entry names
+ * the principal (`Principal.id`: `apikey:<id>`, `jwt:<sub>`, `auth-off`, `cli`) and the input, secrets redacted.
  */
 export class AuditedWriter {
   constructor(
     readonly store: Store,
-    private readonly principal: string | null,
+    readonly principal: string,
   ) {}
 
   /** Runs `write` and its audit entry in one transaction: both commit, or neither does. */
   commit<T>(operation: string, input: object, write: (tx: Store) => Promise<T>): Promise<T> {
     return this.store.transaction(async (tx) => {
       const result = await write(tx);
-      await tx.audit.append({ operation, principal: this.principal, input, outcome: "ok", result: summarize(result) });
+      await tx.audit.append({ operation, principal: this.principal, input: redactSecrets(input), outcome: "ok", result: summarize(result) });
       return result;
     });
   }
@@ -53,7 +54,7 @@ export class AuditedWriter {
     } catch (error) {
       const code = isGatewayError(error) ? error.code : "INTERNAL_SERVER_ERROR";
       // The audit must not hide the original failure, so its own failure is only swallowed here.
-      await this.store.audit.append({ operation, principal: this.principal, input, outcome: "error", errorCode: code }).catch(() => {});
+      await this.store.audit.append({ operation, principal: this.principal, input: redactSecrets(input), outcome: "error", errorCode: code }).catch(() => {});
       throw error;
     }
   }
@@ -89,17 +90,29 @@ export function withoutNulls<T extends object>(input: T): { [K in keyof T]?: Exc
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: Exclude<T[K], null> };
 }
 
-/** What the audit keeps of a result: ids, not whole objects. */
+/** Input fields whose values the audit log never keeps, whatever mutation they come in. */
+const SECRET_FIELDS = /^(secret|password|token|refreshtoken|apikey|authorization|hs256secret)$/i;
+
+/** A copy of a mutation's input with secret-named fields replaced, at any depth. */
+export function redactSecrets(input: unknown): unknown {
+  if (Array.isArray(input)) return input.map(redactSecrets);
+  if (input === null || typeof input !== "object" || input instanceof Date) return input;
+  return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, SECRET_FIELDS.test(k) ? "[redacted]" : redactSecrets(v)]));
+}
+
+/** What the audit keeps of a result: ids, not whole objects (and so never an API key's secret). */
 function summarize(result: unknown): unknown {
   if (result === null || typeof result !== "object") return null;
   const r = result as {
     license?: { source: string; externalId: string } | null;
     datalink?: { id: string } | null;
+    apiKey?: { id: string } | null;
     id?: string;
     nodeId?: string;
     source?: string;
     externalId?: string;
   };
+  if ("apiKey" in r) return { apiKey: r.apiKey?.id ?? null };
   if ("errors" in r) return { license: r.license ? `${r.license.source}:${r.license.externalId}` : null, datalink: r.datalink?.id ?? null };
   if (r.source && r.externalId) return { id: `${r.source}:${r.externalId}` };
   return { id: r.id ?? r.nodeId ?? null };

@@ -1,3 +1,4 @@
+import type { Access } from "../../auth/policy.js";
 import { badInput, GatewayError } from "../../errors/gateway-error.js";
 import type { CatalogueApi, LicenseSource } from "../../sources/source.js";
 import type { License } from "../model.js";
@@ -39,13 +40,15 @@ const CURRENCY = /^[A-Za-z]{3}$/;
 
 /**
  * Licenses given from a vendor's catalogue (Customerarea): demo and paid assignments, renewal, cancellation.
- * None of these vendor calls is idempotent, so none is ever retried.
+ * None of these vendor calls is idempotent, so none is ever retried. Each needs a customer or license the
+ * principal may see; one it may not is NOT_FOUND, as if missing.
  */
 export class CatalogueMutations {
   constructor(
     private readonly writer: AuditedWriter,
     private readonly sources: SourceRegistry,
     private readonly reads: FederatedReads,
+    private readonly access: Access,
   ) {}
 
   assignDemoLicense(input: AssignDemoLicenseInput): Promise<LicensePayloadResult> {
@@ -94,13 +97,13 @@ export class CatalogueMutations {
     const source = this.sources.require(sourceId, ["input", "source"]);
     const catalogue = catalogueOf(source);
     const [customer] = await this.writer.store.customers.getMany([customerId]);
-    if (!customer) throw new GatewayError("NOT_FOUND", `no customer with id ${customerId}`, { field: ["input", "customerId"] });
+    if (!customer || !this.access.seesCustomer(customer.id)) throw new GatewayError("NOT_FOUND", `no customer with id ${customerId}`, { field: ["input", "customerId"] });
     const account = (await this.writer.store.customers.accountsOf([customerId])).find((a) => a.source === source.id);
     if (!account) throw badInput(["input", "customerId"], `customer ${customerId} has no account at ${source.id}; add one with upsertCustomer`);
     return { catalogue, account: account.externalId };
   }
 
-  /** An assigned catalogue license by License.id, with the account it is listed under. */
+  /** An assigned catalogue license by License.id, with the account it is listed under; the read finds only visible ones. */
   private async assigned(licenseId: string): Promise<{ catalogue: CatalogueApi; license: License }> {
     const ref = parseLicenseId(licenseId);
     if (!ref) throw badInput(["input", "licenseId"], `"${licenseId}" is not a license id (expected "<source>:<externalId>")`);

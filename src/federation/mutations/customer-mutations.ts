@@ -1,3 +1,4 @@
+import type { Access } from "../../auth/policy.js";
 import { FieldProblemsError, GatewayError } from "../../errors/gateway-error.js";
 import { LOCAL_SOURCE_ID } from "../../sources/local/mapper.js";
 import type { ContactPatch, CustomerProfile } from "../../sources/source.js";
@@ -29,15 +30,20 @@ export interface UpdateContactResult {
   errors: UserErrorView[];
 }
 
-/** The gateway's federation map and controller registry, and contact details at the directory vendor. */
+/**
+ * The gateway's federation map and controller registry (admins only), and contact details at the directory
+ * vendor (anyone who may see the customer).
+ */
 export class CustomerMutations {
   constructor(
     private readonly writer: AuditedWriter,
     private readonly sources: SourceRegistry,
+    private readonly access: Access,
   ) {}
 
   upsertCustomer(input: UpsertCustomerInput): Promise<CustomerRow> {
     return this.writer.failuresAudited("upsertCustomer", input, async () => {
+      this.access.requireAdmin("change the federation map");
       if (input.id !== undefined && input.id !== null) checkText(input.id, ["input", "id"], "a customer id", MAX_NAME_LENGTH);
       checkText(input.name, ["input", "name"], "a customer name", MAX_NAME_LENGTH);
       const accounts = input.accounts ?? [];
@@ -59,6 +65,7 @@ export class CustomerMutations {
 
   upsertController(input: UpsertControllerInput): Promise<ControllerRow> {
     return this.writer.failuresAudited("upsertController", input, async () => {
+      this.access.requireAdmin("register controllers");
       checkNodeId(input.nodeId);
       if (input.name) checkText(input.name, ["input", "name"], "a controller name", MAX_NAME_LENGTH);
       if (input.serialNumber) checkText(input.serialNumber, ["input", "serialNumber"], "a serial number", MAX_NAME_LENGTH);
@@ -74,7 +81,8 @@ export class CustomerMutations {
     return this.writer.withPayload<UpdateContactResult>("updateCustomerContact", input, { profile: null }, async () => {
       const patch: ContactPatch = withoutNulls({ email: input.email, phoneNumber: input.phoneNumber, mobileNumber: input.mobileNumber });
       const [customer] = await this.writer.store.customers.getMany([input.customerId]);
-      if (!customer) throw new GatewayError("NOT_FOUND", `no customer with id ${input.customerId}`, { field: ["input", "customerId"] });
+      // One error for a missing customer and one the principal may not see: the answer must not tell them apart.
+      if (!customer || !this.access.seesCustomer(customer.id)) throw new GatewayError("NOT_FOUND", `no customer with id ${input.customerId}`, { field: ["input", "customerId"] });
       const accounts = await this.writer.store.customers.accountsOf([customer.id]);
       const account = accounts.find((a) => this.sources.find(a.source)?.directory);
       if (!account) {

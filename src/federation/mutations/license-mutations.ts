@@ -1,3 +1,4 @@
+import type { Access } from "../../auth/policy.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { claimToDatalink, LOCAL_SOURCE_ID } from "../../sources/local/mapper.js";
 import { LocalSource } from "../../sources/local/source.js";
@@ -52,12 +53,16 @@ export interface ReleaseResult {
  * Activate, claim, release and issue. Input is validated before any upstream call; a vendor call happens
  * outside the database transaction (never hold a connection across a vendor's latency), then the local record
  * and the audit entry commit together.
+ *
+ * Authorization comes before any vendor call too: issuing is for admins; activate, claim and release need a
+ * license the principal may see (and claim a controller it may see), else NOT_FOUND as for a missing one.
  */
 export class LicenseMutations {
   constructor(
     private readonly writer: AuditedWriter,
     private readonly sources: SourceRegistry,
     private readonly reads: FederatedReads,
+    private readonly access: Access,
   ) {}
 
   activateLicense(input: ActivateLicenseInput): Promise<ActivateResult> {
@@ -65,6 +70,7 @@ export class LicenseMutations {
       const source = this.sources.require(input.source, ["input", "source"]);
       checkKey(input.key);
       if (!source.activate) throw unsupported(source, "activating licenses");
+      await this.requireVisibleLicense(source.id, input.key);
       const request = { key: input.key, ...(input.activationIso ? { activationIso: input.activationIso } : {}) };
       if (source.id === LOCAL_SOURCE_ID) {
         return this.writer.commit("activateLicense", input, async (tx) => ({ license: await this.local(tx).activate(request), note: null, errors: [] }));
@@ -79,6 +85,8 @@ export class LicenseMutations {
       const source = this.sources.require(input.source, ["input", "source"]);
       checkKey(input.key);
       checkNodeId(input.nodeId);
+      await this.requireVisibleLicense(source.id, input.key);
+      await this.access.requireVisible(async () => (await this.reads.controller(input.nodeId, () => {})) !== null, () => noController(source.id, input.nodeId));
       const gatewayIsAuthority = source.id === LOCAL_SOURCE_ID || source.claimsKeptByGateway === true;
       if (!gatewayIsAuthority) {
         if (!source.claim) throw unsupported(source, "claiming licenses");
@@ -87,7 +95,7 @@ export class LicenseMutations {
       }
       // The gateway is the authority for these claims, so it checks what a vendor would: the controller exists.
       const controller = await this.reads.controller(input.nodeId, () => {});
-      if (!controller) throw new GatewayError("NOT_FOUND", `no controller with nodeId ${input.nodeId}`, { field: ["input", "nodeId"], source: source.id });
+      if (!controller) throw noController(source.id, input.nodeId);
       if (source.id === LOCAL_SOURCE_ID) {
         return this.writer.commit("claimLicense", input, async (tx) => {
           const outcome = await this.local(tx).claim({ key: input.key, nodeId: input.nodeId });
@@ -126,6 +134,8 @@ export class LicenseMutations {
       const source = this.sources.require(input.source, ["input", "source"]);
       checkKey(input.key);
       checkNodeId(input.nodeId);
+      // Releasing needs the license only: its owner may take it off a controller it does not see.
+      await this.requireVisibleLicense(source.id, input.key);
       if (source.release && source.id !== LOCAL_SOURCE_ID) {
         const license = await source.release({ key: input.key, nodeId: input.nodeId });
         return this.writer.commit("releaseLicense", input, async (tx) => {
@@ -160,6 +170,7 @@ export class LicenseMutations {
 
   issueLicense(input: IssueLicenseInput): Promise<License> {
     return this.writer.failuresAudited("issueLicense", input, async () => {
+      this.access.requireAdmin("issue licenses");
       if (input.key !== undefined && input.key !== null) checkKey(input.key);
       if (input.type) checkText(input.type, ["input", "type"], "a license type", 50);
       for (const field of ["gridKw", "solarKw", "batteryKw", "evKw"] as const) checkOptionalInt(input[field], ["input", field], 0, 1_000_000);
@@ -171,6 +182,22 @@ export class LicenseMutations {
         return license;
       });
     });
+  }
+
+  /**
+   * Refuses a license the principal may not see, before any vendor call, exactly as a missing one: the lookup
+   * finds only visible licenses, and both cases get this one error. A failed lookup is that failure instead.
+   */
+  private async requireVisibleLicense(sourceId: string, key: string): Promise<void> {
+    await this.access.requireVisible(
+      async () => {
+        let failure: Error | undefined;
+        const license = await this.reads.licenseByKey(sourceId, key, (error) => (failure ??= error));
+        if (!license && failure) throw failure;
+        return license !== null;
+      },
+      () => new GatewayError("NOT_FOUND", `no license with key ${key} at ${sourceId}`, { source: sourceId, field: ["input", "key"] }),
+    );
   }
 
   /** The accounts at `sourceId` of the customer the controller is registered to, if it is. */
@@ -208,4 +235,8 @@ export class LicenseMutations {
     if (!(local instanceof LocalSource)) throw new Error("the local source is not configured");
     return local.within(tx);
   }
+}
+
+function noController(sourceId: string, nodeId: string): GatewayError {
+  return new GatewayError("NOT_FOUND", `no controller with nodeId ${nodeId}`, { field: ["input", "nodeId"], source: sourceId });
 }

@@ -12,7 +12,7 @@ import { Customer, CustomerAccount } from "./customer.type.js";
 export class CustomerResolver {
   @FieldResolver(() => [CustomerAccount], { description: "Where the customer has accounts, and under which vendor id." })
   accounts(@Root() customer: CustomerRow, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.accountsOfCustomer.load(customer.id);
+    return ctx.reads.customerAccounts(customer.id);
   }
 
   @FieldResolver(() => [License], {

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { DateTimeScalar } from "../scalars/date-time.js";
 
 export enum SourceState {
@@ -14,6 +14,22 @@ registerEnumType(SourceState, {
     OK: { description: "The last call succeeded." },
     FAILING: { description: "The last call failed; see lastErrorCode." },
     UNKNOWN: { description: "No call yet since the gateway started." },
+  },
+});
+
+export enum CircuitState {
+  CLOSED = "CLOSED",
+  OPEN = "OPEN",
+  HALF_OPEN = "HALF_OPEN",
+}
+
+registerEnumType(CircuitState, {
+  name: "CircuitState",
+  description: "The gateway's circuit breaker for a source: whether it calls the source or fails fast.",
+  valuesConfig: {
+    CLOSED: { description: "Calls go through (the normal state; the gateway's own store is always CLOSED)." },
+    OPEN: { description: "Too many recent calls failed: calls fail fast with UPSTREAM_UNAVAILABLE, without reaching the source." },
+    HALF_OPEN: { description: "The open period is over: one probe call is let through; its success closes the circuit, its failure opens it again." },
   },
 });
 
@@ -36,4 +52,16 @@ export class Source {
 
   @Field(() => DateTimeScalar, { nullable: true, description: "When a call last succeeded (since the gateway started)." })
   lastSuccessAt!: Date | null;
+
+  @Field(() => CircuitState, { description: "The circuit breaker's state for this source." })
+  circuit!: CircuitState;
+
+  @Field(() => Int, { nullable: true, description: "Median time of the upstream calls to this source in the recent window (the circuit's rolling window), in milliseconds; null when there were none." })
+  latencyP50Ms!: number | null;
+
+  @Field(() => Int, { nullable: true, description: "95th-percentile time of the upstream calls to this source in the recent window, in milliseconds; null when there were none." })
+  latencyP95Ms!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Share of this source's operations that failed with an UPSTREAM_* code in the recent window, from 0 to 1; null when there were none." })
+  errorRate!: number | null;
 }

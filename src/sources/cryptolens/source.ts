@@ -4,8 +4,10 @@ import { GatewayError } from "../../errors/gateway-error.js";
 import type { License } from "../../federation/model.js";
 import { HealthTracker } from "../health.js";
 import { HttpClient, type UpstreamResponse } from "../http.js";
+import { resilienceOf } from "../resilience/policy.js";
+import { SourceGuard } from "../resilience/source-guard.js";
 import type { ActivateInput, BatchResult, ClaimInput, ClaimOutcome, LicenseMatch, LicenseSource, SourceHealth } from "../source.js";
-import { cryptolensError, type FailureContext } from "./errors.js";
+import { codeOfMessage, cryptolensError, type FailureContext } from "./errors.js";
 import { blockedKeyLicense, toLicense } from "./mapper.js";
 import {
   customerLicensesResponse,
@@ -36,13 +38,14 @@ export const ACTIVATE_NOTE = "Cryptolens keys are active from creation; nothing 
  * Transport: every method is a POST with an `application/x-www-form-urlencoded` body (what the official SDKs
  * send) carrying the access token as `token`. The token goes nowhere else: not in a URL, a header, a message.
  * The vendor reports failures as `{"result":1,"message":...}` on any HTTP status; `errors.ts` reads them.
- * Nothing is retried: `key/Activate` is not idempotent at the vendor, and a read repeated blindly could hide
- * an outage from `health()`.
+ * Only the two reads (`GetCustomerLicenses`, `GetKey`) may be retried on a transient failure (see SourceGuard);
+ * `key/Activate` and `key/Deactivate` are sent once: the vendor's activation is not idempotent.
  */
 export class CryptolensSource implements LicenseSource {
   readonly kind = "cryptolens";
   private readonly http: HttpClient;
-  private readonly healthTracker = new HealthTracker();
+  private readonly guard: SourceGuard;
+  private readonly healthTracker: HealthTracker;
   private readonly productId: number;
   // An ES private field: unlike a TypeScript `private`, it never shows in util.inspect or a logged object.
   readonly #token: string;
@@ -52,12 +55,15 @@ export class CryptolensSource implements LicenseSource {
     config: CryptolensSourceConfig,
     private readonly now: () => Date = () => new Date(),
   ) {
+    this.guard = new SourceGuard(id, resilienceOf(config));
+    this.healthTracker = new HealthTracker(this.guard);
     this.http = new HttpClient({
       source: id,
       baseUrl: config.url,
       timeoutMs: config.timeoutMs,
       connections: config.connections,
       maxResponseBytes: config.maxResponseBytes,
+      guard: this.guard,
     });
     this.productId = config.productId;
     this.#token = config.token;
@@ -109,7 +115,7 @@ export class CryptolensSource implements LicenseSource {
     this.checkKey(input.key);
     this.checkNodeId(input.nodeId);
     const value = await this.healthTracker.track(() =>
-      this.call(METHOD.activate, { ProductId: String(this.productId), Key: input.key, MachineCode: input.nodeId, Metadata: "true" }, { key: input.key }),
+      this.call(METHOD.activate, { ProductId: String(this.productId), Key: input.key, MachineCode: input.nodeId, Metadata: "true" }, { key: input.key }, WRITE),
     );
     // `result` 0 says the machine was added. A licenseKey we cannot read does not undo that: the claim is
     // reported with the license as null, like a claim whose re-read failed.
@@ -123,7 +129,7 @@ export class CryptolensSource implements LicenseSource {
     this.checkKey(input.key);
     this.checkNodeId(input.nodeId);
     await this.healthTracker.track(() =>
-      this.call(METHOD.deactivate, { ProductId: String(this.productId), Key: input.key, MachineCode: input.nodeId }, { key: input.key }),
+      this.call(METHOD.deactivate, { ProductId: String(this.productId), Key: input.key, MachineCode: input.nodeId }, { key: input.key }, WRITE),
     );
     // The release happened; the re-read is best effort.
     return this.healthTracker.track(() => this.getKey(input.key)).catch(() => null);
@@ -135,6 +141,7 @@ export class CryptolensSource implements LicenseSource {
 
   async close(): Promise<void> {
     await this.http.close();
+    this.guard.close();
   }
 
   private customerLicenses(customerId: string): Promise<License[]> {
@@ -142,7 +149,7 @@ export class CryptolensSource implements LicenseSource {
     // Nothing is sent for an id the vendor could not accept; the gateway checks ids when mapping, so this is a guard.
     if (problem) return Promise.reject(new GatewayError("BAD_USER_INPUT", `"${customerId}": ${problem}`, { source: this.id }));
     return this.healthTracker.track(async () => {
-      const value = await this.call(METHOD.customerLicenses, { CustomerId: customerId, Detailed: "true", Metadata: "true" }, { customerId });
+      const value = await this.call(METHOD.customerLicenses, { CustomerId: customerId, Detailed: "true", Metadata: "true" }, { customerId }, READ);
       const body = this.read(value, customerLicensesResponse, METHOD.customerLicenses);
       const metadata = body.metadata ?? {};
       return body.licenseKeys
@@ -160,7 +167,7 @@ export class CryptolensSource implements LicenseSource {
    * known when the vendor returns it.
    */
   private async getKey(key: string): Promise<License> {
-    const value = await this.call(METHOD.getKey, { ProductId: String(this.productId), Key: key, Metadata: "true" }, { key });
+    const value = await this.call(METHOD.getKey, { ProductId: String(this.productId), Key: key, Metadata: "true" }, { key }, READ);
     const body = this.read(value, keyResponse, METHOD.getKey);
     return this.mapKey(body.licenseKey, body.metadata, null);
   }
@@ -172,9 +179,16 @@ export class CryptolensSource implements LicenseSource {
   /**
    * One vendor call: POST, form-encoded, token included. Returns the parsed body of a success (`result` 0 on a
    * 2xx); any other answer becomes a GatewayError. Health is tracked by the callers around the whole operation.
+   * `kind` says whether the method only reads (every method is a POST, so the client cannot tell).
    */
-  private async call(method: string, params: Record<string, string>, about: Pick<FailureContext, "key" | "customerId">): Promise<unknown> {
-    const res = await this.http.send({ method: "POST", path: method, form: { token: this.#token, ...params } });
+  private async call(method: string, params: Record<string, string>, about: Pick<FailureContext, "key" | "customerId">, kind: CallKind): Promise<unknown> {
+    const res = await this.http.send({
+      method: "POST",
+      path: method,
+      form: { token: this.#token, ...params },
+      idempotent: kind === READ,
+      isDomainAnswer: documentedAnswer,
+    });
     const ctx: FailureContext = { source: this.id, method, productId: this.productId, token: this.#token, ...about };
     const value = json(res.text);
     const head = envelope.safeParse(value);
@@ -205,6 +219,19 @@ export class CryptolensSource implements LicenseSource {
       throw new GatewayError("BAD_USER_INPUT", "a controller nodeId must not be empty", { source: this.id, field: ["input", "nodeId"] });
     }
   }
+}
+
+const READ = "read";
+const WRITE = "write";
+type CallKind = typeof READ | typeof WRITE;
+
+/**
+ * Cryptolens may put a documented message ("Could not find the key.") on any status, a 5xx included: that is
+ * the vendor's answer about the request, so it is neither retried nor counted against the circuit.
+ */
+function documentedAnswer(res: UpstreamResponse): boolean {
+  const head = envelope.safeParse(json(res.text));
+  return head.success && codeOfMessage(head.data.message) !== undefined;
 }
 
 function json(text: string): unknown {

@@ -2,10 +2,12 @@ import type { z } from "zod";
 import type { CustomerareaSourceConfig } from "../../config/schema.js";
 import { HealthTracker } from "../health.js";
 import { HttpClient, parseBody } from "../http.js";
+import { resilienceOf } from "../resilience/policy.js";
+import { SourceGuard } from "../resilience/source-guard.js";
 import type { SourceHealth } from "../source.js";
-import { customerareaError, type Operation } from "./errors.js";
+import { customerareaError, isValidationAnswer, type Operation } from "./errors.js";
 
-/** customerarea.md: the two reads are GETs, every write a POST. */
+/** customerarea.md: the two reads are GETs, every write a POST. Only GETs are retried (HttpClient's default). */
 const METHODS: Readonly<Record<Operation, "GET" | "POST">> = {
   licenses: "GET",
   "licenses/available": "GET",
@@ -19,22 +21,27 @@ const METHODS: Readonly<Record<Operation, "GET" | "POST">> = {
  * The Customerarea transport: the `X-API-KEY` header, parameters as a JSON body (on GET too, as the vendor's
  * examples send them), the `{"code":200,"content":...}` envelope, error bodies through `customerareaError`, and
  * health tracked around each whole call (send, status and parsing: a 200 with a body we cannot read is a failure).
- * Nothing is retried: the writes are not idempotent, and a failed read is the caller's to repeat.
+ * The reads may be retried on a transient failure (SourceGuard); the writes are not idempotent and go once. The
+ * vendor's validation answer is a 500 (documented): it is the vendor's word about the request, never retried.
  */
 export class CustomerareaApi {
   private readonly http: HttpClient;
-  private readonly healthTracker = new HealthTracker();
+  private readonly guard: SourceGuard;
+  private readonly healthTracker: HealthTracker;
 
   constructor(
     readonly source: string,
     private readonly config: CustomerareaSourceConfig,
   ) {
+    this.guard = new SourceGuard(source, resilienceOf(config));
+    this.healthTracker = new HealthTracker(this.guard);
     this.http = new HttpClient({
       source,
       baseUrl: config.url,
       timeoutMs: config.timeoutMs,
       connections: config.connections,
       maxResponseBytes: config.maxResponseBytes,
+      guard: this.guard,
     });
   }
 
@@ -44,7 +51,13 @@ export class CustomerareaApi {
    */
   call<T>(operation: Operation, subject: string, params: Record<string, unknown>, answer: z.ZodType<{ content: T }>): Promise<T> {
     return this.healthTracker.track(async () => {
-      const res = await this.http.send({ method: METHODS[operation], path: operation, json: params, headers: { "x-api-key": this.config.apiKey } });
+      const res = await this.http.send({
+        method: METHODS[operation],
+        path: operation,
+        json: params,
+        headers: { "x-api-key": this.config.apiKey },
+        isDomainAnswer: isValidationAnswer,
+      });
       if (res.status < 200 || res.status > 299) {
         throw customerareaError({ source: this.source, operation, subject, apiKey: this.config.apiKey }, res);
       }
@@ -56,7 +69,8 @@ export class CustomerareaApi {
     return this.healthTracker.snapshot();
   }
 
-  close(): Promise<void> {
-    return this.http.close();
+  async close(): Promise<void> {
+    await this.http.close();
+    this.guard.close();
   }
 }

@@ -90,6 +90,13 @@ const RULE_MESSAGES: Partial<Record<ErrorCode, string>> = {
   INSUFFICIENT_CREDIT: "the reseller's credit at Customerarea does not cover the price",
 };
 
+/** The vendor's validation answer (documented as HTTP 500, or Laravel's 422): about the request, not an outage. */
+export function isValidationAnswer(res: UpstreamResponse): boolean {
+  if (res.status !== 500 && res.status !== 422) return false;
+  const validation = validationBody.safeParse(json(res.text));
+  return validation.success && Object.keys(validation.data.errors).length > 0;
+}
+
 /**
  * The GatewayError for a vendor answer that is not a success:
  * - a validation body (documented as HTTP 500; Laravel's own 422 read the same) → a rule's code (RULE_KEYS,
@@ -103,9 +110,7 @@ export function customerareaError(ctx: FailureContext, res: UpstreamResponse): G
   const upstreamStatus = res.status;
   const body = json(res.text);
   const validation = validationBody.safeParse(body);
-  if ((res.status === 500 || res.status === 422) && validation.success && Object.keys(validation.data.errors).length > 0) {
-    return validationError(ctx, upstreamStatus, validation.data.errors);
-  }
+  if (isValidationAnswer(res) && validation.success) return validationError(ctx, upstreamStatus, validation.data.errors);
   const parsed = messageBody.safeParse(body);
   const message = parsed.success ? scrub(parsed.data.message, ctx.apiKey).slice(0, 200) : undefined;
   if (res.status === 401) {

@@ -3,6 +3,8 @@ import { GatewayError } from "../../errors/gateway-error.js";
 import { datalinkId, type ControllerInfo, type License } from "../../federation/model.js";
 import { HealthTracker } from "../health.js";
 import { encodePath, HttpClient, parseBody, statusError, type UpstreamRequest, type UpstreamResponse } from "../http.js";
+import { resilienceOf } from "../resilience/policy.js";
+import { SourceGuard } from "../resilience/source-guard.js";
 import type { ActivateInput, BatchResult, ClaimInput, ClaimOutcome, LicenseSource, SourceHealth } from "../source.js";
 import { EnirisTokens } from "./auth.js";
 import { toLicense } from "./mapper.js";
@@ -29,14 +31,18 @@ export class EnirisSource implements LicenseSource {
   private readonly api: HttpClient;
   private readonly authClient: HttpClient;
   private readonly tokens: EnirisTokens;
-  private readonly healthTracker = new HealthTracker();
+  /** One guard for both hosts: an auth host that is down makes the whole source unusable, so it counts too. */
+  private readonly guard: SourceGuard;
+  private readonly healthTracker: HealthTracker;
 
   constructor(
     readonly id: string,
     config: EnirisSourceConfig,
     private readonly now: () => Date = () => new Date(),
   ) {
-    const http = { source: id, timeoutMs: config.timeoutMs, connections: config.connections, maxResponseBytes: config.maxResponseBytes };
+    this.guard = new SourceGuard(id, resilienceOf(config));
+    this.healthTracker = new HealthTracker(this.guard);
+    const http = { source: id, timeoutMs: config.timeoutMs, connections: config.connections, maxResponseBytes: config.maxResponseBytes, guard: this.guard };
     this.api = new HttpClient({ ...http, baseUrl: config.apiUrl });
     this.authClient = new HttpClient({ ...http, baseUrl: config.authUrl, connections: 2, maxResponseBytes: 64 * 1024 });
     this.tokens = new EnirisTokens(this.authClient, config);
@@ -76,6 +82,8 @@ export class EnirisSource implements LicenseSource {
             method: "POST",
             path: "/v1/device/query",
             json: { filter: { nodeId: chunk, nodeType: [CONTROLLER_NODE_TYPE] } },
+            // A POST only because the filter is a body: it reads, so it may be retried.
+            idempotent: true,
           });
           if (res.status !== 200) throw this.failure(res, "device query");
           return parseBody(this.id, res.text, deviceQueryResponse, "device query");
@@ -165,6 +173,7 @@ export class EnirisSource implements LicenseSource {
 
   async close(): Promise<void> {
     await Promise.all([this.api.close(), this.authClient.close()]);
+    this.guard.close();
   }
 
   private licenses(path: string, query: UpstreamRequest["query"], accountId: string | null): Promise<License[]> {

@@ -2,6 +2,8 @@ import type { EsmartSourceConfig } from "../../config/schema.js";
 import { FieldProblemsError, GatewayError, isGatewayError } from "../../errors/gateway-error.js";
 import { HealthTracker } from "../health.js";
 import { encodePath, HttpClient, parseBody, statusError, type UpstreamRequest, type UpstreamResponse } from "../http.js";
+import { resilienceOf } from "../resilience/policy.js";
+import { SourceGuard } from "../resilience/source-guard.js";
 import type {
   BatchResult,
   ContactPatch,
@@ -21,14 +23,16 @@ import { AREA_HEADER, esmartCustomer, esmartDeviceList, esmartError, esmartGatew
  * (Basic auth, the X-Area header, PascalCase bodies, Web API's error shapes) stays in this folder.
  *
  * Every lookup is one call per key, all in flight together (the vendor has no batch endpoints); a key that fails
- * gets an Error in its slot and leaves its neighbours alone. Nothing is retried: the PATCH is not idempotent in
- * effect (a retry after a timeout could overwrite a later change), and the reads are cheap to ask again.
+ * gets an Error in its slot and leaves its neighbours alone. The GETs may be retried on a transient failure
+ * (SourceGuard); the PATCH never is: it is not idempotent in effect (a retry after a timeout could overwrite a
+ * later change).
  */
 export class EsmartSource implements LicenseSource {
   readonly kind = "esmart";
   readonly directory: DirectoryApi;
   private readonly http: HttpClient;
-  private readonly healthTracker = new HealthTracker();
+  private readonly guard: SourceGuard;
+  private readonly healthTracker: HealthTracker;
   /**
    * Authorization and X-Area, sent on every call. A private (#) field so that logging or inspecting the source
    * never shows the credentials; no error message is built from request headers.
@@ -39,12 +43,15 @@ export class EsmartSource implements LicenseSource {
     readonly id: string,
     config: EsmartSourceConfig,
   ) {
+    this.guard = new SourceGuard(id, resilienceOf(config));
+    this.healthTracker = new HealthTracker(this.guard);
     this.http = new HttpClient({
       source: id,
       baseUrl: config.url,
       timeoutMs: config.timeoutMs,
       connections: config.connections,
       maxResponseBytes: config.maxResponseBytes,
+      guard: this.guard,
     });
     // RFC 7617: base64 of "user:password" in UTF-8.
     const credentials = Buffer.from(`${config.username}:${config.password}`, "utf8").toString("base64");
@@ -71,6 +78,7 @@ export class EsmartSource implements LicenseSource {
 
   async close(): Promise<void> {
     await this.http.close();
+    this.guard.close();
   }
 
   private profiles(accountIds: readonly string[]): Promise<BatchResult<CustomerProfile | null>> {

@@ -73,7 +73,7 @@ export class LocalSource implements LicenseSource {
   }
 
   health(): SourceHealth {
-    return { state: "ok", lastErrorCode: null, lastErrorAt: null, lastSuccessAt: null };
+    return { state: "ok", lastErrorCode: null, lastErrorAt: null, lastSuccessAt: null, circuit: "closed", latencyP50Ms: null, latencyP95Ms: null, errorRate: null };
   }
 
   async close(): Promise<void> {

@@ -11,7 +11,9 @@ import { expectClientSees, gatewayCustomerOf, payloadError, type Seen } from "./
  * too (the contract names no 404): the README maps it to NOT_FOUND.
  */
 
-const t = useTestGateway();
+// Rows fail one source many times in a row: its circuit breaker (tested in test/resilience) would soon fail fast
+// and hide the code each row is about, so it never opens here.
+const t = useTestGateway({ sourceOverrides: { flashstart: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } } });
 afterEach(() => t.resetCalls());
 
 const fs = () => t.vendors.flashstart;
@@ -95,9 +97,10 @@ const rows: Row[] = [
     arrange: () => fs().fault({ path: path("licenses"), kind: "status", status: 500, body: { code: 500, message: "internal server error" } }),
     query: CUSTOMER_LICENSES,
     variables: () => ({ id: who.withLicences }),
-    // A 500 without `errors` is an outage, not a validation failure.
+    // A 500 without `errors` is an outage, not a validation failure: this read is retried, at most twice
+    // (resilience.retries; fewer once the file's earlier rows spent the retry budget).
     sees: () => failedAt(() => who.withLicences, "licenses", "UPSTREAM_UNAVAILABLE"),
-    calls: () => expect(callsTo("licenses", "GET")).toBe(1),
+    calls: () => expect(callsTo("licenses", "GET")).toBeLessThanOrEqual(3),
   },
   {
     vendor: 'validation 500 {"errors":{"currency_code":[…]}} (data: a currency the vendor does not have)',

@@ -14,7 +14,9 @@ import { accountOf, expectClientSees, payloadError, type Seen } from "./support.
  * through the gateway: the table shows both the gateway's own refusal (no call) and an injected ModelState.
  */
 
-const t = useTestGateway();
+// Rows fail one source many times in a row: its circuit breaker (tested in test/resilience) would soon fail fast
+// and hide the code each row is about, so it never opens here.
+const t = useTestGateway({ sourceOverrides: { esmart: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } } });
 afterEach(() => t.resetCalls());
 
 const es = () => t.vendors.esmart;
@@ -144,7 +146,9 @@ const rows: Row[] = [
     // hardware is null with the error; nodeId, serialNumber and the Sofar licenses still answer.
     sees: () => hardwareAnswer(active().nodeId, active().serial, [{ code: "UPSTREAM_UNAVAILABLE", source: SOURCE, path: ["controller", "hardware"] }]),
     calls: () => {
-      expect(es().calls.count({ path: gatewayPath(active().serial) })).toBe(1);
+      // A read: retried at most twice (resilience.retries; fewer once the file's earlier rows spent the retry budget).
+      expect(es().calls.count({ path: gatewayPath(active().serial) })).toBeGreaterThanOrEqual(1);
+      expect(es().calls.count({ path: gatewayPath(active().serial) })).toBeLessThanOrEqual(3);
       expect(sofarKeysOn(active().nodeId).length).toBeGreaterThan(0);
     },
   },
@@ -156,7 +160,8 @@ const rows: Row[] = [
     variables: () => ({ n: active().nodeId }),
     // A gateway without its devices would look like one that has none: the whole hardware fails.
     sees: () => hardwareAnswer(active().nodeId, active().serial, [{ code: "UPSTREAM_UNAVAILABLE", source: SOURCE, path: ["controller", "hardware"] }]),
-    calls: () => expect(es().calls.count({ path: devicesPath(ex().activeGatewayExternalId) })).toBe(1),
+    // A read: retried at most twice (resilience.retries; fewer once the file's earlier rows spent the retry budget).
+    calls: () => expect(es().calls.count({ path: devicesPath(ex().activeGatewayExternalId) })).toBeLessThanOrEqual(3),
   },
   {
     vendor: "404 (data: a controller whose serial number eSmart does not have)",

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resilienceSchema } from "../../../src/config/schema.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
 import { GatewayError } from "../../../src/errors/gateway-error.js";
 import { codeOfMessage } from "../../../src/sources/cryptolens/errors.js";
@@ -131,6 +132,9 @@ describe("the vendor's own refusals", () => {
   });
 });
 
+/** A transient answer (5xx, 429 without a long Retry-After) to a read is retried twice (resilience.retries) first. */
+const sends = (status: number): number => (status >= 500 || status === 429 ? 3 : 1);
+
 describe("vendor statuses without a Cryptolens body", () => {
   it.each<[number, ErrorCode]>([
     [500, "UPSTREAM_UNAVAILABLE"],
@@ -139,10 +143,10 @@ describe("vendor statuses without a Cryptolens body", () => {
     [403, "UPSTREAM_FORBIDDEN"],
     [401, "UPSTREAM_UNAUTHENTICATED"],
     [400, "UPSTREAM_REJECTED"],
-  ])("HTTP %i with a plain-text body → %s, sent once", async (status, code) => {
+  ])("HTTP %i with a plain-text body → %s (after two retries if transient)", async (status, code) => {
     const { result } = await listingUnder({ kind: "status", status, body: "oops" });
     expect(expectGatewayError(result, code).upstreamStatus).toBe(status);
-    expect(sim.calls.count()).toBe(1);
+    expect(sim.calls.count()).toBe(sends(status));
   });
 
   it("HTTP 500 with the simulator's default body → UPSTREAM_UNAVAILABLE", async () => {
@@ -157,9 +161,9 @@ describe("vendor statuses without a Cryptolens body", () => {
 });
 
 describe("transport failures", () => {
-  it("a vendor that never answers → UPSTREAM_TIMEOUT after timeoutMs (300 ms), well within 1 s", async () => {
+  it("a vendor that never answers → UPSTREAM_TIMEOUT after timeoutMs (300 ms), well within 1 s (retries off)", async () => {
     const started = Date.now();
-    const { result } = await listingUnder({ kind: "timeout" }, { timeoutMs: 300 });
+    const { result } = await listingUnder({ kind: "timeout" }, { timeoutMs: 300, resilience: resilienceSchema.parse({ retries: 0 }) });
     const elapsed = Date.now() - started;
     expectGatewayError(result, "UPSTREAM_TIMEOUT");
     expect(elapsed).toBeGreaterThanOrEqual(250);
@@ -238,13 +242,15 @@ describe("bad bodies", () => {
 describe("health()", () => {
   it("is unknown before any call, ok after a success, failing with the code after a 500, ok again after a success", async () => {
     const source = sourceFor(sim);
-    expect(source.health()).toEqual({ state: "unknown", lastErrorCode: null, lastErrorAt: null, lastSuccessAt: null });
+    expect(source.health()).toEqual({ state: "unknown", lastErrorCode: null, lastErrorAt: null, lastSuccessAt: null, circuit: "closed", latencyP50Ms: null, latencyP95Ms: null, errorRate: null });
     await source.licensesOfAccounts([String(ex().customerWithKeysId)]);
-    expect(source.health()).toMatchObject({ state: "ok", lastErrorCode: null });
+    expect(source.health()).toMatchObject({ state: "ok", lastErrorCode: null, errorRate: 0 });
 
-    sim.fault({ path: LISTING, kind: "status", status: 500, times: 1 });
+    // Every try fails (a read is retried), then the fault is gone.
+    sim.fault({ path: LISTING, kind: "status", status: 500 });
     await source.licensesOfAccounts([String(ex().customerWithKeysId)]);
-    expect(source.health()).toMatchObject({ state: "failing", lastErrorCode: "UPSTREAM_UNAVAILABLE" });
+    expect(source.health()).toMatchObject({ state: "failing", lastErrorCode: "UPSTREAM_UNAVAILABLE", errorRate: 0.5 });
+    sim.clearFaults();
 
     await source.licensesOfAccounts([String(ex().customerWithKeysId)]);
     expect(source.health()).toMatchObject({ state: "ok", lastErrorCode: "UPSTREAM_UNAVAILABLE" });

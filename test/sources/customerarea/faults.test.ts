@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resilienceSchema } from "../../../src/config/schema.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
 import { FieldProblemsError } from "../../../src/errors/gateway-error.js";
 import { startCustomerareaSimulator, type CustomerareaFaultRule, type CustomerareaSimulator } from "../../../src/simulators/customerarea/server.js";
@@ -90,6 +91,9 @@ describe("500: a validation failure or a server error", () => {
   });
 });
 
+/** A transient answer (5xx, 429 without a long Retry-After) to a read is retried twice (resilience.retries) first. */
+const sends = (status: number): number => (status >= 500 || status === 429 ? 3 : 1);
+
 describe("other statuses", () => {
   it.each<[number, ErrorCode]>([
     [503, "UPSTREAM_UNAVAILABLE"],
@@ -97,10 +101,10 @@ describe("other statuses", () => {
     [403, "UPSTREAM_FORBIDDEN"],
     [405, "UPSTREAM_REJECTED"],
     [429, "UPSTREAM_RATE_LIMITED"],
-  ])("HTTP %i → %s, sent once", async (status, code) => {
+  ])("HTTP %i → %s (after two retries if transient)", async (status, code) => {
     const error = expectGatewayError((await listUnder({ kind: "status", status })).result, code);
     expect(error.upstreamStatus).toBe(status);
-    expect(sim.calls.count()).toBe(1);
+    expect(sim.calls.count()).toBe(sends(status));
   });
 
   it("a 404 is NOT_FOUND with the vendor's words", async () => {
@@ -114,9 +118,9 @@ describe("transport failures", () => {
     expectGatewayError((await listUnder({ kind: "reset" })).result, "UPSTREAM_UNAVAILABLE");
   });
 
-  it("a vendor that never answers → UPSTREAM_TIMEOUT after timeoutMs (300 ms), well within 1 s", async () => {
+  it("a vendor that never answers → UPSTREAM_TIMEOUT after timeoutMs (300 ms), well within 1 s (retries off)", async () => {
     const started = Date.now();
-    const { result } = await listUnder({ kind: "timeout" }, { timeoutMs: 300 });
+    const { result } = await listUnder({ kind: "timeout" }, { timeoutMs: 300, resilience: resilienceSchema.parse({ retries: 0 }) });
     const elapsed = Date.now() - started;
     expectGatewayError(result, "UPSTREAM_TIMEOUT");
     expect(elapsed).toBeGreaterThanOrEqual(250);
@@ -186,14 +190,16 @@ describe("bad bodies", () => {
 describe("health()", () => {
   it("is unknown before any call, ok after a success, failing with the code after a 500, ok again after a success", async () => {
     const source = sourceFor(sim);
-    expect(source.health()).toEqual({ state: "unknown", lastErrorCode: null, lastErrorAt: null, lastSuccessAt: null });
+    expect(source.health()).toEqual({ state: "unknown", lastErrorCode: null, lastErrorAt: null, lastSuccessAt: null, circuit: "closed", latencyP50Ms: null, latencyP95Ms: null, errorRate: null });
 
     await source.licensesOfAccounts([CUSTOMER]);
     expect(source.health()).toMatchObject({ state: "ok", lastErrorCode: null });
 
-    sim.fault({ path: LIST, kind: "status", status: 500, times: 1 });
+    // Every try fails (a read is retried), then the fault is gone.
+    sim.fault({ path: LIST, kind: "status", status: 500 });
     await source.licensesOfAccounts([CUSTOMER]);
     expect(source.health()).toMatchObject({ state: "failing", lastErrorCode: "UPSTREAM_UNAVAILABLE" });
+    sim.clearFaults();
 
     await source.licensesOfAccounts([CUSTOMER]);
     expect(source.health()).toMatchObject({ state: "ok", lastErrorCode: "UPSTREAM_UNAVAILABLE" });

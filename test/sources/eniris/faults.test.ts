@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resilienceSchema } from "../../../src/config/schema.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
 import { startEnirisSimulator, type EnirisFaultRule, type EnirisSimulator } from "../../../src/simulators/eniris/server.js";
 import { apiCalls, closeSources, expectGatewayError, rejectionOf, sourceFor } from "./support.js";
@@ -40,6 +41,9 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
+/** A transient answer (5xx, 429 without a long Retry-After) to a read is retried twice (resilience.retries) first. */
+const sends = (status: number): number => (status >= 500 || status === 429 ? 3 : 1);
+
 describe("vendor statuses", () => {
   it.each<[number, ErrorCode]>([
     [500, "UPSTREAM_UNAVAILABLE"],
@@ -47,11 +51,11 @@ describe("vendor statuses", () => {
     [502, "UPSTREAM_UNAVAILABLE"],
     [403, "UPSTREAM_FORBIDDEN"],
     [400, "UPSTREAM_REJECTED"],
-  ])("HTTP %i → %s, sent once (no silent retry)", async (status, code) => {
+  ])("HTTP %i → %s (a read: after two retries if transient)", async (status, code) => {
     const { result } = await accountsUnder({ kind: "status", status });
     const error = expectGatewayError(result, code);
     expect(error.upstreamStatus).toBe(status);
-    expect(apiCalls(sim)).toBe(1);
+    expect(apiCalls(sim)).toBe(sends(status));
   });
 
   it("429 with Retry-After: 7 → UPSTREAM_RATE_LIMITED carrying retryAfterSeconds 7", async () => {
@@ -90,9 +94,9 @@ describe("transport failures", () => {
     expectGatewayError(result, "UPSTREAM_UNAVAILABLE");
   });
 
-  it("a vendor that never answers → UPSTREAM_TIMEOUT after timeoutMs (300 ms), well within 1 s", async () => {
+  it("a vendor that never answers → UPSTREAM_TIMEOUT after timeoutMs (300 ms), well within 1 s (retries off)", async () => {
     const started = Date.now();
-    const { result } = await accountsUnder({ kind: "timeout" }, { timeoutMs: 300 });
+    const { result } = await accountsUnder({ kind: "timeout" }, { timeoutMs: 300, resilience: resilienceSchema.parse({ retries: 0 }) });
     const elapsed = Date.now() - started;
     expectGatewayError(result, "UPSTREAM_TIMEOUT");
     expect(elapsed).toBeGreaterThanOrEqual(250);
@@ -168,18 +172,20 @@ describe("bad bodies", () => {
 describe("health()", () => {
   it("is unknown before any call, ok after a success, failing with the code after a 500, ok again after a success", async () => {
     const source = sourceFor(sim);
-    expect(source.health()).toEqual({ state: "unknown", lastErrorCode: null, lastErrorAt: null, lastSuccessAt: null });
+    expect(source.health()).toEqual({ state: "unknown", lastErrorCode: null, lastErrorAt: null, lastSuccessAt: null, circuit: "closed", latencyP50Ms: null, latencyP95Ms: null, errorRate: null });
 
     await source.licensesOfAccounts([sim.data.examples.customerWithLicensesId]);
     const ok = source.health();
     expect(ok).toMatchObject({ state: "ok", lastErrorCode: null, lastErrorAt: null });
     expect(ok.lastSuccessAt).toBeInstanceOf(Date);
 
-    sim.fault({ server: "api", path: customerPath(), kind: "status", status: 500, times: 1 });
+    // Every try fails (a read is retried), then the fault is gone.
+    sim.fault({ server: "api", path: customerPath(), kind: "status", status: 500 });
     await source.licensesOfAccounts([sim.data.examples.customerWithLicensesId]);
     const failing = source.health();
-    expect(failing).toMatchObject({ state: "failing", lastErrorCode: "UPSTREAM_UNAVAILABLE" });
+    expect(failing).toMatchObject({ state: "failing", lastErrorCode: "UPSTREAM_UNAVAILABLE", circuit: "closed" });
     expect(failing.lastErrorAt).toBeInstanceOf(Date);
+    sim.clearFaults();
 
     await source.licensesOfAccounts([sim.data.examples.customerWithLicensesId]);
     expect(source.health()).toMatchObject({ state: "ok", lastErrorCode: "UPSTREAM_UNAVAILABLE" });

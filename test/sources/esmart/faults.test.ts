@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resilienceSchema } from "../../../src/config/schema.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
 import { startEsmartSimulator, type EsmartFaultRule, type EsmartSimulator } from "../../../src/simulators/esmart/server.js";
 import { DEMO_USER, closedPortUrl, closeSources, customerPath, devicesPath, expectGatewayError, gatewayPath, rejectionOf, sourceFor } from "./support.js";
@@ -77,6 +78,9 @@ describe("authentication", () => {
   });
 });
 
+/** A transient answer (5xx, 429 without a long Retry-After) to a read is retried twice (resilience.retries) first. */
+const sends = (status: number): number => (status >= 500 || status === 429 ? 3 : 1);
+
 describe("vendor statuses", () => {
   it.each<[number, ErrorCode]>([
     [500, "UPSTREAM_UNAVAILABLE"],
@@ -86,10 +90,10 @@ describe("vendor statuses", () => {
     [400, "UPSTREAM_REJECTED"],
     [409, "UPSTREAM_REJECTED"],
     [429, "UPSTREAM_RATE_LIMITED"],
-  ])("HTTP %i → %s, sent once", async (status, code) => {
+  ])("HTTP %i → %s (after two retries if transient)", async (status, code) => {
     const { result } = await profileUnder({ kind: "status", status });
     expect(expectGatewayError(result, code).upstreamStatus).toBe(status);
-    expect(sim.calls.count()).toBe(1);
+    expect(sim.calls.count()).toBe(sends(status));
   });
 
   it("the vendor's Message is quoted in the error", async () => {
@@ -118,9 +122,9 @@ describe("transport failures", () => {
     expectGatewayError(result, "UPSTREAM_UNAVAILABLE");
   });
 
-  it("a vendor that never answers → UPSTREAM_TIMEOUT after timeoutMs (300 ms), well within 1 s", async () => {
+  it("a vendor that never answers → UPSTREAM_TIMEOUT after timeoutMs (300 ms), well within 1 s (retries off)", async () => {
     const started = Date.now();
-    const { result } = await profileUnder({ kind: "timeout" }, { timeoutMs: 300 });
+    const { result } = await profileUnder({ kind: "timeout" }, { timeoutMs: 300, resilience: resilienceSchema.parse({ retries: 0 }) });
     const elapsed = Date.now() - started;
     expectGatewayError(result, "UPSTREAM_TIMEOUT");
     expect(elapsed).toBeGreaterThanOrEqual(250);
@@ -212,9 +216,11 @@ describe("health", () => {
   it("unknown before any call, failing after a vendor failure, ok again after a success", async () => {
     const source = sourceFor(sim);
     expect(source.health()).toMatchObject({ state: "unknown", lastErrorCode: null, lastSuccessAt: null });
-    sim.fault({ path: customerPath(customer()), kind: "status", status: 500, times: 1 });
+    // Every try fails (a read is retried), then the fault is gone.
+    sim.fault({ path: customerPath(customer()), kind: "status", status: 500 });
     await source.directory.profiles([customer()]);
     expect(source.health()).toMatchObject({ state: "failing", lastErrorCode: "UPSTREAM_UNAVAILABLE" });
+    sim.clearFaults();
     await source.directory.profiles([customer()]);
     expect(source.health()).toMatchObject({ state: "ok", lastErrorCode: "UPSTREAM_UNAVAILABLE" });
     expect(source.health().lastSuccessAt).toBeInstanceOf(Date);

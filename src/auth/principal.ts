@@ -1,0 +1,24 @@
+import type { Role } from "../store/api-keys.js";
+
+export type { Role };
+
+export const ROLES: readonly Role[] = ["admin", "partner", "customer"];
+
+/**
+ * Who is calling, once authenticated. What it may see follows from `role` and `customerIds` alone
+ * (`src/auth/policy.ts`); where it came from only matters to the audit log.
+ */
+export interface Principal {
+  /** Stable and unique across kinds, as the audit log and idempotency keys record it: `apikey:<id>`, `jwt:<sub>`, `auth-off`. */
+  id: string;
+  role: Role;
+  /**
+   * The customers it acts for: the one customer of a `customer` principal, the grants of a `partner`; empty
+   * for an admin, who sees everything anyway.
+   */
+  customerIds: readonly string[];
+  via: "api-key" | "jwt" | "auth-off";
+}
+
+/** With `auth.mode: off` (the demo, tests) every request is this: an admin, recorded as such in the audit log. */
+export const AUTH_OFF_PRINCIPAL: Principal = Object.freeze({ id: "auth-off", role: "admin", customerIds: Object.freeze([]), via: "auth-off" });
