@@ -1,3 +1,4 @@
+import { idempotencyQueries, type IdempotencyQueries } from "./idempotency.js";
 import { apiKeyQueries, type ApiKeyQueries } from "./api-keys.js";
 import { auditQueries, type AuditQueries } from "./audit.js";
 import { claimQueries, type ClaimQueries } from "./claims.js";
@@ -16,6 +17,7 @@ export interface Store {
   claims: ClaimQueries;
   audit: AuditQueries;
   apiKeys: ApiKeyQueries;
+  idempotency: IdempotencyQueries;
   /** Runs `fn` with a Store bound to one transaction; inside, use only `tx` (see `Db.transaction`). */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -43,6 +45,7 @@ export function bindStore(db: Db): Store {
     claims: claimQueries(db),
     audit: auditQueries(db),
     apiKeys: apiKeyQueries(db),
+    idempotency: idempotencyQueries(db),
     transaction: (fn) => db.transaction((tx) => fn(bindStore(tx))),
     close: () => db.close(),
   };

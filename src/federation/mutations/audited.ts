@@ -2,6 +2,7 @@ import { FieldProblemsError, GatewayError, isGatewayError } from "../../errors/g
 import type { ErrorCode } from "../../errors/codes.js";
 import type { LicenseSource } from "../../sources/source.js";
 import type { Store } from "../../store/store.js";
+import { IdempotencyGuard } from "../idempotency.js";
 
 /** A failure the client caused or can act on; returned in a mutation payload rather than as a GraphQL error. */
 export interface UserErrorView {
@@ -33,10 +34,14 @@ const PAYLOAD_CODES = new Set<ErrorCode>([
  * the principal (`Principal.id`: `apikey:<id>`, `jwt:<sub>`, `auth-off`, `cli`) and the input, secrets redacted.
  */
 export class AuditedWriter {
+  private readonly idempotency: IdempotencyGuard;
+
   constructor(
     readonly store: Store,
     readonly principal: string,
-  ) {}
+  ) {
+    this.idempotency = new IdempotencyGuard(store.idempotency, principal);
+  }
 
   /** Runs `write` and its audit entry in one transaction: both commit, or neither does. */
   commit<T>(operation: string, input: object, write: (tx: Store) => Promise<T>): Promise<T> {
@@ -47,8 +52,15 @@ export class AuditedWriter {
     });
   }
 
-  /** Audits a failed mutation (after its transaction rolled back), then rethrows. */
-  async failuresAudited<T>(operation: string, input: object, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a mutation once per idempotency key (when the input has one), audits its failure (after its
+   * transaction rolled back), and rethrows.
+   */
+  failuresAudited<T>(operation: string, input: object, run: () => Promise<T>): Promise<T> {
+    return this.idempotency.run(operation, idempotencyKeyOf(input), input, () => this.audited(operation, input, run));
+  }
+
+  private async audited<T>(operation: string, input: object, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
@@ -63,9 +75,14 @@ export class AuditedWriter {
    * Turns payload-worthy failures into `errors` (one per field for field-by-field refusals) next to `empty`;
    * anything else propagates as a GraphQL error. Both are audited.
    */
-  async withPayload<T extends { errors: UserErrorView[] }>(operation: string, input: object, empty: Omit<T, "errors">, run: () => Promise<T>): Promise<T> {
+  withPayload<T extends { errors: UserErrorView[] }>(operation: string, input: object, empty: Omit<T, "errors">, run: () => Promise<T>): Promise<T> {
+    // A repeat gets the first answer, payload errors included: the key covers the outcome, not only successes.
+    return this.idempotency.run(operation, idempotencyKeyOf(input), input, () => this.payloadOf(operation, input, empty, run));
+  }
+
+  private async payloadOf<T extends { errors: UserErrorView[] }>(operation: string, input: object, empty: Omit<T, "errors">, run: () => Promise<T>): Promise<T> {
     try {
-      return await this.failuresAudited(operation, input, run);
+      return await this.audited(operation, input, run);
     } catch (error) {
       if (!isGatewayError(error) || !PAYLOAD_CODES.has(error.code)) throw error;
       const source = error.source ?? null;
@@ -76,6 +93,10 @@ export class AuditedWriter {
       return { ...empty, errors } as T;
     }
   }
+}
+
+function idempotencyKeyOf(input: object): string | null | undefined {
+  return (input as { idempotencyKey?: string | null }).idempotencyKey;
 }
 
 export function unsupported(source: LicenseSource, what: string): GatewayError {

@@ -31,6 +31,12 @@ export class LicenseOffer {
 
 @InputType({ description: "Give a customer a free demo license from a source's catalogue (at most two per customer at Customerarea)." })
 export class AssignDemoLicenseInput {
+  @Field(() => String, {
+    nullable: true,
+    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
+  })
+  idempotencyKey?: string | null;
+
   @Field(() => ID, { description: "The gateway customer; it needs an account at the source." })
   customerId!: string;
 
@@ -46,6 +52,12 @@ export class AssignDemoLicenseInput {
 
 @InputType({ description: "Give a customer a paid license from a source's catalogue; the price comes off the reseller's credit." })
 export class AssignBulkLicenseInput {
+  @Field(() => String, {
+    nullable: true,
+    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
+  })
+  idempotencyKey?: string | null;
+
   @Field(() => ID, { description: "The gateway customer; it needs an account at the source." })
   customerId!: string;
 
@@ -67,6 +79,12 @@ export class AssignBulkLicenseInput {
 
 @InputType({ description: "A license by its id." })
 export class LicenseRefInput {
+  @Field(() => String, {
+    nullable: true,
+    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
+  })
+  idempotencyKey?: string | null;
+
   @Field(() => ID, { description: 'A License.id, "<source>:<externalId>".' })
   licenseId!: string;
 }

@@ -11,6 +11,12 @@ export class CustomerAccountInput {
 
 @InputType({ description: "Create a customer (no id, or a new one) or update one; `accounts` replaces the customer's accounts." })
 export class UpsertCustomerInput {
+  @Field(() => String, {
+    nullable: true,
+    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
+  })
+  idempotencyKey?: string | null;
+
   @Field(() => ID, { nullable: true, description: "Omit to create with a generated id." })
   id?: string | null;
 

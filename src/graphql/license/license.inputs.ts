@@ -6,6 +6,12 @@ import { License } from "./license.type.js";
 
 @InputType({ description: "Activate a license at its source." })
 export class ActivateLicenseInput {
+  @Field(() => String, {
+    nullable: true,
+    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
+  })
+  idempotencyKey?: string | null;
+
   @Field(() => ID, { description: 'The source holding the license, e.g. "sofar" or "local".' })
   source!: string;
 
@@ -30,6 +36,12 @@ export class ActivateLicensePayload {
 
 @InputType({ description: "Link a license to the controller it will run on." })
 export class ClaimLicenseInput {
+  @Field(() => String, {
+    nullable: true,
+    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
+  })
+  idempotencyKey?: string | null;
+
   @Field(() => ID, { description: 'The source holding the license, e.g. "sofar" or "local".' })
   source!: string;
 
@@ -60,6 +72,12 @@ export class ClaimLicensePayload {
 
 @InputType({ description: "Undo a claim: the license no longer runs on that controller." })
 export class ReleaseLicenseInput {
+  @Field(() => String, {
+    nullable: true,
+    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
+  })
+  idempotencyKey?: string | null;
+
   @Field(() => ID, { description: 'The source holding the license, e.g. "cryptolens" or "local".' })
   source!: string;
 
@@ -83,6 +101,12 @@ export class ReleaseLicensePayload {
 
 @InputType({ description: "A license held in the gateway's own store (source `local`)." })
 export class IssueLicenseInput {
+  @Field(() => String, {
+    nullable: true,
+    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
+  })
+  idempotencyKey?: string | null;
+
   @Field(() => String, { nullable: true, description: "1 to 50 characters; generated (LOC-XXXX-XXXX-XXXX) when omitted." })
   key?: string | null;
 
