@@ -1,3 +1,4 @@
+import { IdempotentInput } from "../common/idempotent.input.js";
 import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
 import { UserError } from "../common/user-error.type.js";
 import { License } from "../license/license.type.js";
@@ -30,13 +31,7 @@ export class LicenseOffer {
 }
 
 @InputType({ description: "Give a customer a free demo license from a source's catalogue (at most two per customer at Customerarea)." })
-export class AssignDemoLicenseInput {
-  @Field(() => String, {
-    nullable: true,
-    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
-  })
-  idempotencyKey?: string | null;
-
+export class AssignDemoLicenseInput extends IdempotentInput {
   @Field(() => ID, { description: "The gateway customer; it needs an account at the source." })
   customerId!: string;
 
@@ -51,13 +46,7 @@ export class AssignDemoLicenseInput {
 }
 
 @InputType({ description: "Give a customer a paid license from a source's catalogue; the price comes off the reseller's credit." })
-export class AssignBulkLicenseInput {
-  @Field(() => String, {
-    nullable: true,
-    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
-  })
-  idempotencyKey?: string | null;
-
+export class AssignBulkLicenseInput extends IdempotentInput {
   @Field(() => ID, { description: "The gateway customer; it needs an account at the source." })
   customerId!: string;
 
@@ -78,13 +67,7 @@ export class AssignBulkLicenseInput {
 }
 
 @InputType({ description: "A license by its id." })
-export class LicenseRefInput {
-  @Field(() => String, {
-    nullable: true,
-    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
-  })
-  idempotencyKey?: string | null;
-
+export class LicenseRefInput extends IdempotentInput {
   @Field(() => ID, { description: 'A License.id, "<source>:<externalId>".' })
   licenseId!: string;
 }

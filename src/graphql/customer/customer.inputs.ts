@@ -1,3 +1,4 @@
+import { IdempotentInput } from "../common/idempotent.input.js";
 import { Field, ID, InputType } from "type-graphql";
 
 @InputType({ description: "The customer's id at one source." })
@@ -10,13 +11,7 @@ export class CustomerAccountInput {
 }
 
 @InputType({ description: "Create a customer (no id, or a new one) or update one; `accounts` replaces the customer's accounts." })
-export class UpsertCustomerInput {
-  @Field(() => String, {
-    nullable: true,
-    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
-  })
-  idempotencyKey?: string | null;
-
+export class UpsertCustomerInput extends IdempotentInput {
   @Field(() => ID, { nullable: true, description: "Omit to create with a generated id." })
   id?: string | null;
 

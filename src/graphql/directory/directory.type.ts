@@ -1,3 +1,4 @@
+import { IdempotentInput } from "../common/idempotent.input.js";
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { UserError } from "../common/user-error.type.js";
 import { DateTimeScalar } from "../scalars/date-time.js";
@@ -69,13 +70,7 @@ export class ControllerHardware {
 }
 
 @InputType({ description: "New contact details; omitted fields keep their value. Checked against the directory's rules before it is called." })
-export class UpdateCustomerContactInput {
-  @Field(() => String, {
-    nullable: true,
-    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
-  })
-  idempotencyKey?: string | null;
-
+export class UpdateCustomerContactInput extends IdempotentInput {
   @Field(() => ID, { description: "The gateway customer; it needs an account at a directory source." })
   customerId!: string;
 

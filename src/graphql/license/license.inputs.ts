@@ -1,3 +1,4 @@
+import { IdempotentInput } from "../common/idempotent.input.js";
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { UserError } from "../common/user-error.type.js";
 import { Datalink } from "../controller/controller.type.js";
@@ -5,13 +6,7 @@ import { DateTimeScalar } from "../scalars/date-time.js";
 import { License } from "./license.type.js";
 
 @InputType({ description: "Activate a license at its source." })
-export class ActivateLicenseInput {
-  @Field(() => String, {
-    nullable: true,
-    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
-  })
-  idempotencyKey?: string | null;
-
+export class ActivateLicenseInput extends IdempotentInput {
   @Field(() => ID, { description: 'The source holding the license, e.g. "sofar" or "local".' })
   source!: string;
 
@@ -35,13 +30,7 @@ export class ActivateLicensePayload {
 }
 
 @InputType({ description: "Link a license to the controller it will run on." })
-export class ClaimLicenseInput {
-  @Field(() => String, {
-    nullable: true,
-    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
-  })
-  idempotencyKey?: string | null;
-
+export class ClaimLicenseInput extends IdempotentInput {
   @Field(() => ID, { description: 'The source holding the license, e.g. "sofar" or "local".' })
   source!: string;
 
@@ -71,13 +60,7 @@ export class ClaimLicensePayload {
 }
 
 @InputType({ description: "Undo a claim: the license no longer runs on that controller." })
-export class ReleaseLicenseInput {
-  @Field(() => String, {
-    nullable: true,
-    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
-  })
-  idempotencyKey?: string | null;
-
+export class ReleaseLicenseInput extends IdempotentInput {
   @Field(() => ID, { description: 'The source holding the license, e.g. "cryptolens" or "local".' })
   source!: string;
 
@@ -100,13 +83,7 @@ export class ReleaseLicensePayload {
 }
 
 @InputType({ description: "A license held in the gateway's own store (source `local`)." })
-export class IssueLicenseInput {
-  @Field(() => String, {
-    nullable: true,
-    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
-  })
-  idempotencyKey?: string | null;
-
+export class IssueLicenseInput extends IdempotentInput {
   @Field(() => String, { nullable: true, description: "1 to 50 characters; generated (LOC-XXXX-XXXX-XXXX) when omitted." })
   key?: string | null;
 
