@@ -1,5 +1,6 @@
 import { Authenticator } from "./auth/authenticate.js";
-import { authenticatedContext } from "./auth/http-context.js";
+import { requestAuthenticator } from "./auth/http-context.js";
+import { createGatewayCache } from "./cache/gateway-cache.js";
 import type { GatewayConfig } from "./config/schema.js";
 import { SourceRegistry } from "./federation/registry.js";
 import { createContext } from "./graphql/context.js";
@@ -43,7 +44,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Before anything is opened: a bad JWT setting (an unreadable JWKS file) is a config error, nothing to clean up.
   const jwt = await Authenticator.jwtVerifier(auth);
   const store = await openStore(config.store.url);
-  const sources = new SourceRegistry(createSources(config.sources, store));
+  const cache = createGatewayCache(config.cache, config.sources, store, logger);
+  const sources = new SourceRegistry(createSources(config.sources, store, cache.sources));
   try {
     const authenticator = new Authenticator(auth.mode, store.apiKeys, jwt, logger);
     const schema = await buildGatewaySchema();
@@ -51,7 +53,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       schema,
       logger,
       examples: options.examples ?? DEMO_EXAMPLES,
-      createContext: authenticatedContext(authenticator, logger, (principal) => createContext({ store, sources }, principal)),
+      authenticate: requestAuthenticator(authenticator, logger),
+      createContext: (principal) => createContext({ store, sources, responseCache: cache.contextDeps, batching: config.server.batching }, principal),
+      responseCache: cache.responses,
       operationDeadlineMs: config.server.operationDeadlineMs,
       mode: config.server.mode,
       introspection: config.server.introspection,

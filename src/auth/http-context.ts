@@ -1,15 +1,14 @@
 import type { IncomingMessage } from "node:http";
 import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
-import type { GatewayContext } from "../graphql/context.js";
 import type { Logger } from "../logger.js";
 import type { Authenticator } from "./authenticate.js";
 import { AuthenticationError, challenge } from "./authentication-error.js";
 import type { Principal } from "./principal.js";
 
 /**
- * The request's context, built only for an authenticated principal. A refused request gets HTTP 401 with a
- * `WWW-Authenticate: Bearer` challenge and one UNAUTHENTICATED error, and nothing is executed.
+ * The request's principal: a context is built only for an authenticated one. A refused request gets HTTP 401
+ * with a `WWW-Authenticate: Bearer` challenge and one UNAUTHENTICATED error, and nothing is executed.
  *
  * Why 401 and not 200: the request is refused as a whole before any field runs, like a malformed request
  * (which GraphQL over HTTP also answers with a 4xx), and 401 + WWW-Authenticate is what HTTP clients, proxies
@@ -17,15 +16,10 @@ import type { Principal } from "./principal.js";
  * still a GraphQL response, so GraphQL clients read the code as usual. FORBIDDEN, by contrast, concerns one
  * field or mutation inside an executed operation, so it stays a GraphQL error in a 200.
  */
-export function authenticatedContext(
-  authenticator: Authenticator,
-  logger: Logger,
-  build: (principal: Principal) => GatewayContext,
-): (req: IncomingMessage) => Promise<GatewayContext> {
+export function requestAuthenticator(authenticator: Authenticator, logger: Logger): (req: IncomingMessage) => Promise<Principal> {
   return async (req) => {
-    let principal: Principal;
     try {
-      principal = await authenticator.authenticate(req.headers.authorization);
+      return await authenticator.authenticate(req.headers.authorization);
     } catch (error) {
       if (error instanceof AuthenticationError) {
         throw new GraphQLError(error.message, {
@@ -36,6 +30,5 @@ export function authenticatedContext(
       logger.error({ err: error }, "authentication could not be checked");
       throw new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR", http: { status: 500 } } });
     }
-    return build(principal);
   };
 }

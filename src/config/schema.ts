@@ -28,6 +28,42 @@ export const resilienceSchema = z
     })
   .prefault({});
 
+/** Cross-request caching of one source's reads. */
+export const sourceCacheSchema = z
+  .strictObject({
+    /** An answer is fresh this long; 0 turns caching off for the source. Default 30 s. */
+    ttlMs: z.number().int().min(0).max(86_400_000).default(30_000),
+    /**
+     * After that, it is still served this long while one background call refreshes it (stale-while-revalidate).
+     * 0 means a stale answer is never served. Default 30 s.
+     */
+    staleMs: z.number().int().min(0).max(86_400_000).default(30_000),
+  })
+  .prefault({});
+
+/** The gateway's cross-request cache (issue 5). */
+const cacheSchema = z
+  .strictObject({
+    /** Off: every operation asks the vendors again (per-request batching still applies). Default on. */
+    enabled: z.boolean().default(true),
+    /** Most source answers kept in memory (least recently used go first). Default 20,000. */
+    maxEntries: z.number().int().positive().default(20_000),
+    /** Whole query responses, reused for the same principal, document and variables until something they read changes. */
+    responses: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /**
+         * The longest a response is reused; one that read a vendor is reused no longer than that source's ttlMs.
+         * Changes made through the gateway invalidate it at once. Default 30 s.
+         */
+        ttlMs: z.number().int().min(0).max(86_400_000).default(30_000),
+        /** Memory for cached response bodies. Default 64 MiB. */
+        maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 /** Options every upstream source accepts. Defaults are the documented ones; say so when you change them. */
 const upstreamOptions = {
   /** Total time for one upstream call, connect included. Default 10 s (Eniris' own clients use 30-60 s; a gateway answering people should give up sooner). */
@@ -38,6 +74,14 @@ const upstreamOptions = {
   maxResponseBytes: z.number().int().positive().default(5 * 1024 * 1024),
   /** Retries, circuit breaking and concurrency for this source; see `resilienceSchema` for the defaults. */
   resilience: resilienceSchema.optional(),
+  /**
+   * HTTP/1.1 requests sent on one connection before the answer to the first arrives. Default 1 (no pipelining):
+   * none of the vendors documents support for it, and a pipelined write that fails cannot be told apart from one
+   * never sent. Only idempotent reads are ever pipelined (undici's rule).
+   */
+  pipelining: z.number().int().min(1).max(16).optional(),
+  /** How long this source's answers are reused across requests (see the top-level `cache`). */
+  cache: sourceCacheSchema.optional(),
 };
 
 const enirisSource = z
@@ -122,6 +166,11 @@ export const configSchema = z.strictObject({
       mode: z.enum(["production", "development"]).default("production"),
       /** Default: on in development, off in production. */
       introspection: z.boolean().optional(),
+      /**
+       * Per-request batching and deduplication (DataLoader). Only for measuring what it saves (`npm run bench`):
+       * off, every field asks its source on its own. Default on.
+       */
+      batching: z.boolean().default(true),
       /** The longest a GraphQL operation may take, all its upstream calls included. Default 15 s. */
       operationDeadlineMs: z.number().int().positive().max(300_000).default(15_000),
       /** Limits against abusive operations. */
@@ -154,10 +203,13 @@ export const configSchema = z.strictObject({
     })
     .default({ url: "pglite://./data/store" }),
   sources: sources.default({}),
+  cache: cacheSchema,
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
+export type CacheConfig = z.infer<typeof cacheSchema>;
+export type SourceCacheConfig = z.infer<typeof sourceCacheSchema>;
 export type ResilienceConfig = z.infer<typeof resilienceSchema>;
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 /** A source as written in a config file, before defaults. */

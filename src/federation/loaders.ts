@@ -7,6 +7,8 @@ import type { ControllerInfo, License } from "./model.js";
 import type { SourceRegistry } from "./registry.js";
 import type { BatchResult, ControllerHardware, CustomerProfile, LicenseSource } from "../sources/source.js";
 import { GatewayError } from "../errors/gateway-error.js";
+import type { ReadTracker } from "../cache/read-tracker.js";
+import { licenseListTags, licenseTags, tag } from "../cache/tags.js";
 
 /** A key addressed to one source: an account id, a node id. */
 export interface SourceKey {
@@ -16,11 +18,39 @@ export interface SourceKey {
 
 const sourceKey = (k: SourceKey): string => `${k.source}\u0000${k.id}`;
 
+export interface LoaderOptions {
+  /** Records the tags of everything loaded, for the response cache. */
+  tracker?: ReadTracker | undefined;
+  /** False only to measure what batching saves (`server.batching`): every load is its own call. Default true. */
+  batching?: boolean;
+}
+
 /**
  * Per-request loaders: each (source, key) is fetched at most once per operation, and keys for the same source
  * are handed to it together so it can use its vendor's batch endpoint where there is one.
  */
-export function createLoaders(store: Store, sources: SourceRegistry) {
+export function createLoaders(store: Store, sources: SourceRegistry, options: LoaderOptions = {}) {
+  const { tracker } = options;
+  const batching = options.batching ?? true;
+  /** The DataLoader options of every loader: keyed by `cacheKeyFn` when given; no batching nor caching when off. */
+  const loaderOptions = <K>(cacheKeyFn?: (key: K) => string) => ({
+    ...(cacheKeyFn ? { cacheKeyFn } : {}),
+    ...(batching ? {} : { batch: false, cache: false }),
+  });
+
+  /** Wraps a batch function so each answer's tags are recorded (errors record nothing: they are never reused). */
+  function tracked<K, V>(load: (keys: readonly K[]) => Promise<Array<V | Error>>, tagsOf: (key: K, value: V) => string[], sourceOf?: (key: K) => string) {
+    if (!tracker) return load;
+    return async (keys: readonly K[]) => {
+      const values = await load(keys);
+      keys.forEach((key, i) => {
+        const value = values[i];
+        if (!(value instanceof Error)) tracker.read(tagsOf(key, value as V), sourceOf?.(key));
+      });
+      return values;
+    };
+  }
+  const bySource = (k: SourceKey) => k.source;
   /** Groups keys by source, calls `fetch` once per source, and puts each answer back in its key's place. */
   function perSource<T>(fetch: (source: LicenseSource, ids: string[]) => Promise<BatchResult<T>> | undefined) {
     return async (keys: readonly SourceKey[]): Promise<Array<T | Error>> => {
@@ -56,73 +86,92 @@ export function createLoaders(store: Store, sources: SourceRegistry) {
 
   return {
     accountLicenses: new DataLoader<SourceKey, License[], string>(
-      perSource((s, ids) => s.licensesOfAccounts?.(ids)),
-      { cacheKeyFn: sourceKey },
+      tracked(perSource((s, ids) => s.licensesOfAccounts?.(ids)), (k, list) => [tag.account(k.source, k.id), ...licenseListTags(list)], bySource),
+      loaderOptions(sourceKey),
     ),
     controllerLicenses: new DataLoader<SourceKey, License[], string>(
-      perSource((s, ids) => s.licensesOfControllers?.(ids)),
-      { cacheKeyFn: sourceKey },
+      tracked(perSource((s, ids) => s.licensesOfControllers?.(ids)), (k, list) => [tag.node(k.source, k.id), ...licenseListTags(list)], bySource),
+      loaderOptions(sourceKey),
     ),
     sourceControllers: new DataLoader<SourceKey, ControllerInfo | null, string>(
-      perSource((s, ids) => s.controllers?.(ids)),
-      { cacheKeyFn: sourceKey },
+      tracked(perSource((s, ids) => s.controllers?.(ids)), (k) => [tag.node(k.source, k.id)], bySource),
+      loaderOptions(sourceKey),
     ),
     /** One license by key, where the source can look one up (Cryptolens key/GetKey). */
     licenseByKey: new DataLoader<SourceKey, License | null, string>(
-      perSource((s, keys) => {
-        const find = s.findLicense?.bind(s);
-        return find ? Promise.all(keys.map((key) => find({ key }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))) : undefined;
-      }),
-      { cacheKeyFn: sourceKey },
+      tracked(
+        perSource((s, keys) => {
+          const find = s.findLicense?.bind(s);
+          return find ? Promise.all(keys.map((key) => find({ key }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))) : undefined;
+        }),
+        (k, license) => [tag.licenseKey(k.source, k.id), ...(license ? licenseTags(license) : [])],
+        bySource,
+      ),
+      loaderOptions(sourceKey),
     ),
     profiles: new DataLoader<SourceKey, CustomerProfile | null, string>(
-      perSource((s, ids) => s.directory?.profiles(ids)),
-      { cacheKeyFn: sourceKey },
+      tracked(perSource((s, ids) => s.directory?.profiles(ids)), (k) => [tag.account(k.source, k.id)], bySource),
+      loaderOptions(sourceKey),
     ),
     /** Keyed by (source, serial number). */
     hardware: new DataLoader<SourceKey, ControllerHardware | null, string>(
-      perSource((s, serials) => s.directory?.hardware(serials)),
-      { cacheKeyFn: sourceKey },
+      tracked(perSource((s, serials) => s.directory?.hardware(serials)), (k) => [tag.serial(k.source, k.id)], bySource),
+      loaderOptions(sourceKey),
     ),
-    customers: new DataLoader<string, CustomerRow | null>(async (ids) => {
-      const found = byId(await store.customers.getMany([...ids]), (r) => r.id);
-      return ids.map((id) => found.get(id) ?? null);
-    }),
-    accountsOfCustomer: new DataLoader<string, AccountRow[]>(async (ids) => {
-      const groups = groupBy(await store.customers.accountsOf([...ids]), (r) => r.customerId);
-      return ids.map((id) => groups.get(id) ?? []);
-    }),
+    customers: new DataLoader<string, CustomerRow | null>(
+      tracked(async (ids: readonly string[]) => {
+        const found = byId(await store.customers.getMany([...ids]), (r) => r.id);
+        return ids.map((id) => found.get(id) ?? null);
+      }, (id) => [tag.customer(id)]),
+      loaderOptions(),
+    ),
+    accountsOfCustomer: new DataLoader<string, AccountRow[]>(
+      tracked(async (ids: readonly string[]) => {
+        const groups = groupBy(await store.customers.accountsOf([...ids]), (r) => r.customerId);
+        return ids.map((id) => groups.get(id) ?? []);
+      }, (id) => [tag.customer(id)]),
+      loaderOptions(),
+    ),
     customerOfAccount: new DataLoader<SourceKey, AccountRow | null, string>(
-      async (keys) => {
+      tracked(async (keys: readonly SourceKey[]) => {
         const rows = await store.customers.findByAccounts(keys.map((k) => ({ source: k.source, externalId: k.id })));
         const found = byId(rows, (r) => sourceKey({ source: r.source, id: r.externalId }));
         return keys.map((k) => found.get(sourceKey(k)) ?? null);
-      },
-      { cacheKeyFn: sourceKey },
+      }, (k) => [tag.account(k.source, k.id)]),
+      loaderOptions(sourceKey),
     ),
-    registeredControllers: new DataLoader<string, ControllerRow | null>(async (nodeIds) => {
-      const found = byId(await store.controllers.getMany([...nodeIds]), (r) => r.nodeId);
-      return nodeIds.map((id) => found.get(id) ?? null);
-    }),
-    controllersOfCustomer: new DataLoader<string, ControllerRow[]>(async (ids) => {
-      const groups = groupBy(await store.controllers.ofCustomers([...ids]), (r) => r.customerId);
-      return ids.map((id) => groups.get(id) ?? []);
-    }),
+    registeredControllers: new DataLoader<string, ControllerRow | null>(
+      tracked(async (nodeIds: readonly string[]) => {
+        const found = byId(await store.controllers.getMany([...nodeIds]), (r) => r.nodeId);
+        return nodeIds.map((id) => found.get(id) ?? null);
+      }, (nodeId) => [tag.controller(nodeId)]),
+      loaderOptions(),
+    ),
+    controllersOfCustomer: new DataLoader<string, ControllerRow[]>(
+      tracked(async (ids: readonly string[]) => {
+        const groups = groupBy(await store.controllers.ofCustomers([...ids]), (r) => r.customerId);
+        return ids.map((id) => groups.get(id) ?? []);
+      }, (id, rows) => [tag.customer(id), ...rows.map((r) => tag.controller(r.nodeId))]),
+      loaderOptions(),
+    ),
     claimsOfLicense: new DataLoader<SourceKey, ClaimRow[], string>(
-      async (keys) => {
+      tracked(async (keys: readonly SourceKey[]) => {
         const bySource = groupBy([...keys], (k) => k.source);
         const rows = (
           await Promise.all([...bySource].map(([source, ks]) => store.claims.ofLicenses(source, ks.map((k) => k.id))))
         ).flat();
         const groups = groupBy(rows, (r) => sourceKey({ source: r.source, id: r.licenseExternalId }));
         return keys.map((k) => groups.get(sourceKey(k)) ?? []);
-      },
-      { cacheKeyFn: sourceKey },
+      }, (k) => [tag.license(k.source, k.id)]),
+      loaderOptions(sourceKey),
     ),
-    claimsOfNode: new DataLoader<string, ClaimRow[]>(async (nodeIds) => {
-      const groups = groupBy(await store.claims.ofNodes([...nodeIds]), (r) => r.nodeId);
-      return nodeIds.map((id) => groups.get(id) ?? []);
-    }),
+    claimsOfNode: new DataLoader<string, ClaimRow[]>(
+      tracked(async (nodeIds: readonly string[]) => {
+        const groups = groupBy(await store.claims.ofNodes([...nodeIds]), (r) => r.nodeId);
+        return nodeIds.map((id) => groups.get(id) ?? []);
+      }, (nodeId, rows) => [tag.claimsOfNode(nodeId), ...rows.map((r) => tag.license(r.source, r.licenseExternalId))]),
+      loaderOptions(),
+    ),
   };
 }
 

@@ -27,3 +27,8 @@ export function operationScope(deadlineMs: number, clientGone?: AbortSignal): Op
   const signals = [AbortSignal.timeout(deadlineMs), ...(clientGone ? [clientGone] : [])];
   return { deadline: Date.now() + deadlineMs, signal: AbortSignal.any(signals) };
 }
+
+/** Runs `fn` outside any operation: work nobody waits for (a background refresh) is not bound by its deadline. */
+export function outsideOperation<T>(fn: () => T): T {
+  return storage.exit(fn);
+}

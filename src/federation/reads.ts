@@ -1,4 +1,6 @@
 import type { Access } from "../auth/policy.js";
+import type { ReadTracker } from "../cache/read-tracker.js";
+import { licenseTags, tag } from "../cache/tags.js";
 import { badInput } from "../errors/gateway-error.js";
 import { claimToDatalink, LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
 import type { Store } from "../store/store.js";
@@ -40,6 +42,8 @@ export class FederatedReads {
     private readonly sources: SourceRegistry,
     private readonly store: Store,
     private readonly access: Access,
+    /** Records what the operation read, for the response cache; loaders record their own reads. */
+    private readonly tracker?: ReadTracker,
   ) {}
 
   async customer(id: string): Promise<CustomerRow | null> {
@@ -51,6 +55,7 @@ export class FederatedReads {
     const scope = this.access.customerScope;
     const page = await this.store.customers.list({ first, ...(after !== undefined ? { after } : {}), ...(scope !== undefined ? { only: scope } : {}) });
     for (const row of page.rows) this.loaders.customers.prime(row.id, row);
+    this.tracker?.read([tag.customerList, ...page.rows.map((r) => tag.customer(r.id))]);
     return { ...page, cursorOf: customerCursor };
   }
 
@@ -135,7 +140,9 @@ export class FederatedReads {
     const lists = await this.settle(
       accounts.flatMap((a) => {
         const catalogue = this.sources.find(a.source)?.catalogue;
-        return catalogue ? [catalogue.offers(a.externalId, filter)] : [];
+        if (!catalogue) return [];
+        this.tracker?.read([tag.account(a.source, a.externalId)], a.source);
+        return [catalogue.offers(a.externalId, filter)];
       }),
       report,
     );
@@ -192,16 +199,23 @@ export class FederatedReads {
 
   private async findLicense(sourceId: string, match: LicenseMatch, report: ReportPartial): Promise<License | null> {
     const source = this.sources.require(sourceId, ["source"]);
-    if (source.findLicense) return source.findLicense(match);
+    if (source.findLicense) {
+      const found = await source.findLicense(match);
+      const matchTag = "key" in match ? tag.licenseKey(sourceId, match.key) : tag.license(sourceId, match.externalId);
+      this.tracker?.read([matchTag, ...(found ? licenseTags(found) : [])], sourceId);
+      return found;
+    }
     const matches = (l: License) => ("key" in match ? l.key === match.key : l.externalId === match.externalId);
     // No lookup at the vendor: search the accounts the gateway maps to it, then the controllers it claimed for.
     // Someone who sees only some customers searches only their accounts: a license found elsewhere, or only
     // through a controller (no customer), would not be theirs to see anyway.
+    this.tracker?.read([tag.accountsAt(sourceId)]);
     const accounts = (await this.store.customers.accountsAtSource(sourceId)).filter((a) => this.access.seesCustomer(a.customerId));
     const fromAccounts = await this.settle(accounts.map((a) => this.loaders.accountLicenses.load({ source: sourceId, id: a.externalId })), report);
     const found = fromAccounts.flat().find(matches);
     if (found) return found;
     if (!this.access.isAdmin) return null;
+    this.tracker?.read([tag.claimsAt(sourceId)]);
     const nodes = [...new Set((await this.store.claims.ofSource(sourceId)).map((c) => c.nodeId))];
     const viaNodes = await this.settle(nodes.map((n) => this.loaders.controllerLicenses.load({ source: sourceId, id: n })), report);
     return viaNodes.flat().find(matches) ?? null;

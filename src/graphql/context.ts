@@ -10,6 +10,8 @@ import { LicenseMutations } from "../federation/mutations/license-mutations.js";
 import { FederatedReads } from "../federation/reads.js";
 import type { SourceRegistry } from "../federation/registry.js";
 import type { Store } from "../store/store.js";
+import { ReadTracker } from "../cache/read-tracker.js";
+import type { Invalidation } from "../cache/invalidation.js";
 
 /** An error raised while a field still answered with the other sources' data, with where it happened. */
 export interface PartialError {
@@ -27,6 +29,8 @@ export interface GatewayContext {
   reads: FederatedReads;
   mutations: { licenses: LicenseMutations; customers: CustomerMutations; catalogue: CatalogueMutations; apiKeys: ApiKeyAdmin };
   partialErrors: PartialError[];
+  /** What this operation read, for the response cache; undefined when responses are not cached. */
+  cacheReads: ReadTracker | undefined;
   /** Records `error` against the field being resolved; the response keeps that field's other data. */
   reportPartial(info: GraphQLResolveInfo): (error: Error) => void;
 }
@@ -34,13 +38,24 @@ export interface GatewayContext {
 export interface ContextDeps {
   store: Store;
   sources: SourceRegistry;
+  /** Set when responses are cached: each operation records what it reads. */
+  responseCache?: {
+    invalidation: Invalidation;
+    /** The longest a response is reused. */
+    maxTtlMs: number;
+    /** How long a source's answers are reused. */
+    ttlOfSource: (sourceId: string) => number;
+  };
+  /** Per-request batching (`server.batching`); default true. */
+  batching?: boolean;
 }
 
 /** Everything per request is built here: loaders must never outlive one operation. */
-export function createContext({ store, sources }: ContextDeps, principal: Principal): GatewayContext {
-  const loaders = createLoaders(store, sources);
+export function createContext({ store, sources, responseCache, batching }: ContextDeps, principal: Principal): GatewayContext {
+  const cacheReads = responseCache && new ReadTracker(responseCache.invalidation, responseCache.maxTtlMs, responseCache.ttlOfSource);
+  const loaders = createLoaders(store, sources, { tracker: cacheReads, batching: batching ?? true });
   const access = new Access(principal, loaders);
-  const reads = new FederatedReads(loaders, sources, store, access);
+  const reads = new FederatedReads(loaders, sources, store, access, cacheReads);
   const writer = new AuditedWriter(store, principal.id);
   const partialErrors: PartialError[] = [];
   return {
@@ -56,6 +71,7 @@ export function createContext({ store, sources }: ContextDeps, principal: Princi
       apiKeys: new ApiKeyAdmin(writer, access),
     },
     partialErrors,
+    cacheReads,
     reportPartial: (info) => (error) => partialErrors.push({ error, path: pathOf(info.path) }),
   };
 }

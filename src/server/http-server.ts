@@ -14,10 +14,18 @@ import { partialErrorsPlugin } from "./partial-errors.js";
 import { badRequest, readRequestBody } from "./request-body.js";
 import { resolvedFieldsLimitPlugin } from "./resolved-fields.js";
 import { operationScope, runInOperation } from "../federation/operation-scope.js";
+import type { Principal } from "../auth/principal.js";
+import type { ResponseCache } from "../cache/response-cache.js";
+import { cacheStatus, responseCacheKey } from "./response-cache-http.js";
+import { responseCachePlugin } from "./response-cache-plugin.js";
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
-  createContext: (req: IncomingMessage) => Promise<GatewayContext> | GatewayContext;
+  /** Who is asking; throws a GraphQLError (401, 500) that Apollo answers with, before anything runs. */
+  authenticate: (req: IncomingMessage) => Promise<Principal>;
+  createContext: (principal: Principal) => GatewayContext;
+  /** Whole-response cache for queries; absent when `cache.responses` is off. */
+  responseCache?: ResponseCache | undefined;
   logger: Logger;
   examples: GraphiqlExample[];
   /** Checks the store and sources for /readyz. */
@@ -53,6 +61,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
       // After partialErrorsPlugin: an operation stopped by this limit answers with its one error only.
       resolvedFieldsLimitPlugin<GatewayContext>(limits.maxResolvedFields ?? DEFAULT_EXTRA_LIMITS.maxResolvedFields),
       ...(production ? [hideSuggestionsPlugin<GatewayContext>()] : []),
+      // Last: it must see the errors the plugins above add.
+      ...(options.responseCache ? [responseCachePlugin()] : []),
     ],
     formatError: (formatted, error) => formatError(formatted, error, log),
     includeStacktraceInErrorResponses: false,
@@ -130,18 +140,43 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
+    // Authenticated before the cache is consulted: the principal is part of the key. A refusal is Apollo's to send.
+    const auth = await options.authenticate(req).then(
+      (principal) => ({ principal }),
+      (error: unknown) => ({ error }),
+    );
+    const cache = options.responseCache;
+    const cacheKey = cache && "principal" in auth ? responseCacheKey(cache, req, url, body, auth.principal) : undefined;
+    if (cache && cacheKey !== undefined) {
+      const hit = cache.lookup(cacheKey);
+      if (hit) {
+        for (const [key, value] of hit.response.headers) res.setHeader(key, value);
+        res.setHeader("cache-status", cacheStatus({ hit: true, ttlSeconds: hit.ttlSeconds }));
+        res.statusCode = hit.response.status;
+        res.end(hit.response.body);
+        return;
+      }
+    }
     // Every upstream call made for this operation sees its deadline (and stops if the client hangs up).
     const clientGone = new AbortController();
     res.once("close", () => clientGone.abort());
+    let context: GatewayContext | undefined;
     const result = await runInOperation(operationScope(options.operationDeadlineMs, clientGone.signal), () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-        context: async () => options.createContext(req),
+        context: async () => {
+          if ("error" in auth) throw auth.error;
+          return (context = options.createContext(auth.principal));
+        },
       }),
     );
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
+      if (cache && cacheKey !== undefined && context?.cacheReads) {
+        const kept = cache.store(cacheKey, { status: res.statusCode, headers: [...result.headers], body: result.body.string }, context.cacheReads);
+        res.setHeader("cache-status", cacheStatus({ hit: false, ...kept }));
+      }
       res.end(result.body.string);
       return;
     }

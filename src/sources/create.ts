@@ -1,4 +1,8 @@
-import type { SourceConfig } from "../config/schema.js";
+import { createHash } from "node:crypto";
+import { cachedSource } from "../cache/cached-source.js";
+import type { Invalidation } from "../cache/invalidation.js";
+import type { SourceCache } from "../cache/source-cache.js";
+import { sourceCacheSchema, type SourceConfig } from "../config/schema.js";
 import type { Store } from "../store/store.js";
 import { CryptolensSource } from "./cryptolens/source.js";
 import { CustomerareaSource } from "./customerarea/source.js";
@@ -7,19 +11,46 @@ import { EsmartSource } from "./esmart/source.js";
 import { LocalSource } from "./local/source.js";
 import type { LicenseSource } from "./source.js";
 
-/** Builds the configured vendor sources, then the local store's source, which is always present and last. */
-export function createSources(configs: Record<string, SourceConfig>, store: Store): LicenseSource[] {
-  const vendors = Object.entries(configs).map(([id, config]): LicenseSource => {
-    switch (config.kind) {
-      case "eniris":
-        return new EnirisSource(id, config);
-      case "cryptolens":
-        return new CryptolensSource(id, config);
-      case "customerarea":
-        return new CustomerareaSource(id, config);
-      case "esmart":
-        return new EsmartSource(id, config);
-    }
+export interface SourceCaching {
+  cache: SourceCache;
+  invalidation: Invalidation;
+}
+
+/**
+ * Builds the configured vendor sources, then the local store's source, which is always present and last. With
+ * `caching`, each vendor source's reads are reused across requests for its `cache.ttlMs`; the local store is
+ * read fresh every time (it is a local query, and other replicas may write it).
+ */
+export function createSources(configs: Record<string, SourceConfig>, store: Store, caching?: SourceCaching): LicenseSource[] {
+  const vendors = Object.entries(configs).map(([id, config]) => {
+    const source = vendorSource(id, config);
+    return caching ? cachedSource(source, credentialScope(id, config), cachePolicyOf(config), caching.cache, caching.invalidation) : source;
   });
   return [...vendors, new LocalSource(store)];
+}
+
+/** How long a source's answers are reused, its defaults applied. */
+export function cachePolicyOf(config: SourceConfig) {
+  return config.cache ?? sourceCacheSchema.parse({});
+}
+
+/**
+ * Names the source instance and the credentials it calls with, without the secret: a one-way fingerprint of its
+ * whole config. Answers cached under one credential are never served under another, even in a shared cache.
+ */
+function credentialScope(id: string, config: SourceConfig): string {
+  return `${id}#${createHash("sha256").update(JSON.stringify(config)).digest("base64url").slice(0, 16)}`;
+}
+
+function vendorSource(id: string, config: SourceConfig): LicenseSource {
+  switch (config.kind) {
+    case "eniris":
+      return new EnirisSource(id, config);
+    case "cryptolens":
+      return new CryptolensSource(id, config);
+    case "customerarea":
+      return new CustomerareaSource(id, config);
+    case "esmart":
+      return new EsmartSource(id, config);
+  }
 }

@@ -15,6 +15,8 @@ export interface HttpClientOptions {
   baseUrl: string;
   timeoutMs: number;
   connections: number;
+  /** Requests pipelined on one keep-alive connection (undici pipelines only idempotent ones). Default 1: none. */
+  pipelining?: number | undefined;
   maxResponseBytes: number;
   /**
    * Retries, circuit breaker, concurrency limit and latency figures of the source. Shared by every client of one
@@ -78,6 +80,7 @@ export class HttpClient {
     this.guard = options.guard ?? new SourceGuard(options.source, resilienceOf({}));
     this.agent = new Agent({
       connections: options.connections,
+      pipelining: options.pipelining ?? 1,
       connect: { timeout: Math.min(options.timeoutMs, 5_000) },
       keepAliveTimeout: 10_000,
     });

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { GatewayError } from "../errors/gateway-error.js";
+import { licenseTags, tag } from "../cache/tags.js";
+import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import { sqlState, type Db } from "./db.js";
 
 /** A datalink (license ↔ controller) the gateway made or holds, at any source. */
@@ -34,7 +36,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ClaimQueries = ReturnType<typeof claimQueries>;
 
-export function claimQueries(db: Db) {
+/** What a claim row's change affects: its license (wherever listed), the controller's view at its source, the lists of claims. */
+function claimTags(row: Pick<ClaimRow, "source" | "licenseExternalId" | "licenseKey" | "nodeId">): string[] {
+  return [
+    ...licenseTags({ source: row.source, externalId: row.licenseExternalId, key: row.licenseKey }),
+    tag.node(row.source, row.nodeId),
+    tag.claimsOfNode(row.nodeId),
+    tag.claimsAt(row.source),
+  ];
+}
+
+export function claimQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
   return {
     /** The unique (source, license_external_id) decides races: the second claim of a license fails here. */
     async record(input: RecordClaimInput): Promise<ClaimRow> {
@@ -44,6 +56,7 @@ export function claimQueries(db: Db) {
            values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${CLAIM}`,
           [randomUUID(), input.source, input.licenseExternalId, input.licenseKey, input.nodeId, input.vendorDatalinkId ?? null, input.licenseAccount ?? null, input.exclusive ?? true],
         );
+        changed(claimTags(row!));
         return row!;
       } catch (error) {
         if (sqlState(error) === "23505") {
@@ -74,6 +87,8 @@ export function claimQueries(db: Db) {
          returning ${CLAIM}`,
         [randomUUID(), input.source, input.licenseExternalId, input.licenseKey, input.nodeId, input.vendorDatalinkId ?? null, input.licenseAccount ?? null, exclusive],
       );
+      // A claim moved from another node is covered by the license's tags, which every read of that node's claims carries.
+      changed(claimTags(row!));
       return row!;
     },
 
@@ -83,6 +98,7 @@ export function claimQueries(db: Db) {
         `delete from claims where source = $1 and license_external_id = $2 and node_id = $3 returning ${CLAIM}`,
         [source, licenseExternalId, nodeId],
       );
+      if (row) changed(claimTags(row));
       return row ?? null;
     },
 
@@ -102,6 +118,7 @@ export function claimQueries(db: Db) {
     async setVendorDatalinkId(claimId: string, vendorDatalinkId: string | null): Promise<ClaimRow | null> {
       if (!UUID.test(claimId)) return null;
       const [row] = await db.query<ClaimRow>(`update claims set vendor_datalink_id = $2 where id = $1 returning ${CLAIM}`, [claimId, vendorDatalinkId]);
+      if (row) changed(claimTags(row));
       return row ?? null;
     },
   };

@@ -1,4 +1,7 @@
 import { GatewayError, badInput } from "../errors/gateway-error.js";
+import { tag } from "../cache/tags.js";
+import { LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
+import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import { sqlState, type Db } from "./db.js";
 
 export interface ControllerRow {
@@ -23,7 +26,7 @@ const CONTROLLER = `node_id as "nodeId", name, serial_number as "serialNumber", 
 
 export type ControllerQueries = ReturnType<typeof controllerQueries>;
 
-export function controllerQueries(db: Db) {
+export function controllerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
   return {
     getMany: (nodeIds: string[]) =>
       db.query<ControllerRow>(`select ${CONTROLLER} from controllers where node_id = any($1::text[])`, [nodeIds]),
@@ -56,6 +59,8 @@ export function controllerQueries(db: Db) {
             input.customerId !== undefined,
           ],
         );
+        // The previous owner's list showed this controller, so its tag covers that list too.
+        changed([tag.controller(input.nodeId), tag.node(LOCAL_SOURCE_ID, input.nodeId), ...(row!.customerId ? [tag.customer(row!.customerId)] : [])]);
         return row!;
       } catch (error) {
         // The only foreign key on controllers is customer_id.

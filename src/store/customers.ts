@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { GatewayError, badInput } from "../errors/gateway-error.js";
+import { tag } from "../cache/tags.js";
 import { sqlState, type Db } from "./db.js";
+import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 
 export interface CustomerRow {
   id: string;
@@ -41,7 +43,7 @@ const ACCOUNT = `customer_id as "customerId", source, external_id as "externalId
 
 export type CustomerQueries = ReturnType<typeof customerQueries>;
 
-export function customerQueries(db: Db) {
+export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
   return {
     /** Rows for the ids that exist, in no particular order (DataLoaders regroup by id). */
     getMany: (ids: string[]) => db.query<CustomerRow>(`select ${CUSTOMER} from customers where id = any($1::text[])`, [ids]),
@@ -83,7 +85,8 @@ export function customerQueries(db: Db) {
       if (input.name.trim() === "") throw badInput(["input", "name"], "a customer needs a non-empty name");
       const id = input.id ?? randomUUID();
       const accounts = dedupe(input.accounts);
-      return db.transaction(async (tx) => {
+      let replaced: AccountRow[] = [];
+      const row = await db.transaction(async (tx) => {
         // Checked before any write so the message can name the account; the primary key below still decides
         // a race with a concurrent upsert that claims the same account.
         const taken = (await customerQueries(tx).findByAccounts(accounts)).find((a) => a.customerId !== id);
@@ -94,7 +97,8 @@ export function customerQueries(db: Db) {
            returning ${CUSTOMER}`,
           [id, input.name],
         );
-        await tx.query("delete from customer_accounts where customer_id = $1", [id]);
+        const removed = await tx.query<AccountRow>(`delete from customer_accounts where customer_id = $1 returning ${ACCOUNT}`, [id]);
+        replaced = [...removed, ...accounts.map((a) => ({ customerId: id, ...a }))];
         try {
           await tx.query(
             `insert into customer_accounts (customer_id, source, external_id)
@@ -107,6 +111,9 @@ export function customerQueries(db: Db) {
         }
         return row!;
       });
+      // Who owns which account changed for the accounts removed and the ones added.
+      changed([tag.customer(id), tag.customerList, ...replaced.flatMap((a) => [tag.account(a.source, a.externalId), tag.accountsAt(a.source)])]);
+      return row;
     },
   };
 }

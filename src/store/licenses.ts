@@ -1,5 +1,8 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { GatewayError, badInput } from "../errors/gateway-error.js";
+import { licenseTags, tag } from "../cache/tags.js";
+import { LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
+import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import { sqlState, type Db } from "./db.js";
 
 export interface LicenseRow {
@@ -49,7 +52,7 @@ const KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 export type LicenseQueries = ReturnType<typeof licenseQueries>;
 
-export function licenseQueries(db: Db) {
+export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
   return {
     /** Ids that are not uuids cannot exist; they are dropped rather than sent, where the uuid cast would fail. */
     getMany: (ids: string[]) =>
@@ -79,6 +82,7 @@ export function licenseQueries(db: Db) {
           [randomUUID(), key, input.type ?? null, input.gridKw ?? null, input.solarKw ?? null, input.batteryKw ?? null,
             input.evKw ?? null, input.durationMonths ?? null, input.customerId ?? null, input.activatedAt ?? null],
         );
+        changed([...localLicenseTags(row!), ...(row!.customerId ? [tag.account(LOCAL_SOURCE_ID, row!.customerId)] : [])]);
         return row!;
       } catch (error) {
         if (sqlState(error) === "23505") throw new GatewayError("CONFLICT", `license key ${key} already exists`, { field: ["input", "key"], cause: error });
@@ -98,11 +102,18 @@ export function licenseQueries(db: Db) {
         `update licenses set activated_at = $2 where key = $1 and activated_at is null returning ${LICENSE}`,
         [key, at],
       );
-      if (row) return { row, alreadyActivated: false };
+      if (row) {
+        changed(localLicenseTags(row));
+        return { row, alreadyActivated: false };
+      }
       const [existing] = await db.query<LicenseRow>(`select ${LICENSE} from licenses where key = $1`, [key]);
       return existing ? { row: existing, alreadyActivated: true } : null;
     },
   };
+}
+
+function localLicenseTags(row: LicenseRow): string[] {
+  return licenseTags({ source: LOCAL_SOURCE_ID, externalId: row.id, key: row.key });
 }
 
 /** 36^12 possible keys: a collision is astronomically unlikely, and would surface as CONFLICT, not a bad row. */

@@ -7,6 +7,7 @@ import { customerQueries, type CustomerQueries } from "./customers.js";
 import { openDb, type Db, type OpenDbOptions } from "./db.js";
 import { licenseQueries, type LicenseQueries } from "./licenses.js";
 import { migrate } from "./migrate.js";
+import { StoreChanges, type ChangeSink } from "./changes.js";
 
 /** The gateway's own data, one query group per table, all bound to the same `Db` (or transaction). */
 export interface Store {
@@ -18,6 +19,8 @@ export interface Store {
   audit: AuditQueries;
   apiKeys: ApiKeyQueries;
   idempotency: IdempotencyQueries;
+  /** Calls `listener` with the cache tags of what each committed write changed (see changes.ts). */
+  onChange(listener: ChangeSink): void;
   /** Runs `fn` with a Store bound to one transaction; inside, use only `tx` (see `Db.transaction`). */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -36,17 +39,43 @@ export async function openStore(url: string, options: OpenDbOptions = {}): Promi
 }
 
 /** A Store over an already open `Db`: how a transaction's Store is made, and useful in tests. */
-export function bindStore(db: Db): Store {
+export function bindStore(db: Db, changes = new StoreChanges()): Store {
+  return queriesOn(db, changes.emit, {
+    onChange: (listener) => changes.listen(listener),
+    close: () => db.close(),
+    transaction: (fn) => transaction(db, changes.emit, fn),
+  });
+}
+
+/** Changes made inside a transaction are held back and reported once it commits. */
+async function transaction<T>(db: Db, emit: ChangeSink, fn: (tx: Store) => Promise<T>): Promise<T> {
+  const held: string[] = [];
+  const result = await db.transaction((tx) => {
+    const hold: ChangeSink = (tags) => void held.push(...tags);
+    return fn(
+      queriesOn(tx, hold, {
+        onChange: () => {
+          throw new Error("listen for changes on the store, not on a transaction");
+        },
+        close: () => Promise.reject(new Error("a transaction's store cannot be closed")),
+        transaction: (inner) => transaction(tx, hold, inner),
+      }),
+    );
+  });
+  emit(held);
+  return result;
+}
+
+function queriesOn(db: Db, changed: ChangeSink, rest: Pick<Store, "onChange" | "close" | "transaction">): Store {
   return {
     db,
-    customers: customerQueries(db),
-    controllers: controllerQueries(db),
-    licenses: licenseQueries(db),
-    claims: claimQueries(db),
+    customers: customerQueries(db, changed),
+    controllers: controllerQueries(db, changed),
+    licenses: licenseQueries(db, changed),
+    claims: claimQueries(db, changed),
     audit: auditQueries(db),
     apiKeys: apiKeyQueries(db),
     idempotency: idempotencyQueries(db),
-    transaction: (fn) => db.transaction((tx) => fn(bindStore(tx))),
-    close: () => db.close(),
+    ...rest,
   };
 }

@@ -5,7 +5,8 @@ import { useTestGateway } from "../support/gateway.js";
 // the same sources one after another: their circuit breakers (tested in test/resilience) never open here, or a case
 // would see the open circuit instead of its own fault.
 const noCircuit = { circuit: { volumeThreshold: 1_000_000 } };
-const t = useTestGateway({ sourceOverrides: { sofar: { resilience: noCircuit }, smartgridone: { timeoutMs: 1_000, resilience: noCircuit } } });
+// Each test faults a vendor after others read it: no cross-request cache may answer in its place.
+const t = useTestGateway({ sourceOverrides: { sofar: { resilience: noCircuit }, smartgridone: { timeoutMs: 1_000, resilience: noCircuit } }, cache: { enabled: false } });
 afterEach(() => t.resetCalls());
 
 const QUERY = `{ customers { edges { node { name licenses { key source { id } } } } } }`;

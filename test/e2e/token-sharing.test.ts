@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { useTestGateway } from "../support/gateway.js";
 
-const t = useTestGateway();
+// Every burst must reach the vendors to show how tokens are shared: no cross-request cache in front of them.
+const t = useTestGateway({ cache: { enabled: false } });
 
 const QUERY = `{ customers { edges { node { licenses { key } } } } }`;
 

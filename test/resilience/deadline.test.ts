@@ -9,7 +9,8 @@ import { useTestGateway } from "../support/gateway.js";
 const DEADLINE_MS = 1_000;
 /** Room for the gateway's own work after the deadline cut the vendors short. */
 const SLACK_MS = 400;
-const t = useTestGateway({ serverOverrides: { operationDeadlineMs: DEADLINE_MS } });
+// Every request must reach the vendors: no cross-request cache in front of them (test/cache covers the cache).
+const t = useTestGateway({ serverOverrides: { operationDeadlineMs: DEADLINE_MS }, cache: { enabled: false } });
 afterEach(() => {
   t.resetCalls();
   t.vendors.esmart.setLatency(0);

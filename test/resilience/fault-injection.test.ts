@@ -18,7 +18,9 @@ const ALL_SOURCES = [...LICENSE_SOURCES, "esmart"] as const;
 type SourceId = (typeof ALL_SOURCES)[number];
 
 const perSource = { timeoutMs: 400, maxResponseBytes: CAP_BYTES, resilience: { retryBaseMs: 50, circuit: { volumeThreshold: 1_000_000 } } };
+// Every request must reach the vendors: no cross-request cache in front of them (test/cache covers the cache).
 const t = useTestGateway({
+  cache: { enabled: false },
   serverOverrides: { operationDeadlineMs: DEADLINE_MS },
   sourceOverrides: Object.fromEntries(ALL_SOURCES.map((id) => [id, perSource])),
 });

@@ -38,6 +38,8 @@ export function useTestGateway(
     serverOverrides?: Partial<NonNullable<z.input<typeof configSchema>["server"]>>;
     /** The config's `auth` section. Default `{ mode: "off" }`: every request is an admin. */
     auth?: z.input<typeof configSchema>["auth"];
+    /** The config's `cache` section. Default: the production default (on). */
+    cache?: z.input<typeof configSchema>["cache"];
   } = {},
 ): TestGateway {
   let gateway: Gateway | undefined;
@@ -49,7 +51,7 @@ export function useTestGateway(
     const sources = Object.fromEntries(
       Object.entries(vendors.sources).map(([id, s]) => [id, { ...s, timeoutMs: 5_000, ...options.sourceOverrides?.[id] }]),
     );
-    const config = configSchema.parse({ server: { host: "127.0.0.1", port: 0, ...options.serverOverrides }, store: { url: "memory://" }, sources, auth: options.auth ?? { mode: "off" } });
+    const config = configSchema.parse({ server: { host: "127.0.0.1", port: 0, ...options.serverOverrides }, store: { url: "memory://" }, sources, auth: options.auth ?? { mode: "off" }, ...(options.cache ? { cache: options.cache } : {}) });
     gateway = await startGateway({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });
     await seedDemo(gateway.store);
   });

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Extensions, Mutation, Query, Resolver } from "type-graphql";
+import { LIVE } from "../../server/live-fields.js";
 import type { GatewayContext } from "../context.js";
 import { CreateApiKeyInput, GrantInput, RevokeApiKeyInput } from "./api-key.inputs.js";
 import { ApiKey, ApiKeyPayload, CreateApiKeyPayload } from "./api-key.type.js";
@@ -6,6 +7,8 @@ import { ApiKey, ApiKeyPayload, CreateApiKeyPayload } from "./api-key.type.js";
 /** Thin: the ApiKeyAdmin service checks the role, validates, writes and audits. */
 @Resolver()
 export class ApiKeyResolver {
+  // Live: a key's lastUsedAt changes with every request made with it.
+  @Extensions(LIVE)
   @Query(() => [ApiKey], { nullable: true, description: "Every API key, revoked ones included. Admins only: anyone else gets null and a FORBIDDEN error." })
   apiKeys(@Ctx() ctx: GatewayContext) {
     return ctx.mutations.apiKeys.list();

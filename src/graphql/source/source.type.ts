@@ -1,4 +1,5 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Extensions, Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { LIVE } from "../../server/live-fields.js";
 import { DateTimeScalar } from "../scalars/date-time.js";
 
 export enum SourceState {
@@ -33,6 +34,7 @@ registerEnumType(CircuitState, {
   },
 });
 
+/** Health fields are `@Extensions(LIVE)`: they change with every call, so no response holding one is reused. */
 @ObjectType({ description: "A place licenses come from: a configured vendor instance, or the gateway's own store (`local`)." })
 export class Source {
   @Field(() => ID, { description: 'The id from the configuration, e.g. "sofar"; "local" is the gateway\'s own store.' })
@@ -41,27 +43,35 @@ export class Source {
   @Field(() => String, { description: 'The kind of API behind it: "eniris", "local", ...' })
   kind!: string;
 
+  @Extensions(LIVE)
   @Field(() => SourceState, { description: "How the gateway's most recent call to it went." })
   state!: SourceState;
 
+  @Extensions(LIVE)
   @Field(() => String, { nullable: true, description: "The error code of the last failed call." })
   lastErrorCode!: string | null;
 
+  @Extensions(LIVE)
   @Field(() => DateTimeScalar, { nullable: true, description: "When a call last failed (since the gateway started)." })
   lastErrorAt!: Date | null;
 
+  @Extensions(LIVE)
   @Field(() => DateTimeScalar, { nullable: true, description: "When a call last succeeded (since the gateway started)." })
   lastSuccessAt!: Date | null;
 
+  @Extensions(LIVE)
   @Field(() => CircuitState, { description: "The circuit breaker's state for this source." })
   circuit!: CircuitState;
 
+  @Extensions(LIVE)
   @Field(() => Int, { nullable: true, description: "Median time of the upstream calls to this source in the recent window (the circuit's rolling window), in milliseconds; null when there were none." })
   latencyP50Ms!: number | null;
 
+  @Extensions(LIVE)
   @Field(() => Int, { nullable: true, description: "95th-percentile time of the upstream calls to this source in the recent window, in milliseconds; null when there were none." })
   latencyP95Ms!: number | null;
 
+  @Extensions(LIVE)
   @Field(() => Float, { nullable: true, description: "Share of this source's operations that failed with an UPSTREAM_* code in the recent window, from 0 to 1; null when there were none." })
   errorRate!: number | null;
 }

@@ -62,6 +62,7 @@ export class CryptolensSource implements LicenseSource {
       baseUrl: config.url,
       timeoutMs: config.timeoutMs,
       connections: config.connections,
+      pipelining: config.pipelining,
       maxResponseBytes: config.maxResponseBytes,
       guard: this.guard,
     });

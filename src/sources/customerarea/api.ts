@@ -40,6 +40,7 @@ export class CustomerareaApi {
       baseUrl: config.url,
       timeoutMs: config.timeoutMs,
       connections: config.connections,
+      pipelining: config.pipelining,
       maxResponseBytes: config.maxResponseBytes,
       guard: this.guard,
     });

@@ -42,9 +42,9 @@ export class EnirisSource implements LicenseSource {
   ) {
     this.guard = new SourceGuard(id, resilienceOf(config));
     this.healthTracker = new HealthTracker(this.guard);
-    const http = { source: id, timeoutMs: config.timeoutMs, connections: config.connections, maxResponseBytes: config.maxResponseBytes, guard: this.guard };
+    const http = { source: id, timeoutMs: config.timeoutMs, connections: config.connections, pipelining: config.pipelining, maxResponseBytes: config.maxResponseBytes, guard: this.guard };
     this.api = new HttpClient({ ...http, baseUrl: config.apiUrl });
-    this.authClient = new HttpClient({ ...http, baseUrl: config.authUrl, connections: 2, maxResponseBytes: 64 * 1024 });
+    this.authClient = new HttpClient({ ...http, baseUrl: config.authUrl, connections: 2, pipelining: 1, maxResponseBytes: 64 * 1024 });
     this.tokens = new EnirisTokens(this.authClient, config);
   }
 

@@ -50,6 +50,7 @@ export class EsmartSource implements LicenseSource {
       baseUrl: config.url,
       timeoutMs: config.timeoutMs,
       connections: config.connections,
+      pipelining: config.pipelining,
       maxResponseBytes: config.maxResponseBytes,
       guard: this.guard,
     });

@@ -17,7 +17,8 @@ import { expectClientSees, payloadError, type Seen } from "./support.js";
 
 // Rows fail one source many times in a row: its circuit breaker (tested in test/resilience) would soon fail fast
 // and hide the code each row is about, so it never opens here.
-const t = useTestGateway({ sourceOverrides: { cryptolens: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } } });
+// Every row must reach the vendor's error: no cross-request cache in front of it (test/cache covers the cache).
+const t = useTestGateway({ sourceOverrides: { cryptolens: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } }, cache: { enabled: false } });
 afterEach(() => t.resetCalls());
 
 const cl = () => t.vendors.cryptolens;

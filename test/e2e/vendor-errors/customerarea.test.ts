@@ -13,7 +13,8 @@ import { expectClientSees, gatewayCustomerOf, payloadError, type Seen } from "./
 
 // Rows fail one source many times in a row: its circuit breaker (tested in test/resilience) would soon fail fast
 // and hide the code each row is about, so it never opens here.
-const t = useTestGateway({ sourceOverrides: { flashstart: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } } });
+// Every row must reach the vendor's error: no cross-request cache in front of it (test/cache covers the cache).
+const t = useTestGateway({ sourceOverrides: { flashstart: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } }, cache: { enabled: false } });
 afterEach(() => t.resetCalls());
 
 const fs = () => t.vendors.flashstart;

@@ -16,7 +16,8 @@ import { accountOf, expectClientSees, payloadError, type Seen } from "./support.
 
 // Rows fail one source many times in a row: its circuit breaker (tested in test/resilience) would soon fail fast
 // and hide the code each row is about, so it never opens here.
-const t = useTestGateway({ sourceOverrides: { esmart: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } } });
+// Every row must reach the vendor's error: no cross-request cache in front of it (test/cache covers the cache).
+const t = useTestGateway({ sourceOverrides: { esmart: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } }, cache: { enabled: false } });
 afterEach(() => t.resetCalls());
 
 const es = () => t.vendors.esmart;

@@ -1,0 +1,40 @@
+import type { CacheConfig, SourceConfig } from "../config/schema.js";
+import { cachePolicyOf, type SourceCaching } from "../sources/create.js";
+import type { ContextDeps } from "../graphql/context.js";
+import type { Logger } from "../logger.js";
+import type { Store } from "../store/store.js";
+import { Invalidation } from "./invalidation.js";
+import { ResponseCache } from "./response-cache.js";
+import { SourceCache } from "./source-cache.js";
+import { TaggedLru } from "./tagged-lru.js";
+
+/** The caches of one gateway and what keeps them right: the store's committed changes invalidate their tags. */
+export interface GatewayCache {
+  invalidation: Invalidation;
+  /** For createSources: undefined when caching is off. */
+  sources: SourceCaching | undefined;
+  responses: ResponseCache | undefined;
+  /** For createContext: undefined when responses are not cached. */
+  contextDeps: ContextDeps["responseCache"];
+}
+
+export function createGatewayCache(config: CacheConfig, sources: Record<string, SourceConfig>, store: Store, logger: Logger): GatewayCache {
+  const invalidation = new Invalidation();
+  store.onChange((tags) => invalidation.invalidate(tags));
+  if (!config.enabled) return { invalidation, sources: undefined, responses: undefined, contextDeps: undefined };
+  const sourceCache = new SourceCache(new TaggedLru({ maxEntries: config.maxEntries }), invalidation, (error, namespace) =>
+    logger.debug({ err: error, namespace }, "background refresh of a stale cache entry failed; the stale answer stays until it expires"),
+  );
+  if (!config.responses.enabled) return { invalidation, sources: { cache: sourceCache, invalidation }, responses: undefined, contextDeps: undefined };
+  const maxTtlMs = config.responses.ttlMs;
+  const ttlOfSource = (id: string) => {
+    const source = sources[id];
+    return source ? cachePolicyOf(source).ttlMs : maxTtlMs;
+  };
+  return {
+    invalidation,
+    sources: { cache: sourceCache, invalidation },
+    responses: new ResponseCache(new TaggedLru({ maxBytes: config.responses.maxBytes }), invalidation),
+    contextDeps: { invalidation, maxTtlMs, ttlOfSource },
+  };
+}

@@ -1,0 +1,84 @@
+import { createHash } from "node:crypto";
+import type { Principal } from "../auth/principal.js";
+import type { Invalidation } from "./invalidation.js";
+import type { ReadTracker } from "./read-tracker.js";
+import type { TaggedLru } from "./tagged-lru.js";
+
+/** A response as written to the client, kept byte for byte. */
+export interface CachedResponse {
+  status: number;
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+/** What identifies an operation's answer: who asks, what, and in which media type. */
+export interface ResponseKeyParts {
+  principal: Principal;
+  query: string;
+  operationName: string | null | undefined;
+  variables: unknown;
+  /** The request's Accept header: it decides the response's media type. */
+  accept: string | undefined;
+}
+
+export interface ResponseCacheCounts {
+  hits: number;
+  misses: number;
+  stored: number;
+  notStored: number;
+}
+
+/**
+ * Whole query responses, reused for the same principal, document, variables and Accept header until something
+ * they read changes (a mutation through this gateway invalidates the tags the response recorded) or the
+ * shortest TTL of the sources it read passes. Never a mutation's, never one with an error, never one that read
+ * a live field (source health).
+ *
+ * The principal is part of the key, so one client never receives an answer computed for another: what a
+ * principal may see is decided while the operation runs (src/auth/policy.ts), and its answer is its own.
+ */
+export class ResponseCache {
+  readonly counts: ResponseCacheCounts = { hits: 0, misses: 0, stored: 0, notStored: 0 };
+
+  constructor(
+    private readonly entries: TaggedLru<CachedResponse>,
+    private readonly invalidation: Invalidation,
+  ) {
+    invalidation.onInvalidate((tags) => entries.invalidate(tags));
+  }
+
+  keyOf(parts: ResponseKeyParts): string {
+    const { principal } = parts;
+    return createHash("sha256")
+      .update(JSON.stringify([principal.id, principal.role, [...principal.customerIds].sort(), parts.accept ?? "", parts.operationName ?? null, parts.query, parts.variables ?? null]))
+      .digest("base64url");
+  }
+
+  /** A fresh answer for `key`, or undefined. */
+  lookup(key: string): { response: CachedResponse; ttlSeconds: number } | undefined {
+    const now = Date.now();
+    const entry = this.entries.get(key, now);
+    if (!entry || now >= entry.freshUntil) {
+      this.counts.misses++;
+      return undefined;
+    }
+    this.counts.hits++;
+    return { response: entry.value, ttlSeconds: Math.max(0, Math.round((entry.freshUntil - now) / 1000)) };
+  }
+
+  /** Keeps `response` if the operation that produced it may be reused; says why not otherwise. */
+  store(key: string, response: CachedResponse, reads: ReadTracker): { stored: true } | { stored: false; reason: string } {
+    const reason = response.status !== 200 ? "status" : (reads.reasonNotCacheable ?? (this.invalidation.changedSince(reads.tags, reads.epoch) ? "changed" : null));
+    if (reason !== null) {
+      this.counts.notStored++;
+      return { stored: false, reason };
+    }
+    const now = Date.now();
+    const until = now + reads.ttlMs;
+    // UTF-16 strings: two bytes a character is what the body costs in memory.
+    const size = response.body.length * 2 + key.length * 2 + 256;
+    this.entries.set(key, { value: response, tags: [...reads.tags], freshUntil: until, staleUntil: until, size });
+    this.counts.stored++;
+    return { stored: true };
+  }
+}

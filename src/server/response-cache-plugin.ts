@@ -1,0 +1,29 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { GatewayContext } from "../graphql/context.js";
+import { liveFieldIn } from "./live-fields.js";
+
+/**
+ * Tells the response cache which operations it must not keep: mutations, subscriptions, anything selecting a
+ * live field, and anything answered with an error (a partial answer from a failing vendor is not reused).
+ */
+export function responseCachePlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, schema, contextValue }) {
+          const reads = contextValue.cacheReads;
+          if (!reads) return;
+          if (operation?.operation !== "query") reads.uncacheable(operation?.operation ?? "no operation");
+          const live = liveFieldIn(schema, document);
+          if (live !== null) reads.uncacheable(`live field ${live}`);
+        },
+        async willSendResponse({ response, contextValue }) {
+          const reads = contextValue?.cacheReads;
+          if (!reads) return;
+          if (response.body.kind !== "single") reads.uncacheable("incremental");
+          else if ((response.body.singleResult.errors?.length ?? 0) > 0 || contextValue.partialErrors.length > 0) reads.uncacheable("errors");
+        },
+      };
+    },
+  };
+}
