@@ -156,10 +156,7 @@ export function createLoaders(store: Store, sources: SourceRegistry, options: Lo
     ),
     claimsOfLicense: new DataLoader<SourceKey, ClaimRow[], string>(
       tracked(async (keys: readonly SourceKey[]) => {
-        const bySource = groupBy([...keys], (k) => k.source);
-        const rows = (
-          await Promise.all([...bySource].map(([source, ks]) => store.claims.ofLicenses(source, ks.map((k) => k.id))))
-        ).flat();
+        const rows = await store.claims.ofLicensesAt(keys.map((k) => ({ source: k.source, externalId: k.id })));
         const groups = groupBy(rows, (r) => sourceKey({ source: r.source, id: r.licenseExternalId }));
         return keys.map((k) => groups.get(sourceKey(k)) ?? []);
       }, (k) => [tag.license(k.source, k.id)]),

@@ -105,6 +105,14 @@ export function claimQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
     ofLicenses: (source: string, externalIds: string[]) =>
       db.query<ClaimRow>(`select ${CLAIM} from claims where source = $1 and license_external_id = any($2::text[])`, [source, externalIds]),
 
+    /** The claims of licenses at several sources, in one query. */
+    ofLicensesAt: (licenses: ReadonlyArray<{ source: string; externalId: string }>) =>
+      db.query<ClaimRow>(
+        `select ${CLAIM} from claims c
+         where (c.source, c.license_external_id) in (select * from unnest($1::text[], $2::text[]))`,
+        [licenses.map((l) => l.source), licenses.map((l) => l.externalId)],
+      ),
+
     /** Every claim held at one source (e.g. to list the controllers it knows). */
     ofSource: (source: string) => db.query<ClaimRow>(`select ${CLAIM} from claims where source = $1 order by created_at, id`, [source]),
 

@@ -11,6 +11,11 @@ describe.each(engines)("claims and audit on $name", (engine) => {
     expect(claim.createdAt).toBeInstanceOf(Date);
     expect(await ctx.store.claims.ofLicenses("sofar", [ext])).toEqual([claim]);
     expect(await ctx.store.claims.ofLicenses("eniris", [ext])).toEqual([]);
+    const other = await ctx.store.claims.record({ source: "cryptolens", licenseExternalId: ext, licenseKey: "K-2", nodeId });
+    // Several sources in one query: each (source, license) pair matches only its own rows.
+    expect(await ctx.store.claims.ofLicensesAt([{ source: "sofar", externalId: ext }, { source: "eniris", externalId: ext }])).toEqual([claim]);
+    expect(new Set(await ctx.store.claims.ofLicensesAt([{ source: "sofar", externalId: ext }, { source: "cryptolens", externalId: ext }]))).toEqual(new Set([claim, other]));
+    expect(await ctx.store.claims.remove("cryptolens", ext, nodeId)).toEqual(other);
     expect(await ctx.store.claims.ofNodes([nodeId])).toEqual([claim]);
     expect(await ctx.store.claims.ofSource("sofar")).toContainEqual(claim);
 

@@ -16,21 +16,44 @@ const UNCONFIGURED: SourceHealth = {
   errorRate: null,
 };
 
-/** A source as clients see it; an id no longer configured (an old account mapping) still answers, as "unconfigured". */
+/**
+ * A source as clients see it; an id no longer configured (an old account mapping) still answers, as "unconfigured".
+ * The health figures are read only when a health field is selected: most queries ask a license's `source { id }`,
+ * and sorting the latency window for every license would be wasted.
+ */
 export function sourceView(sources: SourceRegistry, id: string): Source {
   const source = sources.find(id);
-  const health = source?.health() ?? UNCONFIGURED;
+  let read: SourceHealth | undefined;
+  const health = () => (read ??= source?.health() ?? UNCONFIGURED);
   return {
     id,
     kind: source?.kind ?? "unconfigured",
-    state: STATES[health.state],
-    lastErrorCode: health.lastErrorCode,
-    lastErrorAt: health.lastErrorAt,
-    lastSuccessAt: health.lastSuccessAt,
-    circuit: CIRCUITS[health.circuit],
+    get state() {
+      return STATES[health().state];
+    },
+    get lastErrorCode() {
+      return health().lastErrorCode;
+    },
+    get lastErrorAt() {
+      return health().lastErrorAt;
+    },
+    get lastSuccessAt() {
+      return health().lastSuccessAt;
+    },
+    get circuit() {
+      return CIRCUITS[health().circuit];
+    },
     // Whole milliseconds: Int in the schema; sub-millisecond precision says nothing to an operator.
-    latencyP50Ms: health.latencyP50Ms === null ? null : Math.round(health.latencyP50Ms),
-    latencyP95Ms: health.latencyP95Ms === null ? null : Math.round(health.latencyP95Ms),
-    errorRate: health.errorRate,
+    get latencyP50Ms() {
+      const ms = health().latencyP50Ms;
+      return ms === null ? null : Math.round(ms);
+    },
+    get latencyP95Ms() {
+      const ms = health().latencyP95Ms;
+      return ms === null ? null : Math.round(ms);
+    },
+    get errorRate() {
+      return health().errorRate;
+    },
   };
 }
