@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -23,6 +25,18 @@ export interface CallRecord<S extends string = string> {
   authorization: boolean;
   /** Status sent; 0 when nothing was sent (a "reset" or "timeout" fault, or still in progress). */
   status: number;
+  /**
+   * When the whole response had been written, epoch milliseconds (set, like `status`, before the client can
+   * read it); absent while in progress or when no response was ended. With `at`, it orders dependent calls:
+   * `npm run bench` derives the critical path from it.
+   */
+  endedAt?: number;
+  /**
+   * SHA-256 (hex) of the request body, once a handler has read it with `readBody`; absent for a body never
+   * read. A digest, never the body, so a log dump cannot leak a password or token sent in it; enough to tell
+   * two POSTs to one path apart.
+   */
+  bodyDigest?: string;
 }
 
 export interface CallFilter<S extends string = string> {
@@ -166,6 +180,9 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The call record of each request in progress, so `readBody` can note the digest of what it read. */
+const callOfRequest = new WeakMap<IncomingMessage, CallRecord>();
+
 /** Reads the whole body as UTF-8; rejects with BodyTooLargeError past `limitBytes` (default 1 MiB). */
 export function readBody(req: IncomingMessage, limitBytes = 1024 * 1024): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -182,7 +199,12 @@ export function readBody(req: IncomingMessage, limitBytes = 1024 * 1024): Promis
       chunks.push(chunk);
     };
     req.on("data", onData);
-    req.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.once("end", () => {
+      const body = Buffer.concat(chunks);
+      const call = callOfRequest.get(req);
+      if (call !== undefined) call.bodyDigest = createHash("sha256").update(body).digest("hex");
+      resolve(body.toString("utf8"));
+    });
     req.once("error", reject);
   });
 }
@@ -252,6 +274,8 @@ export async function startListener<S extends string>(
   handle: SimulatorHandler,
 ): Promise<RunningListener> {
   const closing = new AbortController();
+  // Every request's latency sleep listens on this one signal: many at once are the normal case under load.
+  setMaxListeners(0, closing.signal);
   const http = createServer((req, res) => {
     void serve(req, res);
   });
@@ -269,6 +293,7 @@ export async function startListener<S extends string>(
       status: 0,
     };
     knobs.calls.record(call);
+    callOfRequest.set(req, call);
     try {
       if (knobs.latencyMs > 0) await sleep(knobs.latencyMs, undefined, { signal: closing.signal });
       const fault = knobs.faults.take(server, method, url.pathname);
@@ -282,6 +307,7 @@ export async function startListener<S extends string>(
     } finally {
       // Set before the client can read the response: it is written to the socket but read on a later tick.
       call.status = res.headersSent ? res.statusCode : 0;
+      if (res.writableEnded) call.endedAt = Date.now();
     }
   }
 

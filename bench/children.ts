@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The orchestrator's side of the bench processes (vendors, gateway, load, bare server). Each is a TypeScript
+ * entry run as `node --import tsx <file>`, so the pid we hold is the process doing the work: the `tsx` CLI would
+ * put a wrapper process in between, and /proc of the wrapper would measure nothing.
+ *
+ * Protocol (see child-side.ts): the child prints `{"ready": ...}` on one stdout line when it can be used, then
+ * answers each JSON line written to its stdin with one `{"ok": ...}` or `{"error": "..."}` line. Its stderr goes
+ * to `<logDir>/<name>.log`. A child exits when its stdin closes, so none outlives the orchestrator.
+ */
+
+const live = new Set<BenchChild>();
+
+export class BenchChild<Ready = unknown> {
+  /** What the child announced when it became ready (its URL, ...). */
+  ready!: Ready;
+  private readonly waiting: Array<{ resolve(line: string): void; reject(error: Error): void }> = [];
+  private exitCode: number | null | undefined;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    readonly name: string,
+    private readonly proc: ChildProcess,
+    readonly logFile: string,
+  ) {
+    this.exited = new Promise((resolve) =>
+      proc.once("exit", (code, signal) => {
+        this.exitCode = code ?? (signal ? 128 : null);
+        live.delete(this);
+        const error = new Error(`${name} exited (${signal ?? `code ${code}`}); its log: ${logFile}\n${this.logTail()}`);
+        for (const w of this.waiting.splice(0)) w.reject(error);
+        resolve();
+      }),
+    );
+    createInterface({ input: proc.stdout! }).on("line", (line) => {
+      // Only protocol lines are JSON objects; anything else a library prints to stdout is passed on to the log.
+      if (!line.startsWith("{")) return;
+      this.waiting.shift()?.resolve(line);
+    });
+  }
+
+  get pid(): number {
+    return this.proc.pid!;
+  }
+
+  /** `nodeArgs` go before the entry, e.g. `--cpu-prof`. */
+  static async start<R>(name: string, entry: string, arg: unknown, logDir: string, nodeArgs: string[] = []): Promise<BenchChild<R>> {
+    const logFile = join(logDir, `${name}.log`);
+    const log = createWriteStream(logFile);
+    const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", fileURLToPath(new URL(entry, import.meta.url)), JSON.stringify(arg)], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    proc.stderr!.pipe(log);
+    const child = new BenchChild<R>(name, proc, logFile);
+    live.add(child);
+    child.ready = child.unwrap<{ ready: R }>(await child.nextLine()).ready;
+    return child;
+  }
+
+  /** Sends one command and waits for its answer; the child handles commands one at a time, in order. */
+  async ask<T>(command: unknown): Promise<T> {
+    const answer = this.nextLine();
+    this.proc.stdin!.write(`${JSON.stringify(command)}\n`);
+    const parsed = this.unwrap<{ ok?: T; error?: string }>(await answer);
+    if (parsed.error !== undefined) throw new Error(`${this.name}: ${parsed.error}`);
+    return parsed.ok as T;
+  }
+
+  /** Closes its stdin (it exits on that), then SIGTERM after 3 s and SIGKILL after 6 s. */
+  async stop(): Promise<void> {
+    if (this.exitCode !== undefined) return;
+    this.proc.stdin!.end();
+    const term = setTimeout(() => this.proc.kill("SIGTERM"), 3_000);
+    const kill = setTimeout(() => this.proc.kill("SIGKILL"), 6_000);
+    await this.exited;
+    clearTimeout(term);
+    clearTimeout(kill);
+  }
+
+  /** The last lines of its log, for an error message. */
+  logTail(lines = 15): string {
+    try {
+      return readFileSync(this.logFile, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+    } catch {
+      return "";
+    }
+  }
+
+  killNow(): void {
+    if (this.exitCode === undefined) this.proc.kill("SIGKILL");
+  }
+
+  private nextLine(): Promise<string> {
+    if (this.exitCode !== undefined) return Promise.reject(new Error(`${this.name} has exited; its log: ${this.logFile}\n${this.logTail()}`));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private unwrap<T>(line: string): T {
+    try {
+      return JSON.parse(line) as T;
+    } catch {
+      throw new Error(`${this.name} printed a line that is not JSON: ${line.slice(0, 200)}`);
+    }
+  }
+}
+
+/** Stops every child still running, politely and in parallel. */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...live].map((child) => child.stop()));
+}
+
+/** On SIGINT, SIGTERM or any exit, no child is left behind. */
+export function stopChildrenOnExit(): void {
+  process.once("exit", () => {
+    for (const child of live) child.killNow();
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the bench processes`);
+      void stopAll().finally(() => process.exit(130));
+    });
+  }
+}

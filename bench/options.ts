@@ -1,0 +1,82 @@
+import { parseArgs } from "node:util";
+import { SCENARIO_IDS, type ScenarioId } from "./scenarios.js";
+
+export interface BenchOptions {
+  /** Delay the simulators add to every upstream call. Default 20 ms. */
+  latencyMs: number;
+  /** Each measurement, after its warm-up. Default 5 s; 1 s with --quick. */
+  durationS: number;
+  /** Load before each measurement, not counted. Default 1 s; 0.5 s with --quick. */
+  warmupS: number;
+  /** Concurrent clients. Default 1,10,50,100; 1,10 with --quick. */
+  concurrency: number[];
+  /** The no-batching reference only runs up to this many clients (it makes several times the calls). Default 10; 1 with --quick. */
+  unbatchedMaxConcurrency: number;
+  scenarios: ScenarioId[];
+  /** Seconds of the one-customer scenario after a warm-up, watching RSS; 0 (the default) skips it. */
+  soakS: number;
+  /** Where results.json, results.md and latency.svg go. Default bench/. */
+  outDir: string;
+  quick: boolean;
+  /** Run each gateway with --cpu-prof; the profiles land in the log directory. Off by default (it slows the gateway). */
+  cpuProf: boolean;
+}
+
+export const USAGE = `npm run bench -- [options]
+  --latency <ms>         upstream latency per call (20)
+  --duration <s>         seconds per measurement (5; --quick: 1)
+  --warmup <s>           seconds of load before each measurement (1; --quick: 0.5)
+  --concurrency <list>   concurrent clients, e.g. 1,10,50,100 (the default; --quick: 1,10)
+  --unbatched-max <n>    highest concurrency for the no-batching reference (10; --quick: 1)
+  --scenarios <list>     ${SCENARIO_IDS.join(",")} (all), or none (with --soak)
+  --soak <s>             also run the one-customer scenario this long at 50 clients and report RSS growth (off)
+  --out <dir>            where results.json, results.md and latency.svg go (bench)
+  --quick                a short smoke run of the whole harness
+  --cpu-prof             write V8 CPU profiles of each gateway process to the log directory (slows it down)`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      latency: { type: "string" },
+      duration: { type: "string" },
+      warmup: { type: "string" },
+      concurrency: { type: "string" },
+      "unbatched-max": { type: "string" },
+      scenarios: { type: "string" },
+      soak: { type: "string" },
+      out: { type: "string" },
+      quick: { type: "boolean", default: false },
+      "cpu-prof": { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick ?? false;
+  const number = (name: string, raw: string | undefined, fallback: number, min: number): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  const concurrency = (values.concurrency ?? (quick ? "1,10" : "1,10,50,100")).split(",").map((c) => number("concurrency", c.trim(), 0, 1));
+  const scenarios = values.scenarios === "none" ? [] : (values.scenarios?.split(",").map((s) => s.trim()) ?? [...SCENARIO_IDS]);
+  for (const s of scenarios) {
+    if (!SCENARIO_IDS.includes(s as ScenarioId)) throw new Error(`--scenarios: unknown scenario ${JSON.stringify(s)}; known: ${SCENARIO_IDS.join(", ")}`);
+  }
+  return {
+    latencyMs: number("latency", values.latency, 20, 0),
+    durationS: number("duration", values.duration, quick ? 1 : 5, 0.5),
+    warmupS: number("warmup", values.warmup, quick ? 0.5 : 1, 0),
+    concurrency: [...new Set(concurrency.map(Math.round))].sort((a, b) => a - b),
+    unbatchedMaxConcurrency: number("unbatched-max", values["unbatched-max"], quick ? 1 : 10, 1),
+    scenarios: scenarios as ScenarioId[],
+    soakS: number("soak", values.soak, 0, 0),
+    outDir: values.out ?? "bench",
+    quick,
+    cpuProf: values["cpu-prof"] ?? false,
+  };
+}

@@ -1,0 +1,55 @@
+import type { SourceConfigInput } from "../../src/config/schema.js";
+import type { GatewayInput } from "../gateway-process.js";
+import type { World } from "../vendors-process.js";
+
+/**
+ * The gateways the bench runs: the gateway as configured for production ("cached"), and two references that
+ * show what the cache and the per-request batching each save.
+ */
+
+export type VariantId = "cached" | "uncached" | "unbatched";
+
+export interface Variant {
+  id: VariantId;
+  label: string;
+  description: string;
+  config: Pick<GatewayInput, "cache" | "batching">;
+}
+
+export const VARIANTS: Record<VariantId, Variant> = {
+  cached: {
+    id: "cached",
+    label: "gateway",
+    description: "The gateway with its defaults: cross-request cache on (`cache.enabled: true`), per-request batching on.",
+    config: {},
+  },
+  uncached: {
+    id: "uncached",
+    label: "cache off",
+    description: "`cache: { enabled: false }`: every operation asks the vendors; per-request batching still on.",
+    config: { cache: { enabled: false } },
+  },
+  unbatched: {
+    id: "unbatched",
+    label: "no batching",
+    description: "`cache: { enabled: false }` and `server: { batching: false }`: every field asks its source on its own.",
+    config: { cache: { enabled: false }, batching: false },
+  },
+};
+
+/**
+ * Upstream connections and calls in flight per source. The defaults (16 and 16) are for a gateway sharing its
+ * vendors with others; at 50-100 clients, each fanning out to every source, they would make the bench measure
+ * the gateway's queue in front of each vendor instead of the gateway.
+ */
+export const BENCH_UPSTREAM = { connections: 256, maxConcurrent: 256 } as const;
+
+export function gatewayInput(variant: Variant, world: World): GatewayInput {
+  const sources = Object.fromEntries(
+    Object.entries(world.sources).map(([id, source]): [string, SourceConfigInput] => [
+      id,
+      { ...source, connections: BENCH_UPSTREAM.connections, resilience: { maxConcurrent: BENCH_UPSTREAM.maxConcurrent } },
+    ]),
+  );
+  return { sources, customers: world.customers, logLevel: "warn", ...variant.config };
+}

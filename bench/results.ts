@@ -1,0 +1,90 @@
+import type { LoadResult } from "./load-process.js";
+import type { BenchOptions } from "./options.js";
+import type { CallShape } from "./references/call-graph.js";
+import type { VariantId } from "./references/gateway-variants.js";
+import type { ScenarioId } from "./scenarios.js";
+
+/** The shape of bench/results.json. Times in ms, memory in MiB, rates per second. */
+
+/** What is measured: one of the gateways, or the bare node:http server. */
+export type TargetId = VariantId | "bare";
+
+/** One operation of a scenario run alone, after one unmeasured run of it (tokens fetched, connections open). */
+export interface IsolatedOperation extends CallShape {
+  status: number;
+  /** Wall time of the operation seen by the client. */
+  latencyMs: number;
+  bytes: number;
+  /** Set when the response carried errors: the run is broken. */
+  failure?: string;
+}
+
+/** The scenario's operations run alone, averaged (the customer scenario has three, the claim two). */
+export interface IsolatedRun {
+  calls: number;
+  distinctCalls: number;
+  duplicates: number;
+  depth: number;
+  criticalPathMs: number;
+  latencyMs: number;
+  operations: IsolatedOperation[];
+}
+
+export interface Measurement {
+  scenario: ScenarioId;
+  target: TargetId;
+  concurrency: number;
+  load: LoadResult;
+  /** Requests sent, the in-flight ones at the end included: the work the CPU and call counts below cover. */
+  operations: number;
+  upstreamCallsPerOp: number | null;
+  cpuMsPerOp: number;
+  /** Highest VmRSS sampled during the measurement. */
+  peakRssMb: number;
+  /**
+   * False when fewer than two responses per client came back: one operation takes about as long as the whole
+   * measurement, so its figures describe a backlog draining, not a steady state (marked * in the tables).
+   */
+  steady: boolean;
+}
+
+export interface TargetCheck {
+  name: string;
+  /** "n/a" when the run did not measure what it needs (a scenario or concurrency left out). */
+  verdict: "PASS" | "FAIL" | "n/a";
+  value: string;
+  goal: string;
+}
+
+export interface SoakResult {
+  seconds: number;
+  concurrency: number;
+  warmupS: number;
+  rssAfterWarmupMb: number;
+  rssAtEndMb: number;
+  peakRssMb: number;
+  growth: number;
+  reqPerSec: number;
+  errors: number;
+  /** [seconds since the soak started, RSS MiB] every few seconds. */
+  series: Array<[number, number]>;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  commit: string;
+  machine: { cpus: number; cpuModel: string; node: string; kernel: string };
+  options: BenchOptions;
+  upstream: { connections: number; maxConcurrent: number };
+  scenarios: Partial<
+    Record<ScenarioId, { title: string; description: string; isolated: Partial<Record<VariantId, IsolatedRun>> }>
+  >;
+  measurements: Measurement[];
+  /** Per process: VmHWM at its end, and how many lines it logged (warnings and errors; the gateway logs at warn). */
+  processes: Partial<Record<TargetId, { peakRssMb: number; logLines: number; logFile: string }>>;
+  soak?: SoakResult;
+  targets: TargetCheck[];
+  /** Why the run is broken (a process failed, an operation reported errors); empty for a sound run. */
+  broken: string[];
+}

@@ -1,0 +1,109 @@
+import { DEMO_CUSTOMER_IDS } from "../src/demo/seed.js";
+import { DEMO_EXAMPLES } from "../src/server/graphiql-examples.js";
+import { enirisDemoData } from "../src/simulators/eniris/data.js";
+
+/**
+ * What the bench asks the gateway. Each scenario is a list of operations a client cycles through (one element
+ * for a fixed query), or, for the claim, the recipe of a claim/release pair built per connection in the load
+ * process. Everything here is data; the load and the isolated runs share it.
+ */
+
+export type ScenarioId = "license" | "customer" | "customers20" | "claim" | "repeated";
+export const SCENARIO_IDS: readonly ScenarioId[] = ["license", "customer", "customers20", "claim", "repeated"];
+
+export interface GraphQLBody {
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+export interface Scenario {
+  id: ScenarioId;
+  title: string;
+  /** For the README and the table's legend. */
+  description: string;
+  /** Read scenarios: the operations, cycled through by every connection (each starting at a different one). */
+  operations?: GraphQLBody[];
+  /** The claim scenario: claim and release alternate, each connection on a license of its own. */
+  claims?: true;
+}
+
+const ONE_CUSTOMER = DEMO_EXAMPLES.find((e) => e.name === "One customer")!.query;
+
+/** An active Sofar license that is linked to a controller (so `datalinks` has something to say). */
+const SOFAR_LICENSE = enirisDemoData("sofar").licenses[0]!;
+
+const LICENSE_BY_ID = `query LicenseById($id: ID!) {
+  license(id: $id) { id key type status activatedAt expiresAt durationMonths source { id } datalinks { nodeId } }
+}`;
+
+/** The N+1 trap: every customer's licenses, their datalinks and controllers, and each controller's hardware. */
+const CUSTOMERS_WITH_EVERYTHING = `query Customers20 {
+  customers(first: 20) { edges { node {
+    id name
+    licenses { key status source { id } datalinks { nodeId controller { nodeId name hardware { firmwareVersion devices { type } } } } }
+    controllers { nodeId serialNumber hardware { active lastSeenAt } licenses { key source { id } } }
+  } } }
+}`;
+
+export const SCENARIOS: Record<ScenarioId, Scenario> = {
+  license: {
+    id: "license",
+    title: "one license by id",
+    description: `\`license(id)\` of one Sofar license, with its datalinks.`,
+    operations: [{ query: LICENSE_BY_ID, variables: { id: `sofar:${SOFAR_LICENSE.id}` } }],
+  },
+  customer: {
+    id: "customer",
+    title: "one customer, every source",
+    description: `GraphiQL's "One customer" example (accounts, eSmart profile, licenses from all five sources, controllers with hardware, the Customerarea catalogue), cycling through the three demo customers.`,
+    operations: DEMO_CUSTOMER_IDS.map((id) => ({ query: ONE_CUSTOMER, variables: { id } })),
+  },
+  customers20: {
+    id: "customers20",
+    title: "20 customers (N+1 trap)",
+    description: "`customers(first: 20)` with licenses, their datalinks' controllers and hardware, and each customer's controllers with their licenses.",
+    operations: [{ query: CUSTOMERS_WITH_EVERYTHING }],
+  },
+  claim: {
+    id: "claim",
+    title: "claim (mutation)",
+    description:
+      "`claimLicense` then `releaseLicense` of a Cryptolens key (key/Activate, key/Deactivate), alternating; each connection has a key of its own and every request a unique idempotencyKey.",
+    claims: true,
+  },
+  repeated: {
+    id: "repeated",
+    title: "same query repeated (cache)",
+    description: `The "One customer" query for demo-customer-1, identical every time: what a cache is for.`,
+    operations: [{ query: ONE_CUSTOMER, variables: { id: DEMO_CUSTOMER_IDS[0] } }],
+  },
+};
+
+const CLAIM = `mutation Claim($input: ClaimLicenseInput!) {
+  claimLicense(input: $input) { datalink { id nodeId } license { key status maxControllers } errors { code message } }
+}`;
+const RELEASE = `mutation Release($input: ReleaseLicenseInput!) {
+  releaseLicense(input: $input) { license { key status } errors { code message } }
+}`;
+
+export interface ClaimTarget {
+  source: string;
+  key: string;
+  nodeId: string;
+}
+
+export function claimBody(target: ClaimTarget, idempotencyKey: string): GraphQLBody {
+  return { query: CLAIM, variables: { input: { ...target, idempotencyKey } } };
+}
+
+export function releaseBody(target: ClaimTarget, idempotencyKey: string): GraphQLBody {
+  return { query: RELEASE, variables: { input: { ...target, idempotencyKey } } };
+}
+
+/**
+ * A response that reports a failure: GraphQL errors, or a mutation payload's user errors. Both arrays start
+ * with an object when not empty; a payload's `"errors":[]` is success.
+ */
+export function reportsErrors(body: string): boolean {
+  return body.includes('"errors":[{');
+}
