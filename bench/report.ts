@@ -108,7 +108,8 @@ export function processRows(r: BenchResults): string[][] {
 export function printReport(r: BenchResults): string {
   const parts = [
     `license-gateway bench: ${r.machine.cpuModel}, ${r.machine.cpus} CPUs, node ${r.machine.node}, commit ${r.commit}`,
-    `latency ${r.options.latencyMs} ms per upstream call, ${r.options.durationS} s per measurement after ${r.options.warmupS} s warm-up`,
+    `latency ${r.options.latencyMs} ms per upstream call, ${r.options.durationS} s per measurement after ${r.options.warmupS} s warm-up; ` +
+      `load average ${r.loadAverage.start.toFixed(1)} at the start, ${r.loadAverage.end.toFixed(1)} at the end`,
     "",
     textTable(measurementRows(r)),
     "* fewer than two responses per client: one operation takes about as long as the measurement (a backlog, not a steady state)",
@@ -134,7 +135,8 @@ function soakLine(r: BenchResults): string {
 export function markdownReport(r: BenchResults): string {
   const o = r.options;
   const parts = [
-    `Run ${r.startedAt} on ${r.machine.cpuModel} (${r.machine.cpus} CPUs), Node ${r.machine.node}, Linux ${r.machine.kernel}, commit \`${r.commit}\`.`,
+    `Run ${r.startedAt} on ${r.machine.cpuModel} (${r.machine.cpus} CPUs), Node ${r.machine.node}, Linux ${r.machine.kernel}, commit \`${r.commit}\`;` +
+      ` load average ${r.loadAverage.start.toFixed(1)} at the start, ${r.loadAverage.end.toFixed(1)} at the end (other work on the machine).`,
     `Options: \`--latency ${o.latencyMs} --duration ${o.durationS} --warmup ${o.warmupS} --concurrency ${o.concurrency.join(",")}` +
       ` --unbatched-max ${o.unbatchedMaxConcurrency}${o.soakS > 0 ? ` --soak ${o.soakS}` : ""}\`` +
       `; upstream connections and maxConcurrent per source: ${r.upstream.connections} / ${r.upstream.maxConcurrent}.`,

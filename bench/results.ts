@@ -75,6 +75,8 @@ export interface BenchResults {
   finishedAt: string;
   commit: string;
   machine: { cpus: number; cpuModel: string; node: string; kernel: string };
+  /** 1-minute load average at the start and the end: other work on the machine shows here. */
+  loadAverage: { start: number; end: number };
   options: BenchOptions;
   upstream: { connections: number; maxConcurrent: number };
   scenarios: Partial<

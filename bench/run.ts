@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, release, tmpdir } from "node:os";
+import { availableParallelism, loadavg, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { latencyChart } from "./chart.js";
 import { BenchChild, stopAll, stopChildrenOnExit } from "./children.js";
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     await stopAll();
   }
   results.finishedAt = new Date().toISOString();
+  results.loadAverage.end = loadavg()[0]!;
   results.targets = checkTargets(results);
   write(options, results);
   console.log(printReport(results));
@@ -145,6 +146,7 @@ function emptyResults(options: BenchOptions): BenchResults {
     finishedAt: "",
     commit,
     machine: { cpus: availableParallelism(), cpuModel, node: process.version, kernel: release() },
+    loadAverage: { start: loadavg()[0]!, end: 0 },
     options,
     upstream: { ...BENCH_UPSTREAM },
     scenarios: {},
