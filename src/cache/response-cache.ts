@@ -66,15 +66,22 @@ export class ResponseCache {
     return { response: entry.value, ttlSeconds: Math.max(0, Math.round((entry.freshUntil - now) / 1000)) };
   }
 
-  /** Keeps `response` if the operation that produced it may be reused; says why not otherwise. */
-  store(key: string, response: CachedResponse, reads: ReadTracker): { stored: true } | { stored: false; reason: string } {
-    const reason = response.status !== 200 ? "status" : (reads.reasonNotCacheable ?? (this.invalidation.changedSince(reads.tags, reads.epoch) ? "changed" : null));
+  /**
+   * Keeps `response` if the operation that produced it may be reused; says why not otherwise. `freshUntil`:
+   * when the oldest cached vendor answer it used stops being fresh (the operation scope's `cacheFreshUntil`);
+   * an answer built from a stale one is not kept at all, so the refresh it triggered shows on the next request.
+   */
+  store(key: string, response: CachedResponse, reads: ReadTracker, freshUntil = Infinity): { stored: true } | { stored: false; reason: string } {
+    const now = Date.now();
+    const until = Math.min(now + reads.ttlMs, freshUntil);
+    const reason =
+      response.status !== 200
+        ? "status"
+        : (reads.reasonNotCacheable ?? (this.invalidation.changedSince(reads.tags, reads.epoch) ? "changed" : until <= now ? "stale" : null));
     if (reason !== null) {
       this.counts.notStored++;
       return { stored: false, reason };
     }
-    const now = Date.now();
-    const until = now + reads.ttlMs;
     // UTF-16 strings: two bytes a character is what the body costs in memory.
     const size = response.body.length * 2 + key.length * 2 + 256;
     this.entries.set(key, { value: response, tags: [...reads.tags], freshUntil: until, staleUntil: until, size });

@@ -1,4 +1,4 @@
-import { outsideOperation } from "../federation/operation-scope.js";
+import { noteCachedRead, outsideOperation } from "../federation/operation-scope.js";
 import type { BatchResult } from "../sources/source.js";
 import type { Invalidation } from "./invalidation.js";
 import type { TaggedLru } from "./tagged-lru.js";
@@ -64,6 +64,7 @@ export class SourceCache {
       const entry = this.entries.get(key, now);
       if (entry) {
         out[i] = entry.value as T;
+        noteCachedRead(entry.freshUntil);
         if (now < entry.freshUntil) this.counts.hits++;
         else {
           this.counts.staleHits++;

@@ -9,6 +9,11 @@ export interface OperationScope {
   deadline: number;
   /** Aborts when the deadline passes (or the client goes away). */
   signal: AbortSignal;
+  /**
+   * Epoch ms until which every cached vendor answer this operation used is fresh (Infinity before any): a
+   * response built from them may be reused no longer, and not at all once one of them was served stale.
+   */
+  cacheFreshUntil: number;
 }
 
 const storage = new AsyncLocalStorage<OperationScope>();
@@ -25,7 +30,13 @@ export function currentOperation(): OperationScope | undefined {
 /** A scope ending `deadlineMs` from now, also ended early when `clientGone` aborts. */
 export function operationScope(deadlineMs: number, clientGone?: AbortSignal): OperationScope {
   const signals = [AbortSignal.timeout(deadlineMs), ...(clientGone ? [clientGone] : [])];
-  return { deadline: Date.now() + deadlineMs, signal: AbortSignal.any(signals) };
+  return { deadline: Date.now() + deadlineMs, signal: AbortSignal.any(signals), cacheFreshUntil: Infinity };
+}
+
+/** Notes that the current operation used a cached answer fresh until `freshUntil` (see `cacheFreshUntil`). */
+export function noteCachedRead(freshUntil: number): void {
+  const scope = storage.getStore();
+  if (scope && freshUntil < scope.cacheFreshUntil) scope.cacheFreshUntil = freshUntil;
 }
 
 /** Runs `fn` outside any operation: work nobody waits for (a background refresh) is not bound by its deadline. */

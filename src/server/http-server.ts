@@ -161,7 +161,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     const clientGone = new AbortController();
     res.once("close", () => clientGone.abort());
     let context: GatewayContext | undefined;
-    const result = await runInOperation(operationScope(options.operationDeadlineMs, clientGone.signal), () =>
+    const scope = operationScope(options.operationDeadlineMs, clientGone.signal);
+    const result = await runInOperation(scope, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
         context: async () => {
@@ -174,7 +175,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
       if (cache && cacheKey !== undefined && context?.cacheReads) {
-        const kept = cache.store(cacheKey, { status: res.statusCode, headers: [...result.headers], body: result.body.string }, context.cacheReads);
+        const kept = cache.store(cacheKey, { status: res.statusCode, headers: [...result.headers], body: result.body.string }, context.cacheReads, scope.cacheFreshUntil);
         res.setHeader("cache-status", cacheStatus({ hit: false, ...kept }));
       }
       res.end(result.body.string);

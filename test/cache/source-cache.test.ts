@@ -126,16 +126,16 @@ describe("SourceCache", () => {
   });
 
   it("serves a stale answer at once and refreshes it with one background call (stale-while-revalidate)", async () => {
-    const { cache, read } = setup({ ttlMs: 20, staleMs: 60_000 });
-    const v = vendor({ delayMs: 20 });
+    const { cache, read } = setup({ ttlMs: 40, staleMs: 60_000 });
+    const v = vendor();
     await cache.batch(read(v), ["a"]);
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, 50));
     v.bump();
     const stale = await Promise.all([cache.batch(read(v), ["a"]), cache.batch(read(v), ["a"]), cache.batch(read(v), ["a"])]);
     expect(stale).toEqual([["a@v1"], ["a@v1"], ["a@v1"]]);
     expect(cache.counts.refreshes).toBe(1);
     await until(() => v.calls.length === 2);
-    await new Promise((r) => setTimeout(r, 40)); // the refresh's answer arrives and is stored
+    await new Promise((r) => setImmediate(r)); // the refresh's answer is stored, fresh for another 40 ms
     expect(await cache.batch(read(v), ["a"])).toEqual(["a@v2"]);
     expect(v.calls).toEqual([["a"], ["a"]]);
   });
