@@ -48,6 +48,7 @@ function legend(): string {
     `<line x1="8" y1="${y}" x2="32" y2="${y}" stroke="#333" stroke-width="2"/><text x="38" y="${y + 4}">p50</text>`,
     `<line x1="80" y1="${y}" x2="104" y2="${y}" stroke="#333" stroke-width="1.5" stroke-dasharray="5,3"/><text x="110" y="${y + 4}">p99</text>`,
     `<line x1="158" y1="${y}" x2="182" y2="${y}" stroke="${CRITICAL_COLOR}" stroke-width="1.5" stroke-dasharray="1,3"/><text x="188" y="${y + 4}">critical path (upstream latency on the longest chain)</text>`,
+    `<circle cx="500" cy="${y}" r="3.5" fill="white" stroke="#333"/><text x="508" y="${y + 4}">fewer than two answers per client (not a steady state); no point: no answer at all</text>`,
   );
   return items.join("\n");
 }
@@ -79,12 +80,18 @@ function panel(r: BenchResults, id: ScenarioId, x0: number, y0: number): string 
     out.push(`<line x1="${x0 + PANEL.left}" y1="${y}" x2="${x0 + PANEL.left + plotW}" y2="${y}" stroke="${CRITICAL_COLOR}" stroke-width="1.5" stroke-dasharray="1,3"/>`);
   }
   for (const s of SERIES) {
-    const series = points.filter((m) => m.target === s.target).sort((a, b) => a.concurrency - b.concurrency);
+    // A measurement without a single answer has no latency to draw.
+    const series = points.filter((m) => m.target === s.target && m.load.requests > 0).sort((a, b) => a.concurrency - b.concurrency);
     if (series.length === 0) continue;
     for (const [pick, dash] of [[(m: (typeof series)[number]) => m.load.latencyMs.p50, ""], [(m: (typeof series)[number]) => m.load.latencyMs.p99, ` stroke-dasharray="5,3"`]] as const) {
       const path = series.map((m) => `${px(m.concurrency).toFixed(1)},${py(pick(m)).toFixed(1)}`).join(" ");
       out.push(`<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="${dash ? 1.5 : 2}"${dash}/>`);
-      if (!dash) for (const m of series) out.push(`<circle cx="${px(m.concurrency).toFixed(1)}" cy="${py(pick(m)).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
+      if (dash) continue;
+      for (const m of series) {
+        // Hollow: not a steady state (fewer than two answers per client), see Measurement.steady.
+        const fill = m.steady ? `fill="${s.color}"` : `fill="white" stroke="${s.color}"`;
+        out.push(`<circle cx="${px(m.concurrency).toFixed(1)}" cy="${py(pick(m)).toFixed(1)}" r="${m.steady ? 2.5 : 3.5}" ${fill}/>`);
+      }
     }
   }
   return out.join("\n");
