@@ -1,14 +1,17 @@
 import { createInterface } from "node:readline";
 
 /**
- * The child's side of the protocol in children.ts: one JSON argument in argv, `{"ready": ...}` on stdout, then
+ * The child's side of the protocol in children.ts: one JSON argument, `{"ready": ...}` on stdout, then
  * one answer line per command line on stdin. When stdin closes (the orchestrator stopped it, or died), the child
  * cleans up and exits.
  */
 
+/** The environment variable that carries the child's JSON argument (argv would show it in `ps`). */
+export const CHILD_ARGUMENT = "BENCH_CHILD_ARGUMENT";
+
 export function argument<T>(): T {
-  const raw = process.argv[2];
-  if (raw === undefined) throw new Error(`usage: node --import tsx ${process.argv[1]} '<json>'`);
+  const raw = process.env[CHILD_ARGUMENT];
+  if (raw === undefined) throw new Error(`usage: ${CHILD_ARGUMENT}='<json>' node --import tsx ${process.argv[1]}`);
   return JSON.parse(raw) as T;
 }
 

@@ -3,13 +3,14 @@ import { createWriteStream, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { CHILD_ARGUMENT } from "./child-side.js";
 
 /**
  * The orchestrator's side of the bench processes (vendors, gateway, load, bare server). Each is a TypeScript
  * entry run as `node --import tsx <file>`, so the pid we hold is the process doing the work: the `tsx` CLI would
  * put a wrapper process in between, and /proc of the wrapper would measure nothing.
  *
- * Protocol (see child-side.ts): the child prints `{"ready": ...}` on one stdout line when it can be used, then
+ * Protocol (see child-side.ts): the child gets one JSON argument, prints `{"ready": ...}` on one stdout line when it can be used, then
  * answers each JSON line written to its stdin with one `{"ok": ...}` or `{"error": "..."}` line. Its stderr goes
  * to `<logDir>/<name>.log`. A child exits when its stdin closes, so none outlives the orchestrator.
  */
@@ -52,8 +53,11 @@ export class BenchChild<Ready = unknown> {
   static async start<R>(name: string, entry: string, arg: unknown, logDir: string, nodeArgs: string[] = []): Promise<BenchChild<R>> {
     const logFile = join(logDir, `${name}.log`);
     const log = createWriteStream(logFile);
-    const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", fileURLToPath(new URL(entry, import.meta.url)), JSON.stringify(arg)], {
+    // The argument travels in the environment, not argv: a gateway's config holds credentials, and argv is
+    // in every `ps` listing.
+    const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", fileURLToPath(new URL(entry, import.meta.url))], {
       stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, [CHILD_ARGUMENT]: JSON.stringify(arg) },
     });
     proc.stderr!.pipe(log);
     const child = new BenchChild<R>(name, proc, logFile);

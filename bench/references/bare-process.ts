@@ -9,7 +9,7 @@ import { announce, argument, exitWhenStdinCloses, failStart } from "../child-sid
  */
 
 export interface BareInput {
-  /** A JSON file of `BareResponses`: too big for argv once the 20-customer answer is in it. */
+  /** A JSON file of `BareResponses`: too big for the environment once the 20-customer answer is in it. */
   responsesFile: string;
 }
 
