@@ -11,14 +11,10 @@ export interface CachedResponse {
   body: string;
 }
 
-/** What identifies an operation's answer: who asks, what, and in which media type. */
+/** What identifies an operation's answer: who asks, and the request as sent (method, media types, body or query string). */
 export interface ResponseKeyParts {
   principal: Principal;
-  query: string;
-  operationName: string | null | undefined;
-  variables: unknown;
-  /** The request's Accept header: it decides the response's media type. */
-  accept: string | undefined;
+  request: readonly string[];
 }
 
 export interface ResponseCacheCounts {
@@ -29,10 +25,11 @@ export interface ResponseCacheCounts {
 }
 
 /**
- * Whole query responses, reused for the same principal, document, variables and Accept header until something
- * they read changes (a mutation through this gateway invalidates the tags the response recorded) or the
- * shortest TTL of the sources it read passes. Never a mutation's, never one with an error, never one that read
- * a live field (source health).
+ * Whole query responses, reused for the same principal and the same request (method, content type, Accept
+ * header, body or query string: the same document, variables and extensions) until something they read
+ * changes (a mutation through this gateway invalidates the tags the response recorded) or the freshness of
+ * the vendor answers they used runs out. Never a mutation's, never one with an error, never one that read a
+ * live field (source health).
  *
  * The principal is part of the key, so one client never receives an answer computed for another: what a
  * principal may see is decided while the operation runs (src/auth/policy.ts), and its answer is its own.
@@ -47,11 +44,12 @@ export class ResponseCache {
     invalidation.onInvalidate((tags) => entries.invalidate(tags));
   }
 
-  keyOf(parts: ResponseKeyParts): string {
-    const { principal } = parts;
-    return createHash("sha256")
-      .update(JSON.stringify([principal.id, principal.role, [...principal.customerIds].sort(), parts.accept ?? "", parts.operationName ?? null, parts.query, parts.variables ?? null]))
-      .digest("base64url");
+  keyOf({ principal, request }: ResponseKeyParts): string {
+    // Each part length-prefixed, so no value (a JWT subject, a body) can pass for the boundary between two others.
+    const parts = [principal.id, principal.role, String(principal.customerIds.length), ...[...principal.customerIds].sort(), ...request];
+    const hash = createHash("sha256");
+    for (const part of parts) hash.update(`${part.length}:`).update(part);
+    return hash.digest("base64url");
   }
 
   /** A fresh answer for `key`, or undefined. */

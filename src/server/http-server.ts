@@ -11,12 +11,12 @@ import { hideSuggestionsPlugin } from "./hide-suggestions.js";
 import { KnownOperationTypesRule } from "./known-operation-types.js";
 import { checkRequestLimits, DEFAULT_EXTRA_LIMITS, documentLimitRules, type OperationLimits } from "./limits.js";
 import { partialErrorsPlugin } from "./partial-errors.js";
-import { badRequest, readRequestBody } from "./request-body.js";
+import { badRequest, parseRequestBody, readRequestText } from "./request-body.js";
 import { resolvedFieldsLimitPlugin } from "./resolved-fields.js";
 import { operationScope, runInOperation } from "../federation/operation-scope.js";
 import type { Principal } from "../auth/principal.js";
 import type { ResponseCache } from "../cache/response-cache.js";
-import { cacheStatus, responseCacheKey } from "./response-cache-http.js";
+import { cacheStatus, isStorable, responseCacheKey } from "./response-cache-http.js";
 import { responseCachePlugin } from "./response-cache-plugin.js";
 
 export interface HttpServerOptions {
@@ -128,25 +128,21 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
       const page = renderGraphiqlPage({ endpoint: "/graphql", title: "License gateway", examples: options.examples, introspection });
       return send(res, 200, "text/html; charset=utf-8", page);
     }
-    let body: unknown;
+    let text: string | undefined;
     if (req.method === "POST") {
-      const read = await readRequestBody(req, limits.maxBodyBytes);
+      const read = await readRequestText(req, limits.maxBodyBytes);
       if (!read.ok) return sendRefusal(req, res, read.error);
-      body = read.body;
-    }
-    const refusal = checkRequestLimits(req.method === "GET" ? getParameters(url.searchParams) : body, limits);
-    if (refusal) return sendRefusal(req, res, refusal);
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+      text = read.text;
     }
     // Authenticated before the cache is consulted: the principal is part of the key. A refusal is Apollo's to send.
     const auth = await options.authenticate(req).then(
       (principal) => ({ principal }),
       (error: unknown) => ({ error }),
     );
+    // The key is the request as sent, so a cached answer is found before any parsing: the same bytes were
+    // parsed, checked against the limits and executed when the answer was stored.
     const cache = options.responseCache;
-    const cacheKey = cache && "principal" in auth ? responseCacheKey(cache, req, url, body, auth.principal) : undefined;
+    const cacheKey = cache && "principal" in auth ? responseCacheKey(cache, req, url, text, auth.principal) : undefined;
     if (cache && cacheKey !== undefined) {
       const hit = cache.lookup(cacheKey);
       if (hit) {
@@ -156,6 +152,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
         res.end(hit.response.body);
         return;
       }
+    }
+    let body: unknown;
+    if (text !== undefined) {
+      const parsed = parseRequestBody(req, text);
+      if (!parsed.ok) return sendRefusal(req, res, parsed.error);
+      body = parsed.body;
+    }
+    const refusal = checkRequestLimits(req.method === "GET" ? getParameters(url.searchParams) : body, limits);
+    if (refusal) return sendRefusal(req, res, refusal);
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
     // Every upstream call made for this operation sees its deadline (and stops if the client hangs up).
     const clientGone = new AbortController();
@@ -174,7 +182,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
-      if (cache && cacheKey !== undefined && context?.cacheReads) {
+      if (cache && cacheKey !== undefined && context?.cacheReads && isStorable(req, url, body)) {
         const kept = cache.store(cacheKey, { status: res.statusCode, headers: [...result.headers], body: result.body.string }, context.cacheReads, scope.cacheFreshUntil);
         res.setHeader("cache-status", cacheStatus({ hit: false, ...kept }));
       }

@@ -7,29 +7,23 @@ const SIMPLE_CONTENT_TYPES = new Set(["application/x-www-form-urlencoded", "mult
 const PREFLIGHT_HEADERS = ["x-apollo-operation-name", "apollo-require-preflight"];
 
 /**
- * The response cache key of a request, or undefined when the cache must not answer it: a batch, no query
- * text, or a request Apollo's CSRF prevention would refuse (a cached answer must not skip that check).
+ * The response cache key of a request, from the request as sent (method, content type, Accept header, and the
+ * raw body or query string), or undefined when the cache must not answer it: a request Apollo's CSRF
+ * prevention would refuse (a cached answer must not skip that check), or one that is neither GET nor POST.
  */
-export function responseCacheKey(cache: ResponseCache, req: IncomingMessage, url: URL, body: unknown, principal: Principal): string | undefined {
-  if (!passesCsrfPrevention(req)) return undefined;
-  let parts: { query: unknown; operationName: unknown; variables: unknown; extensions: unknown };
+export function responseCacheKey(cache: ResponseCache, req: IncomingMessage, url: URL, body: string | undefined, principal: Principal): string | undefined {
   if (req.method === "GET") {
-    const p = url.searchParams;
-    parts = { query: p.get("query"), operationName: p.get("operationName"), variables: p.get("variables"), extensions: p.get("extensions") };
-  } else if (req.method === "POST" && body !== null && typeof body === "object" && !Array.isArray(body)) {
-    parts = body as typeof parts;
-  } else {
-    return undefined;
+    if (!passesCsrfPrevention(req)) return undefined;
+    return cache.keyOf({ principal, request: ["GET", req.headers.accept ?? "", url.search] });
   }
-  if (typeof parts.query !== "string" || (parts.operationName != null && typeof parts.operationName !== "string")) return undefined;
-  return cache.keyOf({
-    principal,
-    query: parts.query,
-    operationName: parts.operationName as string | null | undefined,
-    // Extensions (a persisted query's hash, say) may change the answer, so they are part of the variables' slot.
-    variables: [parts.variables ?? null, parts.extensions ?? null],
-    accept: req.headers.accept,
-  });
+  if (req.method !== "POST" || body === undefined || !passesCsrfPrevention(req)) return undefined;
+  return cache.keyOf({ principal, request: ["POST", req.headers["content-type"] ?? "", req.headers.accept ?? "", body] });
+}
+
+/** Whether an answer may be stored for this request: one operation with its query text (no batch, no stored document). */
+export function isStorable(req: IncomingMessage, url: URL, body: unknown): boolean {
+  if (req.method === "GET") return typeof url.searchParams.get("query") === "string";
+  return body !== null && typeof body === "object" && !Array.isArray(body) && typeof (body as { query?: unknown }).query === "string";
 }
 
 function passesCsrfPrevention(req: IncomingMessage): boolean {
