@@ -9,13 +9,16 @@ import { encodePath, HttpClient } from "../../src/sources/http.js";
 let server: Server;
 let baseUrl: string;
 const seen: string[] = [];
+let connections = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push(req.url ?? "");
+    req.resume(); // read any body, as a vendor that takes one does
     res.writeHead(200, { "content-type": "application/json" });
     res.end("{}");
   });
+  server.on("connection", () => connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/base`;
 });
@@ -63,5 +66,19 @@ describe("HttpClient path segments", () => {
       await c.send({ method: "GET", path: encodePath`/items/${".hidden"}` });
     });
     expect(seen).toEqual(["/base/items/...", "/base/items/a..b", "/base/items/.hidden"]);
+  });
+});
+
+describe("HttpClient connections", () => {
+  // Not a new TCP connection per call: at most the pool's two (undici may open the second while the first is
+  // being handed back), however many calls, GETs with a JSON body included.
+  it("reuses its keep-alive connections for sequential calls, GETs with a JSON body included (Customerarea's reads)", async () => {
+    connections = 0;
+    await withClient(async (c) => {
+      for (let i = 0; i < 5; i++) await c.send({ method: "GET", path: "/licences", json: { customer_code: i } });
+      for (let i = 0; i < 5; i++) await c.send({ method: "POST", path: "/write", json: { n: i } });
+    });
+    expect(seen).toHaveLength(10);
+    expect(connections).toBeLessThanOrEqual(2);
   });
 });
