@@ -54,7 +54,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       logger,
       examples: options.examples ?? DEMO_EXAMPLES,
       authenticate: requestAuthenticator(authenticator, logger),
-      createContext: (principal) => createContext({ store, sources, responseCache: cache.contextDeps, batching: config.server.batching }, principal),
+      createContext: (principal) => createContext({ store, sources, responseCache: cache.contextDeps, batching: config.server.batching, locator: cache.locator }, principal),
       responseCache: cache.responses,
       operationDeadlineMs: config.server.operationDeadlineMs,
       mode: config.server.mode,

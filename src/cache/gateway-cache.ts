@@ -4,6 +4,7 @@ import type { ContextDeps } from "../graphql/context.js";
 import type { Logger } from "../logger.js";
 import type { Store } from "../store/store.js";
 import { Invalidation } from "./invalidation.js";
+import { LicenseLocator } from "./license-locator.js";
 import { ResponseCache } from "./response-cache.js";
 import { SourceCache } from "./source-cache.js";
 import { TaggedLru } from "./tagged-lru.js";
@@ -16,16 +17,19 @@ export interface GatewayCache {
   responses: ResponseCache | undefined;
   /** For createContext: undefined when responses are not cached. */
   contextDeps: ContextDeps["responseCache"];
+  /** Which account listed a license; undefined when caching is off. */
+  locator: LicenseLocator | undefined;
 }
 
 export function createGatewayCache(config: CacheConfig, sources: Record<string, SourceConfig>, store: Store, logger: Logger): GatewayCache {
   const invalidation = new Invalidation();
   store.onChange((tags) => invalidation.invalidate(tags));
-  if (!config.enabled) return { invalidation, sources: undefined, responses: undefined, contextDeps: undefined };
+  if (!config.enabled) return { invalidation, sources: undefined, responses: undefined, contextDeps: undefined, locator: undefined };
+  const locator = new LicenseLocator();
   const sourceCache = new SourceCache(new TaggedLru({ maxEntries: config.maxEntries }), invalidation, (error, namespace) =>
     logger.debug({ err: error, namespace }, "background refresh of a stale cache entry failed; the stale answer stays until it expires"),
   );
-  if (!config.responses.enabled) return { invalidation, sources: { cache: sourceCache, invalidation }, responses: undefined, contextDeps: undefined };
+  if (!config.responses.enabled) return { invalidation, sources: { cache: sourceCache, invalidation }, responses: undefined, contextDeps: undefined, locator };
   const maxTtlMs = config.responses.ttlMs;
   const ttlOfSource = (id: string) => {
     const source = sources[id];
@@ -36,5 +40,6 @@ export function createGatewayCache(config: CacheConfig, sources: Record<string, 
     sources: { cache: sourceCache, invalidation },
     responses: new ResponseCache(new TaggedLru({ maxBytes: config.responses.maxBytes }), invalidation),
     contextDeps: { invalidation, maxTtlMs, ttlOfSource },
+    locator,
   };
 }

@@ -7,6 +7,7 @@ import type { ControllerInfo, License } from "./model.js";
 import type { SourceRegistry } from "./registry.js";
 import type { BatchResult, ControllerHardware, CustomerProfile, LicenseSource } from "../sources/source.js";
 import { GatewayError } from "../errors/gateway-error.js";
+import type { LicenseLocator } from "../cache/license-locator.js";
 import type { ReadTracker } from "../cache/read-tracker.js";
 import { licenseListTags, licenseTags, tag } from "../cache/tags.js";
 
@@ -23,6 +24,8 @@ export interface LoaderOptions {
   tracker?: ReadTracker | undefined;
   /** False only to measure what batching saves (`server.batching`): every load is its own call. Default true. */
   batching?: boolean;
+  /** Learns from every account list which account holds which license (see LicenseLocator). */
+  locator?: LicenseLocator | undefined;
 }
 
 /**
@@ -30,7 +33,7 @@ export interface LoaderOptions {
  * are handed to it together so it can use its vendor's batch endpoint where there is one.
  */
 export function createLoaders(store: Store, sources: SourceRegistry, options: LoaderOptions = {}) {
-  const { tracker } = options;
+  const { tracker, locator } = options;
   const batching = options.batching ?? true;
   /** The DataLoader options of every loader: keyed by `cacheKeyFn` when given; no batching nor caching when off. */
   const loaderOptions = <K>(cacheKeyFn?: (key: K) => string) => ({
@@ -51,6 +54,18 @@ export function createLoaders(store: Store, sources: SourceRegistry, options: Lo
     };
   }
   const bySource = (k: SourceKey) => k.source;
+  /** Feeds the license locator from account lists. */
+  function learnLocations(load: (keys: readonly SourceKey[]) => Promise<Array<License[] | Error>>) {
+    if (!locator) return load;
+    return async (keys: readonly SourceKey[]) => {
+      const lists = await load(keys);
+      keys.forEach((k, i) => {
+        const list = lists[i];
+        if (!(list instanceof Error)) for (const l of list ?? []) locator.remember(k.source, l.externalId, k.id);
+      });
+      return lists;
+    };
+  }
   /** Groups keys by source, calls `fetch` once per source, and puts each answer back in its key's place. */
   function perSource<T>(fetch: (source: LicenseSource, ids: string[]) => Promise<BatchResult<T>> | undefined) {
     return async (keys: readonly SourceKey[]): Promise<Array<T | Error>> => {
@@ -86,7 +101,7 @@ export function createLoaders(store: Store, sources: SourceRegistry, options: Lo
 
   return {
     accountLicenses: new DataLoader<SourceKey, License[], string>(
-      tracked(perSource((s, ids) => s.licensesOfAccounts?.(ids)), (k, list) => [tag.account(k.source, k.id), ...licenseListTags(list)], bySource),
+      tracked(learnLocations(perSource((s, ids) => s.licensesOfAccounts?.(ids))), (k, list) => [tag.account(k.source, k.id), ...licenseListTags(list)], bySource),
       loaderOptions(sourceKey),
     ),
     controllerLicenses: new DataLoader<SourceKey, License[], string>(

@@ -1,4 +1,5 @@
 import type { Access } from "../auth/policy.js";
+import type { LicenseLocator } from "../cache/license-locator.js";
 import type { ReadTracker } from "../cache/read-tracker.js";
 import { licenseTags, tag } from "../cache/tags.js";
 import { badInput } from "../errors/gateway-error.js";
@@ -44,6 +45,8 @@ export class FederatedReads {
     private readonly access: Access,
     /** Records what the operation read, for the response cache; loaders record their own reads. */
     private readonly tracker?: ReadTracker,
+    /** Which account listed a license, for sources without a lookup by id (see LicenseLocator). */
+    private readonly locator?: LicenseLocator,
   ) {}
 
   async customer(id: string): Promise<CustomerRow | null> {
@@ -206,6 +209,16 @@ export class FederatedReads {
       return found;
     }
     const matches = (l: License) => ("key" in match ? l.key === match.key : l.externalId === match.externalId);
+    // The account that listed it before, when the gateway saw it: one read instead of one per account.
+    const hinted = "externalId" in match ? this.locator?.accountOf(sourceId, match.externalId) : undefined;
+    if (hinted !== undefined) {
+      const owner = await this.loaders.customerOfAccount.load({ source: sourceId, id: hinted });
+      if (owner && this.access.seesCustomer(owner.customerId)) {
+        const lists = await this.settle([this.loaders.accountLicenses.load({ source: sourceId, id: hinted })], report);
+        const found = lists.flat().find(matches);
+        if (found) return found;
+      }
+    }
     // No lookup at the vendor: search the accounts the gateway maps to it, then the controllers it claimed for.
     // Someone who sees only some customers searches only their accounts: a license found elsewhere, or only
     // through a controller (no customer), would not be theirs to see anyway.

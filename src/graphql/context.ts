@@ -12,6 +12,7 @@ import type { SourceRegistry } from "../federation/registry.js";
 import type { Store } from "../store/store.js";
 import { ReadTracker } from "../cache/read-tracker.js";
 import type { Invalidation } from "../cache/invalidation.js";
+import type { LicenseLocator } from "../cache/license-locator.js";
 
 /** An error raised while a field still answered with the other sources' data, with where it happened. */
 export interface PartialError {
@@ -48,14 +49,16 @@ export interface ContextDeps {
   };
   /** Per-request batching (`server.batching`); default true. */
   batching?: boolean;
+  /** Which account listed a license (shared across requests); absent with the cache off. */
+  locator?: LicenseLocator | undefined;
 }
 
 /** Everything per request is built here: loaders must never outlive one operation. */
-export function createContext({ store, sources, responseCache, batching }: ContextDeps, principal: Principal): GatewayContext {
+export function createContext({ store, sources, responseCache, batching, locator }: ContextDeps, principal: Principal): GatewayContext {
   const cacheReads = responseCache && new ReadTracker(responseCache.invalidation, responseCache.maxTtlMs, responseCache.ttlOfSource);
-  const loaders = createLoaders(store, sources, { tracker: cacheReads, batching: batching ?? true });
+  const loaders = createLoaders(store, sources, { tracker: cacheReads, batching: batching ?? true, locator });
   const access = new Access(principal, loaders);
-  const reads = new FederatedReads(loaders, sources, store, access, cacheReads);
+  const reads = new FederatedReads(loaders, sources, store, access, cacheReads, locator);
   const writer = new AuditedWriter(store, principal.id);
   const partialErrors: PartialError[] = [];
   return {
