@@ -128,7 +128,7 @@ export function printReport(r: BenchResults): string {
 
 function soakLine(r: BenchResults): string {
   const s = r.soak!;
-  return `Soak: ${s.seconds} s of "customer" at ${s.concurrency} clients after ${s.warmupS} s warm-up: RSS ${fmt(s.rssAfterWarmupMb)} -> ${fmt(s.rssAtEndMb)} MiB (${(s.growth * 100).toFixed(1)}%), peak ${fmt(s.peakRssMb)} MiB, ${fmt(s.reqPerSec)} req/s, ${s.errors} errors.`;
+  return `Soak: ${s.seconds} s of "customer" at ${s.concurrency} clients after ${s.warmupS} s warm-up: RSS (median of the first third -> of the last third) ${fmt(s.rssAfterWarmupMb)} -> ${fmt(s.rssAtEndMb)} MiB (${(s.growth * 100).toFixed(1)}%), peak ${fmt(s.peakRssMb)} MiB, ${fmt(s.reqPerSec)} req/s, ${s.errors} errors.`;
 }
 
 /** results.md: the same tables in Markdown, with the run's particulars. README.md includes it between markers. */

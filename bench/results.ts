@@ -60,7 +60,9 @@ export interface SoakResult {
   seconds: number;
   concurrency: number;
   warmupS: number;
+  /** Median RSS of the first third of the samples after the warm-up. */
   rssAfterWarmupMb: number;
+  /** Median RSS of the last third of the samples. */
   rssAtEndMb: number;
   peakRssMb: number;
   growth: number;
