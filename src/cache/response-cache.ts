@@ -8,7 +8,8 @@ import type { TaggedLru } from "./tagged-lru.js";
 export interface CachedResponse {
   status: number;
   headers: Array<[string, string]>;
-  body: string;
+  /** Encoded once when stored: writing a string encodes it again on every hit, most of a hit's cost. */
+  body: Buffer;
 }
 
 /** What identifies an operation's answer: who asks, and the request as sent (method, media types, body or query string). */
@@ -80,8 +81,7 @@ export class ResponseCache {
       this.counts.notStored++;
       return { stored: false, reason };
     }
-    // UTF-16 strings: two bytes a character is what the body costs in memory.
-    const size = response.body.length * 2 + key.length * 2 + 256;
+    const size = response.body.length + key.length * 2 + 256;
     this.entries.set(key, { value: response, tags: [...reads.tags], freshUntil: until, staleUntil: until, size });
     this.counts.stored++;
     return { stored: true };

@@ -146,10 +146,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     if (cache && cacheKey !== undefined) {
       const hit = cache.lookup(cacheKey);
       if (hit) {
-        for (const [key, value] of hit.response.headers) res.setHeader(key, value);
-        res.setHeader("cache-status", cacheStatus({ hit: true, ttlSeconds: hit.ttlSeconds }));
-        res.statusCode = hit.response.status;
-        res.end(hit.response.body);
+        const { status, headers, body } = hit.response;
+        res.writeHead(status, [...headers.flat(), "cache-status", cacheStatus({ hit: true, ttlSeconds: hit.ttlSeconds }), "content-length", String(body.length)]);
+        res.end(body);
         return;
       }
     }
@@ -183,7 +182,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
       if (cache && cacheKey !== undefined && context?.cacheReads && isStorable(req, url, body)) {
-        const kept = cache.store(cacheKey, { status: res.statusCode, headers: [...result.headers], body: result.body.string }, context.cacheReads, scope.cacheFreshUntil);
+        const kept = cache.store(cacheKey, { status: res.statusCode, headers: [...result.headers].filter(([name]) => name !== "content-length"), body: Buffer.from(result.body.string) }, context.cacheReads, scope.cacheFreshUntil);
         res.setHeader("cache-status", cacheStatus({ hit: false, ...kept }));
       }
       res.end(result.body.string);
