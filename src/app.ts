@@ -44,7 +44,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Before anything is opened: a bad JWT setting (an unreadable JWKS file) is a config error, nothing to clean up.
   const jwt = await Authenticator.jwtVerifier(auth);
   const store = await openStore(config.store.url);
-  const cache = createGatewayCache(config.cache, config.sources, store, logger);
+  const cache = createGatewayCache(config.cache, store, logger);
   const sources = new SourceRegistry(createSources(config.sources, store, cache.sources));
   try {
     const authenticator = new Authenticator(auth.mode, store.apiKeys, jwt, logger);

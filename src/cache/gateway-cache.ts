@@ -1,5 +1,5 @@
-import type { CacheConfig, SourceConfig } from "../config/schema.js";
-import { cachePolicyOf, type SourceCaching } from "../sources/create.js";
+import type { CacheConfig } from "../config/schema.js";
+import type { SourceCaching } from "../sources/create.js";
 import type { ContextDeps } from "../graphql/context.js";
 import type { Logger } from "../logger.js";
 import type { Store } from "../store/store.js";
@@ -21,7 +21,7 @@ export interface GatewayCache {
   locator: LicenseLocator | undefined;
 }
 
-export function createGatewayCache(config: CacheConfig, sources: Record<string, SourceConfig>, store: Store, logger: Logger): GatewayCache {
+export function createGatewayCache(config: CacheConfig, store: Store, logger: Logger): GatewayCache {
   const invalidation = new Invalidation();
   store.onChange((tags) => invalidation.invalidate(tags));
   if (!config.enabled) return { invalidation, sources: undefined, responses: undefined, contextDeps: undefined, locator: undefined };
@@ -30,16 +30,11 @@ export function createGatewayCache(config: CacheConfig, sources: Record<string, 
     logger.debug({ err: error, namespace }, "background refresh of a stale cache entry failed; the stale answer stays until it expires"),
   );
   if (!config.responses.enabled) return { invalidation, sources: { cache: sourceCache, invalidation }, responses: undefined, contextDeps: undefined, locator };
-  const maxTtlMs = config.responses.ttlMs;
-  const ttlOfSource = (id: string) => {
-    const source = sources[id];
-    return source ? cachePolicyOf(source).ttlMs : maxTtlMs;
-  };
   return {
     invalidation,
     sources: { cache: sourceCache, invalidation },
-    responses: new ResponseCache(new TaggedLru({ maxBytes: config.responses.maxBytes }), invalidation),
-    contextDeps: { invalidation, maxTtlMs, ttlOfSource },
+    responses: new ResponseCache(new TaggedLru({ maxBytes: config.responses.maxBytes }), invalidation, config.responses.ttlMs),
+    contextDeps: { invalidation },
     locator,
   };
 }

@@ -41,6 +41,8 @@ export class ResponseCache {
   constructor(
     private readonly entries: TaggedLru<CachedResponse>,
     private readonly invalidation: Invalidation,
+    /** The longest a response is reused (`cache.responses.ttlMs`). */
+    private readonly maxTtlMs: number,
   ) {
     invalidation.onInvalidate((tags) => entries.invalidate(tags));
   }
@@ -66,13 +68,14 @@ export class ResponseCache {
   }
 
   /**
-   * Keeps `response` if the operation that produced it may be reused; says why not otherwise. `freshUntil`:
-   * when the oldest cached vendor answer it used stops being fresh (the operation scope's `cacheFreshUntil`);
-   * an answer built from a stale one is not kept at all, so the refresh it triggered shows on the next request.
+   * Keeps the response if the operation that produced it may be reused; says why not otherwise. `freshUntil`:
+   * when the first vendor answer it used stops being fresh (the operation scope's `cacheFreshUntil`); one built
+   * from a stale answer, or from a source that is not cached, is not kept, so the next request asks again.
+   * The body is encoded only once it is known to be kept.
    */
-  store(key: string, response: CachedResponse, reads: ReadTracker, freshUntil = Infinity): { stored: true } | { stored: false; reason: string } {
+  store(key: string, response: Omit<CachedResponse, "body"> & { body: string }, reads: ReadTracker, freshUntil = Infinity): { stored: true } | { stored: false; reason: string } {
     const now = Date.now();
-    const until = Math.min(now + reads.ttlMs, freshUntil);
+    const until = Math.min(now + this.maxTtlMs, freshUntil);
     const reason =
       response.status !== 200
         ? "status"
@@ -81,8 +84,9 @@ export class ResponseCache {
       this.counts.notStored++;
       return { stored: false, reason };
     }
-    const size = response.body.length + key.length * 2 + 256;
-    this.entries.set(key, { value: response, tags: [...reads.tags], freshUntil: until, staleUntil: until, size });
+    const body = Buffer.from(response.body);
+    const size = body.length + key.length * 2 + 256;
+    this.entries.set(key, { value: { ...response, body }, tags: [...reads.tags], freshUntil: until, staleUntil: until, size });
     this.counts.stored++;
     return { stored: true };
   }

@@ -1,4 +1,4 @@
-import { noteCachedRead, outsideOperation } from "../federation/operation-scope.js";
+import { noteFreshUntil, outsideOperation } from "../federation/operation-scope.js";
 import type { BatchResult } from "../sources/source.js";
 import type { Invalidation } from "./invalidation.js";
 import type { TaggedLru } from "./tagged-lru.js";
@@ -53,8 +53,13 @@ export class SourceCache {
   }
 
   async batch<T>(read: KeyedRead<T>, ids: readonly string[]): Promise<BatchResult<T>> {
-    if (read.policy.ttlMs === 0) return read.fetch([...ids]);
     const now = Date.now();
+    // Whatever this returns is fresh until then (a stale entry, earlier): the response built from it is no fresher.
+    if (read.policy.ttlMs === 0) {
+      noteFreshUntil(now);
+      return read.fetch([...ids]);
+    }
+    const fetchedFreshUntil = now + read.policy.ttlMs;
     const out: Array<T | Error> = new Array(ids.length);
     const missing: number[] = [];
     const stale: string[] = [];
@@ -64,7 +69,7 @@ export class SourceCache {
       const entry = this.entries.get(key, now);
       if (entry) {
         out[i] = entry.value as T;
-        noteCachedRead(entry.freshUntil);
+        noteFreshUntil(entry.freshUntil);
         if (now < entry.freshUntil) this.counts.hits++;
         else {
           this.counts.staleHits++;
@@ -75,10 +80,12 @@ export class SourceCache {
       const running = this.inFlight.get(key);
       if (running && running.epoch === this.invalidation.epoch) {
         this.counts.joined++;
+        noteFreshUntil(fetchedFreshUntil);
         joined.push(running.promise.then((value) => void (out[i] = value as T | Error)));
         return;
       }
       this.counts.misses++;
+      noteFreshUntil(fetchedFreshUntil);
       missing.push(i);
     });
     if (stale.length > 0) this.refreshInBackground(read, stale);

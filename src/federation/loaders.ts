@@ -42,18 +42,17 @@ export function createLoaders(store: Store, sources: SourceRegistry, options: Lo
   });
 
   /** Wraps a batch function so each answer's tags are recorded (errors record nothing: they are never reused). */
-  function tracked<K, V>(load: (keys: readonly K[]) => Promise<Array<V | Error>>, tagsOf: (key: K, value: V) => string[], sourceOf?: (key: K) => string) {
+  function tracked<K, V>(load: (keys: readonly K[]) => Promise<Array<V | Error>>, tagsOf: (key: K, value: V) => string[]) {
     if (!tracker) return load;
     return async (keys: readonly K[]) => {
       const values = await load(keys);
       keys.forEach((key, i) => {
         const value = values[i];
-        if (!(value instanceof Error)) tracker.read(tagsOf(key, value as V), sourceOf?.(key));
+        if (!(value instanceof Error)) tracker.read(tagsOf(key, value as V));
       });
       return values;
     };
   }
-  const bySource = (k: SourceKey) => k.source;
   /** Feeds the license locator from account lists. */
   function learnLocations(load: (keys: readonly SourceKey[]) => Promise<Array<License[] | Error>>) {
     if (!locator) return load;
@@ -101,15 +100,15 @@ export function createLoaders(store: Store, sources: SourceRegistry, options: Lo
 
   return {
     accountLicenses: new DataLoader<SourceKey, License[], string>(
-      tracked(learnLocations(perSource((s, ids) => s.licensesOfAccounts?.(ids))), (k, list) => [tag.account(k.source, k.id), ...licenseListTags(list)], bySource),
+      tracked(learnLocations(perSource((s, ids) => s.licensesOfAccounts?.(ids))), (k, list) => [tag.account(k.source, k.id), ...licenseListTags(list)]),
       loaderOptions(sourceKey),
     ),
     controllerLicenses: new DataLoader<SourceKey, License[], string>(
-      tracked(perSource((s, ids) => s.licensesOfControllers?.(ids)), (k, list) => [tag.node(k.source, k.id), ...licenseListTags(list)], bySource),
+      tracked(perSource((s, ids) => s.licensesOfControllers?.(ids)), (k, list) => [tag.node(k.source, k.id), ...licenseListTags(list)]),
       loaderOptions(sourceKey),
     ),
     sourceControllers: new DataLoader<SourceKey, ControllerInfo | null, string>(
-      tracked(perSource((s, ids) => s.controllers?.(ids)), (k) => [tag.node(k.source, k.id)], bySource),
+      tracked(perSource((s, ids) => s.controllers?.(ids)), (k) => [tag.node(k.source, k.id)]),
       loaderOptions(sourceKey),
     ),
     /** One license by key, where the source can look one up (Cryptolens key/GetKey). */
@@ -119,18 +118,16 @@ export function createLoaders(store: Store, sources: SourceRegistry, options: Lo
           const find = s.findLicense?.bind(s);
           return find ? Promise.all(keys.map((key) => find({ key }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))) : undefined;
         }),
-        (k, license) => [tag.licenseKey(k.source, k.id), ...(license ? licenseTags(license) : [])],
-        bySource,
-      ),
+        (k, license) => [tag.licenseKey(k.source, k.id), ...(license ? licenseTags(license) : [])]),
       loaderOptions(sourceKey),
     ),
     profiles: new DataLoader<SourceKey, CustomerProfile | null, string>(
-      tracked(perSource((s, ids) => s.directory?.profiles(ids)), (k) => [tag.account(k.source, k.id)], bySource),
+      tracked(perSource((s, ids) => s.directory?.profiles(ids)), (k) => [tag.account(k.source, k.id)]),
       loaderOptions(sourceKey),
     ),
     /** Keyed by (source, serial number). */
     hardware: new DataLoader<SourceKey, ControllerHardware | null, string>(
-      tracked(perSource((s, serials) => s.directory?.hardware(serials)), (k) => [tag.serial(k.source, k.id)], bySource),
+      tracked(perSource((s, serials) => s.directory?.hardware(serials)), (k) => [tag.serial(k.source, k.id)]),
       loaderOptions(sourceKey),
     ),
     customers: new DataLoader<string, CustomerRow | null>(

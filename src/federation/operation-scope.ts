@@ -10,8 +10,9 @@ export interface OperationScope {
   /** Aborts when the deadline passes (or the client goes away). */
   signal: AbortSignal;
   /**
-   * Epoch ms until which every cached vendor answer this operation used is fresh (Infinity before any): a
-   * response built from them may be reused no longer, and not at all once one of them was served stale.
+   * Epoch ms until which every vendor answer this operation used stays fresh in the source cache (Infinity
+   * before any): a response built from them may be reused no longer, and not at all once one of them was served
+   * stale or came from a source that is not cached.
    */
   cacheFreshUntil: number;
 }
@@ -33,8 +34,8 @@ export function operationScope(deadlineMs: number, clientGone?: AbortSignal): Op
   return { deadline: Date.now() + deadlineMs, signal: AbortSignal.any(signals), cacheFreshUntil: Infinity };
 }
 
-/** Notes that the current operation used a cached answer fresh until `freshUntil` (see `cacheFreshUntil`). */
-export function noteCachedRead(freshUntil: number): void {
+/** Notes that the current operation used a vendor answer fresh until `freshUntil` (see `cacheFreshUntil`). */
+export function noteFreshUntil(freshUntil: number): void {
   const scope = storage.getStore();
   if (scope && freshUntil < scope.cacheFreshUntil) scope.cacheFreshUntil = freshUntil;
 }

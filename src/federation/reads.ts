@@ -144,7 +144,7 @@ export class FederatedReads {
       accounts.flatMap((a) => {
         const catalogue = this.sources.find(a.source)?.catalogue;
         if (!catalogue) return [];
-        this.tracker?.read([tag.account(a.source, a.externalId)], a.source);
+        this.tracker?.read([tag.account(a.source, a.externalId)]);
         return [catalogue.offers(a.externalId, filter)];
       }),
       report,
@@ -205,7 +205,7 @@ export class FederatedReads {
     if (source.findLicense) {
       const found = await source.findLicense(match);
       const matchTag = "key" in match ? tag.licenseKey(sourceId, match.key) : tag.license(sourceId, match.externalId);
-      this.tracker?.read([matchTag, ...(found ? licenseTags(found) : [])], sourceId);
+      this.tracker?.read([matchTag, ...(found ? licenseTags(found) : [])]);
       return found;
     }
     const matches = (l: License) => ("key" in match ? l.key === match.key : l.externalId === match.externalId);

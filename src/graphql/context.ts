@@ -39,14 +39,8 @@ export interface GatewayContext {
 export interface ContextDeps {
   store: Store;
   sources: SourceRegistry;
-  /** Set when responses are cached: each operation records what it reads. */
-  responseCache?: {
-    invalidation: Invalidation;
-    /** The longest a response is reused. */
-    maxTtlMs: number;
-    /** How long a source's answers are reused. */
-    ttlOfSource: (sourceId: string) => number;
-  };
+  /** Set when responses are cached: each operation records what it reads, from this invalidation epoch on. */
+  responseCache?: { invalidation: Invalidation };
   /** Per-request batching (`server.batching`); default true. */
   batching?: boolean;
   /** Which account listed a license (shared across requests); absent with the cache off. */
@@ -55,7 +49,7 @@ export interface ContextDeps {
 
 /** Everything per request is built here: loaders must never outlive one operation. */
 export function createContext({ store, sources, responseCache, batching, locator }: ContextDeps, principal: Principal): GatewayContext {
-  const cacheReads = responseCache && new ReadTracker(responseCache.invalidation, responseCache.maxTtlMs, responseCache.ttlOfSource);
+  const cacheReads = responseCache && new ReadTracker(responseCache.invalidation);
   const loaders = createLoaders(store, sources, { tracker: cacheReads, batching: batching ?? true, locator });
   const access = new Access(principal, loaders);
   const reads = new FederatedReads(loaders, sources, store, access, cacheReads, locator);

@@ -182,7 +182,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
       if (cache && cacheKey !== undefined && context?.cacheReads && isStorable(req, url, body)) {
-        const kept = cache.store(cacheKey, { status: res.statusCode, headers: [...result.headers].filter(([name]) => name !== "content-length"), body: Buffer.from(result.body.string) }, context.cacheReads, scope.cacheFreshUntil);
+        const kept = cache.store(cacheKey, { status: res.statusCode, headers: [...result.headers].filter(([name]) => name !== "content-length"), body: result.body.string }, context.cacheReads, scope.cacheFreshUntil);
         res.setHeader("cache-status", cacheStatus({ hit: false, ...kept }));
       }
       res.end(result.body.string);

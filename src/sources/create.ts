@@ -30,7 +30,7 @@ export function createSources(configs: Record<string, SourceConfig>, store: Stor
 }
 
 /** How long a source's answers are reused, its defaults applied. */
-export function cachePolicyOf(config: SourceConfig) {
+function cachePolicyOf(config: SourceConfig) {
   return config.cache ?? sourceCacheSchema.parse({});
 }
 
