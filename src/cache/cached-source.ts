@@ -1,12 +1,13 @@
 import type { License } from "../federation/model.js";
-import type {
-  BatchResult,
-  CatalogueApi,
-  ClaimInput,
-  DirectoryApi,
-  LicenseMatch,
-  LicenseSource,
-  OfferFilter,
+import {
+  eachAlone,
+  type BatchResult,
+  type CatalogueApi,
+  type ClaimInput,
+  type DirectoryApi,
+  type LicenseMatch,
+  type LicenseSource,
+  type OfferFilter,
 } from "../sources/source.js";
 import type { Invalidation } from "./invalidation.js";
 import type { CachePolicy, KeyedRead, SourceCache } from "./source-cache.js";
@@ -120,11 +121,6 @@ function cachedDirectory(id: string, scope: string, policy: CachePolicy, directo
     validateContact: (patch) => directory.validateContact(patch),
     updateContact: (accountId, patch) => writing([tag.account(id, accountId)], () => directory.updateContact(accountId, patch)),
   };
-}
-
-/** A batch read for a vendor call that takes one key: each key its own call, each failure in its own place. */
-function eachAlone<T>(fetch: (key: string) => Promise<T>): (keys: string[]) => Promise<BatchResult<T>> {
-  return (keys) => Promise.all(keys.map((key) => fetch(key).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
 }
 
 function offerFilterKey(filter: OfferFilter): string {

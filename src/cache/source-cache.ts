@@ -1,5 +1,5 @@
 import { noteFreshUntil, outsideOperation } from "../federation/operation-scope.js";
-import type { BatchResult } from "../sources/source.js";
+import { asError, type BatchResult } from "../sources/source.js";
 import type { Invalidation } from "./invalidation.js";
 import type { TaggedLru } from "./tagged-lru.js";
 
@@ -102,7 +102,7 @@ export class SourceCache {
     const epoch = this.invalidation.epoch;
     const call = read.fetch(ids).then(
       (results) => results,
-      (error: unknown) => ids.map(() => (error instanceof Error ? error : new Error(String(error)))),
+      (error: unknown) => ids.map(() => asError(error)),
     );
     const byId = call.then((results) => new Map(ids.map((id, j) => [id, j < results.length ? results[j]! : new Error(`${read.namespace} returned too few results`)])));
     ids.forEach((id) => {

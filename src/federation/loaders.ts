@@ -5,7 +5,7 @@ import type { ControllerRow } from "../store/controllers.js";
 import type { ClaimRow } from "../store/claims.js";
 import type { ControllerInfo, License } from "./model.js";
 import type { SourceRegistry } from "./registry.js";
-import type { BatchResult, ControllerHardware, CustomerProfile, LicenseSource } from "../sources/source.js";
+import { asError, eachAlone, type BatchResult, type ControllerHardware, type CustomerProfile, type LicenseSource } from "../sources/source.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { LicenseLocator } from "../cache/license-locator.js";
 import type { ReadTracker } from "../cache/read-tracker.js";
@@ -81,7 +81,7 @@ export function createLoaders(store: Store, sources: SourceRegistry, options: Lo
             if (!pending) throw new GatewayError("UNSUPPORTED_BY_SOURCE", `source ${sourceId} cannot answer this`, { source: sourceId });
             results = await pending;
           } catch (error) {
-            results = ids.map(() => (error instanceof Error ? error : new Error(String(error))));
+            results = ids.map(() => asError(error));
           }
           // A source answering null for a key ("not known here") is a value; only a missing entry is a bug.
           indexes.forEach((keyIndex, j) => (out[keyIndex] = j < results.length ? results[j]! : new Error(`source ${sourceId} returned too few results`)));
@@ -116,7 +116,7 @@ export function createLoaders(store: Store, sources: SourceRegistry, options: Lo
       tracked(
         perSource((s, keys) => {
           const find = s.findLicense?.bind(s);
-          return find ? Promise.all(keys.map((key) => find({ key }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))) : undefined;
+          return find ? eachAlone((key) => find({ key }))(keys) : undefined;
         }),
         (k, license) => [tag.licenseKey(k.source, k.id), ...(license ? licenseTags(license) : [])]),
       loaderOptions(sourceKey),

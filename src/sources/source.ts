@@ -3,6 +3,16 @@ import type { ControllerInfo, License } from "../federation/model.js";
 /** One entry per requested key, in order: the value, or an Error in its place so one bad key fails alone. */
 export type BatchResult<T> = Array<T | Error>;
 
+/** What was thrown, as an Error to put in a batch result's place. */
+export function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
+}
+
+/** A batch read over a vendor call that takes one key: each key its own call, each failure in its own place. */
+export function eachAlone<T>(fetch: (key: string) => Promise<T>): (keys: readonly string[]) => Promise<BatchResult<T>> {
+  return (keys) => Promise.all(keys.map((key) => fetch(key).catch(asError)));
+}
+
 export interface ActivateInput {
   key: string;
   activationIso?: Date;

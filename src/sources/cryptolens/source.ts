@@ -6,7 +6,7 @@ import { HealthTracker } from "../health.js";
 import { HttpClient, type UpstreamResponse } from "../http.js";
 import { resilienceOf } from "../resilience/policy.js";
 import { SourceGuard } from "../resilience/source-guard.js";
-import type { ActivateInput, BatchResult, ClaimInput, ClaimOutcome, LicenseMatch, LicenseSource, SourceHealth } from "../source.js";
+import { eachAlone, type ActivateInput, type BatchResult, type ClaimInput, type ClaimOutcome, type LicenseMatch, type LicenseSource, type SourceHealth } from "../source.js";
 import { codeOfMessage, cryptolensError, type FailureContext } from "./errors.js";
 import { blockedKeyLicense, toLicense } from "./mapper.js";
 import {
@@ -78,7 +78,7 @@ export class CryptolensSource implements LicenseSource {
 
   async licensesOfAccounts(customerIds: readonly string[]): Promise<BatchResult<License[]>> {
     // The vendor lists one customer per call: all in flight together, each failing alone.
-    return Promise.all(customerIds.map((customerId) => this.customerLicenses(customerId).catch(asError)));
+    return eachAlone((customerId) => this.customerLicenses(customerId))(customerIds);
   }
 
   /**
@@ -247,6 +247,3 @@ function badResponse(source: string, res: UpstreamResponse, message: string): Ga
   return new GatewayError("UPSTREAM_BAD_RESPONSE", message, { source, upstreamStatus: res.status });
 }
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}

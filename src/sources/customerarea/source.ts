@@ -1,7 +1,7 @@
 import type { CustomerareaSourceConfig } from "../../config/schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { License } from "../../federation/model.js";
-import type { BatchResult, CatalogueApi, LicenseSource, SourceHealth } from "../source.js";
+import { eachAlone, type BatchResult, type CatalogueApi, type LicenseSource, type SourceHealth } from "../source.js";
 import { CustomerareaApi } from "./api.js";
 import { CustomerareaCatalogue } from "./catalogue.js";
 import { toLicense } from "./mapper.js";
@@ -34,7 +34,7 @@ export class CustomerareaSource implements LicenseSource {
 
   /** `GET licenses` (inferred endpoint) per account, all in flight together: the vendor lists one customer per call. */
   async licensesOfAccounts(externalIds: readonly string[]): Promise<BatchResult<License[]>> {
-    return Promise.all(externalIds.map((code) => this.licensesOf(code).catch(asError)));
+    return eachAlone((code) => this.licensesOf(code))(externalIds);
   }
 
   health(): SourceHealth {
@@ -54,6 +54,3 @@ export class CustomerareaSource implements LicenseSource {
   }
 }
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}

@@ -5,7 +5,7 @@ import { HealthTracker } from "../health.js";
 import { encodePath, HttpClient, parseBody, statusError, type UpstreamRequest, type UpstreamResponse } from "../http.js";
 import { resilienceOf } from "../resilience/policy.js";
 import { SourceGuard } from "../resilience/source-guard.js";
-import type { ActivateInput, BatchResult, ClaimInput, ClaimOutcome, LicenseSource, SourceHealth } from "../source.js";
+import { asError, eachAlone, type ActivateInput, type BatchResult, type ClaimInput, type ClaimOutcome, type LicenseSource, type SourceHealth } from "../source.js";
 import { EnirisTokens } from "./auth.js";
 import { toLicense } from "./mapper.js";
 import {
@@ -54,11 +54,7 @@ export class EnirisSource implements LicenseSource {
 
   async licensesOfAccounts(externalIds: readonly string[]): Promise<BatchResult<License[]>> {
     // The vendor has no multi-customer endpoint: one call per account, all in flight together.
-    return Promise.all(
-      externalIds.map((customerId) =>
-        this.licenses(encodePath`/v1/license/customer/${customerId}`, { includeDatalinks: true }, customerId).catch(asError),
-      ),
-    );
+    return eachAlone((customerId) => this.licenses(encodePath`/v1/license/customer/${customerId}`, { includeDatalinks: true }, customerId))(externalIds);
   }
 
   async licensesOfControllers(nodeIds: readonly string[]): Promise<BatchResult<License[]>> {
@@ -223,6 +219,3 @@ function checkKey(source: string, key: string): void {
   }
 }
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}

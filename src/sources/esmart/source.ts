@@ -4,14 +4,15 @@ import { HealthTracker } from "../health.js";
 import { encodePath, HttpClient, parseBody, statusError, type UpstreamRequest, type UpstreamResponse } from "../http.js";
 import { resilienceOf } from "../resilience/policy.js";
 import { SourceGuard } from "../resilience/source-guard.js";
-import type {
-  BatchResult,
-  ContactPatch,
-  ControllerHardware,
-  CustomerProfile,
-  DirectoryApi,
-  LicenseSource,
-  SourceHealth,
+import {
+  eachAlone,
+  type BatchResult,
+  type ContactPatch,
+  type ControllerHardware,
+  type CustomerProfile,
+  type DirectoryApi,
+  type LicenseSource,
+  type SourceHealth,
 } from "../source.js";
 import { contactProblems } from "./contact-rules.js";
 import { modelStateProblems, toHardware, toProfile, toVendorPatch } from "./mapper.js";
@@ -83,7 +84,7 @@ export class EsmartSource implements LicenseSource {
   }
 
   private profiles(accountIds: readonly string[]): Promise<BatchResult<CustomerProfile | null>> {
-    return Promise.all(accountIds.map((accountId) => this.profile(accountId).catch(asError)));
+    return eachAlone((accountId) => this.profile(accountId))(accountIds);
   }
 
   private async profile(accountId: string): Promise<CustomerProfile | null> {
@@ -100,7 +101,7 @@ export class EsmartSource implements LicenseSource {
   }
 
   private hardware(serialNumbers: readonly string[]): Promise<BatchResult<ControllerHardware | null>> {
-    return Promise.all(serialNumbers.map((serialNumber) => this.hardwareOf(serialNumber).catch(asError)));
+    return eachAlone((serialNumber) => this.hardwareOf(serialNumber))(serialNumbers);
   }
 
   /**
@@ -224,6 +225,3 @@ function pathSegmentProblem(value: string, what: string): string | null {
   return null;
 }
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
