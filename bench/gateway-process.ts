@@ -1,3 +1,4 @@
+import pg from "pg";
 import { pino } from "pino";
 import type { z } from "zod";
 import { startGateway } from "../src/app.js";
@@ -22,6 +23,10 @@ export interface GatewayInput {
   customers: SyntheticCustomer[];
   /** pino level; default "warn". */
   logLevel?: string;
+  /** `memory://` (the default) or a PostgreSQL URL; on PostgreSQL the gateway gets a schema of its own, emptied first. */
+  storeUrl?: string;
+  /** Names that schema (one per gateway variant). */
+  name: string;
 }
 
 export interface GatewayReady {
@@ -32,7 +37,7 @@ async function main(): Promise<void> {
   const input = argument<GatewayInput>();
   const config = configSchema.parse({
     server: { host: "127.0.0.1", port: 0, mode: "production", batching: input.batching ?? true },
-    store: { url: "memory://" },
+    store: { url: await freshStore(input.storeUrl ?? "memory://", input.name) },
     auth: { mode: "off" },
     sources: input.sources,
     ...(input.cache === undefined ? {} : { cache: input.cache }),
@@ -49,6 +54,26 @@ async function main(): Promise<void> {
   });
   exitWhenStdinCloses(() => gateway.close());
   announce({ url: gateway.url } satisfies GatewayReady);
+}
+
+/**
+ * A PostgreSQL URL whose connections use a schema of their own, dropped and created anew, so every gateway
+ * variant starts from an empty store as it does in memory.
+ */
+async function freshStore(url: string, name: string): Promise<string> {
+  if (!/^postgres(ql)?:/.test(url)) return url;
+  const schema = `bench_${name.replace(/[^a-z0-9]/gi, "_").toLowerCase()}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.query(`create schema ${schema}`);
+  } finally {
+    await client.end();
+  }
+  const withSchema = new URL(url);
+  withSchema.searchParams.set("options", `-c search_path=${schema}`);
+  return withSchema.toString();
 }
 
 main().catch(failStart);

@@ -16,6 +16,8 @@ import type { World } from "./vendors-process.js";
 export interface MeasureContext {
   load: BenchChild;
   vendors: VendorsControl;
+  /** The simulators' process: its CPU is read too, since it shares the machine's cores with the target. */
+  vendorsPid: number;
   world: World;
   durationS: number;
   warmupS: number;
@@ -47,10 +49,13 @@ export async function measure(ctx: MeasureContext, target: MeasureTarget, scenar
   const gateway = target.id !== "bare";
   if (gateway) await ctx.vendors.reset();
   const rss = sampleRss(target.pid);
+  const others = [ctx.vendorsPid, ctx.load.pid];
   const cpuBefore = cpuMs(target.pid);
+  const othersBefore = others.map(cpuMs);
   const load = await command(durationS);
   await settle(ctx, target);
   const cpu = cpuMs(target.pid) - cpuBefore;
+  const [vendorsCpu, loadCpu] = others.map((pid, i) => cpuMs(pid) - othersBefore[i]!);
   const { peakKb } = rss.stop();
   const calls = gateway ? (await ctx.vendors.calls()).total : null;
   const operations = Math.max(load.requestsSent, 1);
@@ -62,6 +67,8 @@ export async function measure(ctx: MeasureContext, target: MeasureTarget, scenar
     operations,
     upstreamCallsPerOp: calls === null ? null : calls / operations,
     cpuMsPerOp: cpu / operations,
+    vendorsCpuMsPerOp: vendorsCpu! / operations,
+    loadCpuMsPerOp: loadCpu! / operations,
     peakRssMb: peakKb / 1024,
     steady: load.requests >= 2 * concurrency,
   };

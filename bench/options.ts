@@ -18,6 +18,8 @@ export interface BenchOptions {
   /** Where results.json, results.md and latency.svg go. Default bench/. */
   outDir: string;
   quick: boolean;
+  /** The gateways' store: `memory://` (embedded PGlite, the default) or a PostgreSQL URL (a schema per gateway). */
+  storeUrl: string;
   /** Run each gateway with --cpu-prof; the profiles land in the log directory. Off by default (it slows the gateway). */
   cpuProf: boolean;
 }
@@ -30,6 +32,7 @@ export const USAGE = `npm run bench -- [options]
   --unbatched-max <n>    highest concurrency for the no-batching reference (10; --quick: 1)
   --scenarios <list>     ${SCENARIO_IDS.join(",")} (all), or none (with --soak)
   --soak <s>             also run the one-customer scenario this long at 50 clients and report RSS growth (off)
+  --store <url>          the gateways' store: memory:// (embedded PGlite) or postgres://... (memory://)
   --out <dir>            where results.json, results.md and latency.svg go (bench)
   --quick                a short smoke run of the whole harness
   --cpu-prof             write V8 CPU profiles of each gateway process to the log directory (slows it down)`;
@@ -46,6 +49,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       scenarios: { type: "string" },
       soak: { type: "string" },
       out: { type: "string" },
+      store: { type: "string" },
       quick: { type: "boolean", default: false },
       "cpu-prof": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -76,7 +80,14 @@ export function parseOptions(argv: string[]): BenchOptions {
     scenarios: scenarios as ScenarioId[],
     soakS: number("soak", values.soak, 0, 0),
     outDir: values.out ?? "bench",
+    storeUrl: storeUrl(values.store),
     quick,
     cpuProf: values["cpu-prof"] ?? false,
   };
+}
+
+function storeUrl(raw: string | undefined): string {
+  if (raw === undefined) return "memory://";
+  if (!/^(memory:\/\/$|postgres(ql)?:\/\/)/.test(raw)) throw new Error(`--store must be memory:// or a postgres:// URL, got ${JSON.stringify(raw)}`);
+  return raw;
 }

@@ -1,3 +1,4 @@
+import { redactUrl } from "../src/store/db.js";
 import { fmt, markdownTable, textTable } from "./format.js";
 import { VARIANTS } from "./references/gateway-variants.js";
 import type { BenchResults, Measurement, TargetId } from "./results.js";
@@ -25,7 +26,7 @@ function hitShare(m: Measurement): string {
 }
 
 export function measurementRows(r: BenchResults): string[][] {
-  const rows = [["scenario", "gateway", "clients", "req/s", "p50 ms", "p99 ms", "calls/op", "CPU ms/op", "peak RSS MiB", "errors", "cache hits"]];
+  const rows = [["scenario", "gateway", "clients", "req/s", "p50 ms", "p99 ms", "calls/op", "CPU ms/op", "vendors + load CPU ms/op", "peak RSS MiB", "errors", "cache hits"]];
   const sorted = [...r.measurements].sort(
     (a, b) =>
       r.options.scenarios.indexOf(a.scenario) - r.options.scenarios.indexOf(b.scenario) ||
@@ -42,6 +43,7 @@ export function measurementRows(r: BenchResults): string[][] {
       fmt(m.load.latencyMs.p99),
       m.upstreamCallsPerOp === null ? "-" : fmt(m.upstreamCallsPerOp),
       fmt(m.cpuMsPerOp),
+      m.vendorsCpuMsPerOp === undefined ? "-" : `${fmt(m.vendorsCpuMsPerOp)} + ${fmt(m.loadCpuMsPerOp)}`,
       fmt(m.peakRssMb),
       String(errorsOf(m)),
       hitShare(m),
@@ -138,7 +140,7 @@ export function markdownReport(r: BenchResults): string {
     `Run ${r.startedAt} on ${r.machine.cpuModel} (${r.machine.cpus} CPUs), Node ${r.machine.node}, Linux ${r.machine.kernel}, commit \`${r.commit}\`;` +
       ` load average ${r.loadAverage.start.toFixed(1)} at the start, ${r.loadAverage.end.toFixed(1)} at the end (other work on the machine).`,
     `Options: \`--latency ${o.latencyMs} --duration ${o.durationS} --warmup ${o.warmupS} --concurrency ${o.concurrency.join(",")}` +
-      ` --unbatched-max ${o.unbatchedMaxConcurrency}${o.soakS > 0 ? ` --soak ${o.soakS}` : ""}\`` +
+      ` --unbatched-max ${o.unbatchedMaxConcurrency}${o.soakS > 0 ? ` --soak ${o.soakS}` : ""}${o.storeUrl && o.storeUrl !== "memory://" ? ` --store ${redactUrl(o.storeUrl)}` : ""}\`` +
       `; upstream connections and maxConcurrent per source: ${r.upstream.connections} / ${r.upstream.maxConcurrent}.`,
     "",
     "### Targets",

@@ -39,6 +39,12 @@ export interface Measurement {
   operations: number;
   upstreamCallsPerOp: number | null;
   cpuMsPerOp: number;
+  /**
+   * The simulators' and the load generator's CPU per operation over the same window: they share the machine's
+   * cores with the target, so they bound what any gateway could do here (see the budget in targets.ts).
+   */
+  vendorsCpuMsPerOp: number;
+  loadCpuMsPerOp: number;
   /** Highest VmRSS sampled during the measurement. */
   peakRssMb: number;
   /**

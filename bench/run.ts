@@ -66,7 +66,7 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
   const vendors = new VendorsControl(vendorsChild.ready.controlUrl);
   const world = await vendors.world();
   const load = await BenchChild.start("load", "./load-process.ts", {}, logDir);
-  const ctx: MeasureContext = { load, vendors, world, durationS: options.durationS, warmupS: options.warmupS };
+  const ctx: MeasureContext = { load, vendors, vendorsPid: vendorsChild.pid, world, durationS: options.durationS, warmupS: options.warmupS };
   const scenarios = options.scenarios.map((id) => SCENARIOS[id]);
   const responses: BareResponses = {};
 
@@ -76,7 +76,7 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
     const levels = variantId === "unbatched" ? options.concurrency.filter((c) => c <= options.unbatchedMaxConcurrency) : options.concurrency;
     // One directory per gateway: Node writes a profile per thread (tsx's loader runs on one of its own).
     const profile = options.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", join(logDir, `gateway-${variantId}-cpuprofiles`)] : [];
-    const gateway = await BenchChild.start<GatewayReady>(`gateway-${variantId}`, "./gateway-process.ts", gatewayInput(variant, world), logDir, profile);
+    const gateway = await BenchChild.start<GatewayReady>(`gateway-${variantId}`, "./gateway-process.ts", gatewayInput(variant, world, options.storeUrl), logDir, profile);
     log(`\n${variant.label}: ${variant.description}`);
     for (const scenario of scenarios) {
       if (variantId === "unbatched" && !UNBATCHED_SCENARIOS.has(scenario.id)) continue;
@@ -107,7 +107,7 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
   }
 
   if (options.soakS > 0) {
-    const gateway = await BenchChild.start<GatewayReady>("gateway-soak", "./gateway-process.ts", gatewayInput(VARIANTS.cached, world), logDir);
+    const gateway = await BenchChild.start<GatewayReady>("gateway-soak", "./gateway-process.ts", gatewayInput(VARIANTS.cached, world, options.storeUrl, "soak"), logDir);
     log(`\nsoak: ${options.soakS} s of "customer" on a fresh ${VARIANTS.cached.label}`);
     results.soak = await soak(load, { url: gateway.ready.url, pid: gateway.pid }, options.soakS);
     if (results.soak.errors > 0) results.broken.push(`soak: ${results.soak.errors} failed requests`);

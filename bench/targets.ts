@@ -26,6 +26,27 @@ export function find(r: BenchResults, scenario: ScenarioId, target: TargetId, co
   return r.measurements.find((m) => m.scenario === scenario && m.target === target && m.concurrency === concurrency);
 }
 
+/**
+ * Whether a latency target is within this machine's reach at all. At p50 = goal x critical path, `clients`
+ * closed-loop clients send about clients / latency operations a second, and every process on the machine (the
+ * gateway, the simulators, the load generator) must fit its CPU per operation into the cores' time:
+ * budget = cores x goal x critical path / clients. When the simulators and the load generator alone use the
+ * budget, no gateway could meet the target here; the note says so with the figures.
+ */
+export function machineBudgetMsPerOp(cpus: number, criticalPathMs: number, clients: number): number {
+  return (cpus * GOALS.p50OverCriticalPath * criticalPathMs) / clients;
+}
+
+function budgetNote(cpus: number, criticalPathMs: number, m: Measurement): string {
+  if (m.vendorsCpuMsPerOp === undefined) return "";
+  const budget = machineBudgetMsPerOp(cpus, criticalPathMs, m.concurrency);
+  const others = m.vendorsCpuMsPerOp + m.loadCpuMsPerOp;
+  const left = budget - others;
+  return left <= 0
+    ? `; out of reach on this machine: at ${GOALS.p50OverCriticalPath}x its ${cpus} cores give ${fmt(budget)} ms CPU per op to all processes, the simulators and load generator alone use ${fmt(others)}`
+    : `; at ${GOALS.p50OverCriticalPath}x its ${cpus} cores give ${fmt(budget)} ms CPU per op to all processes: ${fmt(left)} left for the gateway after the simulators and load generator (${fmt(others)}), it used ${fmt(m.cpuMsPerOp)}`;
+}
+
 export function checkTargets(r: BenchResults): TargetCheck[] {
   const c = judgedConcurrency(r.options.concurrency);
   const at = `${c ?? "?"} clients`;
@@ -50,7 +71,9 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
       else if (critical <= 0) checks.push({ name, verdict: "n/a", value: `no upstream calls (p50 ${fmt(m.load.latencyMs.p50)} ms)`, goal });
       else {
         const ratio = m.load.latencyMs.p50 / critical;
-        checks.push(judge(name, ratio <= GOALS.p50OverCriticalPath, `${ratio.toFixed(2)}x (${fmt(m.load.latencyMs.p50)} / ${fmt(critical)} ms)`, goal));
+        const ok = ratio <= GOALS.p50OverCriticalPath;
+        const value = `${ratio.toFixed(2)}x (${fmt(m.load.latencyMs.p50)} / ${fmt(critical)} ms)`;
+        checks.push(judge(name, ok, ok ? value : `${value}${budgetNote(r.machine.cpus, critical, m)}`, goal));
       }
     }
   }

@@ -44,12 +44,12 @@ export const VARIANTS: Record<VariantId, Variant> = {
  */
 export const BENCH_UPSTREAM = { connections: 256, maxConcurrent: 256 } as const;
 
-export function gatewayInput(variant: Variant, world: World): GatewayInput {
+export function gatewayInput(variant: Variant, world: World, storeUrl: string, name: string = variant.id): GatewayInput {
   const sources = Object.fromEntries(
     Object.entries(world.sources).map(([id, source]): [string, SourceConfigInput] => [
       id,
       { ...source, connections: BENCH_UPSTREAM.connections, resilience: { maxConcurrent: BENCH_UPSTREAM.maxConcurrent } },
     ]),
   );
-  return { sources, customers: world.customers, logLevel: "warn", ...variant.config };
+  return { sources, customers: world.customers, logLevel: "warn", storeUrl, name, ...variant.config };
 }

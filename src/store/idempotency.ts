@@ -16,18 +16,30 @@ export type IdempotencyQueries = ReturnType<typeof idempotencyQueries>;
 
 /** How long a key is remembered. A day covers any client's retry loop. */
 const RETENTION = "1 day";
+/**
+ * How often expired rows are deleted. Not on every mutation: that was one more store query per write (on the
+ * embedded store, ~0.4 ms of CPU each). Expiry itself does not wait for it: `begin` takes over an expired row.
+ */
+const PRUNE_EVERY_MS = 60_000;
 
 export function idempotencyQueries(db: Db) {
+  let prunedAt = 0;
   return {
     /**
-     * Claims the key for this request: returns null when it was free (the caller runs the mutation), or the row
-     * another request already holds (pending or done). The insert's conflict decides races.
+     * Claims the key for this request: returns null when it was free or had expired (the caller runs the
+     * mutation), or the row another request already holds (pending or done). The insert's conflict decides races.
      */
     async begin(principal: string, operation: string, key: string, inputHash: string): Promise<IdempotencyRow | null> {
-      await db.query(`delete from idempotency_keys where created_at < now() - interval '${RETENTION}'`);
+      if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
+        prunedAt = Date.now();
+        await db.query(`delete from idempotency_keys where created_at < now() - interval '${RETENTION}'`);
+      }
       const inserted = await db.query(
         `insert into idempotency_keys (principal, operation, key, input_hash) values ($1, $2, $3, $4)
-         on conflict (principal, operation, key) do nothing returning key`,
+         on conflict (principal, operation, key) do update
+           set input_hash = excluded.input_hash, state = 'pending', result = null, created_at = now(), completed_at = null
+           where idempotency_keys.created_at < now() - interval '${RETENTION}'
+         returning key`,
         [principal, operation, key, inputHash],
       );
       if (inserted.length > 0) return null;

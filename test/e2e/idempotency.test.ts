@@ -49,6 +49,19 @@ describe("mutations with an idempotency key", () => {
     expect(claimCalls()).toBe(1);
   });
 
+  it("forgets a key after a day: the same key with any input runs the mutation again", async () => {
+    const first = await t.gql(ISSUE, { input: { customerId: "demo-customer-2", idempotencyKey: "issue-expiring" } });
+    const repeat = await t.gql(ISSUE, { input: { customerId: "demo-customer-2", idempotencyKey: "issue-expiring" } });
+    expect(repeat.body.data.issueLicense.id).toBe(first.body.data.issueLicense.id);
+    // Age the key past its retention; the periodic prune has not run, so the expired row is still there.
+    await t.gateway.store.db.query(`update idempotency_keys set created_at = now() - interval '25 hours' where key = 'issue-expiring'`);
+    const afterExpiry = await t.gql(ISSUE, { input: { customerId: "demo-customer-3", idempotencyKey: "issue-expiring" } });
+    expect(afterExpiry.body.errors).toBeUndefined();
+    expect(afterExpiry.body.data.issueLicense.id).not.toBe(first.body.data.issueLicense.id);
+    const again = await t.gql(ISSUE, { input: { customerId: "demo-customer-3", idempotencyKey: "issue-expiring" } });
+    expect(again.body.data.issueLicense.id).toBe(afterExpiry.body.data.issueLicense.id);
+  });
+
   it("refuses a malformed key before anything runs", async () => {
     const res = await t.gql(ISSUE, { input: { idempotencyKey: "has spaces" } });
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "idempotencyKey"] });
