@@ -1,14 +1,21 @@
+import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { Authenticator } from "./auth/authenticate.js";
 import { requestAuthenticator } from "./auth/http-context.js";
-import { createGatewayCache } from "./cache/gateway-cache.js";
+import { createGatewayCache, type GatewayCache } from "./cache/gateway-cache.js";
+import { openRedis, type Redis } from "./redis/connection.js";
+import { RedisTokenCache } from "./redis/redis-token-cache.js";
 import type { GatewayConfig } from "./config/schema.js";
 import { SourceRegistry } from "./federation/registry.js";
 import { createContext } from "./graphql/context.js";
 import { buildGatewaySchema } from "./graphql/schema.js";
 import { createLogger, type Logger } from "./logger.js";
+import { createTelemetry } from "./observability/telemetry.js";
+import { buildingWithTelemetry } from "./observability/upstream-telemetry.js";
 import { DEMO_EXAMPLES } from "./server/graphiql-examples.js";
 import type { GraphiqlExample } from "./server/graphiql.js";
+import { readinessCheck } from "./server/health.js";
 import { createHttpServer } from "./server/http-server.js";
+import { createRateLimiter } from "./server/rate-limit.js";
 import { createSources } from "./sources/create.js";
 import { openStore, type Store } from "./store/store.js";
 
@@ -17,6 +24,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** GraphiQL's example tabs; default: the demo's. */
   examples?: GraphiqlExample[];
+  /** Receives every span as it ends, instead of `telemetry.tracing.otlp` (tests); turns tracing on. */
+  spanExporter?: SpanExporter;
 }
 
 export interface Gateway {
@@ -43,9 +52,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
   // Before anything is opened: a bad JWT setting (an unreadable JWKS file) is a config error, nothing to clean up.
   const jwt = await Authenticator.jwtVerifier(auth);
-  const store = await openStore(config.store.url);
-  const cache = createGatewayCache(config.cache, store, logger);
-  const sources = new SourceRegistry(createSources(config.sources, store, cache.sources));
+  const telemetry = createTelemetry(config.telemetry, { logger, spanExporter: options.spanExporter });
+  const store = await openStore(config.store.url, { ...(config.store.schema === undefined ? {} : { schema: config.store.schema }), onQuery: telemetry.storeQuery });
+  let redis: Redis | undefined;
+  let cache: GatewayCache;
+  try {
+    redis = config.cache.url === undefined ? undefined : await openRedis(config.cache.url, { keyPrefix: config.cache.keyPrefix });
+    cache = await createGatewayCache(config.cache, store, logger, redis);
+  } catch (error) {
+    redis?.disconnect();
+    await store.close();
+    throw error;
+  }
+  const sharedTokens = redis ? new RedisTokenCache(redis, logger) : undefined;
+  // Every vendor HTTP client built here reports its calls to this gateway's telemetry.
+  const sources = new SourceRegistry(buildingWithTelemetry(telemetry.upstream, () => createSources(config.sources, store, cache.sources, sharedTokens)));
+  telemetry.metrics?.watchSources(() => sources.all());
+  telemetry.metrics?.watchCaches({ sources: cache.sources?.cache, responses: cache.responses });
   try {
     const authenticator = new Authenticator(auth.mode, store.apiKeys, jwt, logger);
     const schema = await buildGatewaySchema();
@@ -56,29 +79,38 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       authenticate: requestAuthenticator(authenticator, logger),
       createContext: (principal) => createContext({ store, sources, responseCache: cache.contextDeps, batching: config.server.batching, locator: cache.locator }, principal),
       responseCache: cache.responses,
+      cacheSync: cache.sync,
       operationDeadlineMs: config.server.operationDeadlineMs,
       mode: config.server.mode,
       introspection: config.server.introspection,
       limits: config.server.limits,
-      ready: async () => {
-        await store.db.query("select 1");
-        return true;
-      },
+      // In the Redis the replicas share, when there is one: the limit then holds across them.
+      rateLimiter: createRateLimiter(config.server.rateLimit, { redis, logger }),
+      readiness: readinessCheck({ db: store.db, sources: () => sources.all() }),
+      telemetry: telemetry.http,
     });
     const url = await http.listen(config.server.port, config.server.host);
+    let closing: Promise<void> | undefined;
     return {
       url,
       store,
       sources,
-      async close() {
-        await http.close();
-        await sources.close();
-        await store.close();
-      },
+      // Once: a second call (SIGTERM after a test's own close, two signals) waits for the first.
+      close: () =>
+        (closing ??= (async () => {
+          // Drains first (readyz 503, in-flight operations finish within the grace period), then closes what they used.
+          await http.close({ delayMs: config.server.shutdownDelayMs, graceMs: config.server.shutdownGraceMs });
+          await sources.close();
+          await store.close();
+          await redis?.quit().catch(() => redis?.disconnect());
+          // Last: the spans of the operations drained above are exported before the process goes.
+          await telemetry.close();
+        })()),
     };
   } catch (error) {
     await sources.close();
     await store.close();
+    redis?.disconnect();
     throw error;
   }
 }

@@ -1,14 +1,15 @@
-import { startGateway } from "./app.js";
+import { startGateway, type Gateway } from "./app.js";
 import { configSchema } from "./config/schema.js";
 import { readStartupSettings, withListenOverrides } from "./config/env.js";
 import { seedDemo } from "./demo/seed.js";
-import { startDemoVendors } from "./demo/vendors.js";
-import { createLogger } from "./logger.js";
+import { startDemoVendors, type DemoVendors } from "./demo/vendors.js";
+import { createLogger, type Logger } from "./logger.js";
+import { redactUrl } from "./store/db.js";
 
-/** Entry point: read the config (or start the demo), open the store, start the server. Nothing else. */
+/** Entry point: read the config (or start the demo), open the store, start the server, stop on a signal. */
 async function main(): Promise<void> {
-  const logger = createLogger();
   const settings = await readStartupSettings(process.argv.slice(2), process.env);
+  const logger = createLogger(settings.config?.server.logLevel ?? "info");
   const demo = settings.config === undefined ? await startDemoVendors() : undefined;
   // The demo keeps its store in memory: its vendor simulators start fresh every time, and so should the store.
   // The demo alone runs with authentication off (startGateway says so loudly): it is for trying the API locally.
@@ -22,23 +23,49 @@ async function main(): Promise<void> {
       server: { mode: "development" },
     });
   const config = withListenOverrides(base, settings);
-  const gateway = await startGateway({ config, logger });
+  const gateway = await startGateway({ config, logger }).catch(async (error: unknown) => {
+    await demo?.close();
+    throw error;
+  });
   if (demo) await seedDemo(gateway.store);
   logger.info(
-    { url: gateway.url, sources: gateway.sources.all().map((s) => `${s.id} (${s.kind})`), store: config.store.url.replace(/\/\/[^@/]*@/, "//***@") },
+    { url: gateway.url, sources: gateway.sources.all().map((s) => `${s.id} (${s.kind})`), store: redactUrl(config.store.url) },
     demo ? "demo gateway ready: built-in vendor simulators, in-memory store; open the url in a browser for GraphiQL" : "gateway ready",
   );
+  stopOnSignals(gateway, demo, logger, config.server.shutdownGraceMs);
+}
+
+/**
+ * SIGTERM (orchestrators) and SIGINT (Ctrl-C) stop the gateway gracefully: /readyz turns 503 at once, in-flight
+ * operations finish within `server.shutdownGraceMs`, then pools, Redis and the store are closed and the process
+ * exits 0. A second signal while that runs exits at once (1), for an operator who does not want to wait.
+ */
+function stopOnSignals(gateway: Gateway, demo: DemoVendors | undefined, logger: Logger, graceMs: number): void {
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting without waiting for the shutdown to finish");
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, "shutting down");
-    await gateway.close();
-    await demo?.close();
-    process.exit(0);
+    logger.info({ signal, graceMs }, "shutting down: not ready any more, finishing the requests in flight");
+    const started = Date.now();
+    gateway
+      .close()
+      .then(() => demo?.close())
+      .then(
+        () => {
+          logger.info({ durationMs: Date.now() - started }, "stopped");
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
 
 main().catch((error: unknown) => {

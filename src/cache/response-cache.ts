@@ -45,6 +45,7 @@ export class ResponseCache {
     private readonly maxTtlMs: number,
   ) {
     invalidation.onInvalidate((tags) => entries.invalidate(tags));
+    invalidation.onClear(() => entries.clear());
   }
 
   keyOf({ principal, request }: ResponseKeyParts): string {

@@ -1,4 +1,4 @@
-import { noteFreshUntil, outsideOperation } from "../federation/operation-scope.js";
+import { currentOperation, noteFreshUntil, outsideOperation } from "../federation/operation-scope.js";
 import { asError, type BatchResult } from "../sources/source.js";
 import type { Invalidation } from "./invalidation.js";
 import type { TaggedLru } from "./tagged-lru.js";
@@ -26,8 +26,21 @@ interface InFlight {
   epoch: number;
 }
 
+/**
+ * Answers shared with other replicas (Redis), consulted for what this replica's memory lacks; see
+ * src/redis/shared-entries.ts.
+ */
+export interface SharedAnswers {
+  getMany(keys: readonly string[]): Promise<Map<string, { value: unknown; tags: string[]; freshUntil: number; staleUntil: number }>>;
+  set(key: string, entry: { value: unknown; tags: string[]; freshUntil: number; staleUntil: number }, readFrom: string): Promise<void>;
+  /** Where in the shared invalidations a read starting now stands. */
+  position(): string;
+}
+
 export interface SourceCacheCounts {
   hits: number;
+  /** Found in the replicas' shared cache (Redis) rather than this one's memory. */
+  sharedHits: number;
   staleHits: number;
   misses: number;
   joined: number;
@@ -42,24 +55,29 @@ export interface SourceCacheCounts {
  */
 export class SourceCache {
   private readonly inFlight = new Map<string, InFlight>();
-  readonly counts: SourceCacheCounts = { hits: 0, staleHits: 0, misses: 0, joined: 0, refreshes: 0, refreshFailures: 0 };
+  readonly counts: SourceCacheCounts = { hits: 0, sharedHits: 0, staleHits: 0, misses: 0, joined: 0, refreshes: 0, refreshFailures: 0 };
+  /** The same counts per read namespace ("<source id>#<fingerprint>:<read>"), for the metrics (src/observability). */
+  readonly countsByNamespace = new Map<string, SourceCacheCounts>();
 
   constructor(
     private readonly entries: TaggedLru<unknown>,
     private readonly invalidation: Invalidation,
     private readonly onRefreshFailure: (error: unknown, namespace: string) => void = () => {},
+    private readonly shared?: SharedAnswers,
   ) {
     invalidation.onInvalidate((tags) => entries.invalidate(tags));
+    invalidation.onClear(() => entries.clear());
   }
 
   async batch<T>(read: KeyedRead<T>, ids: readonly string[]): Promise<BatchResult<T>> {
     const now = Date.now();
     // Whatever this returns is fresh until then (a stale entry, earlier): the response built from it is no fresher.
-    if (read.policy.ttlMs === 0) {
+    if (read.policy.ttlMs === 0 || currentOperation()?.cacheBypass) {
       noteFreshUntil(now);
       return read.fetch([...ids]);
     }
     const fetchedFreshUntil = now + read.policy.ttlMs;
+    const tally = this.tallyOf(read.namespace);
     const out: Array<T | Error> = new Array(ids.length);
     const missing: number[] = [];
     const stale: string[] = [];
@@ -70,9 +88,12 @@ export class SourceCache {
       if (entry) {
         out[i] = entry.value as T;
         noteFreshUntil(entry.freshUntil);
-        if (now < entry.freshUntil) this.counts.hits++;
-        else {
+        if (now < entry.freshUntil) {
+          this.counts.hits++;
+          tally.hits++;
+        } else {
           this.counts.staleHits++;
+          tally.staleHits++;
           if (!this.inFlight.has(key)) stale.push(id);
         }
         return;
@@ -80,11 +101,13 @@ export class SourceCache {
       const running = this.inFlight.get(key);
       if (running && running.epoch === this.invalidation.epoch) {
         this.counts.joined++;
+        tally.joined++;
         noteFreshUntil(fetchedFreshUntil);
         joined.push(running.promise.then((value) => void (out[i] = value as T | Error)));
         return;
       }
       this.counts.misses++;
+      tally.misses++;
       noteFreshUntil(fetchedFreshUntil);
       missing.push(i);
     });
@@ -97,42 +120,107 @@ export class SourceCache {
     return out;
   }
 
-  /** Calls the vendor for `ids`, registered as in flight so concurrent reads join it, and stores what came back. */
+  private tallyOf(namespace: string): SourceCacheCounts {
+    let tally = this.countsByNamespace.get(namespace);
+    if (!tally) this.countsByNamespace.set(namespace, (tally = { hits: 0, sharedHits: 0, staleHits: 0, misses: 0, joined: 0, refreshes: 0, refreshFailures: 0 }));
+    return tally;
+  }
+
+  /**
+   * Gets `ids` from the replicas' shared cache or else the vendor (the rest in one batch), registered as in flight
+   * so concurrent reads join it, and keeps what came back.
+   */
   private fetchAndStore<T>(read: KeyedRead<T>, ids: string[]): Promise<Map<string, T | Error>> {
     const epoch = this.invalidation.epoch;
-    const call = read.fetch(ids).then(
-      (results) => results,
-      (error: unknown) => ids.map(() => asError(error)),
-    );
-    const byId = call.then((results) => new Map(ids.map((id, j) => [id, j < results.length ? results[j]! : new Error(`${read.namespace} returned too few results`)])));
+    const readFrom = this.shared?.position() ?? "0-0";
+    const byId = this.fromShared(read, ids).then(async (shared) => {
+      const rest = ids.filter((id) => !shared.has(id));
+      const fetched =
+        rest.length === 0
+          ? []
+          : await read.fetch(rest).then(
+              (results) => results,
+              (error: unknown) => rest.map(() => asError(error)),
+            );
+      const results = new Map<string, T | Error>();
+      for (const id of ids) {
+        const found = shared.get(id);
+        if (!found) continue;
+        results.set(id, found.value as T);
+        noteFreshUntil(found.freshUntil);
+        // Kept here too, as found: its freshness is the fetching replica's, not restarted.
+        if (!this.invalidation.changedSince(found.tags, epoch)) this.entries.set(this.keyOf(read, id), { ...found, size: 1 });
+      }
+      rest.forEach((id, j) => {
+        const value = j < fetched.length ? fetched[j]! : new Error(`${read.namespace} returned too few results`);
+        results.set(id, value);
+        if (!(value instanceof Error)) this.keep(read, id, value, epoch, readFrom);
+      });
+      return results;
+    });
     ids.forEach((id) => {
       const key = `${read.namespace}\u0000${id}`;
       this.inFlight.set(key, { promise: byId.then((m) => m.get(id)), epoch });
     });
     return byId.then((results) => {
-      const now = Date.now();
-      for (const [id, value] of results) {
-        const key = `${read.namespace}\u0000${id}`;
+      for (const id of results.keys()) {
+        const key = this.keyOf(read, id);
         if (this.inFlight.get(key)?.epoch === epoch) this.inFlight.delete(key);
-        if (value instanceof Error) continue;
-        const tags = read.tagsOf(id, value);
-        // Something this answer depends on changed while the call was out: the answer may predate the change.
-        if (this.invalidation.changedSince(tags, epoch)) continue;
-        this.entries.set(key, { value, tags, freshUntil: now + read.policy.ttlMs, staleUntil: now + read.policy.ttlMs + read.policy.staleMs, size: 1 });
       }
       return results;
     });
   }
 
+  private keyOf(read: { namespace: string }, id: string): string {
+    return `${read.namespace}\u0000${id}`;
+  }
+
+  /** Keeps a vendor answer here and, with replicas, in the shared cache, unless what it depends on changed meanwhile. */
+  private keep<T>(read: KeyedRead<T>, id: string, value: T, epoch: number, readFrom: string): void {
+    const now = Date.now();
+    const tags = read.tagsOf(id, value);
+    // Something this answer depends on changed while the call was out: the answer may predate the change.
+    if (this.invalidation.changedSince(tags, epoch)) return;
+    const entry = { value, tags, freshUntil: now + read.policy.ttlMs, staleUntil: now + read.policy.ttlMs + read.policy.staleMs };
+    this.entries.set(this.keyOf(read, id), { ...entry, size: 1 });
+    // Not awaited: nobody waits for sharing. Redis refuses it if a replica changed one of its tags since the read began.
+    this.shared?.set(this.keyOf(read, id), entry, readFrom).catch(() => {});
+  }
+
+  /** What other replicas already fetched of `ids`, still fresh (nothing without replicas, or when Redis fails). */
+  private async fromShared<T>(read: KeyedRead<T>, ids: string[]): Promise<Map<string, { value: unknown; tags: string[]; freshUntil: number; staleUntil: number }>> {
+    const byId = new Map<string, { value: unknown; tags: string[]; freshUntil: number; staleUntil: number }>();
+    if (!this.shared) return byId;
+    const keys = ids.map((id) => this.keyOf(read, id));
+    let found;
+    try {
+      found = await this.shared.getMany(keys);
+    } catch {
+      return byId;
+    }
+    const now = Date.now();
+    ids.forEach((id, i) => {
+      const entry = found.get(keys[i]!);
+      // A stale shared answer is refreshed by asking the vendor, as a stale local one is when nothing fresher exists.
+      if (!entry || now >= entry.freshUntil) return;
+      byId.set(id, entry);
+      this.counts.sharedHits++;
+      this.tallyOf(read.namespace).sharedHits++;
+    });
+    return byId;
+  }
+
   /** Refreshes stale keys without the operation's deadline: nobody waits for it, and the next reader gains. */
   private refreshInBackground<T>(read: KeyedRead<T>, ids: string[]): void {
     this.counts.refreshes++;
+    this.tallyOf(read.namespace).refreshes++;
     outsideOperation(() => {
       this.fetchAndStore(read, ids)
         .then((results) => {
           const failed = [...results.values()].find((v) => v instanceof Error);
           if (failed) {
             this.counts.refreshFailures++;
+            this.tallyOf(read.namespace).refreshFailures++;
             this.onRefreshFailure(failed, read.namespace);
           }
         })

@@ -46,6 +46,14 @@ const cacheSchema = z
   .strictObject({
     /** Off: every operation asks the vendors again (per-request batching still applies). Default on. */
     enabled: z.boolean().default(true),
+    /**
+     * `redis://[user:password@]host:port[/db]` or `rediss://...`: what replicas must share lives there (cached
+     * answers and their invalidations, vendor access tokens, rate-limit counters), so several gateway processes
+     * behave as one. Default: none, everything in this process.
+     */
+    url: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+    /** Prefix of every Redis key, so gateways (or tests) can share one Redis. Default "license-gateway:". */
+    keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, "1-64 letters, digits or : _ . -").default("license-gateway:"),
     /** Most source answers kept in memory (least recently used go first). Default 20,000. */
     maxEntries: z.number().int().positive().default(20_000),
     /** Whole query responses, reused for the same principal, document and variables until something they read changes. */
@@ -157,6 +165,76 @@ const authSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * Requests each principal may make (src/server/rate-limit.ts): a bucket of `burst` requests, refilled at
+ * `requestsPerMinute`. Counted in Redis when `cache.url` is set, so the limit holds across replicas; otherwise per
+ * process.
+ */
+const rateLimitSchema = z.strictObject({
+  /** The sustained rate: one request's allowance comes back every 60 / requestsPerMinute seconds. Required. */
+  requestsPerMinute: z.number().int().positive().max(1_000_000),
+  /** Requests an idle client may send at once. Default: requestsPerMinute (a minute's worth). */
+  burst: z.number().int().positive().max(1_000_000).optional(),
+});
+
+/** Paths the HTTP server answers itself; the metrics endpoint may not take one of them. */
+const RESERVED_PATHS = new Set(["/", "/graphql", "/healthz", "/readyz"]);
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
+
+/** Metrics and traces (src/observability/). Every field has a documented default; traces are off without `otlp`. */
+const telemetrySchema = z
+  .strictObject({
+    metrics: z
+      .strictObject({
+        /** Serve Prometheus metrics at `path`. Default on. */
+        enabled: z.boolean().default(true),
+        /** Default "/metrics". Not behind GraphQL authentication: see `bearerToken`. */
+        path: z
+          .string()
+          .regex(/^\/[A-Za-z0-9/_.-]{0,127}$/, "a path such as /metrics: letters, digits, / _ . -")
+          .refine((path) => !RESERVED_PATHS.has(path), "is already taken by the gateway (/, /graphql, /healthz, /readyz)")
+          .default("/metrics"),
+        /**
+         * When set, a scrape must send `Authorization: Bearer <bearerToken>` (compared in constant time). Default:
+         * none, so keep the path off the public network. At least 16 characters; use a `${ENV}` reference.
+         */
+        bearerToken: z.string().min(16, "at least 16 characters").optional(),
+        /**
+         * Distinct operation names counted under their own label; later names count as "other", so clients cannot
+         * grow the metrics without bound. Default 100.
+         */
+        maxOperationNames: z.number().int().min(0).max(10_000).default(100),
+      })
+      .prefault({}),
+    tracing: z
+      .strictObject({
+        /** Where spans go, over OTLP/HTTP (JSON). Default: none, and no spans are made at all. */
+        otlp: z
+          .strictObject({
+            /** The collector's traces endpoint, e.g. http://otel-collector:4318/v1/traces. */
+            url: z.url({ protocol: /^https?$/ }).refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), "must not carry credentials; use headers"),
+            /** Sent with every export, e.g. an API key from `${ENV}`. Never logged. Default none. */
+            headers: z
+              .record(z.string(), z.string().regex(/^[^\r\n]*$/, "a header value cannot contain a line break"))
+              .refine((headers) => Object.keys(headers).every((name) => HEADER_NAME.test(name)), "header names are letters, digits and !#$%&'*+.^_`|~-")
+              .default({}),
+            /** The longest one export may take. Default 10 s. */
+            timeoutMs: z.number().int().positive().max(60_000).default(10_000),
+          })
+          .optional(),
+        /** `service.name` of every span. Default "license-gateway". */
+        serviceName: z.string().min(1).max(128).default("license-gateway"),
+        /**
+         * Share of operations traced when the client sent no sampling decision (a `traceparent` header's is
+         * followed). Default 1: all.
+         */
+        sampleRatio: z.number().min(0).max(1).default(1),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -173,6 +251,19 @@ export const configSchema = z.strictObject({
       batching: z.boolean().default(true),
       /** The longest a GraphQL operation may take, all its upstream calls included. Default 15 s. */
       operationDeadlineMs: z.number().int().positive().max(300_000).default(15_000),
+      /**
+       * On SIGTERM/SIGINT, how long requests in flight may take to finish once the listener is closed; connections
+       * still open after it are cut. Keep it below the orchestrator's kill timeout (Docker and Kubernetes: 10 s
+       * by default, hence compose's `stop_grace_period`). Default 10 s.
+       */
+      shutdownGraceMs: z.number().int().min(0).max(300_000).default(10_000),
+      /**
+       * On SIGTERM/SIGINT, how long /readyz answers 503 while new connections are still accepted, before the
+       * listener closes: time for a load balancer's health check to take the replica out. Default 0.
+       */
+      shutdownDelayMs: z.number().int().min(0).max(60_000).default(0),
+      /** Lowest level written to the JSON log on stdout: fatal, error, warn, info, debug, trace or silent. Default info. */
+      logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
       /** Limits against abusive operations. */
       limits: z
         .strictObject({
@@ -192,6 +283,8 @@ export const configSchema = z.strictObject({
           maxResolvedFields: z.number().int().positive().default(20_000),
         })
         .prefault({}),
+      /** Requests per client (API key, JWT subject), shared by the replicas through `cache.url`. Default: no limit. */
+      rateLimit: rateLimitSchema.optional(),
     })
     .prefault({}),
   /** Required in every config file; the demo alone runs without it. */
@@ -200,15 +293,23 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** `pglite://<dir>` (embedded, the default), `memory://` (embedded, nothing kept), or `postgres://...`. */
       url: z.string().regex(/^(pglite|memory|postgres|postgresql):\/\//, "must start with pglite://, memory://, postgres:// or postgresql://").default("pglite://./data/store"),
+      /**
+       * A schema to keep every table in, created if missing: several gateways (or test runs) can share one
+       * PostgreSQL database. Default: none (PostgreSQL's search_path, usually \`public\`).
+       */
+      schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "lowercase letters, digits and _, starting with a letter or _").optional(),
     })
     .default({ url: "pglite://./data/store" }),
   sources: sources.default({}),
   cache: cacheSchema,
+  telemetry: telemetrySchema,
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
+export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
 export type CacheConfig = z.infer<typeof cacheSchema>;
+export type TelemetryConfig = z.infer<typeof telemetrySchema>;
 export type SourceCacheConfig = z.infer<typeof sourceCacheSchema>;
 export type ResilienceConfig = z.infer<typeof resilienceSchema>;
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;

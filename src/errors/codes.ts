@@ -13,6 +13,9 @@ export const ERROR_CODES = {
   INTROSPECTION_DISABLED:
     "The operation asks for __schema or __type, and introspection is off on this server (production mode unless " +
     "`server.introspection` turns it on). Nothing was executed. HTTP 400.",
+  RATE_LIMITED:
+    "The client (its API key or JWT subject) sent more requests than `server.rateLimit` allows. Refused before " +
+    "anything ran: HTTP 429 with a Retry-After header saying how many seconds until the next request is admitted.",
   UNAUTHENTICATED: "The client did not authenticate to the gateway.",
   FORBIDDEN: "The client may not see or change this object.",
   NOT_FOUND: "The object does not exist at its source (a vendor 404 is reported this way).",

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { Context } from "@opentelemetry/api";
 
 /**
  * What every upstream call made on behalf of one GraphQL operation can see without it being passed down
@@ -15,17 +16,47 @@ export interface OperationScope {
    * stale or came from a source that is not cached.
    */
   cacheFreshUntil: number;
+  /**
+   * Set when this replica could not learn what other replicas changed (Redis unreachable): the operation neither
+   * reads nor fills any cache, so it cannot serve what another replica already changed.
+   */
+  cacheBypass?: boolean;
+  /**
+   * The trace context of the operation's span, when tracing is on (src/observability/operation-plugin.ts): the
+   * parent of the spans of its upstream calls. Kept here so tracing needs no AsyncLocalStorage of its own.
+   */
+  trace?: Context;
 }
 
-const storage = new AsyncLocalStorage<OperationScope>();
+/**
+ * What is carried along one HTTP request: the request's record for its log lines (src/server/request-id.ts) and,
+ * while its GraphQL operation runs, the operation's scope. One AsyncLocalStorage for both, on purpose: each one
+ * adds its cost to every promise the process makes (measured by `npm run bench`: ~8% of busy CPU for one).
+ */
+interface Ambient {
+  request?: unknown;
+  operation?: OperationScope;
+}
+
+const storage = new AsyncLocalStorage<Ambient>();
+
+/** Runs `fn` with `request` (the server's record of the HTTP request) reachable below it (`currentRequestOf`). */
+export function runInRequestContext<T>(request: unknown, fn: () => T): T {
+  return storage.run({ request }, fn);
+}
+
+/** The record given to `runInRequestContext` for the request being handled, also in work it started. */
+export function currentRequestOf<T>(): T | undefined {
+  return storage.getStore()?.request as T | undefined;
+}
 
 export function runInOperation<T>(scope: OperationScope, fn: () => Promise<T>): Promise<T> {
-  return storage.run(scope, fn);
+  return storage.run({ request: storage.getStore()?.request, operation: scope }, fn);
 }
 
 /** The current operation, or undefined outside one (startup, the demo seeding, adapter tests). */
 export function currentOperation(): OperationScope | undefined {
-  return storage.getStore();
+  return storage.getStore()?.operation;
 }
 
 /** A scope ending `deadlineMs` from now, also ended early when `clientGone` aborts. */
@@ -36,11 +67,15 @@ export function operationScope(deadlineMs: number, clientGone?: AbortSignal): Op
 
 /** Notes that the current operation used a vendor answer fresh until `freshUntil` (see `cacheFreshUntil`). */
 export function noteFreshUntil(freshUntil: number): void {
-  const scope = storage.getStore();
+  const scope = storage.getStore()?.operation;
   if (scope && freshUntil < scope.cacheFreshUntil) scope.cacheFreshUntil = freshUntil;
 }
 
-/** Runs `fn` outside any operation: work nobody waits for (a background refresh) is not bound by its deadline. */
+/**
+ * Runs `fn` outside any operation: work nobody waits for (a background refresh) is not bound by its deadline. It
+ * stays in the request's context, so what it logs still names the request that started it.
+ */
 export function outsideOperation<T>(fn: () => T): T {
-  return storage.exit(fn);
+  const request = storage.getStore()?.request;
+  return request === undefined ? storage.exit(fn) : storage.run({ request }, fn);
 }

@@ -18,6 +18,12 @@ import type { Principal } from "../auth/principal.js";
 import type { ResponseCache } from "../cache/response-cache.js";
 import { cacheStatus, isStorable, responseCacheKey } from "./response-cache-http.js";
 import { responseCachePlugin } from "./response-cache-plugin.js";
+import type { RateLimiter } from "./rate-limit.js";
+import type { HttpTelemetry } from "../observability/telemetry.js";
+import { accessLogPlugin, startRequestLog } from "./access-log.js";
+import { ConnectionDrain, type DrainOptions } from "./connection-drain.js";
+import { SHUTTING_DOWN, type Readiness } from "./health.js";
+import { currentRequest, newRequestId, REQUEST_ID_HEADER, runInRequest } from "./request-id.js";
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -26,10 +32,16 @@ export interface HttpServerOptions {
   createContext: (principal: Principal) => GatewayContext;
   /** Whole-response cache for queries; absent when `cache.responses` is off. */
   responseCache?: ResponseCache | undefined;
+  /**
+   * With several replicas (Redis): `before` applies what other replicas changed to this one's caches, and says
+   * whether the caches may be used (false when that could not be learned); `after` waits until this replica's
+   * own changes are published, so a mutation's response is sent only once every replica will see its effect.
+   */
+  cacheSync?: { before(): Promise<boolean>; after(): Promise<void> } | undefined;
   logger: Logger;
   examples: GraphiqlExample[];
-  /** Checks the store and sources for /readyz. */
-  ready: () => Promise<boolean>;
+  /** The checks behind /readyz (health.ts); never throws. */
+  readiness: () => Promise<Readiness>;
   /** The longest one operation may take, upstream calls included. */
   operationDeadlineMs: number;
   /** `production` hides schema suggestions in error messages and, unless `introspection` says otherwise, turns introspection off. */
@@ -38,17 +50,22 @@ export interface HttpServerOptions {
   introspection?: boolean;
   /** Limits against abusive requests (config `server.limits`); see limits.ts. */
   limits: OperationLimits;
+  /** Requests per principal (config `server.rateLimit`); absent when off. See rate-limit.ts. */
+  rateLimiter?: RateLimiter | undefined;
+  /** Metrics and traces (src/observability/): the operation plugin, the metrics route, early refusals. Default: none. */
+  telemetry?: HttpTelemetry | undefined;
 }
 
 export interface RunningHttpServer {
   server: Server;
   apollo: ApolloServer<GatewayContext>;
   listen(port: number, host: string): Promise<string>;
-  close(): Promise<void>;
+  /** Graceful: see ConnectionDrain. Default: no delay, 10 s of grace. */
+  close(options?: DrainOptions): Promise<void>;
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const log = (error: unknown) => options.logger.error({ err: error }, "unexpected error");
+  const log = (error: unknown) => options.logger.error({ err: error, requestId: currentRequest()?.id }, "unexpected error");
   const production = options.mode === "production";
   const introspection = options.introspection ?? !production;
   const { limits } = options;
@@ -63,6 +80,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
       ...(production ? [hideSuggestionsPlugin<GatewayContext>()] : []),
       // Last: it must see the errors the plugins above add.
       ...(options.responseCache ? [responseCachePlugin()] : []),
+      // After partialErrorsPlugin too: an operation's outcome is read from the response as sent.
+      ...(options.telemetry?.plugins ?? []),
+      accessLogPlugin<GatewayContext>(),
     ],
     formatError: (formatted, error) => formatError(formatted, error, log),
     includeStacktraceInErrorResponses: false,
@@ -76,12 +96,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
   await apollo.start();
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log(error);
-      if (!res.headersSent) send(res, 500, "application/json", JSON.stringify({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] }));
-      else res.destroy();
-    });
+    const record = startRequestLog(req, res, options.logger);
+    drain.track(res);
+    // The whole handling runs in the request's context, its error path included, so every log line has its id.
+    void runInRequest(record, () =>
+      handle(req, res).catch((error: unknown) => {
+        log(error);
+        if (!res.headersSent) send(res, 500, "application/json", JSON.stringify({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] }));
+        else res.destroy();
+      }),
+    );
   });
+  const drain = new ConnectionDrain(server, options.logger);
   // Requests Node's parser refuses before any handler runs (headers or URL over 16 KiB, broken HTTP) get a coded
   // GraphQL answer too, instead of Node's bare status line.
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
@@ -97,16 +123,23 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
           : [400, "the request is not valid HTTP"];
     const refusal = badRequest(message);
     const body = JSON.stringify({ errors: [formatError(refusal.toJSON(), refusal, log)] });
+    // No request was parsed, so no client id to keep: a new one, logged with the refusal.
+    const requestId = newRequestId();
+    options.logger.info({ requestId, status, reason: error.code }, "request refused before parsing");
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        `content-length: ${Buffer.byteLength(body)}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
 
   /** Answers a request refused before Apollo saw it, through the same error boundary as everything else. */
   function sendRefusal(req: IncomingMessage, res: ServerResponse, error: GraphQLError): void {
-    const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 400;
+    const http = error.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
+    const status = http?.status ?? 400;
+    // Headers the refusal carries, as Apollo applies them to its own (a 429's Retry-After).
+    for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
     const body = JSON.stringify({ errors: [formatError(error.toJSON(), error, log)] });
+    options.telemetry?.refused();
     // A body too large is left unread; closing the connection afterwards keeps the client from sending it on.
     if (status === 413) res.setHeader("connection", "close");
     send(res, status, responseType(req.headers.accept), body);
@@ -115,10 +148,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://gateway.invalid");
     if (url.pathname === "/healthz") return send(res, 200, "application/json", '{"status":"ok"}');
+    // Alive while the process runs, draining included; ready only when health.ts says so and not shutting down.
     if (url.pathname === "/readyz") {
-      const ready = await options.ready().catch(() => false);
-      return send(res, ready ? 200 : 503, "application/json", JSON.stringify({ status: ready ? "ready" : "not ready" }));
+      const readiness = drain.draining ? SHUTTING_DOWN : await options.readiness();
+      return send(res, readiness.ready ? 200 : 503, "application/json", JSON.stringify(readiness.body));
     }
+    const metrics = options.telemetry?.metrics;
+    if (metrics && url.pathname === metrics.path) return metrics.serve(req, res);
     if (url.pathname === "/") {
       res.writeHead(302, { location: "/graphql" }).end();
       return;
@@ -139,9 +175,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
       (principal) => ({ principal }),
       (error: unknown) => ({ error }),
     );
+    if ("principal" in auth) currentRequest()!.principalId = auth.principal.id;
+    // Counted before the cache: a cached answer is cheap, but the limit is about the client.
+    const limited = options.rateLimiter && "principal" in auth ? await options.rateLimiter.refusal(auth.principal) : undefined;
+    if (limited) return sendRefusal(req, res, limited);
     // The key is the request as sent, so a cached answer is found before any parsing: the same bytes were
     // parsed, checked against the limits and executed when the answer was stored.
-    const cache = options.responseCache;
+    const cachesUsable = options.cacheSync ? await options.cacheSync.before() : true;
+    const cache = cachesUsable ? options.responseCache : undefined;
     const cacheKey = cache && "principal" in auth ? responseCacheKey(cache, req, url, text, auth.principal) : undefined;
     if (cache && cacheKey !== undefined) {
       const hit = cache.lookup(cacheKey);
@@ -169,6 +210,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     res.once("close", () => clientGone.abort());
     let context: GatewayContext | undefined;
     const scope = operationScope(options.operationDeadlineMs, clientGone.signal);
+    if (!cachesUsable) scope.cacheBypass = true;
     const result = await runInOperation(scope, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
@@ -178,6 +220,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
         },
       }),
     );
+    await options.cacheSync?.after();
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
@@ -204,11 +247,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
           resolve(`http://${host === "0.0.0.0" || host === "::" ? "localhost" : host}:${actual}/graphql`);
         });
       }),
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+    async close(drainOptions = { delayMs: 0, graceMs: 10_000 }) {
+      await drain.close(drainOptions);
       await apollo.stop();
     },
   };

@@ -23,6 +23,8 @@ export interface CallRecord<S extends string = string> {
   at: number;
   /** Whether an Authorization header was sent; never its value, so a log dump cannot leak a token. */
   authorization: boolean;
+  /** The W3C `traceparent` header, as sent (ids and flags only, no secret): tests follow a trace into the vendor. */
+  traceparent?: string;
   /** Status sent; 0 when nothing was sent (a "reset" or "timeout" fault, or still in progress). */
   status: number;
   /**
@@ -290,6 +292,7 @@ export async function startListener<S extends string>(
       query: Object.fromEntries(url.searchParams),
       at: Date.now(),
       authorization: req.headers.authorization !== undefined,
+      ...(typeof req.headers.traceparent === "string" ? { traceparent: req.headers.traceparent } : {}),
       status: 0,
     };
     knobs.calls.record(call);

@@ -9,6 +9,7 @@ import { CustomerareaSource } from "./customerarea/source.js";
 import { EnirisSource } from "./eniris/source.js";
 import { EsmartSource } from "./esmart/source.js";
 import { LocalSource } from "./local/source.js";
+import type { SharedTokens } from "./shared-tokens.js";
 import type { LicenseSource } from "./source.js";
 
 export interface SourceCaching {
@@ -21,9 +22,9 @@ export interface SourceCaching {
  * `caching`, each vendor source's reads are reused across requests for its `cache.ttlMs`; the local store is
  * read fresh every time (it is a local query, and other replicas may write it).
  */
-export function createSources(configs: Record<string, SourceConfig>, store: Store, caching?: SourceCaching): LicenseSource[] {
+export function createSources(configs: Record<string, SourceConfig>, store: Store, caching?: SourceCaching, sharedTokens?: SharedTokens): LicenseSource[] {
   const vendors = Object.entries(configs).map(([id, config]) => {
-    const source = vendorSource(id, config);
+    const source = vendorSource(id, config, sharedTokens);
     return caching ? cachedSource(source, credentialScope(id, config), cachePolicyOf(config), caching.cache, caching.invalidation) : source;
   });
   return [...vendors, new LocalSource(store)];
@@ -42,10 +43,11 @@ function credentialScope(id: string, config: SourceConfig): string {
   return `${id}#${createHash("sha256").update(JSON.stringify(config)).digest("base64url").slice(0, 16)}`;
 }
 
-function vendorSource(id: string, config: SourceConfig): LicenseSource {
+/** `sharedTokens`: where sources that fetch access tokens share them with other replicas (Redis), if anywhere. */
+export function vendorSource(id: string, config: SourceConfig, sharedTokens?: SharedTokens): LicenseSource {
   switch (config.kind) {
     case "eniris":
-      return new EnirisSource(id, config);
+      return new EnirisSource(id, config, undefined, sharedTokens);
     case "cryptolens":
       return new CryptolensSource(id, config);
     case "customerarea":

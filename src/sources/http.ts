@@ -2,6 +2,7 @@ import { Agent, request, errors as undiciErrors } from "undici";
 import type { z } from "zod";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { ErrorCode } from "../errors/codes.js";
+import { telemetryBeingBuilt, type UpstreamTelemetry } from "../observability/upstream-telemetry.js";
 import type { CallWindow } from "./resilience/call-window.js";
 import { resilienceOf } from "./resilience/policy.js";
 import { retryAfterSeconds } from "./resilience/retry-after.js";
@@ -24,11 +25,19 @@ export interface HttpClientOptions {
    * default settings, closed with the client.
    */
   guard?: SourceGuard;
+  /**
+   * Where each attempt's metrics and span go. Default: the telemetry of the gateway whose sources are being built
+   * (src/observability/upstream-telemetry.ts), or none outside one.
+   */
+  telemetry?: UpstreamTelemetry;
 }
 
 export interface UpstreamRequest {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** Path relative to the base URL; each segment already encoded by the caller (see `encodePath`). */
+  /**
+   * Path relative to the base URL; each segment already encoded by the caller. A path that carries a value (an id,
+   * a key) must be built with `encodePath`: its template, not the value, is what metrics and traces show.
+   */
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   headers?: Record<string, string>;
@@ -58,7 +67,36 @@ const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
 
 /** Joins path segments, percent-encoding each, so an id can never add a path segment or a query (dot segments: see `send`). */
 export function encodePath(strings: TemplateStringsArray, ...values: string[]): string {
+  if (!templateMatchers.has(strings)) learnTemplate(strings);
   return strings.reduce((out, part, i) => out + part + (i < values.length ? encodeURIComponent(values[i]!) : ""), "");
+}
+
+/**
+ * The path templates `encodePath` was called with, one per call site (a tagged template's strings array is the
+ * same object at every call from one place), so a few dozen at most. Each matches the paths built from it: an
+ * encoded value never contains "/", "?" or "#".
+ */
+const templateMatchers = new Map<TemplateStringsArray, { pattern: RegExp; endpoint: string }>();
+
+function learnTemplate(strings: TemplateStringsArray): void {
+  const escape = (part: string) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`^${strings.map(escape).join("[^/?#]*")}$`);
+  templateMatchers.set(strings, { pattern, endpoint: `/${strings.join("{}").replace(/^\//, "")}` });
+}
+
+/**
+ * What metrics and traces call the endpoint of `path`: the template it was built from ("/v1/license/customer/{}"),
+ * or the path itself when it was not built by `encodePath` (a constant, by the rule on `UpstreamRequest.path`).
+ * In case an adapter ever broke that rule, segments that look like values (digits, UUIDs, percent-encoding) are
+ * masked anyway: a concrete id or key must never become a label.
+ */
+export function endpointOf(path: string): string {
+  const bare = path.split("?")[0]!;
+  for (const { pattern, endpoint } of templateMatchers.values()) if (pattern.test(bare)) return endpoint;
+  return `/${bare.replace(/^\//, "")}`
+    .split("/")
+    .map((segment) => (/%|\d{3}|^[0-9a-f-]{16,}$/i.test(segment) ? "{}" : segment))
+    .join("/");
 }
 
 /**
@@ -73,11 +111,14 @@ export class HttpClient {
   private readonly base: URL;
   private readonly guard: SourceGuard;
   private readonly ownsGuard: boolean;
+  /** Also for the source's own events (Eniris token fetches). */
+  readonly telemetry: UpstreamTelemetry;
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`);
     this.ownsGuard = options.guard === undefined;
     this.guard = options.guard ?? new SourceGuard(options.source, resilienceOf({}));
+    this.telemetry = options.telemetry ?? telemetryBeingBuilt();
     this.agent = new Agent({
       connections: options.connections,
       pipelining: options.pipelining ?? 1,
@@ -116,16 +157,24 @@ export class HttpClient {
       timeoutMs: req.timeoutMs ?? this.options.timeoutMs,
       isDomainAnswer: req.isDomainAnswer,
     };
+    const endpoint = endpointOf(req.path);
+    let attempts = 0;
     return this.guard.send(call, async (window) => {
+      // Each attempt (a retry too) is one request the vendor sees: one count, one span, its own traceparent.
+      const observed = this.telemetry.start({ source: this.options.source, method: req.method, endpoint, baseUrl: this.base, resendCount: attempts++ });
       try {
         // reset: false keeps the connection for the next call. undici otherwise closes it after a GET with a body,
         // in case the server left the body unread; Customerarea documents its reads as GETs with a JSON body and
         // reads it, and a new TCP connection for every such call cost about 5% of the gateway's CPU (npm run bench).
-        const res = await request(url, { method: req.method, headers, body, signal: window.signal, dispatcher: this.agent, reset: false });
+        const sent = observed.headers ? { ...headers, ...observed.headers } : headers;
+        const res = await request(url, { method: req.method, headers: sent, body, signal: window.signal, dispatcher: this.agent, reset: false });
         const text = await this.readCapped(res.body);
+        observed.end(res.statusCode);
         return { status: res.statusCode, headers: res.headers, text };
       } catch (error) {
-        throw this.transportError(error, what, window);
+        const coded = this.transportError(error, what, window);
+        observed.end(coded.code);
+        throw coded;
       }
     });
   }

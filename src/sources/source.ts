@@ -111,6 +111,13 @@ export interface LicenseSource {
 
   health(): SourceHealth;
 
+  /**
+   * One cheap authenticated read that changes nothing (`license-gateway check`): resolves when the vendor
+   * answered at the configured URL and accepted the credentials, rejects with the GatewayError saying why not.
+   * Each vendor folder picks the read whose answer proves both (a 404 from a wrong base URL must not pass).
+   */
+  probe?(): Promise<void>;
+
   close(): Promise<void>;
 }
 

@@ -27,6 +27,11 @@ export interface OpenDbOptions {
    * it is placed in connection options unquoted.
    */
   schema?: string;
+  /**
+   * Called after each query (transactions' included) with its SQL and duration in ms, succeeded or not: the
+   * store-latency metric. Default: none, and queries are not wrapped at all.
+   */
+  onQuery?: ((sql: string, ms: number) => void) | undefined;
 }
 
 /** Default `pg.Pool` size; override with `?pool_max=` in the URL. */
@@ -40,6 +45,30 @@ const PG_INT8 = 20;
  * Both engines return timestamptz as `Date`, int8 (bigserial, count(*)) as `number`, and jsonb parsed.
  */
 export async function openDb(url: string, options: OpenDbOptions = {}): Promise<Db> {
+  const db = await openEngine(url, options);
+  return options.onQuery ? timed(db, options.onQuery) : db;
+}
+
+/**
+ * `db` with every query timed for `onQuery`. The caller gets the engine's own promise: timing adds a clock read
+ * before and a reaction after, not a layer of awaiting.
+ */
+function timed(db: Db, onQuery: (sql: string, ms: number) => void): Db {
+  return {
+    engine: db.engine,
+    query: <T>(sql: string, params?: unknown[]) => {
+      const started = performance.now();
+      const result = db.query<T>(sql, params);
+      const done = () => onQuery(sql, performance.now() - started);
+      result.then(done, done);
+      return result;
+    },
+    transaction: (fn) => db.transaction((tx) => fn(timed(tx, onQuery))),
+    close: () => db.close(),
+  };
+}
+
+async function openEngine(url: string, options: OpenDbOptions): Promise<Db> {
   const { schema } = options;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`invalid store schema name ${JSON.stringify(schema)}: use lowercase letters, digits and _`);

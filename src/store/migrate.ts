@@ -10,7 +10,11 @@ export interface Migration {
   statements: readonly string[];
 }
 
-/** Every migration, in order. Add new ones at the end with the next version; never edit an applied one. */
+/**
+ * Every migration, in order. Add new ones at the end with the next version; never edit an applied one. Each must
+ * keep the previous release working on the migrated schema (add, never drop or rename in the same release: expand
+ * now, contract a release later): during a rolling upgrade old replicas serve on it, and stay ready (/readyz).
+ */
 export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
 
 /**

@@ -1,9 +1,13 @@
+import { randomBytes } from "node:crypto";
+import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll } from "vitest";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import type { z } from "zod";
 import { startGateway, type Gateway } from "../../src/app.js";
 import { configSchema } from "../../src/config/schema.js";
 import { seedDemo } from "../../src/demo/seed.js";
+import { openDb } from "../../src/store/db.js";
+import { deleteKeys } from "./redis-keys.js";
 import { startDemoVendors, type DemoVendors } from "../../src/demo/vendors.js";
 import { defaultEsmartUsers } from "../../src/simulators/esmart/server.js";
 import type { EsmartUser } from "../../src/simulators/esmart/request-context.js";
@@ -40,8 +44,15 @@ export function useTestGateway(
     auth?: z.input<typeof configSchema>["auth"];
     /** The config's `cache` section. Default: the production default (on). */
     cache?: z.input<typeof configSchema>["cache"];
+    /** The config's `telemetry` section. Default: the production default (metrics on, no traces). */
+    telemetry?: z.input<typeof configSchema>["telemetry"];
+    /** Receives the gateway's spans as they end (an InMemorySpanExporter); turns tracing on. */
+    spanExporter?: SpanExporter;
+    /** The gateway's logger, e.g. `createLogger("info", stream)` to read what it logs. Default: silent (TEST_LOG_LEVEL). */
+    logger?: Logger;
   } = {},
 ): TestGateway {
+  const sharedServices = testServices();
   let gateway: Gateway | undefined;
   let vendors: DemoVendors | undefined;
   const esmartUser = defaultEsmartUsers()[0]!;
@@ -51,14 +62,23 @@ export function useTestGateway(
     const sources = Object.fromEntries(
       Object.entries(vendors.sources).map(([id, s]) => [id, { ...s, timeoutMs: 5_000, ...options.sourceOverrides?.[id] }]),
     );
-    const config = configSchema.parse({ server: { host: "127.0.0.1", port: 0, ...options.serverOverrides }, store: { url: "memory://" }, sources, auth: options.auth ?? { mode: "off" }, ...(options.cache ? { cache: options.cache } : {}) });
-    gateway = await startGateway({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });
+    const config = configSchema.parse({
+      server: { host: "127.0.0.1", port: 0, ...options.serverOverrides },
+      store: sharedServices.store,
+      sources,
+      auth: options.auth ?? { mode: "off" },
+      cache: { ...sharedServices.cache, ...options.cache },
+      ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+    });
+    const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+    gateway = await startGateway({ config, logger, ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}) });
     await seedDemo(gateway.store);
   });
 
   afterAll(async () => {
     await gateway?.close();
     await vendors?.close();
+    await sharedServices.cleanUp();
   });
 
   const sims = () => [vendors!.sofar, vendors!.smartgridone, vendors!.cryptolens, vendors!.flashstart, vendors!.esmart];
@@ -86,6 +106,35 @@ export function useTestGateway(
     },
     apiCalls() {
       return sims().reduce((n, sim) => n + sim.calls.count({ server: "api" }), 0);
+    },
+  };
+}
+
+/**
+ * Where a test gateway keeps its data. Embedded (PGlite in memory, everything shared in-process) by default; with
+ * DATABASE_URL (as `.ci/run` sets) the store is that PostgreSQL, in a schema of the test file's own, dropped
+ * afterwards; with REDIS_URL the cache's shared state is in that Redis under a key prefix of the file's own, deleted
+ * afterwards. So the whole suite runs against the production engines in CI and still passes without them.
+ */
+export function testServices(): {
+  store: { url: string; schema?: string };
+  cache: { url?: string; keyPrefix?: string };
+  cleanUp(): Promise<void>;
+} {
+  const id = randomBytes(6).toString("hex");
+  const databaseUrl = process.env.DATABASE_URL;
+  const redisUrl = process.env.REDIS_URL;
+  const schema = `lg_gw_${id}`;
+  const keyPrefix = `lg-test:${id}:`;
+  return {
+    store: databaseUrl ? { url: databaseUrl, schema } : { url: "memory://" },
+    cache: redisUrl ? { url: redisUrl, keyPrefix } : {},
+    async cleanUp() {
+      if (databaseUrl) {
+        const admin = await openDb(databaseUrl);
+        await admin.query(`drop schema if exists ${schema} cascade`).finally(() => admin.close());
+      }
+      if (redisUrl) await deleteKeys(redisUrl, keyPrefix);
     },
   };
 }

@@ -27,6 +27,8 @@ const METHOD = {
 } as const;
 
 const CUSTOMER_ID = /^[1-9][0-9]{0,9}$/;
+/** Looked up by `probe`: a key no product has. */
+const PROBE_KEY = "LICENSE-GATEWAY-PROBE";
 
 /** What `activate` says: the contract has Cryptolens keys valid from creation, so there is nothing to change. */
 export const ACTIVATE_NOTE = "Cryptolens keys are active from creation; nothing was changed.";
@@ -138,6 +140,14 @@ export class CryptolensSource implements LicenseSource {
 
   health(): SourceHealth {
     return this.healthTracker.snapshot();
+  }
+
+  /**
+   * `key/GetKey` for a key no product has: "Could not find the key." proves the token (and its GetKey right) and
+   * the productId. A wrong url is a bare 404, which errors.ts already reads as UPSTREAM_REJECTED, not as no key.
+   */
+  async probe(): Promise<void> {
+    await this.findLicense({ key: PROBE_KEY });
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,11 @@
 import type { CustomerareaSourceConfig } from "../../config/schema.js";
-import { GatewayError } from "../../errors/gateway-error.js";
+import { FieldProblemsError, GatewayError } from "../../errors/gateway-error.js";
 import type { License } from "../../federation/model.js";
 import { eachAlone, type BatchResult, type CatalogueApi, type LicenseSource, type SourceHealth } from "../source.js";
 import { CustomerareaApi } from "./api.js";
 import { CustomerareaCatalogue } from "./catalogue.js";
 import { toLicense } from "./mapper.js";
-import { customerCodeProblem, licenceList } from "./vendor-types.js";
+import { customerCodeProblem, licenceList, offerList } from "./vendor-types.js";
 
 /**
  * FlashStart's reseller licences API ("Customerarea", seed 002). Its licences belong to customers, not to
@@ -39,6 +39,20 @@ export class CustomerareaSource implements LicenseSource {
 
   health(): SourceHealth {
     return this.api.health();
+  }
+
+  /**
+   * `GET licenses/available` without its required `customer_code`: the vendor's validation answer naming that
+   * field comes only from the real endpoint after the API key was accepted (Laravel runs the auth middleware
+   * first), so it proves the url and the key without reading any customer. A 404 (a wrong url) or a 401 fails.
+   */
+  async probe(): Promise<void> {
+    try {
+      await this.api.call("licenses/available", "the check's probe", {}, offerList);
+    } catch (error) {
+      if (error instanceof FieldProblemsError) return;
+      throw error;
+    }
   }
 
   close(): Promise<void> {

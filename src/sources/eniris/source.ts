@@ -7,6 +7,7 @@ import { resilienceOf } from "../resilience/policy.js";
 import { SourceGuard } from "../resilience/source-guard.js";
 import { asError, eachAlone, type ActivateInput, type BatchResult, type ClaimInput, type ClaimOutcome, type LicenseSource, type SourceHealth } from "../source.js";
 import { EnirisTokens } from "./auth.js";
+import type { SharedTokens } from "../shared-tokens.js";
 import { toLicense } from "./mapper.js";
 import {
   activateResponse,
@@ -21,6 +22,8 @@ import {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Node ids per device query; keeps request bodies and responses bounded. */
 const DEVICE_QUERY_CHUNK = 100;
+/** Asked for by `probe`: a node id no controller has, so the answer is small and says nothing about customers. */
+const PROBE_NODE_ID = "license-gateway-probe";
 
 /**
  * The Eniris license API (Sofar and SmartgridOne are two configured instances of it). Everything Eniris-specific
@@ -39,13 +42,14 @@ export class EnirisSource implements LicenseSource {
     readonly id: string,
     config: EnirisSourceConfig,
     private readonly now: () => Date = () => new Date(),
+    sharedTokens?: SharedTokens,
   ) {
     this.guard = new SourceGuard(id, resilienceOf(config));
     this.healthTracker = new HealthTracker(this.guard);
     const http = { source: id, timeoutMs: config.timeoutMs, connections: config.connections, pipelining: config.pipelining, maxResponseBytes: config.maxResponseBytes, guard: this.guard };
     this.api = new HttpClient({ ...http, baseUrl: config.apiUrl });
     this.authClient = new HttpClient({ ...http, baseUrl: config.authUrl, connections: 2, pipelining: 1, maxResponseBytes: 64 * 1024 });
-    this.tokens = new EnirisTokens(this.authClient, config);
+    this.tokens = new EnirisTokens(this.authClient, config, Date.now, sharedTokens);
   }
 
   validateAccountId(externalId: string): string | null {
@@ -165,6 +169,16 @@ export class EnirisSource implements LicenseSource {
 
   health(): SourceHealth {
     return this.healthTracker.snapshot();
+  }
+
+  /**
+   * An access token from the auth host (the refresh token or login is checked there), then a device query for a
+   * node id no controller has: both hosts and the token's rights are proven by a 200 with no devices. Not a
+   * license list by controller: its documented 404 ("controller not found") could not be told from a wrong apiUrl.
+   */
+  async probe(): Promise<void> {
+    const [answer] = await this.controllers([PROBE_NODE_ID]);
+    if (answer instanceof Error) throw answer;
   }
 
   async close(): Promise<void> {

@@ -78,6 +78,14 @@ export class EsmartSource implements LicenseSource {
     return this.healthTracker.snapshot();
   }
 
+  /** `GET api/ping` (esmart.md: version and subsystems), authenticated like every request: a 200 proves both. */
+  async probe(): Promise<void> {
+    await this.healthTracker.track(async () => {
+      const res = await this.send({ method: "GET", path: "api/ping" });
+      if (res.status !== 200) throw this.failure(res, "ping");
+    });
+  }
+
   async close(): Promise<void> {
     await this.http.close();
     this.guard.close();

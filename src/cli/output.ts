@@ -1,0 +1,13 @@
+/** Where a command writes: `out` for its result (a key, a table, check lines), `err` for messages to the operator. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const processOutput: CliOutput = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Exit codes: 0 done, 1 refused or failed, 2 usage. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -1,0 +1,225 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { OperationNames } from "./operation-names.js";
+
+/** How an operation ended. */
+export type OperationOutcome = "ok" | "partial" | "error" | "refused";
+
+/** What a source cache counts per read ("<source>#<fingerprint>:<read>"), see src/cache/source-cache.ts. */
+export interface SourceCacheCountsView {
+  countsByNamespace: ReadonlyMap<
+    string,
+    { hits: number; sharedHits?: number; staleHits: number; misses: number; joined: number; refreshes: number; refreshFailures: number }
+  >;
+}
+
+/** What the response cache counts, see src/cache/response-cache.ts. */
+export interface ResponseCacheCountsView {
+  counts: { hits: number; misses: number; stored: number; notStored: number };
+}
+
+/** A source as the circuit gauge sees it. */
+export interface SourceStateView {
+  id: string;
+  health(): { circuit: "closed" | "half-open" | "open" };
+}
+
+const PREFIX = "license_gateway_";
+/** Operations take 1 ms (a cached answer) to the 15 s deadline. */
+const OPERATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
+/** Vendor calls: a few ms on a LAN to the 10 s default timeout. */
+const UPSTREAM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Store queries: sub-millisecond on the embedded store. */
+const STORE_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+const CIRCUIT_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
+/** The statement kinds the store-latency label names; anything else (DDL, SET) is "other". */
+const STATEMENTS = new Set(["select", "insert", "update", "delete", "with", "begin", "commit", "rollback"]);
+
+/**
+ * The Prometheus metrics of one gateway, in a registry of its own (never prom-client's global one: tests run
+ * several gateways in one process, and each must show only its own). Hot-path counters are incremented where
+ * things happen; the caches' and circuits' figures, which those parts already keep, are read at scrape time, so
+ * they cost nothing between scrapes.
+ *
+ * No label ever holds a client- or vendor-supplied value except a bounded operation name (see OperationNames):
+ * sources and read kinds come from the configuration and the code, endpoints are path templates, statuses are
+ * numbers or the gateway's error codes.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly names: OperationNames;
+  private readonly operations: Counter<"operation" | "type" | "outcome">;
+  private readonly operationSeconds: Histogram<"operation" | "type" | "outcome">;
+  private readonly upstreamCalls: Counter<"source" | "endpoint" | "method" | "status">;
+  private readonly upstreamSeconds: Histogram<"source" | "endpoint" | "method" | "status">;
+  private readonly tokenFetches: Counter<"source">;
+  private readonly storeSeconds: Histogram<"statement">;
+  private sources: () => readonly SourceStateView[] = () => [];
+  private sourceCache: SourceCacheCountsView | undefined;
+  private responseCache: ResponseCacheCountsView | undefined;
+
+  constructor(options: { maxOperationNames: number }) {
+    const registers = [this.registry];
+    this.names = new OperationNames(options.maxOperationNames);
+    const operationLabels = ["operation", "type", "outcome"] as const;
+    this.operations = new Counter({
+      name: `${PREFIX}operations_total`,
+      help: "GraphQL operations by name (bounded), type and outcome: ok, partial (data with errors), error (no data), refused (never executed: authentication, parsing, validation, limits). Cached responses are counted by license_gateway_response_cache_lookups_total.",
+      labelNames: operationLabels,
+      registers,
+    });
+    this.operationSeconds = new Histogram({
+      name: `${PREFIX}operation_duration_seconds`,
+      help: "Time from the start of GraphQL processing to the response, for operations that reached it (all but refusals before GraphQL).",
+      labelNames: operationLabels,
+      buckets: OPERATION_BUCKETS,
+      registers,
+    });
+    const upstreamLabels = ["source", "endpoint", "method", "status"] as const;
+    this.upstreamCalls = new Counter({
+      name: `${PREFIX}upstream_requests_total`,
+      help: "Requests sent to vendors (each retry counts) by source, endpoint template, method and status: the HTTP status, or the gateway's error code when no complete answer came.",
+      labelNames: upstreamLabels,
+      registers,
+    });
+    this.upstreamSeconds = new Histogram({
+      name: `${PREFIX}upstream_request_duration_seconds`,
+      help: "Time of one request to a vendor, connection and body included.",
+      labelNames: upstreamLabels,
+      buckets: UPSTREAM_BUCKETS,
+      registers,
+    });
+    this.tokenFetches = new Counter({
+      name: `${PREFIX}token_fetches_total`,
+      help: "Vendor access tokens fetched (Eniris), by source.",
+      labelNames: ["source"],
+      registers,
+    });
+    this.storeSeconds = new Histogram({
+      name: `${PREFIX}store_query_duration_seconds`,
+      help: "Time of one query to the gateway's own store, by statement kind.",
+      labelNames: ["statement"],
+      buckets: STORE_BUCKETS,
+      registers,
+    });
+    this.scrapedMetrics(registers);
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  operation(labels: { operation: string; type: string; outcome: OperationOutcome }, seconds?: number): void {
+    this.operations.inc(labels);
+    if (seconds !== undefined) this.operationSeconds.observe(labels, seconds);
+  }
+
+  upstream(labels: { source: string; endpoint: string; method: string; status: string }, seconds: number): void {
+    this.upstreamCalls.inc(labels);
+    this.upstreamSeconds.observe(labels, seconds);
+  }
+
+  tokenFetched(source: string): void {
+    this.tokenFetches.inc({ source });
+  }
+
+  storeQuery(sql: string, seconds: number): void {
+    this.storeSeconds.observe({ statement: statementOf(sql) }, seconds);
+  }
+
+  /** The sources whose circuits the gauge shows, read at each scrape. */
+  watchSources(sources: () => readonly SourceStateView[]): void {
+    this.sources = sources;
+  }
+
+  /** The caches whose counts are shown, read at each scrape; undefined for a cache that is off. */
+  watchCaches(caches: { sources?: SourceCacheCountsView | undefined; responses?: ResponseCacheCountsView | undefined }): void {
+    this.sourceCache = caches.sources;
+    this.responseCache = caches.responses;
+  }
+
+  /** The text exposition format, and its content type. */
+  async render(): Promise<{ contentType: string; text: string }> {
+    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+  }
+
+  /** Metrics whose values other parts keep: each sets its series from them when scraped. */
+  private scrapedMetrics(registers: Registry[]): void {
+    const circuit: Gauge<"source"> = new Gauge({
+      name: `${PREFIX}circuit_state`,
+      help: "Each source's circuit breaker: 0 closed, 1 half-open (one probe call let through), 2 open (calls fail fast).",
+      labelNames: ["source"],
+      registers,
+      collect: () => {
+        circuit.reset();
+        for (const source of this.sources()) circuit.set({ source: source.id }, CIRCUIT_VALUE[source.health().circuit]);
+      },
+    });
+    const sourceReads: Counter<"source" | "read" | "outcome"> = new Counter({
+      name: `${PREFIX}source_cache_reads_total`,
+      help: "Keys read through the cache of vendor answers, by source, read kind and outcome: hit (fresh in this replica's memory), stale (served while refreshed), joined (a call already under way), miss (not in memory), shared (of the misses, found in the replicas' shared cache, so no vendor call).",
+      labelNames: ["source", "read", "outcome"],
+      registers,
+      collect: () => {
+        sourceReads.reset();
+        for (const [namespace, counts] of this.sourceCache?.countsByNamespace ?? []) {
+          const labels = namespaceLabels(namespace);
+          sourceReads.inc({ ...labels, outcome: "hit" }, counts.hits);
+          sourceReads.inc({ ...labels, outcome: "stale" }, counts.staleHits);
+          sourceReads.inc({ ...labels, outcome: "joined" }, counts.joined);
+          sourceReads.inc({ ...labels, outcome: "miss" }, counts.misses);
+          if (counts.sharedHits !== undefined) sourceReads.inc({ ...labels, outcome: "shared" }, counts.sharedHits);
+        }
+      },
+    });
+    const refreshes: Counter<"source" | "read" | "outcome"> = new Counter({
+      name: `${PREFIX}source_cache_refreshes_total`,
+      help: "Background refreshes of stale vendor answers, by source and read kind: started, and failed (the stale answer stays until it expires).",
+      labelNames: ["source", "read", "outcome"],
+      registers,
+      collect: () => {
+        refreshes.reset();
+        for (const [namespace, counts] of this.sourceCache?.countsByNamespace ?? []) {
+          const labels = namespaceLabels(namespace);
+          refreshes.inc({ ...labels, outcome: "started" }, counts.refreshes);
+          refreshes.inc({ ...labels, outcome: "failed" }, counts.refreshFailures);
+        }
+      },
+    });
+    const lookups: Counter<"outcome"> = new Counter({
+      name: `${PREFIX}response_cache_lookups_total`,
+      help: "Requests the whole-response cache was asked about: hit (answered from it), miss.",
+      labelNames: ["outcome"],
+      registers,
+      collect: () => {
+        lookups.reset();
+        const counts = this.responseCache?.counts;
+        if (!counts) return;
+        lookups.inc({ outcome: "hit" }, counts.hits);
+        lookups.inc({ outcome: "miss" }, counts.misses);
+      },
+    });
+    const stores: Counter<"outcome"> = new Counter({
+      name: `${PREFIX}response_cache_stores_total`,
+      help: "Responses offered to the whole-response cache after a miss: stored, or not_stored (a mutation, an error, a live field, a stale answer).",
+      labelNames: ["outcome"],
+      registers,
+      collect: () => {
+        stores.reset();
+        const counts = this.responseCache?.counts;
+        if (!counts) return;
+        stores.inc({ outcome: "stored" }, counts.stored);
+        stores.inc({ outcome: "not_stored" }, counts.notStored);
+      },
+    });
+  }
+}
+
+/** "sofar#<fingerprint>:accounts" → source "sofar", read "accounts"; the fingerprint (of credentials) never shows. */
+function namespaceLabels(namespace: string): { source: string; read: string } {
+  const hash = namespace.indexOf("#");
+  const colon = namespace.lastIndexOf(":");
+  return { source: hash < 0 ? namespace : namespace.slice(0, hash), read: colon < 0 ? "unknown" : namespace.slice(colon + 1) };
+}
+
+/** The first keyword of a statement, lowercased, if it is one of the known kinds. */
+function statementOf(sql: string): string {
+  const keyword = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toLowerCase();
+  return keyword !== undefined && STATEMENTS.has(keyword) ? keyword : "other";
+}

@@ -1,0 +1,83 @@
+import type { ApolloServerPlugin, GraphQLResponse } from "@apollo/server";
+import { currentOperation } from "../federation/operation-scope.js";
+import type { GatewayContext } from "../graphql/context.js";
+import type { GatewayMetrics, OperationOutcome } from "./metrics.js";
+import type { OperationSpan, Tracing } from "./tracing.js";
+
+/** The type label of an operation refused before its document was resolved. */
+const UNKNOWN = "unknown";
+
+/**
+ * Counts, times and traces every GraphQL operation. Place it after the plugins that add errors to the response
+ * (partialErrorsPlugin): the outcome is read from the response as sent.
+ *
+ * The operation's span is kept on the operation scope (`scope.trace`), which the upstream calls made for it
+ * read to name their parent: the AsyncLocalStorage that already carries the operation's deadline carries it
+ * too, and tracing adds none of its own (each one costs CPU on every promise).
+ */
+export function operationTelemetryPlugin(metrics: GatewayMetrics | undefined, tracing: Tracing | undefined): ApolloServerPlugin<GatewayContext> {
+  const refusedEarly = () => metrics?.operation({ operation: UNKNOWN, type: UNKNOWN, outcome: "refused" });
+  return {
+    // Refusals before Apollo reads the document (no credentials, a malformed HTTP request): no name, no span.
+    async contextCreationDidFail() {
+      refusedEarly();
+    },
+    async invalidRequestWasReceived() {
+      refusedEarly();
+    },
+    async requestDidStart({ request }) {
+      const started = performance.now();
+      let span: OperationSpan | undefined;
+      if (tracing) {
+        span = tracing.startOperation(request.http && { method: request.http.method, headers: request.http.headers });
+        const scope = currentOperation();
+        if (scope) scope.trace = span.context;
+      }
+      let resolved: { type: string; name: string | null } | undefined;
+      let executed = false;
+      return {
+        async didResolveOperation({ operation, operationName }) {
+          const type = operation?.operation ?? UNKNOWN;
+          resolved = { type, name: operationName };
+          span?.resolved(type, operationName);
+        },
+        async executionDidStart() {
+          executed = true;
+        },
+        async willSendResponse({ response, contextValue }) {
+          const outcome = outcomeOf(executed, response, contextValue?.partialErrors.length ?? 0);
+          if (metrics) {
+            // Before resolution, the name is only the client's claim: it gets a label only if a resolved operation
+            // earned it one, and without a claim the operation is unknown (not anonymous: the document never ran).
+            const operation = resolved
+              ? metrics.names.label(resolved.name, true)
+              : request.operationName
+                ? metrics.names.label(request.operationName, false)
+                : UNKNOWN;
+            metrics.operation({ operation, type: resolved?.type ?? UNKNOWN, outcome }, (performance.now() - started) / 1000);
+          }
+          span?.end(outcome, errorCodes(response));
+        },
+      };
+    },
+  };
+}
+
+/**
+ * ok: no errors. partial: errors, with data for at least one root field (a failing source, the rest answered).
+ * error: errors and no data. refused: never executed (parsing, validation, limits, a GET mutation).
+ */
+function outcomeOf(executed: boolean, response: GraphQLResponse, partialErrors: number): OperationOutcome {
+  if (!executed) return "refused";
+  if (response.body.kind !== "single") return "ok";
+  const { errors, data } = response.body.singleResult;
+  if ((errors?.length ?? 0) === 0 && partialErrors === 0) return "ok";
+  return data && Object.values(data).some((value) => value !== null && value !== undefined) ? "partial" : "error";
+}
+
+/** The distinct `extensions.code`s of the response's errors: stable codes, never messages. */
+function errorCodes(response: GraphQLResponse): string[] {
+  if (response.body.kind !== "single") return [];
+  const codes = (response.body.singleResult.errors ?? []).map((error) => error.extensions?.code);
+  return [...new Set(codes.filter((code): code is string => typeof code === "string"))];
+}

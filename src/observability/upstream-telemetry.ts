@@ -1,0 +1,63 @@
+/**
+ * What the HTTP client (src/sources/http.ts) reports about each call to a vendor, and how it gets the telemetry
+ * of the gateway it belongs to. Nothing here depends on prom-client or OpenTelemetry: a client built outside a
+ * gateway (adapter tests) reports to the no-op below.
+ */
+
+/** One attempt at an upstream call, as the client knows it before sending. */
+export interface UpstreamCallInfo {
+  source: string;
+  method: string;
+  /** The path template ("/v1/license/customer/{}"), never the concrete path: ids and keys stay out of telemetry. */
+  endpoint: string;
+  /** The vendor's base URL; only its host, port and scheme are reported. */
+  baseUrl: URL;
+  /** Earlier attempts of the same call (retries); 0 for the first. */
+  resendCount: number;
+}
+
+/** An attempt under way. */
+export interface UpstreamCall {
+  /** Headers to add to the request (`traceparent`, `tracestate`); undefined when tracing is off. */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  /** The vendor's HTTP status, or the gateway's error code (UPSTREAM_TIMEOUT...) when no complete answer came. */
+  end(result: number | string): void;
+}
+
+export interface UpstreamTelemetry {
+  start(call: UpstreamCallInfo): UpstreamCall;
+  /** A vendor access token was fetched for `source` (not served from memory). */
+  tokenFetched(source: string): void;
+}
+
+const NO_CALL: UpstreamCall = { headers: undefined, end: () => {} };
+
+export const NO_UPSTREAM_TELEMETRY: UpstreamTelemetry = {
+  start: () => NO_CALL,
+  tokenFetched: () => {},
+};
+
+let building: UpstreamTelemetry | undefined;
+
+/**
+ * Runs `build` (the gateway's `createSources`) so that every HttpClient constructed during it reports to
+ * `telemetry`. The sources construct their clients synchronously in their constructors, so this reaches every one
+ * of them without each adapter passing telemetry down, and two gateways in one process (tests) never mix: the
+ * setting holds only while `build` runs, which must therefore be synchronous.
+ */
+export function buildingWithTelemetry<T>(telemetry: UpstreamTelemetry, build: () => T): T {
+  const previous = building;
+  building = telemetry;
+  try {
+    const built = build();
+    if (built instanceof Promise) throw new Error("buildingWithTelemetry needs a synchronous build");
+    return built;
+  } finally {
+    building = previous;
+  }
+}
+
+/** The telemetry of the gateway being built (see `buildingWithTelemetry`), else the no-op. */
+export function telemetryBeingBuilt(): UpstreamTelemetry {
+  return building ?? NO_UPSTREAM_TELEMETRY;
+}

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * How the gateway is started in production: the Dockerfile's CMD and compose's command run exactly this (plus
+ * `--config FILE`); test/ops/container.test.ts checks that they do.
+ */
+export const START_COMMAND = ["node", "--import", "tsx", "src/main.ts"] as const;
+
+/** How compose runs the migrations before it starts the gateway (plus `--config FILE`); cli-migrate.test.ts runs it. */
+export const MIGRATE_COMMAND = ["node", "bin/license-gateway.js", "migrate"] as const;
+
+export interface GatewayProcess {
+  child: ChildProcess;
+  /** The GraphQL URL, once the gateway logged "gateway ready". */
+  url: Promise<string>;
+  /** Every JSON log line so far. */
+  entries(): Array<Record<string, any>>;
+  /** Resolves with the first log line matching, waiting for it. */
+  logged(match: (entry: Record<string, any>) => boolean): Promise<Record<string, any>>;
+  /** The exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
+/** Starts `START_COMMAND --config <file>` from the repository root, as an operator (or a container) would. */
+export function spawnGateway(configFile: string): GatewayProcess {
+  const env = { ...process.env };
+  for (const name of ["GATEWAY_CONFIG", "PORT", "HOST"]) delete env[name];
+  const child = spawn(process.execPath, [...START_COMMAND.slice(1), "--config", configFile], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const entries: Array<Record<string, any>> = [];
+  const waiters: Array<{ match: (e: Record<string, any>) => boolean; resolve: (e: Record<string, any>) => void }> = [];
+  let pending = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk) => {
+    pending += String(chunk);
+    const lines = pending.split("\n");
+    pending = lines.pop()!;
+    for (const line of lines.filter((l) => l.trim() !== "")) {
+      const entry = JSON.parse(line) as Record<string, any>;
+      entries.push(entry);
+      for (const waiter of waiters.filter((w) => w.match(entry))) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(entry);
+      }
+    }
+  });
+  child.stderr!.on("data", (chunk) => (stderr += String(chunk)));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const logged = (match: (e: Record<string, any>) => boolean) =>
+    new Promise<Record<string, any>>((resolve, reject) => {
+      const found = entries.find(match);
+      if (found) return resolve(found);
+      waiters.push({ match, resolve });
+      void exited.then((code) => reject(new Error(`the gateway exited (${code}) first; stderr: ${stderr}`)));
+    });
+  return {
+    child,
+    url: logged((e) => e.msg === "gateway ready").then((e) => String(e.url)),
+    entries: () => [...entries],
+    logged,
+    exited,
+    stderr: () => stderr,
+  };
+}
