@@ -76,6 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       schema,
       logger,
       examples: options.examples ?? DEMO_EXAMPLES,
+      auth: auth.mode,
       authenticate: requestAuthenticator(authenticator, logger),
       createContext: (principal) => createContext({ store, sources, responseCache: cache.contextDeps, batching: config.server.batching, locator: cache.locator }, principal),
       responseCache: cache.responses,

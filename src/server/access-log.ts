@@ -21,6 +21,8 @@ export function startRequestLog(req: IncomingMessage, res: ServerResponse, logge
   res.setHeader(REQUEST_ID_HEADER, record.id);
   const started = performance.now();
   res.once("close", () => {
+    // Below the configured level the line is not written: do not build it either (this runs for every request).
+    if (!log.isLevelEnabled("info")) return;
     const finished = res.writableFinished;
     const cache = res.getHeader("cache-status");
     log.info(

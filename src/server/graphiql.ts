@@ -22,14 +22,30 @@ export interface GraphiqlPageOptions {
   title?: string;
   /** Each example opens as a tab, the first one active. With none, GraphiQL shows its own welcome query. */
   examples: GraphiqlExample[];
-  /** Prefilled, as JSON, in the headers editor of every tab. Default: none. Never persisted in the browser. */
+  /** Prefilled, as JSON, in the headers editor of every tab. Default: what `auth` asks for. Never persisted in the browser. */
   defaultHeaders?: Record<string, string>;
+  /**
+   * How the endpoint authenticates (config `auth.mode`), so a visitor starts with the headers a request needs.
+   * "on": the headers editor holds an `authorization` template to complete. "off": it holds `{}` and a line above
+   * GraphiQL says that no header is needed; the hint cannot go in the editor, which must hold plain JSON (GraphiQL
+   * 3 reads it with `JSON.parse`, so a comment would fail every request). Default: neither, the editor is empty.
+   */
+  auth?: "on" | "off";
   /**
    * Whether the endpoint answers introspection. Default true. When false the page does not try (GraphiQL would
    * show the refusal as an error) and says why there are no docs or completion; operations still run.
    */
   introspection?: boolean;
 }
+
+/** Both kinds of credential travel this way (src/auth/authenticate.ts); the visitor replaces the placeholder. */
+const AUTH_ON_HEADERS = { authorization: "Bearer <your API key>" };
+
+/** Markup (nothing in it comes from a request); it shows what the editor would hold with auth on. */
+const AUTH_OFF_NOTICE =
+  "Authentication is off on this server (the demo): every request acts as an admin, so no headers are needed " +
+  "and the Headers editor holds just <code>{}</code>. A gateway with <code>auth.mode: on</code> wants " +
+  `<code>${escapeHtml(JSON.stringify(AUTH_ON_HEADERS))}</code> there.`;
 
 const NO_INTROSPECTION_NOTICE =
   "Introspection is off on this server (production mode), so GraphiQL has no schema: no docs, no completion, " +
@@ -156,7 +172,8 @@ export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
     throw new TypeError(`GraphiQL page: endpoint must be a non-empty URL or path, got ${got}`);
   }
   const assets = loadAssets();
-  const headers = options.defaultHeaders === undefined ? undefined : JSON.stringify(options.defaultHeaders, null, 2);
+  const defaultHeaders = options.defaultHeaders ?? (options.auth === "on" ? AUTH_ON_HEADERS : options.auth === "off" ? {} : undefined);
+  const headers = defaultHeaders === undefined ? undefined : JSON.stringify(defaultHeaders, null, 2);
   const tabs = options.examples.map((example) => ({
     query: example.query,
     variables: example.variables === undefined ? null : JSON.stringify(example.variables, null, 2),
@@ -170,7 +187,9 @@ export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
     storageNamespace: createHash("sha256").update(JSON.stringify(tabs)).digest("hex").slice(0, 12),
     introspection: options.introspection ?? true,
   };
-  const notice = config.introspection ? "" : `<p id="graphiql-notice" role="note">${escapeHtml(NO_INTROSPECTION_NOTICE)}</p>\n`;
+  const notice =
+    (config.introspection ? "" : `<p id="graphiql-notice" class="notice" role="note">${escapeHtml(NO_INTROSPECTION_NOTICE)}</p>\n`) +
+    (options.auth === "off" ? `<p id="graphiql-auth-notice" class="notice" role="note">${AUTH_OFF_NOTICE}</p>\n` : "");
   const [react, reactDom, graphiql] = assets.scripts;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -182,7 +201,9 @@ export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
 html, body, #graphiql { height: 100%; margin: 0; }
 body { display: flex; flex-direction: column; }
 #graphiql { flex: 1; min-height: 0; }
-#graphiql-notice { margin: 0; padding: 6px 12px; font: 13px/1.4 system-ui, sans-serif; background: #fff3cd; color: #5c4400; border-bottom: 1px solid #e0c46c; }
+.notice { margin: 0; padding: 6px 12px; font: 13px/1.4 "Roboto", system-ui, sans-serif; background: #fff3cd; color: #5c4400; border-bottom: 1px solid #e0c46c; }
+.notice code { font: 12px "Fira Code", monospace; }
+#graphiql-auth-notice { background: #e8f1fb; color: #123a63; border-bottom-color: #9cc0e6; }
 </style>
 <style>
 ${assets.style}

@@ -40,6 +40,8 @@ export interface HttpServerOptions {
   cacheSync?: { before(): Promise<boolean>; after(): Promise<void> } | undefined;
   logger: Logger;
   examples: GraphiqlExample[];
+  /** Config `auth.mode`, so GraphiQL's headers editor starts with what a request needs (see graphiql.ts). Default: nothing prefilled. */
+  auth?: "on" | "off";
   /** The checks behind /readyz (health.ts); never throws. */
   readiness: () => Promise<Readiness>;
   /** The longest one operation may take, upstream calls included. */
@@ -161,7 +163,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     }
     if (url.pathname !== "/graphql") return send(res, 404, "application/json", '{"error":"not found; the API is at /graphql"}');
     if (req.method === "GET" && !url.search && (req.headers.accept ?? "").includes("text/html")) {
-      const page = renderGraphiqlPage({ endpoint: "/graphql", title: "License gateway", examples: options.examples, introspection });
+      const page = renderGraphiqlPage({ endpoint: "/graphql", title: "License gateway", examples: options.examples, introspection, auth: options.auth });
       return send(res, 200, "text/html; charset=utf-8", page);
     }
     let text: string | undefined;

@@ -304,3 +304,12 @@ describe("authentication at the door", () => {
     }
   });
 });
+
+describe("GraphiQL with auth on", () => {
+  it("prefills the headers editor with an Authorization template to complete, and no auth-off notice", async () => {
+    const html = await (await fetch(t.gateway.url, { headers: { accept: "text/html" } })).text();
+    // In the page's JSON config, `<` escaped (graphiql.ts); the browser test covers the auth-off side.
+    expect(html).toContain('"headers":"{\\n  \\"authorization\\": \\"Bearer \\u003cyour API key>\\"\\n}"');
+    expect(html).not.toContain('id="graphiql-auth-notice"');
+  });
+});

@@ -246,3 +246,34 @@ describe("DEMO_EXAMPLES", () => {
     }
   });
 });
+
+describe("the headers editor for the auth mode", () => {
+  const tabHeaders = (html: string) => (configOf(html).tabs as Array<{ headers: string | null }>).map((tab) => tab.headers);
+  const examples = DEMO_EXAMPLES.slice(0, 2);
+
+  it("auth on: every tab starts with an Authorization template, and no auth-off notice", () => {
+    const html = renderGraphiqlPage({ endpoint: "/graphql", examples, auth: "on" });
+    const template = '{\n  "authorization": "Bearer <your API key>"\n}';
+    expect(configOf(html).headers).toBe(template);
+    expect(tabHeaders(html)).toEqual([template, template]);
+    expect(html).not.toContain('id="graphiql-auth-notice"');
+  });
+
+  it("auth off: `{}` (GraphiQL parses the editor as JSON, no comments) and a notice on the page saying why", () => {
+    const html = renderGraphiqlPage({ endpoint: "/graphql", examples, auth: "off" });
+    expect(configOf(html).headers).toBe("{}");
+    expect(tabHeaders(html)).toEqual(["{}", "{}"]);
+    const notice = /<p id="graphiql-auth-notice"[^>]*>(.*)<\/p>/.exec(splitPage(html).markup)?.[1];
+    expect(notice).toContain("Authentication is off");
+    expect(notice).toContain("<code>{&#34;authorization&#34;:&#34;Bearer &#60;your API key&#62;&#34;}</code>");
+  });
+
+  it("explicit defaultHeaders win over the template; with no auth mode nothing is prefilled", () => {
+    const html = renderGraphiqlPage({ endpoint: "/graphql", examples, auth: "on", defaultHeaders: { "x-api-key": "k" } });
+    expect(configOf(html).headers).toBe('{\n  "x-api-key": "k"\n}');
+    const plain = renderGraphiqlPage({ endpoint: "/graphql", examples });
+    expect(configOf(plain).headers).toBeUndefined();
+    expect(tabHeaders(plain)).toEqual([null, null]);
+    expect(plain).not.toContain('id="graphiql-auth-notice"');
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * A typed GraphQL client in one small file: fetch, graphql's `print`, and the TypedDocumentNode types that
+ * generated/graphql.ts attaches to each operation. No Apollo Client, no cache: what a front end or a partner's
+ * script needs to call the gateway with the compiler checking variables and results.
+ */
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print, type DocumentNode, type GraphQLFormattedError } from "graphql";
+
+export interface ClientOptions {
+  /** The gateway's endpoint, e.g. "http://localhost:4000/graphql". */
+  url: string;
+  /** Sent with every request, e.g. `{ authorization: "Bearer lgw_..." }` (none in the demo). */
+  headers?: Record<string, string>;
+  /** Default: the global fetch (browsers, Node 18 and later). */
+  fetch?: typeof fetch;
+}
+
+/**
+ * A response that has data. The gateway answers with partial data when one vendor fails (its licenses are
+ * missing, the others are there), and says so in `errors` with `extensions.code` and `extensions.source`: show
+ * the data and a notice rather than an error page.
+ */
+export interface Result<TResult> {
+  data: TResult;
+  errors: readonly GraphQLFormattedError[];
+}
+
+/** No data at all: the request was refused (validation, authentication, limits) or never answered. */
+export class GraphQLRequestError extends Error {
+  constructor(
+    message: string,
+    /** The HTTP status. */
+    readonly status: number,
+    /** The GraphQL errors, when the body had any. */
+    readonly errors: readonly GraphQLFormattedError[] = [],
+  ) {
+    super(message);
+    this.name = "GraphQLRequestError";
+    this.codes = errors.map((e) => String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
+  }
+
+  /** The errors' stable codes (UNAUTHENTICATED, BAD_USER_INPUT, ...): branch on these, never on messages. */
+  readonly codes: string[];
+}
+
+/**
+ * Variables may be left out only when the operation has no required ones: CustomersPage (first and after are
+ * optional) can be called bare, CustomerDashboard cannot be called without an id.
+ */
+type VariablesArgument<TVariables> = {} extends TVariables ? [variables?: TVariables] : [variables: TVariables];
+
+export interface GatewayClient {
+  // NoInfer: the types come from the document alone. Were TVariables also inferred from the variables passed,
+  // a misspelt or extra variable would widen it instead of being refused.
+  request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, ...variables: VariablesArgument<NoInfer<TVariables>>): Promise<Result<TResult>>;
+}
+
+// Each generated document is one constant, so its text is printed once, not on every request.
+const printed = new WeakMap<DocumentNode, string>();
+function queryText(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document)));
+  return text;
+}
+
+export function createClient(options: ClientOptions): GatewayClient {
+  const send = options.fetch ?? fetch;
+  return {
+    async request(document, ...[variables]) {
+      const response = await send(options.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          // The GraphQL-over-HTTP media type first: with it, a refused request gets a 4xx status, not a 200.
+          accept: "application/graphql-response+json, application/json;q=0.9",
+          ...options.headers,
+        },
+        body: JSON.stringify({ query: queryText(document), variables }),
+      });
+      const body = await readBody(response);
+      const errors = body?.errors ?? [];
+      if (body?.data === undefined || body.data === null) {
+        const detail = errors.map((e) => `${String(e.extensions?.code ?? "ERROR")}: ${e.message}`).join("; ");
+        throw new GraphQLRequestError(detail || `HTTP ${response.status} without a GraphQL body`, response.status, errors);
+      }
+      // The cast is the one unchecked step: the server validated the operation against the schema the types
+      // were generated from, so `data` has the operation's shape (as long as the generated file is current).
+      return { data: body.data as never, errors };
+    },
+  };
+}
+
+async function readBody(response: Response): Promise<{ data?: unknown; errors?: GraphQLFormattedError[] } | undefined> {
+  if (!/json/i.test(response.headers.get("content-type") ?? "")) return undefined;
+  try {
+    return (await response.json()) as { data?: unknown; errors?: GraphQLFormattedError[] };
+  } catch {
+    return undefined;
+  }
+}
