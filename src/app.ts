@@ -15,6 +15,7 @@ import { DEMO_EXAMPLES } from "./server/graphiql-examples.js";
 import type { GraphiqlExample } from "./server/graphiql.js";
 import { readinessCheck } from "./server/health.js";
 import { createHttpServer } from "./server/http-server.js";
+import { persistedQueryOptions } from "./server/persisted-queries.js";
 import { createRateLimiter } from "./server/rate-limit.js";
 import { createSources } from "./sources/create.js";
 import { openStore, type Store } from "./store/store.js";
@@ -87,6 +88,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       limits: config.server.limits,
       // In the Redis the replicas share, when there is one: the limit then holds across them.
       rateLimiter: createRateLimiter(config.server.rateLimit, { redis, logger }),
+      // In that Redis too: a document registered on one replica is known to all of them.
+      persistedQueries: persistedQueryOptions(config.server.persistedQueries, { redis, logger }),
       readiness: readinessCheck({ db: store.db, sources: () => sources.all() }),
       telemetry: telemetry.http,
     });

@@ -285,6 +285,16 @@ export const configSchema = z.strictObject({
         .prefault({}),
       /** Requests per client (API key, JWT subject), shared by the replicas through `cache.url`. Default: no limit. */
       rateLimit: rateLimitSchema.optional(),
+      /** Automatic persisted queries (src/server/persisted-queries.ts): in Redis through `cache.url`, else in memory. */
+      persistedQueries: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /** How long a registered document is kept. Default one day. */
+          ttlSeconds: z.number().int().positive().max(30 * 86_400).default(86_400),
+          /** Documents kept in memory without Redis (least recently used go first). Default 10,000. */
+          maxEntries: z.number().int().positive().max(1_000_000).default(10_000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /** Required in every config file; the demo alone runs without it. */

@@ -9,6 +9,7 @@ import { QueryResolver } from "./query.resolver.js";
 import { CatalogueMutationResolver, CustomerCatalogueResolver } from "./catalogue/catalogue.resolver.js";
 import { ControllerHardwareResolver, CustomerProfileResolver, DirectoryMutationResolver } from "./directory/directory.resolver.js";
 import { ApiKeyResolver } from "./auth/api-key.resolver.js";
+import { ControllerNodeResolver, NodeResolver } from "./node/node.resolver.js";
 import { restrictOperationalFields } from "./restricted-fields.js";
 
 /** The schema clients build on; `schema/schema.graphql` is this, printed, and a test keeps them equal. */
@@ -28,6 +29,8 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       DatalinkResolver,
       LicenseResolver,
       ApiKeyResolver,
+      NodeResolver,
+      ControllerNodeResolver,
     ],
     // Input is validated by the federation layer with coded errors; class-validator is not used.
     validate: false,

@@ -1,6 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServer, HeaderMap, type PersistedQueryOptions } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLError, GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
@@ -16,7 +16,7 @@ import { resolvedFieldsLimitPlugin } from "./resolved-fields.js";
 import { operationScope, runInOperation } from "../federation/operation-scope.js";
 import type { Principal } from "../auth/principal.js";
 import type { ResponseCache } from "../cache/response-cache.js";
-import { cacheStatus, isStorable, responseCacheKey } from "./response-cache-http.js";
+import { cacheStatus, CSRF_PREFLIGHT_HEADERS, isStorable, responseCacheKey } from "./response-cache-http.js";
 import { responseCachePlugin } from "./response-cache-plugin.js";
 import type { RateLimiter } from "./rate-limit.js";
 import type { HttpTelemetry } from "../observability/telemetry.js";
@@ -54,6 +54,8 @@ export interface HttpServerOptions {
   limits: OperationLimits;
   /** Requests per principal (config `server.rateLimit`); absent when off. See rate-limit.ts. */
   rateLimiter?: RateLimiter | undefined;
+  /** Automatic persisted queries (persisted-queries.ts); false turns them off. Default: Apollo's own, in memory. */
+  persistedQueries?: PersistedQueryOptions | false;
   /** Metrics and traces (src/observability/): the operation plugin, the metrics route, early refusals. Default: none. */
   telemetry?: HttpTelemetry | undefined;
 }
@@ -88,8 +90,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     ],
     formatError: (formatted, error) => formatError(formatted, error, log),
     includeStacktraceInErrorResponses: false,
-    // Simple requests (text/plain, forms, no content type) are refused unless they carry a preflight header.
-    csrfPrevention: true,
+    // Simple requests (text/plain, forms, no content type, so any GET) are refused unless they carry a header that
+    // forces a browser preflight; see CSRF_PREFLIGHT_HEADERS for why `authorization` is one.
+    csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
+    ...(options.persistedQueries !== undefined ? { persistedQueries: options.persistedQueries } : {}),
     introspection,
     validationRules: [KnownOperationTypesRule, ...documentLimitRules(limits)],
     // maxBatch 1 means no batching: Apollo refuses any JSON array (BAD_REQUEST). Larger batches are refused before Apollo.

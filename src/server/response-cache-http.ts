@@ -4,7 +4,14 @@ import type { ResponseCache } from "../cache/response-cache.js";
 
 /** Content types a browser may send cross-site without a preflight (Apollo's CSRF prevention refuses them). */
 const SIMPLE_CONTENT_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]);
-const PREFLIGHT_HEADERS = ["x-apollo-operation-name", "apollo-require-preflight"];
+/**
+ * Headers that make a browser send a CORS preflight, so Apollo's CSRF prevention lets a simple request (any GET)
+ * through with one of them (http-server.ts passes this list to Apollo; the cache applies the same check).
+ * `authorization` is one of them: it is not a CORS-safelisted header, and a request carrying an API key or a JWT is
+ * exactly what a cross-site form or <img> cannot send. It lets a partner's persisted GET through without an extra
+ * Apollo-specific header.
+ */
+export const CSRF_PREFLIGHT_HEADERS = ["x-apollo-operation-name", "apollo-require-preflight", "authorization"];
 
 /**
  * The response cache key of a request, from the request as sent (method, content type, Accept header, and the
@@ -20,16 +27,35 @@ export function responseCacheKey(cache: ResponseCache, req: IncomingMessage, url
   return cache.keyOf({ principal, request: ["POST", req.headers["content-type"] ?? "", req.headers.accept ?? "", body] });
 }
 
-/** Whether an answer may be stored for this request: one operation with its query text (no batch, no stored document). */
+/**
+ * Whether an answer may be stored for this request: one operation (no batch) with its query text or an automatic
+ * persisted query's hash. A hash names one document as surely as its text does: Apollo refuses a document whose
+ * hash does not match, and a hash it does not know is answered with an error, which is never stored.
+ */
 export function isStorable(req: IncomingMessage, url: URL, body: unknown): boolean {
-  if (req.method === "GET") return typeof url.searchParams.get("query") === "string";
-  return body !== null && typeof body === "object" && !Array.isArray(body) && typeof (body as { query?: unknown }).query === "string";
+  if (req.method === "GET") return typeof url.searchParams.get("query") === "string" || persistedHash(parseJson(url.searchParams.get("extensions")));
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
+  const { query, extensions } = body as { query?: unknown; extensions?: unknown };
+  return typeof query === "string" || persistedHash(extensions);
+}
+
+function persistedHash(extensions: unknown): boolean {
+  const persisted = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | null | undefined)?.persistedQuery;
+  return typeof persisted?.sha256Hash === "string";
+}
+
+function parseJson(text: string | null): unknown {
+  try {
+    return text === null ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function passesCsrfPrevention(req: IncomingMessage): boolean {
   const type = req.headers["content-type"];
   if (type !== undefined && !SIMPLE_CONTENT_TYPES.has(type.split(";")[0]!.trim().toLowerCase())) return true;
-  return PREFLIGHT_HEADERS.some((h) => req.headers[h] !== undefined);
+  return CSRF_PREFLIGHT_HEADERS.some((h) => (req.headers[h]?.length ?? 0) > 0);
 }
 
 /** An RFC 9211 Cache-Status value: what the response cache did with this request. */

@@ -1,7 +1,8 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { DateTimeScalar } from "../scalars/date-time.js";
+import { Node } from "../node/node.type.js";
 
-@ObjectType({ description: "An edge device that steers solar, batteries and EV chargers; licenses are claimed for it." })
+@ObjectType({ implements: Node, description: "An edge device that steers solar, batteries and EV chargers; licenses are claimed for it." })
 export class Controller {
   @Field(() => ID, { description: "The controller's node id, the same at every source." })
   nodeId!: string;

@@ -1,7 +1,8 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { DateTimeScalar } from "../scalars/date-time.js";
+import { Node } from "../node/node.type.js";
 
-@ObjectType({ description: "A customer of the gateway's operator, federated across the sources where it has accounts." })
+@ObjectType({ implements: Node, description: "A customer of the gateway's operator, federated across the sources where it has accounts." })
 export class Customer {
   @Field(() => ID, { description: "The gateway's id for the customer." })
   id!: string;

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { DateTimeScalar } from "../scalars/date-time.js";
+import { Node } from "../node/node.type.js";
 
 export enum LicenseStatus {
   INACTIVE = "INACTIVE",
@@ -21,7 +22,7 @@ registerEnumType(LicenseStatus, {
   },
 });
 
-@ObjectType({ description: "A software license for a controller, from any source. Fields a source does not have are null." })
+@ObjectType({ implements: Node, description: "A software license for a controller, from any source. Fields a source does not have are null." })
 export class License {
   @Field(() => ID, { description: 'Unique across sources and stable: "<source>:<externalId>".' })
   id!: string;

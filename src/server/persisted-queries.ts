@@ -1,0 +1,95 @@
+import type { PersistedQueryOptions } from "@apollo/server";
+import type { Logger } from "pino";
+import { redisReady, type Redis } from "../redis/connection.js";
+
+/** Config `server.persistedQueries`. */
+export interface PersistedQueriesConfig {
+  enabled: boolean;
+  /** How long a registered document is kept after it was last registered. */
+  ttlSeconds: number;
+  /** Documents kept in memory (without Redis); the least recently used go first. */
+  maxEntries: number;
+}
+
+/** The store Apollo keeps documents in, keyed by their SHA-256 (Apollo adds its own `apq:` prefix). */
+type DocumentCache = NonNullable<PersistedQueryOptions["cache"]>;
+
+/**
+ * Apollo Server's automatic persisted queries (APQ), with a bounded store: in the gateway's Redis when there is one,
+ * so a document registered on one replica is known to all of them (a client is not sent back to re-register by
+ * whichever replica its next request lands on); in memory otherwise. False turns APQ off (Apollo then answers
+ * PERSISTED_QUERY_NOT_SUPPORTED).
+ *
+ * Every document still passes the request limits: the token and size checks run on the text of the request that
+ * registers it (a hash-only request can only name a document registered that way), and the depth and cost rules are
+ * validation rules, which Apollo runs on a document taken from this store as on any other.
+ */
+export function persistedQueryOptions(config: PersistedQueriesConfig, deps: { redis?: Redis | undefined; logger: Logger }): PersistedQueryOptions | false {
+  if (!config.enabled) return false;
+  const cache = deps.redis ? new RedisDocumentCache(deps.redis, deps.logger) : new MemoryDocumentCache(config.maxEntries);
+  return { cache, ttl: config.ttlSeconds };
+}
+
+/**
+ * Documents in Redis under the connection's key prefix (ioredis adds it), each with the TTL Apollo passes, which
+ * bounds the store. A Redis failure is a miss, never an error: the client answers PERSISTED_QUERY_NOT_FOUND by
+ * sending the document again, so an outage costs one round trip rather than failed operations.
+ */
+export class RedisDocumentCache implements DocumentCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly logger: Logger,
+  ) {}
+
+  async get(key: string): Promise<string | undefined> {
+    if (!redisReady(this.redis)) return undefined;
+    try {
+      return (await this.redis.get(key)) ?? undefined;
+    } catch (error) {
+      this.logger.warn({ err: error }, "persisted query lookup failed; answered as not found");
+      return undefined;
+    }
+  }
+
+  async set(key: string, value: string, options?: { ttl?: number | null }): Promise<void> {
+    if (!redisReady(this.redis)) return;
+    const ttl = options?.ttl;
+    // Apollo logs a failed registration; the operation itself still runs, since it carried its document.
+    if (ttl) await this.redis.set(key, value, "EX", ttl);
+    else await this.redis.set(key, value);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.redis.del(key)) > 0;
+  }
+}
+
+/**
+ * An in-memory LRU of at most `maxEntries` documents, each kept `ttl` seconds after it was registered. A Map keeps
+ * insertion order, so re-inserting on every read makes its first key the least recently used.
+ */
+export class MemoryDocumentCache implements DocumentCache {
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  async get(key: string): Promise<string | undefined> {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    if (entry.expiresAt <= Date.now()) return undefined;
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  async set(key: string, value: string, options?: { ttl?: number | null }): Promise<void> {
+    const ttl = options?.ttl;
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: ttl ? Date.now() + ttl * 1000 : Number.POSITIVE_INFINITY });
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.entries.delete(key);
+  }
+}
