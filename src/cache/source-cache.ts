@@ -55,9 +55,15 @@ export interface SourceCacheCounts {
  */
 export class SourceCache {
   private readonly inFlight = new Map<string, InFlight>();
-  readonly counts: SourceCacheCounts = { hits: 0, sharedHits: 0, staleHits: 0, misses: 0, joined: 0, refreshes: 0, refreshFailures: 0 };
-  /** The same counts per read namespace ("<source id>#<fingerprint>:<read>"), for the metrics (src/observability). */
+  /** What happened to each key read, per read namespace ("<source id>#<fingerprint>:<read>"), for the metrics. */
   readonly countsByNamespace = new Map<string, SourceCacheCounts>();
+
+  /** The same counts over every namespace. */
+  get counts(): SourceCacheCounts {
+    const total = emptyCounts();
+    for (const tally of this.countsByNamespace.values()) for (const k of Object.keys(total) as Array<keyof SourceCacheCounts>) total[k] += tally[k];
+    return total;
+  }
 
   constructor(
     private readonly entries: TaggedLru<unknown>,
@@ -89,10 +95,8 @@ export class SourceCache {
         out[i] = entry.value as T;
         noteFreshUntil(entry.freshUntil);
         if (now < entry.freshUntil) {
-          this.counts.hits++;
           tally.hits++;
         } else {
-          this.counts.staleHits++;
           tally.staleHits++;
           if (!this.inFlight.has(key)) stale.push(id);
         }
@@ -100,13 +104,11 @@ export class SourceCache {
       }
       const running = this.inFlight.get(key);
       if (running && running.epoch === this.invalidation.epoch) {
-        this.counts.joined++;
         tally.joined++;
         noteFreshUntil(fetchedFreshUntil);
         joined.push(running.promise.then((value) => void (out[i] = value as T | Error)));
         return;
       }
-      this.counts.misses++;
       tally.misses++;
       noteFreshUntil(fetchedFreshUntil);
       missing.push(i);
@@ -122,7 +124,7 @@ export class SourceCache {
 
   private tallyOf(namespace: string): SourceCacheCounts {
     let tally = this.countsByNamespace.get(namespace);
-    if (!tally) this.countsByNamespace.set(namespace, (tally = { hits: 0, sharedHits: 0, staleHits: 0, misses: 0, joined: 0, refreshes: 0, refreshFailures: 0 }));
+    if (!tally) this.countsByNamespace.set(namespace, (tally = emptyCounts()));
     return tally;
   }
 
@@ -204,7 +206,6 @@ export class SourceCache {
       // A stale shared answer is refreshed by asking the vendor, as a stale local one is when nothing fresher exists.
       if (!entry || now >= entry.freshUntil) return;
       byId.set(id, entry);
-      this.counts.sharedHits++;
       this.tallyOf(read.namespace).sharedHits++;
     });
     return byId;
@@ -212,14 +213,12 @@ export class SourceCache {
 
   /** Refreshes stale keys without the operation's deadline: nobody waits for it, and the next reader gains. */
   private refreshInBackground<T>(read: KeyedRead<T>, ids: string[]): void {
-    this.counts.refreshes++;
     this.tallyOf(read.namespace).refreshes++;
     outsideOperation(() => {
       this.fetchAndStore(read, ids)
         .then((results) => {
           const failed = [...results.values()].find((v) => v instanceof Error);
           if (failed) {
-            this.counts.refreshFailures++;
             this.tallyOf(read.namespace).refreshFailures++;
             this.onRefreshFailure(failed, read.namespace);
           }
@@ -227,4 +226,8 @@ export class SourceCache {
         .catch((error: unknown) => this.onRefreshFailure(error, read.namespace));
     });
   }
+}
+
+function emptyCounts(): SourceCacheCounts {
+  return { hits: 0, sharedHits: 0, staleHits: 0, misses: 0, joined: 0, refreshes: 0, refreshFailures: 0 };
 }

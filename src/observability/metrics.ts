@@ -164,7 +164,7 @@ export class GatewayMetrics {
           sourceReads.inc({ ...labels, outcome: "stale" }, counts.staleHits);
           sourceReads.inc({ ...labels, outcome: "joined" }, counts.joined);
           sourceReads.inc({ ...labels, outcome: "miss" }, counts.misses);
-          if (counts.sharedHits !== undefined) sourceReads.inc({ ...labels, outcome: "shared" }, counts.sharedHits);
+          sourceReads.inc({ ...labels, outcome: "shared" }, counts.sharedHits);
         }
       },
     });
