@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { main } from "../../src/cli.js";
 import { openDb } from "../../src/store/db.js";
 import { MIGRATIONS } from "../../src/store/migrate.js";
-import { MIGRATE_COMMAND, ROOT } from "./gateway-process.js";
+import { MIGRATE_COMMAND, ROOT } from "../support/gateway-process.js";
 
 /**
  * `license-gateway migrate`, and what `check` then says about the store. On PostgreSQL when DATABASE_URL is set

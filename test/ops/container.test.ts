@@ -8,7 +8,7 @@ import { startGateway, type Gateway } from "../../src/app.js";
 import { loadConfigFile } from "../../src/config/load.js";
 import { configSchema } from "../../src/config/schema.js";
 import { captureLogs } from "./log-capture.js";
-import { MIGRATE_COMMAND, ROOT, START_COMMAND } from "./gateway-process.js";
+import { MIGRATE_COMMAND, ROOT, START_COMMAND } from "../support/gateway-process.js";
 
 /**
  * There is no Docker engine here, so the Dockerfile and compose.yaml are held to what the tests prove instead:

@@ -6,7 +6,7 @@ import { Client } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { startDemoVendors, type DemoVendors } from "../../src/demo/vendors.js";
-import { spawnGateway, type GatewayProcess } from "./gateway-process.js";
+import { spawnGateway, type GatewayProcess } from "../support/gateway-process.js";
 
 /**
  * Graceful shutdown of a real gateway process (the production start command), with the vendor simulators in this

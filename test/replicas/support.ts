@@ -1,19 +1,16 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { join } from "node:path";
+import { spawnGateway, type GatewayProcess } from "../support/gateway-process.js";
 
-const REPO = resolve(import.meta.dirname, "../..");
+export { deleteKeys } from "../support/redis-keys.js";
 
-/** One gateway process started with `npm start -- --config FILE`'s entry point, as production runs it. */
+/** One gateway process, started as production starts it (test/support/gateway-process.ts). */
 export interface Replica {
   name: string;
   url: string;
-  process: ChildProcess;
-  /** Its log lines so far (JSON), for a failure message. */
-  log: string[];
+  process: GatewayProcess;
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; cacheStatus: string | null; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any> }> } }>;
   stop(): Promise<void>;
 }
@@ -26,51 +23,30 @@ export function writeConfig(config: unknown): string {
   return file;
 }
 
-/** Starts `node --import tsx src/main.ts --config <file>` and resolves once it logs "gateway ready" with its URL. */
+/** Starts a gateway on `configFile` and resolves once it logged "gateway ready" (60 s at most). */
 export async function startReplica(name: string, configFile: string): Promise<Replica> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--config", configFile], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
-  const log: string[] = [];
-  const lines = createInterface({ input: child.stdout! });
-  child.stderr!.on("data", (chunk: Buffer) => log.push(chunk.toString("utf8")));
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s:\n${log.join("\n")}`)), 60_000);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code} before it was ready:\n${log.join("\n")}`));
-    });
-    lines.on("line", (line) => {
-      log.push(line);
-      try {
-        const entry = JSON.parse(line) as { msg?: string; url?: string };
-        if (entry.msg === "gateway ready" && entry.url) {
-          clearTimeout(timer);
-          resolveUrl(entry.url);
-        }
-      } catch {
-        // not a log line
-      }
-    });
+  const gateway = spawnGateway(configFile);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s: ${gateway.stderr()}`)), 60_000);
   });
-  child.removeAllListeners("exit");
+  const url = await Promise.race([gateway.url, timeout]).finally(() => clearTimeout(timer));
   return {
     name,
     url,
-    process: child,
-    log,
+    process: gateway,
     async gql(query, variables) {
       const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
       return { status: res.status, cacheStatus: res.headers.get("cache-status"), body: (await res.json()) as any };
     },
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once("exit", () => done());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 15_000).unref();
-      }),
+    async stop() {
+      if (gateway.child.exitCode !== null) return;
+      gateway.child.kill("SIGTERM");
+      const killer = setTimeout(() => gateway.child.kill("SIGKILL"), 15_000).unref();
+      await gateway.exited;
+      clearTimeout(killer);
+    },
   };
 }
 
 export const uniqueName = (prefix: string): string => `${prefix}_${randomBytes(5).toString("hex")}`;
-
-export { deleteKeys } from "../support/redis-keys.js";
