@@ -1,5 +1,6 @@
 import type { PersistedQueryOptions } from "@apollo/server";
 import type { Logger } from "pino";
+import { TaggedLru } from "../cache/tagged-lru.js";
 import { redisReady, type Redis } from "../redis/connection.js";
 
 /** Config `server.persistedQueries`. */
@@ -65,31 +66,28 @@ export class RedisDocumentCache implements DocumentCache {
 }
 
 /**
- * An in-memory LRU of at most `maxEntries` documents, each kept `ttl` seconds after it was registered. A Map keeps
- * insertion order, so re-inserting on every read makes its first key the least recently used.
+ * In memory: at most `maxEntries` documents, least recently used out first, each kept `ttl` seconds after it was
+ * registered (the caches' bounded LRU, src/cache/tagged-lru.ts, with no tags: nothing invalidates a document).
  */
 export class MemoryDocumentCache implements DocumentCache {
-  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly entries: TaggedLru<string>;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(maxEntries: number) {
+    this.entries = new TaggedLru({ maxEntries });
+  }
 
   async get(key: string): Promise<string | undefined> {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    this.entries.delete(key);
-    if (entry.expiresAt <= Date.now()) return undefined;
-    this.entries.set(key, entry);
-    return entry.value;
+    return this.entries.get(key)?.value;
   }
 
   async set(key: string, value: string, options?: { ttl?: number | null }): Promise<void> {
-    const ttl = options?.ttl;
-    this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: ttl ? Date.now() + ttl * 1000 : Number.POSITIVE_INFINITY });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    const until = options?.ttl ? Date.now() + options.ttl * 1000 : Number.POSITIVE_INFINITY;
+    this.entries.set(key, { value, tags: [], freshUntil: until, staleUntil: until, size: 1 });
   }
 
   async delete(key: string): Promise<boolean> {
-    return this.entries.delete(key);
+    const had = this.entries.get(key) !== undefined;
+    this.entries.delete(key);
+    return had;
   }
 }
