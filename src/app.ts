@@ -7,6 +7,7 @@ import { RedisTokenCache } from "./redis/redis-token-cache.js";
 import type { GatewayConfig } from "./config/schema.js";
 import { SourceRegistry } from "./federation/registry.js";
 import { createContext } from "./graphql/context.js";
+import { documentChecker } from "./documents/document-check.js";
 import { buildGatewaySchema } from "./graphql/schema.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createTelemetry } from "./observability/telemetry.js";
@@ -73,13 +74,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   try {
     const authenticator = new Authenticator(auth.mode, store.apiKeys, jwt, logger);
     const schema = await buildGatewaySchema();
+    const checkDocument = documentChecker(schema, config.server.limits);
     const http = await createHttpServer({
       schema,
       logger,
       examples: options.examples ?? DEMO_EXAMPLES,
       auth: auth.mode,
       authenticate: requestAuthenticator(authenticator, logger),
-      createContext: (principal) => createContext({ store, sources, responseCache: cache.contextDeps, batching: config.server.batching, locator: cache.locator }, principal),
+      createContext: (principal) => createContext({ store, sources, responseCache: cache.contextDeps, batching: config.server.batching, locator: cache.locator, checkDocument }, principal),
       responseCache: cache.responses,
       cacheSync: cache.sync,
       operationDeadlineMs: config.server.operationDeadlineMs,
@@ -92,6 +94,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       persistedQueries: persistedQueryOptions(config.server.persistedQueries, { redis, logger }),
       readiness: readinessCheck({ db: store.db, sources: () => sources.all() }),
       telemetry: telemetry.http,
+      trustedDocuments: store.trustedDocuments,
     });
     const url = await http.listen(config.server.port, config.server.host);
     let closing: Promise<void> | undefined;

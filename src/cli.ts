@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { readStartupSettings } from "./config/env.js";
 import type { GatewayConfig } from "./config/schema.js";
 import { runCheck } from "./cli/check.js";
+import { DOCUMENTS_USAGE, documentsUsageProblem, runDocuments } from "./cli/documents.js";
 import { KEYS_USAGE, keysUsageProblem, runKeys } from "./cli/keys.js";
 import { runMigrate } from "./cli/migrate.js";
 import { EXIT, processOutput, type CliOutput } from "./cli/output.js";
@@ -9,6 +10,7 @@ import { EXIT, processOutput, type CliOutput } from "./cli/output.js";
 export type { CliOutput };
 
 const USAGE = `usage: license-gateway keys <command> --config FILE
+       license-gateway documents <command> --config FILE
        license-gateway check --config FILE
        license-gateway migrate --config FILE
 
@@ -20,6 +22,7 @@ const USAGE = `usage: license-gateway keys <command> --config FILE
         applies the migrations the store lacks (as the gateway does at start, safe while it runs) and prints
         each version applied, nothing when the store is up to date
 ${KEYS_USAGE}
+${DOCUMENTS_USAGE}
 
 --config FILE (or GATEWAY_CONFIG) is the gateway's config; \${NAME} references in it are read from the
 environment. With an embedded store (pglite://) stop the gateway first; PGlite allows one process at a time.`;
@@ -37,6 +40,8 @@ export async function main(argv: readonly string[], env: Record<string, string |
         name: { type: "string" },
         customer: { type: "string" },
         grant: { type: "string", multiple: true },
+        replace: { type: "boolean" },
+        lock: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -66,6 +71,13 @@ export async function main(argv: readonly string[], env: Record<string, string |
         if (problem) return usage(io, problem);
         const config = await configOf(values.config, env);
         return config ? await runKeys(args, config, io) : usage(io, "needs --config FILE (or GATEWAY_CONFIG): the keys live in the store it names");
+      }
+      case "documents": {
+        const args = { command, rest, replace: values.replace, lock: values.lock };
+        const problem = documentsUsageProblem(args);
+        if (problem) return usage(io, problem);
+        const config = await configOf(values.config, env);
+        return config ? await runDocuments(args, config, io) : usage(io, "needs --config FILE (or GATEWAY_CONFIG): the documents live in the store it names");
       }
       default:
         io.err(USAGE);

@@ -49,7 +49,7 @@ export class ApiKeyAdmin {
 
   list(): Promise<ApiKeyInfo[]> {
     this.access.requireAdmin("list API keys");
-    return this.writer.store.apiKeys.list().then((rows) => rows.map(info));
+    return this.writer.store.apiKeys.list().then((rows) => rows.map(infoOf));
   }
 
   createApiKey(input: CreateApiKeyInput): Promise<CreateApiKeyResult> {
@@ -67,7 +67,7 @@ export class ApiKeyAdmin {
       const key = generateApiKey();
       return this.writer.commit("createApiKey", input, async (tx) => {
         const row = await tx.apiKeys.insert({ id: key.id, name: input.name, role: input.role, customerId, keyHash: key.hash, grants });
-        return { apiKey: info(row), secret: key.token, errors: [] };
+        return { apiKey: infoOf(row), secret: key.token, errors: [] };
       });
     });
   }
@@ -76,7 +76,7 @@ export class ApiKeyAdmin {
   revokeApiKey(input: RevokeApiKeyInput): Promise<ApiKeyResult> {
     return this.writer.withPayload<ApiKeyResult>("revokeApiKey", input, { apiKey: null }, async () => {
       this.access.requireAdmin("revoke API keys");
-      return this.writer.commit("revokeApiKey", input, async (tx) => ({ apiKey: info(await this.existing(tx.apiKeys.revoke(input.id), input.id, ["input", "id"])), errors: [] }));
+      return this.writer.commit("revokeApiKey", input, async (tx) => ({ apiKey: infoOf(await existingKey(tx.apiKeys.revoke(input.id), input.id, ["input", "id"])), errors: [] }));
     });
   }
 
@@ -84,10 +84,10 @@ export class ApiKeyAdmin {
     return this.writer.withPayload<ApiKeyResult>("grantCustomer", input, { apiKey: null }, async () => {
       this.access.requireAdmin("grant customers");
       return this.writer.commit("grantCustomer", input, async (tx) => {
-        const key = await this.existing(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
+        const key = await existingKey(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
         if (key.role !== "partner") throw badInput(["input", "apiKeyId"], `key ${key.id} is a ${key.role} key; only partner keys are granted customers`);
         await tx.apiKeys.grant(key.id, input.customerId);
-        return { apiKey: info((await tx.apiKeys.get(key.id))!), errors: [] };
+        return { apiKey: infoOf((await tx.apiKeys.get(key.id))!), errors: [] };
       });
     });
   }
@@ -97,21 +97,24 @@ export class ApiKeyAdmin {
     return this.writer.withPayload<ApiKeyResult>("revokeGrant", input, { apiKey: null }, async () => {
       this.access.requireAdmin("revoke grants");
       return this.writer.commit("revokeGrant", input, async (tx) => {
-        const key = await this.existing(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
+        const key = await existingKey(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
         await tx.apiKeys.revokeGrant(key.id, input.customerId);
-        return { apiKey: info((await tx.apiKeys.get(key.id))!), errors: [] };
+        return { apiKey: infoOf((await tx.apiKeys.get(key.id))!), errors: [] };
       });
     });
   }
 
-  private async existing(pending: Promise<ApiKeyRow | null>, id: string, field: string[]): Promise<ApiKeyRow> {
-    const row = await pending;
-    if (!row) throw new GatewayError("NOT_FOUND", `no API key with id ${id}`, { field });
-    return row;
-  }
 }
 
-function info(row: ApiKeyRow): ApiKeyInfo {
+/** The key a store call returned; NOT_FOUND naming `field` when there was none. */
+export async function existingKey(pending: Promise<ApiKeyRow | null>, id: string, field: string[]): Promise<ApiKeyRow> {
+  const row = await pending;
+  if (!row) throw new GatewayError("NOT_FOUND", `no API key with id ${id}`, { field });
+  return row;
+}
+
+/** What an administrator sees of a stored key. */
+export function infoOf(row: ApiKeyRow): ApiKeyInfo {
   const { keyHash: _hash, ...rest } = row;
   return rest;
 }

@@ -18,6 +18,11 @@ export interface Principal {
    */
   customerIds: readonly string[];
   via: "api-key" | "jwt" | "auth-off";
+  /**
+   * For an API key: the key whose trusted documents a request may name by id, and whether the key may run only
+   * those (src/server/trusted-documents.ts). Absent for JWTs and with auth off: documents are published per key.
+   */
+  documents?: { apiKeyId: string; locked: boolean };
 }
 
 /** With `auth.mode: off` (the demo, tests) every request is this: an admin, recorded as such in the audit log. */

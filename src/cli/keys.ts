@@ -3,7 +3,7 @@ import { ROLES, type Role } from "../auth/principal.js";
 import type { GatewayConfig } from "../config/schema.js";
 import { AuditedWriter } from "../federation/mutations/audited.js";
 import { openStore, type Store } from "../store/store.js";
-import { EXIT, type CliOutput } from "./output.js";
+import { EXIT, refused, type CliOutput } from "./output.js";
 
 export const KEYS_USAGE = `  keys create --role admin|partner|customer --name NAME [--customer ID] [--grant ID ...]
         prints the new key on stdout, once (only its hash is kept); --customer for a customer key,
@@ -57,11 +57,6 @@ export async function runKeys(args: KeysArguments, config: GatewayConfig, io: Cl
   } finally {
     await store?.close();
   }
-}
-
-function refused(errors: { code: string; message: string; field: string[] | null }[], io: CliOutput): number {
-  for (const e of errors) io.err(`license-gateway: ${e.code}${e.field ? ` (${e.field.join(".")})` : ""}: ${e.message}`);
-  return EXIT.failed;
 }
 
 function list(keys: ApiKeyInfo[], io: CliOutput): number {

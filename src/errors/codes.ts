@@ -16,6 +16,12 @@ export const ERROR_CODES = {
   RATE_LIMITED:
     "The client (its API key or JWT subject) sent more requests than `server.rateLimit` allows. Refused before " +
     "anything ran: HTTP 429 with a Retry-After header saying how many seconds until the next request is admitted.",
+  PERSISTED_QUERY_NOT_IN_LIST:
+    "The request names a document by id (`documentId`, or an APQ hash from a locked key) that the calling API key has " +
+    "not published as a trusted document. Nothing was executed. HTTP 400 (not 404, which caches would keep).",
+  QUERY_NOT_IN_SAFELIST:
+    "The API key is locked to its trusted documents and the request's document is not one of them (matched by the " +
+    "SHA-256 of its exact text). Nothing was executed. HTTP 403.",
   UNAUTHENTICATED: "The client did not authenticate to the gateway.",
   FORBIDDEN: "The client may not see or change this object.",
   NOT_FOUND: "The object does not exist at its source (a vendor 404 is reported this way).",

@@ -1,5 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { ApiKeyAdmin } from "../auth/key-admin.js";
+import { TrustedDocumentAdmin } from "../documents/document-admin.js";
+import type { DocumentCheck } from "../documents/document-check.js";
 import { Access } from "../auth/policy.js";
 import type { Principal } from "../auth/principal.js";
 import { createLoaders, type Loaders } from "../federation/loaders.js";
@@ -28,7 +30,7 @@ export interface GatewayContext {
   sources: SourceRegistry;
   loaders: Loaders;
   reads: FederatedReads;
-  mutations: { licenses: LicenseMutations; customers: CustomerMutations; catalogue: CatalogueMutations; apiKeys: ApiKeyAdmin };
+  mutations: { licenses: LicenseMutations; customers: CustomerMutations; catalogue: CatalogueMutations; apiKeys: ApiKeyAdmin; documents: TrustedDocumentAdmin };
   partialErrors: PartialError[];
   /** What this operation read, for the response cache; undefined when responses are not cached. */
   cacheReads: ReadTracker | undefined;
@@ -45,10 +47,12 @@ export interface ContextDeps {
   batching?: boolean;
   /** Which account listed a license (shared across requests); absent with the cache off. */
   locator?: LicenseLocator | undefined;
+  /** Whether a document would run on this server: what publishing trusted documents checks (src/documents/). */
+  checkDocument: DocumentCheck;
 }
 
 /** Everything per request is built here: loaders must never outlive one operation. */
-export function createContext({ store, sources, responseCache, batching, locator }: ContextDeps, principal: Principal): GatewayContext {
+export function createContext({ store, sources, responseCache, batching, locator, checkDocument }: ContextDeps, principal: Principal): GatewayContext {
   const cacheReads = responseCache && new ReadTracker(responseCache.invalidation);
   const loaders = createLoaders(store, sources, { tracker: cacheReads, batching: batching ?? true, locator });
   const access = new Access(principal, loaders);
@@ -66,6 +70,7 @@ export function createContext({ store, sources, responseCache, batching, locator
       customers: new CustomerMutations(writer, sources, access),
       catalogue: new CatalogueMutations(writer, sources, reads, access),
       apiKeys: new ApiKeyAdmin(writer, access),
+      documents: new TrustedDocumentAdmin(writer, access, checkDocument),
     },
     partialErrors,
     cacheReads,

@@ -9,6 +9,7 @@ import { QueryResolver } from "./query.resolver.js";
 import { CatalogueMutationResolver, CustomerCatalogueResolver } from "./catalogue/catalogue.resolver.js";
 import { ControllerHardwareResolver, CustomerProfileResolver, DirectoryMutationResolver } from "./directory/directory.resolver.js";
 import { ApiKeyResolver } from "./auth/api-key.resolver.js";
+import { TrustedDocumentResolver } from "./auth/trusted-document.resolver.js";
 import { ControllerNodeResolver, NodeResolver } from "./node/node.resolver.js";
 import { restrictOperationalFields } from "./restricted-fields.js";
 
@@ -29,6 +30,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       DatalinkResolver,
       LicenseResolver,
       ApiKeyResolver,
+      TrustedDocumentResolver,
       NodeResolver,
       ControllerNodeResolver,
     ],

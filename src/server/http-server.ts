@@ -24,6 +24,7 @@ import { accessLogPlugin, startRequestLog } from "./access-log.js";
 import { ConnectionDrain, type DrainOptions } from "./connection-drain.js";
 import { SHUTTING_DOWN, type Readiness } from "./health.js";
 import { currentRequest, newRequestId, REQUEST_ID_HEADER, runInRequest } from "./request-id.js";
+import { applyTrustedDocuments, type TrustedDocumentLookup } from "./trusted-documents.js";
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -58,6 +59,8 @@ export interface HttpServerOptions {
   persistedQueries?: PersistedQueryOptions | false;
   /** Metrics and traces (src/observability/): the operation plugin, the metrics route, early refusals. Default: none. */
   telemetry?: HttpTelemetry | undefined;
+  /** API keys' published documents (trusted-documents.ts); absent, a request by `documentId` finds nothing. */
+  trustedDocuments?: TrustedDocumentLookup | undefined;
 }
 
 export interface RunningHttpServer {
@@ -185,6 +188,23 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     // Counted before the cache: a cached answer is cheap, but the limit is about the client.
     const limited = options.rateLimiter && "principal" in auth ? await options.rateLimiter.refusal(auth.principal) : undefined;
     if (limited) return sendRefusal(req, res, limited);
+    let body: unknown;
+    const parseBody = (): GraphQLError | undefined => {
+      if (text === undefined) return undefined;
+      const parsed = parseRequestBody(req, text);
+      if (!parsed.ok) return parsed.error;
+      body = parsed.body;
+      return undefined;
+    };
+    const trusted = (principal: Principal) =>
+      applyTrustedDocuments(principal, req.method === "GET" ? { search: url.searchParams } : { payload: body }, options.trustedDocuments ?? NO_DOCUMENTS);
+    // A key locked to its trusted documents is checked before the cache too: what it may run can change after an
+    // answer was cached (a lock, a replaced list), and the check is only ever as stale as the store.
+    const lockedKey = "principal" in auth && auth.principal.documents?.locked === true;
+    if (lockedKey) {
+      const refusal = parseBody() ?? (await trusted(auth.principal));
+      if (refusal) return sendRefusal(req, res, refusal);
+    }
     // The key is the request as sent, so a cached answer is found before any parsing: the same bytes were
     // parsed, checked against the limits and executed when the answer was stored.
     const cachesUsable = options.cacheSync ? await options.cacheSync.before() : true;
@@ -199,11 +219,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
         return;
       }
     }
-    let body: unknown;
-    if (text !== undefined) {
-      const parsed = parseRequestBody(req, text);
-      if (!parsed.ok) return sendRefusal(req, res, parsed.error);
-      body = parsed.body;
+    if (!lockedKey) {
+      const refused = parseBody() ?? ("principal" in auth ? await trusted(auth.principal) : undefined);
+      if (refused) return sendRefusal(req, res, refused);
     }
     const refusal = checkRequestLimits(req.method === "GET" ? getParameters(url.searchParams) : body, limits);
     if (refusal) return sendRefusal(req, res, refusal);
@@ -219,6 +237,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     if (!cachesUsable) scope.cacheBypass = true;
     const result = await runInOperation(scope, () =>
       apollo.executeHTTPGraphQLRequest({
+        // url.search as possibly rewritten: a GET by documentId carries the document's text from here on.
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
         context: async () => {
           if ("error" in auth) throw auth.error;
@@ -305,3 +324,6 @@ function compare(a: number[] | undefined, b: number[] | undefined): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return 0;
 }
+
+/** Where no store backs trusted documents (tests of the HTTP layer alone): no key has any. */
+const NO_DOCUMENTS: TrustedDocumentLookup = { body: async () => null };

@@ -16,6 +16,8 @@ export interface ApiKeyRow {
   lastUsedAt: Date | null;
   /** Customers granted to a `partner` key, sorted; empty for the other roles. */
   grants: string[];
+  /** Whether the key may run only its trusted documents (trusted-documents.ts). */
+  documentsLocked: boolean;
 }
 
 export interface InsertApiKeyInput {
@@ -29,7 +31,7 @@ export interface InsertApiKeyInput {
 
 // Grants come back as one sorted array per key, so a key is always one row.
 const KEY = `k.id, k.name, k.role, k.customer_id as "customerId", k.key_hash as "keyHash", k.created_at as "createdAt",
-  k.revoked_at as "revokedAt", k.last_used_at as "lastUsedAt",
+  k.revoked_at as "revokedAt", k.last_used_at as "lastUsedAt", k.documents_locked as "documentsLocked",
   coalesce((select array_agg(g.customer_id order by g.customer_id) from api_key_grants g where g.key_id = k.id), '{}') as grants`;
 
 /** How stale `last_used_at` may get: one write a minute per key at most, not one per request. */
@@ -94,6 +96,12 @@ export function apiKeyQueries(db: Db) {
     async revokeGrant(keyId: string, customerId: string): Promise<boolean> {
       const removed = await db.query(`delete from api_key_grants where key_id = $1 and customer_id = $2 returning key_id`, [keyId, customerId]);
       return removed.length > 0;
+    },
+
+    /** Locks the key to its trusted documents, or unlocks it; null when there is no such key. */
+    async setDocumentsLocked(id: string, locked: boolean): Promise<ApiKeyRow | null> {
+      await db.query(`update api_keys set documents_locked = $2 where id = $1`, [id, locked]);
+      return get(id);
     },
 
     /** Records that the key was used, at most once a minute per key. */

@@ -7,6 +7,7 @@ import { customerQueries, type CustomerQueries } from "./customers.js";
 import { openDb, type Db, type OpenDbOptions } from "./db.js";
 import { licenseQueries, type LicenseQueries } from "./licenses.js";
 import { migrate } from "./migrate.js";
+import { trustedDocumentQueries, type TrustedDocumentQueries } from "./trusted-documents.js";
 import { StoreChanges, type ChangeSink } from "./changes.js";
 
 /** The gateway's own data, one query group per table, all bound to the same `Db` (or transaction). */
@@ -19,6 +20,7 @@ export interface Store {
   audit: AuditQueries;
   apiKeys: ApiKeyQueries;
   idempotency: IdempotencyQueries;
+  trustedDocuments: TrustedDocumentQueries;
   /** Calls `listener` with the cache tags of what each committed write changed (see changes.ts). */
   onChange(listener: ChangeSink): void;
   /** Runs `fn` with a Store bound to one transaction; inside, use only `tx` (see `Db.transaction`). */
@@ -76,6 +78,7 @@ function queriesOn(db: Db, changed: ChangeSink, rest: Pick<Store, "onChange" | "
     audit: auditQueries(db),
     apiKeys: apiKeyQueries(db),
     idempotency: idempotencyQueries(db),
+    trustedDocuments: trustedDocumentQueries(db),
     ...rest,
   };
 }

@@ -148,6 +148,31 @@ const ROWS: Row[] = [
     },
   },
   {
+    path: "publishTrustedDocuments (admins only)",
+    query: `mutation($input: PublishTrustedDocumentsInput!) { publishTrustedDocuments(input: $input) { apiKey { id locked trustedDocuments { operationName } } added removed ${ERRORS} } }`,
+    variables: (role) => ({ input: { apiKeyId: throwaway[role].partner, documents: [{ body: `query Published${role} { sources { id } }` }], lock: true } }),
+    expected: {
+      customerA: { publishTrustedDocuments: forbiddenPayload({ apiKey: null, added: 0, removed: 0 }) },
+      partnerA: { publishTrustedDocuments: forbiddenPayload({ apiKey: null, added: 0, removed: 0 }) },
+      partnerB: { publishTrustedDocuments: forbiddenPayload({ apiKey: null, added: 0, removed: 0 }) },
+      admin: (body: any) =>
+        expect(body).toEqual({
+          data: { publishTrustedDocuments: { apiKey: { id: throwaway.admin.partner, locked: true, trustedDocuments: [{ operationName: "Publishedadmin" }] }, added: 1, removed: 0, errors: [] } },
+        }),
+    },
+  },
+  {
+    path: "setApiKeyLocked (admins only)",
+    query: `mutation($input: SetApiKeyLockedInput!) { setApiKeyLocked(input: $input) { apiKey { id locked } ${ERRORS} } }`,
+    variables: (role) => ({ input: { apiKeyId: throwaway[role].key, locked: true } }),
+    expected: {
+      customerA: { setApiKeyLocked: forbiddenPayload({ apiKey: null }) },
+      partnerA: { setApiKeyLocked: forbiddenPayload({ apiKey: null }) },
+      partnerB: { setApiKeyLocked: forbiddenPayload({ apiKey: null }) },
+      admin: (body: any) => expect(body).toEqual({ data: { setApiKeyLocked: { apiKey: { id: throwaway.admin.key, locked: true }, errors: [] } } }),
+    },
+  },
+  {
     path: "activateLicense (A's local license)",
     query: `mutation($input: ActivateLicenseInput!) { activateLicense(input: $input) { license { key status } ${ERRORS} } }`,
     variables: (role) => ({ input: { source: "local", key: `AUTHZ-ACT-${role}` } }),
