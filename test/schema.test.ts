@@ -20,7 +20,7 @@ describe("schema/schema.graphql", () => {
       return `${name}${args.length ? `(${args.join(", ")})` : ""}: ${String(field.type)}`;
     };
     expect(signature("Query", "customer")).toBe("customer(id: ID!): Customer");
-    expect(signature("Query", "customers")).toBe("customers(after: String, first: Int): CustomerConnection!");
+    expect(signature("Query", "customers")).toBe("customers(after: String, before: String, first: Int, last: Int): CustomerConnection!");
     expect(signature("Query", "controller")).toBe("controller(nodeId: ID!): Controller");
     expect(signature("Query", "license")).toBe("license(id: ID!): License");
     expect(signature("Query", "sources")).toBe("sources: [Source!]!");

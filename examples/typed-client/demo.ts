@@ -24,10 +24,13 @@ if (firstCustomerId !== undefined) {
   const customer = data.customer;
   if (customer !== null) {
     console.log(`\n${customer.name}: accounts at ${customer.accounts.map((a) => a.source.id).join(", ")}`);
-    for (const license of customer.licenses) {
+    const licenses = customer.licensesConnection;
+    for (const { node: license } of licenses.edges) {
       const claimedBy = license.datalinks.map((d) => d.nodeId ?? "?").join(", ") || "unclaimed";
       console.log(`  ${license.source.id.padEnd(12)} ${license.key.padEnd(28)} ${license.status.padEnd(11)} ${claimedBy}`);
     }
+    // The dashboard shows one page; the next is the same request with `licensesAfter: pageInfo.endCursor`.
+    if (licenses.pageInfo.hasNextPage) console.log(`  ... and ${licenses.totalCount - licenses.edges.length} more`);
     console.log(`  controllers: ${customer.controllers.map((c) => c.name ?? c.nodeId).join(", ")}`);
   }
 }

@@ -18,6 +18,8 @@ export async function misusesTheCompilerRefuses(client: GatewayClient): Promise<
   await client.request(CustomerDashboardDocument);
   // @ts-expect-error A variable the operation does not declare.
   await client.request(CustomerDashboardDocument, { id: "demo-customer-1", name: "x" });
+  // @ts-expect-error A cursor is an opaque string, never a number or an offset.
+  await client.request(CustomerDashboardDocument, { id: "demo-customer-1", licensesAfter: 20 });
   // @ts-expect-error ActivateLicenseInput needs a source.
   await client.request(ActivateLicenseDocument, { input: { key: "SOFAR-RES-0003" } });
   // @ts-expect-error nodeId is required to claim.
@@ -39,5 +41,7 @@ export async function usesItAllows(client: GatewayClient): Promise<LicenseStatus
   const first = page.customers.edges[0]?.node.id;
   if (first === undefined) return undefined;
   const { data } = await client.request(CustomerDashboardDocument, { id: first });
-  return data.customer?.licenses[0]?.status;
+  // The next page of the dashboard's licenses: the same operation, after the last page's endCursor.
+  const next = await client.request(CustomerDashboardDocument, { id: first, licensesFirst: 5, licensesAfter: data.customer?.licensesConnection.pageInfo.endCursor ?? null });
+  return next.data.customer?.licensesConnection.edges[0]?.node.status;
 }

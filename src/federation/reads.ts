@@ -5,7 +5,7 @@ import { licenseTags, tag } from "../cache/tags.js";
 import { badInput } from "../errors/gateway-error.js";
 import { claimToDatalink, LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
 import type { Store } from "../store/store.js";
-import { customerCursor, type AccountRow, type CustomerRow } from "../store/customers.js";
+import type { AccountRow, CustomerListRequest, CustomerPage, CustomerRow } from "../store/customers.js";
 import type { ClaimRow } from "../store/claims.js";
 import type { ControllerHardware, CustomerProfile, LicenseMatch, LicenseOffer, LicenseSource, OfferFilter } from "../sources/source.js";
 import type { Loaders, SourceKey } from "./loaders.js";
@@ -54,12 +54,18 @@ export class FederatedReads {
   }
 
   /** A page of the customers the principal may see; each row is also put in the request's customer loader. */
-  async customerPage(first: number, after: string | undefined) {
+  async customerPage(request: Omit<CustomerListRequest, "only">): Promise<CustomerPage> {
     const scope = this.access.customerScope;
-    const page = await this.store.customers.list({ first, ...(after !== undefined ? { after } : {}), ...(scope !== undefined ? { only: scope } : {}) });
+    const page = await this.store.customers.list({ ...request, ...(scope !== undefined ? { only: scope } : {}) });
     for (const row of page.rows) this.loaders.customers.prime(row.id, row);
     this.tracker?.read([tag.customerList, ...page.rows.map((r) => tag.customer(r.id))]);
-    return { ...page, cursorOf: customerCursor };
+    return page;
+  }
+
+  /** How many customers the principal may see, all pages together. */
+  async customerCount(): Promise<number> {
+    this.tracker?.read([tag.customerList]);
+    return this.store.customers.count(this.access.customerScope);
   }
 
   async customerAccounts(customerId: string): Promise<AccountRow[]> {

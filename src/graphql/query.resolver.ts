@@ -1,15 +1,14 @@
-import { Arg, Ctx, ID, Info, Int, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, ID, Info, Query, Resolver } from "type-graphql";
 import type { GraphQLResolveInfo } from "graphql";
-import { badInput } from "../errors/gateway-error.js";
+import { ConnectionArgs } from "./common/connection.args.js";
+import { checkPaging, connectionOf, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./common/connection.js";
 import type { GatewayContext } from "./context.js";
+import { customerCursor, customerPosition } from "./customer/customer-cursor.js";
 import { Controller } from "./controller/controller.type.js";
 import { Customer, CustomerConnection } from "./customer/customer.type.js";
 import { License } from "./license/license.type.js";
 import { Source } from "./source/source.type.js";
 import { sourceView } from "./source/source.view.js";
-
-const MAX_PAGE = 100;
-const DEFAULT_PAGE = 20;
 
 @Resolver()
 export class QueryResolver {
@@ -18,20 +17,18 @@ export class QueryResolver {
     return ctx.reads.customer(id);
   }
 
-  @Query(() => CustomerConnection, { description: `Customers ordered by name. \`first\` defaults to ${DEFAULT_PAGE}, at most ${MAX_PAGE}.` })
-  async customers(
-    @Arg("first", () => Int, { nullable: true, description: "Page size." }) first: number | null,
-    @Arg("after", () => String, { nullable: true, description: "A cursor from a previous page's pageInfo.endCursor." }) after: string | null,
-    @Ctx() ctx: GatewayContext,
-  ) {
-    const size = first ?? DEFAULT_PAGE;
-    if (size < 0 || size > MAX_PAGE) throw badInput(["first"], `first must be from 0 to ${MAX_PAGE}, got ${size}`);
-    const page = await ctx.reads.customerPage(size, after ?? undefined);
-    return {
-      edges: page.rows.map((row) => ({ cursor: page.cursorOf(row), node: row })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      count: page.rows.length,
-    };
+  @Query(() => CustomerConnection, {
+    description: `Customers ordered by name, then id, a page at a time. \`first\` defaults to ${DEFAULT_PAGE_SIZE}; \`first\` and \`last\` at most ${MAX_PAGE_SIZE}.`,
+  })
+  async customers(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: GatewayContext) {
+    const paging = checkPaging(args, customerPosition);
+    const page = await ctx.reads.customerPage({
+      ...(paging.from === "start" ? { first: paging.size } : { last: paging.size }),
+      after: paging.after,
+      before: paging.before,
+    });
+    // totalCount is a field resolver (CustomerConnectionResolver): its count(*) runs only when it is asked for.
+    return { ...connectionOf({ ...page, items: page.rows }, customerCursor), count: page.rows.length };
   }
 
   @Query(() => Controller, { nullable: true, description: "A controller known to the gateway's registry or to any vendor." })

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { buildSchema } from "type-graphql";
 import type { GraphQLSchema } from "graphql";
 import { ControllerResolver, DatalinkResolver } from "./controller/controller.resolver.js";
-import { CustomerAccountResolver, CustomerResolver } from "./customer/customer.resolver.js";
+import { CustomerAccountResolver, CustomerConnectionResolver, CustomerResolver } from "./customer/customer.resolver.js";
 import { LicenseResolver } from "./license/license.resolver.js";
 import { MutationResolver } from "./mutation.resolver.js";
 import { QueryResolver } from "./query.resolver.js";
@@ -23,6 +23,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       DirectoryMutationResolver,
       CustomerResolver,
       CustomerAccountResolver,
+      CustomerConnectionResolver,
       CustomerCatalogueResolver,
       CustomerProfileResolver,
       ControllerResolver,

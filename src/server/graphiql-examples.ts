@@ -7,22 +7,33 @@ import type { GraphiqlExample } from "./graphiql.js";
 export const DEMO_EXAMPLES: GraphiqlExample[] = [
   {
     name: "All customers and their licenses",
-    query: `# Every customer with their licenses from all sources, and the controllers each license is linked to.
+    query: `# Every customer with the first page of their licenses from all sources (ordered by id), and the controllers
+# each license is linked to. Pass a page's pageInfo.endCursor as \`after\` to get the next one.
 query AllCustomersAndLicenses {
   customers {
+    totalCount
     edges {
       node {
         name
-        licenses {
-          key
-          status
-          source {
-            id
-          }
-          datalinks {
-            controller {
-              nodeId
+        licensesConnection(first: 10) {
+          totalCount
+          edges {
+            node {
+              key
+              status
+              source {
+                id
+              }
+              datalinks {
+                controller {
+                  nodeId
+                }
+              }
             }
+          }
+          pageInfo {
+            hasNextPage
+            endCursor
           }
         }
       }
@@ -62,14 +73,23 @@ query OneCustomer($id: ID!) {
       phoneNumber
       city
     }
-    licenses {
-      id
-      key
-      status
-      features
-      expiresAt
-      source {
-        id
+    licensesConnection(first: 20) {
+      totalCount
+      edges {
+        node {
+          id
+          key
+          status
+          features
+          expiresAt
+          source {
+            id
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
       }
     }
     controllers {
@@ -99,8 +119,10 @@ query OneCustomer($id: ID!) {
   },
   {
     name: "A controller's licenses",
-    query: `# A controller by node id, its owner, and the licenses linked to it by datalinks.
-query ControllerLicenses($nodeId: ID!) {
+    query: `# A controller by node id, its owner, and the licenses
+# linked to it by datalinks, ten at a time: pass
+# pageInfo.endCursor as $after for the next page.
+query ControllerLicenses($nodeId: ID!, $after: String) {
   controller(nodeId: $nodeId) {
     nodeId
     name
@@ -109,18 +131,27 @@ query ControllerLicenses($nodeId: ID!) {
       id
       name
     }
-    licenses {
-      key
-      type
-      status
-      gridKw
-      solarKw
-      batteryKw
-      evKw
-      activatedAt
-      expiresAt
-      source {
-        id
+    licensesConnection(first: 10, after: $after) {
+      totalCount
+      edges {
+        node {
+          key
+          type
+          status
+          gridKw
+          solarKw
+          batteryKw
+          evKw
+          activatedAt
+          expiresAt
+          source {
+            id
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
       }
     }
   }

@@ -23,11 +23,28 @@ export interface AccountKey {
   externalId: string;
 }
 
+/** Where a customer stands in the list's order, (name, id): what a customers cursor holds. */
+export type CustomerPosition = readonly [name: string, id: string];
+
+/** Which page of the customers list to read: `first` rows after `after`, or the `last` rows before `before`. */
+export interface CustomerListRequest {
+  first?: number;
+  last?: number;
+  /** Only rows strictly after this position. */
+  after?: CustomerPosition | null;
+  /** Only rows strictly before this position. */
+  before?: CustomerPosition | null;
+  /** Only these ids (what a principal may see), filtered in SQL so that pages stay full. */
+  only?: readonly string[];
+}
+
 export interface CustomerPage {
+  /** In list order, whichever end the page was counted from. */
   rows: CustomerRow[];
+  /** With `last`: more rows between `after` and this page. With `first`: any row at or before `after`. */
+  hasPreviousPage: boolean;
+  /** With `first`: more rows between this page and `before`. With `last`: any row at or after `before`. */
   hasNextPage: boolean;
-  /** The cursor of the last row, to pass as `after`; null when the page is empty. */
-  endCursor: string | null;
 }
 
 export interface UpsertCustomerInput {
@@ -49,21 +66,41 @@ export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
     getMany: (ids: string[]) => db.query<CustomerRow>(`select ${CUSTOMER} from customers where id = any($1::text[])`, [ids]),
 
     /**
-     * Keyset pagination on (name, id): a cursor stays valid and stable while customers are added or renamed.
-     * `only` limits the list to these ids (what a principal may see), filtered here so pages stay full.
+     * Keyset pagination on (name, id): a position stays valid while customers are added, removed or renamed. A
+     * backward page (`last`) is read in reverse order and turned round. The flag for the side the client came from
+     * (rows at or before `after` when paging forward) costs one `exists` query, and only when that cursor is given.
      */
-    async list({ first, after, only }: { first: number; after?: string; only?: readonly string[] }): Promise<CustomerPage> {
-      if (!Number.isInteger(first) || first < 0) throw badInput(["first"], `first must be a non-negative integer, got ${first}`);
-      const position = after === undefined ? null : decodeCursor(after);
+    async list({ first, last, after = null, before = null, only }: CustomerListRequest): Promise<CustomerPage> {
+      const forward = last === undefined;
+      const size = forward ? first : last;
+      // The GraphQL layer checks its arguments first (connection.ts); these guard other callers.
+      if (size === undefined || (first !== undefined && last !== undefined)) throw new Error("customers.list needs exactly one of first and last");
+      const name = forward ? "first" : "last";
+      if (!Number.isInteger(size) || size < 0) throw badInput([name], `${name} must be a non-negative integer, got ${size}`);
+      const scope = only === undefined ? null : [...only];
       const rows = await db.query<CustomerRow>(
         `select ${CUSTOMER} from customers
-         where ($1::text is null or (name, id) > ($1::text, $2::text)) and ($4::text[] is null or id = any($4::text[]))
-         order by name, id limit $3`,
-        [position?.[0] ?? null, position?.[1] ?? null, first + 1, only === undefined ? null : [...only]],
+         where ($1::text is null or (name, id) > ($1::text, $2::text))
+           and ($3::text is null or (name, id) < ($3::text, $4::text))
+           and ($5::text[] is null or id = any($5::text[]))
+         order by ${forward ? "name, id" : "name desc, id desc"} limit $6`,
+        [after?.[0] ?? null, after?.[1] ?? null, before?.[0] ?? null, before?.[1] ?? null, scope, size + 1],
       );
-      const page = rows.slice(0, first);
-      const last = page.at(-1);
-      return { rows: page, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last) : null };
+      const page = rows.slice(0, size);
+      if (!forward) page.reverse();
+      const more = rows.length > size;
+      const behind = forward ? after : before;
+      const beyond = behind !== null && (await anyBeyond(db, behind, forward ? "<=" : ">=", scope));
+      return { rows: page, hasPreviousPage: forward ? beyond : more, hasNextPage: forward ? more : beyond };
+    },
+
+    /** How many customers there are, of `only` when given. */
+    async count(only?: readonly string[]): Promise<number> {
+      const [row] = await db.query<{ count: number }>(
+        `select count(*)::int as count from customers where ($1::text[] is null or id = any($1::text[]))`,
+        [only === undefined ? null : [...only]],
+      );
+      return row!.count;
     },
 
     accountsOf: (customerIds: string[]) =>
@@ -128,20 +165,11 @@ function dedupe(accounts: AccountKey[]): AccountKey[] {
   return [...seen.values()];
 }
 
-/** Opaque to clients, but plain base64url JSON so a cursor can be read when debugging. */
-function encodeCursor(row: CustomerRow): string {
-  return Buffer.from(JSON.stringify([row.name, row.id])).toString("base64url");
+/** Whether any customer (of `scope`) is at or before (`<=`), or at or after (`>=`), a position. */
+async function anyBeyond(db: Db, position: CustomerPosition, side: "<=" | ">=", scope: string[] | null): Promise<boolean> {
+  const [row] = await db.query<{ found: boolean }>(
+    `select exists (select 1 from customers where (name, id) ${side} ($1::text, $2::text) and ($3::text[] is null or id = any($3::text[]))) as found`,
+    [position[0], position[1], scope],
+  );
+  return row!.found;
 }
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string")) return value as [string, string];
-  } catch {
-    // fall through to the error below
-  }
-  throw badInput(["after"], `invalid cursor ${JSON.stringify(cursor)}`);
-}
-
-/** The cursor of one customer row, for connection edges. */
-export const customerCursor = (row: CustomerRow): string => encodeCursor(row);

@@ -12,6 +12,7 @@ import {
   ControllerWithLicensesDocument,
   CustomerDashboardDocument,
   LicenseDetailsDocument,
+  type CustomerDashboardQueryVariables,
 } from "../../examples/typed-client/generated/graphql.js";
 import { DEMO_CUSTOMER_IDS } from "../../src/demo/seed.js";
 import { useTestGateway } from "../support/gateway.js";
@@ -36,17 +37,34 @@ describe("the typed client example (examples/typed-client)", () => {
   }, 90_000);
 
   it("loads the customer dashboard: accounts, licenses from every source, controllers", async () => {
-    const { data, errors } = await client().request(CustomerDashboardDocument, { id: "demo-customer-1" });
+    const { data, errors } = await client().request(CustomerDashboardDocument, { id: "demo-customer-1", licensesFirst: 100 });
     expect(errors).toEqual([]);
     const customer = data.customer!;
     expect(customer.name).toBe("Zonnepark Verbeke NV");
     expect(customer.accounts.map((a) => a.source.id).sort()).toEqual(["cryptolens", "esmart", "flashstart", "smartgridone", "sofar"]);
     // The demo gives this customer licenses at every license vendor and in the local store.
-    expect(new Set(customer.licenses.map((l) => l.source.id))).toEqual(new Set(["cryptolens", "flashstart", "local", "smartgridone", "sofar"]));
-    for (const license of customer.licenses) expect(license.id.startsWith(`${license.source.id}:`)).toBe(true);
-    expect(customer.licenses.some((l) => l.datalinks.length > 0)).toBe(true);
+    const licenses = customer.licensesConnection.edges.map((e) => e.node);
+    expect(customer.licensesConnection).toMatchObject({ totalCount: licenses.length, pageInfo: { hasNextPage: false } });
+    expect(new Set(licenses.map((l) => l.source.id))).toEqual(new Set(["cryptolens", "flashstart", "local", "smartgridone", "sofar"]));
+    for (const license of licenses) expect(license.id.startsWith(`${license.source.id}:`)).toBe(true);
+    expect(licenses.some((l) => l.datalinks.length > 0)).toBe(true);
     expect(customer.controllers.length).toBeGreaterThan(0);
     expect(customer.controllers.every((c) => c.nodeId.length > 0)).toBe(true);
+  });
+
+  it("pages through the dashboard's licenses with licensesFirst/licensesAfter", async () => {
+    const { data: whole } = await client().request(CustomerDashboardDocument, { id: "demo-customer-1", licensesFirst: 100 });
+    const ids: string[] = [];
+    // Typed by hand, as in customer-pages.ts: the loop feeds each answer's cursor into the next request.
+    const variables: CustomerDashboardQueryVariables = { id: "demo-customer-1", licensesFirst: 4, licensesAfter: null };
+    for (;;) {
+      const { data } = await client().request(CustomerDashboardDocument, variables);
+      const page = data.customer!.licensesConnection;
+      ids.push(...page.edges.map((e) => e.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      variables.licensesAfter = page.pageInfo.endCursor;
+    }
+    expect(ids).toEqual(whole.customer!.licensesConnection.edges.map((e) => e.node.id));
   });
 
   it("pages through the customers list with first/after", async () => {
@@ -59,8 +77,8 @@ describe("the typed client example (examples/typed-client)", () => {
   });
 
   it("loads a license by id with the controllers it is claimed for", async () => {
-    const { data: dashboard } = await client().request(CustomerDashboardDocument, { id: "demo-customer-1" });
-    const claimed = dashboard.customer!.licenses.find((l) => l.source.id === "sofar" && l.datalinks.length > 0)!;
+    const { data: dashboard } = await client().request(CustomerDashboardDocument, { id: "demo-customer-1", licensesFirst: 100 });
+    const claimed = dashboard.customer!.licensesConnection.edges.map((e) => e.node).find((l) => l.source.id === "sofar" && l.datalinks.length > 0)!;
     const { data, errors } = await client().request(LicenseDetailsDocument, { id: claimed.id });
     expect(errors).toEqual([]);
     expect(data.license).toMatchObject({ id: claimed.id, key: claimed.key, status: claimed.status, customer: { id: "demo-customer-1" } });
@@ -72,7 +90,7 @@ describe("the typed client example (examples/typed-client)", () => {
     const { data, errors } = await client().request(ControllerWithLicensesDocument, { nodeId });
     expect(errors).toEqual([]);
     expect(data.controller).toMatchObject({ nodeId, customer: { id: "demo-customer-1" } });
-    expect(data.controller!.licenses.map((l) => l.key)).toContain(t.vendors.sofar.data.examples.activeClaimedKey);
+    expect(data.controller!.licensesConnection.edges.map((e) => e.node.key)).toContain(t.vendors.sofar.data.examples.activeClaimedKey);
   });
 
   it("activates a license; a repeat with the same idempotencyKey returns the first result", async () => {
@@ -101,7 +119,7 @@ describe("the typed client example (examples/typed-client)", () => {
     expect(withoutKey.data.claimLicense.errors).toMatchObject([{ code: "LICENSE_ALREADY_CLAIMED", field: expect.any(Array) }]);
     // And the controller's page now lists it.
     const { data } = await client().request(ControllerWithLicensesDocument, { nodeId });
-    expect(data.controller!.licenses.map((l) => l.key)).toContain(key);
+    expect(data.controller!.licensesConnection.edges.map((e) => e.node.key)).toContain(key);
   });
 
   it("throws a GraphQLRequestError with the error codes when the gateway answers without data", async () => {

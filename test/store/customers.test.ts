@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../src/errors/gateway-error.js";
+import type { CustomerPosition, CustomerRow } from "../../src/store/customers.js";
 import { bindStore } from "../../src/store/store.js";
 import { engines, unique, useEngine } from "./engines.js";
 
@@ -57,38 +58,71 @@ describe.each(engines)("customers on $name", (engine) => {
     expect(rejected.reason).toMatchObject({ code: "CONFLICT" });
   });
 
-  it("pages by (name, id) with stable cursors", async () => {
+  it("pages by (name, id) with stable positions, forward and backward", async () => {
     const prefix = unique("zz-page");
     for (const n of ["b", "a", "d", "c"]) await ctx.store.customers.upsert({ id: `${prefix}-${n}`, name: `${prefix} ${n}`, accounts: [] });
-    // Walk the whole list two at a time; it must equal one full read, with no repeats.
-    const all = (await ctx.store.customers.list({ first: 1000 })).rows.map((r) => r.id);
-    const walked: string[] = [];
-    let after: string | undefined;
+    const at = (row: CustomerRow): CustomerPosition => [row.name, row.id];
+    // Walk the whole list two at a time each way; each walk must equal one full read, with no repeats.
+    const all = (await ctx.store.customers.list({ first: 1000 })).rows;
+    const forward: string[] = [];
+    let after: CustomerPosition | null = null;
     for (;;) {
-      const page = await ctx.store.customers.list({ first: 2, ...(after ? { after } : {}) });
-      walked.push(...page.rows.map((r) => r.id));
+      const page = await ctx.store.customers.list({ first: 2, after });
+      expect(page.hasPreviousPage).toBe(after !== null);
+      forward.push(...page.rows.map((r) => r.id));
       if (!page.hasNextPage) break;
-      after = page.endCursor!;
+      after = at(page.rows.at(-1)!);
     }
-    expect(walked).toEqual(all);
-    expect(all.filter((id) => id.startsWith(prefix))).toEqual(["a", "b", "c", "d"].map((n) => `${prefix}-${n}`));
+    expect(forward).toEqual(all.map((r) => r.id));
+    const backward: string[] = [];
+    let before: CustomerPosition | null = null;
+    for (;;) {
+      const page = await ctx.store.customers.list({ last: 2, before });
+      expect(page.hasNextPage).toBe(before !== null);
+      backward.unshift(...page.rows.map((r) => r.id));
+      if (!page.hasPreviousPage) break;
+      before = at(page.rows[0]!);
+    }
+    expect(backward).toEqual(forward);
+    expect(forward.filter((id) => id.startsWith(prefix))).toEqual(["a", "b", "c", "d"].map((n) => `${prefix}-${n}`));
 
-    // A cursor keeps its place when rows are added before it.
-    const i = all.indexOf(`${prefix}-b`);
-    const cursor = Buffer.from(JSON.stringify([`${prefix} b`, `${prefix}-b`])).toString("base64url");
-    const before = await ctx.store.customers.list({ first: 1, after: cursor });
+    // A position keeps its place when rows are added before it, and when its own row is gone.
+    const i = forward.indexOf(`${prefix}-b`);
+    const b: CustomerPosition = [`${prefix} b`, `${prefix}-b`];
+    const first = await ctx.store.customers.list({ first: 1, after: b });
     await ctx.store.customers.upsert({ id: `${prefix}-0`, name: `${prefix} 0`, accounts: [] });
-    const again = await ctx.store.customers.list({ first: 1, after: cursor });
-    expect(again.rows.map((r) => r.id)).toEqual(before.rows.map((r) => r.id));
-    expect(before.rows[0]!.id).toBe(all[i + 1]);
+    expect((await ctx.store.customers.list({ first: 1, after: b })).rows).toEqual(first.rows);
+    expect(first.rows[0]!.id).toBe(forward[i + 1]);
+    const gone: CustomerPosition = [`${prefix} bb`, `${prefix}-bb`];
+    expect((await ctx.store.customers.list({ first: 1, after: gone })).rows).toEqual(first.rows);
+    // Between two positions, from either end.
+    const window = { after: [`${prefix} a`, `${prefix}-a`] as const, before: [`${prefix} d`, `${prefix}-d`] as const };
+    expect((await ctx.store.customers.list({ first: 5, ...window })).rows.map((r) => r.id)).toEqual([`${prefix}-b`, `${prefix}-c`]);
+    expect(await ctx.store.customers.list({ last: 1, ...window })).toMatchObject({ rows: [{ id: `${prefix}-c` }], hasPreviousPage: true, hasNextPage: true });
   });
 
-  it("returns no rows and no cursor for first: 0", async () => {
-    const page = await ctx.store.customers.list({ first: 0 });
-    expect(page).toMatchObject({ rows: [], endCursor: null, hasNextPage: true });
+  it("keeps to `only`, in pages and in the count", async () => {
+    const prefix = unique("zz-only");
+    for (const n of ["a", "b", "c"]) await ctx.store.customers.upsert({ id: `${prefix}-${n}`, name: `${prefix} ${n}`, accounts: [] });
+    const only = [`${prefix}-a`, `${prefix}-c`, "nobody"];
+    expect(await ctx.store.customers.count(only)).toBe(2);
+    expect(await ctx.store.customers.count()).toBe((await ctx.store.customers.list({ first: 1000 })).rows.length);
+    const page = await ctx.store.customers.list({ first: 1, after: [`${prefix} a`, `${prefix}-a`], only });
+    expect(page).toMatchObject({ rows: [{ id: `${prefix}-c` }], hasPreviousPage: true, hasNextPage: false });
+    // Someone else's row before the position does not count as a previous page.
+    expect(await ctx.store.customers.list({ first: 1, after: [`${prefix} b`, `${prefix}-b`], only: [`${prefix}-c`] })).toMatchObject({
+      rows: [{ id: `${prefix}-c` }],
+      hasPreviousPage: false,
+    });
   });
 
-  it.each(["not base64 !!", Buffer.from("[1,2]").toString("base64url"), Buffer.from("{").toString("base64url")])("rejects the bad cursor %j", async (after) => {
-    await expect(ctx.store.customers.list({ first: 2, after })).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: ["after"] });
+  it("returns no rows for first: 0 or last: 0, and says what lies beyond", async () => {
+    expect(await ctx.store.customers.list({ first: 0 })).toMatchObject({ rows: [], hasNextPage: true, hasPreviousPage: false });
+    expect(await ctx.store.customers.list({ last: 0 })).toMatchObject({ rows: [], hasNextPage: false, hasPreviousPage: true });
+  });
+
+  it("refuses a negative page size, naming the argument", async () => {
+    await expect(ctx.store.customers.list({ first: -1 })).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: ["first"] });
+    await expect(ctx.store.customers.list({ last: -1 })).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: ["last"] });
   });
 });

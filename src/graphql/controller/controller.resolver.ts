@@ -1,7 +1,10 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Ctx, FieldResolver, ID, Info, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Resolver, Root } from "type-graphql";
 import type { Datalink as DatalinkModel, License as LicenseModel } from "../../federation/model.js";
 import type { ControllerView } from "../../federation/reads.js";
+import { ConnectionArgs } from "../common/connection.args.js";
+import { checkLicensePaging, licenseConnection } from "../common/license-connection.js";
+import { LicenseConnection } from "../common/license-connection.type.js";
 import type { GatewayContext } from "../context.js";
 import { Customer } from "../customer/customer.type.js";
 import { License, LicenseStatus } from "../license/license.type.js";
@@ -32,7 +35,8 @@ export class ControllerResolver {
   }
 
   @FieldResolver(() => [License], {
-    description: "Licenses linked to this controller at any source. A failing source adds an error and its licenses are missing.",
+    description: "Licenses linked to this controller at any source, all in one list. A failing source adds an error and its licenses are missing.",
+    deprecationReason: "Use licensesConnection: the same licenses, ordered by id and paged with stable cursors.",
   })
   licenses(
     @Root() c: ControllerView,
@@ -42,6 +46,23 @@ export class ControllerResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     return ctx.reads.controllerLicenses(c.nodeId, ctx.reportPartial(info), { source, status });
+  }
+
+  @FieldResolver(() => LicenseConnection, {
+    description:
+      "Licenses linked to this controller at any source, ordered by id and a page at a time. A failing source adds an error and its licenses are missing.",
+  })
+  async licensesConnection(
+    @Root() c: ControllerView,
+    // type-graphql emits parameters' arguments last to first: schema.graphql has status, source, first, after, last, before.
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg("source", () => ID, { nullable: true, description: "Only this source." }) source: string | null,
+    @Arg("status", () => LicenseStatus, { nullable: true, description: "Only licenses in this state." }) status: LicenseStatus | null,
+    @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const paging = checkLicensePaging(args);
+    return licenseConnection(await ctx.reads.controllerLicenses(c.nodeId, ctx.reportPartial(info), { source, status }), paging);
   }
 
   @FieldResolver(() => [Datalink], { description: "This controller's links to licenses." })

@@ -1,12 +1,15 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Ctx, FieldResolver, ID, Info, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Resolver, Root } from "type-graphql";
 import type { CustomerRow, AccountRow } from "../../store/customers.js";
+import { ConnectionArgs } from "../common/connection.args.js";
+import { checkLicensePaging, licenseConnection } from "../common/license-connection.js";
+import { LicenseConnection } from "../common/license-connection.type.js";
 import type { GatewayContext } from "../context.js";
 import { Controller } from "../controller/controller.type.js";
 import { License, LicenseStatus } from "../license/license.type.js";
 import { Source } from "../source/source.type.js";
 import { sourceView } from "../source/source.view.js";
-import { Customer, CustomerAccount } from "./customer.type.js";
+import { Customer, CustomerAccount, CustomerConnection } from "./customer.type.js";
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -17,8 +20,9 @@ export class CustomerResolver {
 
   @FieldResolver(() => [License], {
     description:
-      "Licenses from every source where the customer has an account, plus its local licenses. A failing source adds an error " +
+      "Licenses from every source where the customer has an account, plus its local licenses, all in one list. A failing source adds an error " +
       "(extensions.code, extensions.source) and its licenses are missing; the others are still listed.",
+    deprecationReason: "Use licensesConnection: the same licenses, ordered by id and paged with stable cursors.",
   })
   licenses(
     @Root() customer: CustomerRow,
@@ -30,9 +34,37 @@ export class CustomerResolver {
     return ctx.reads.customerLicenses(customer.id, { source, status }, ctx.reportPartial(info));
   }
 
+  @FieldResolver(() => LicenseConnection, {
+    description:
+      "Licenses from every source where the customer has an account, plus its local licenses, ordered by id and a page at a time. " +
+      "A failing source adds an error (extensions.code, extensions.source) and its licenses are missing; the others are still listed.",
+  })
+  async licensesConnection(
+    @Root() customer: CustomerRow,
+    // type-graphql emits parameters' arguments last to first: schema.graphql has status, source, first, after, last, before.
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg("source", () => ID, { nullable: true, description: "Only this source." }) source: string | null,
+    @Arg("status", () => LicenseStatus, { nullable: true, description: "Only licenses in this state." }) status: LicenseStatus | null,
+    @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const paging = checkLicensePaging(args);
+    return licenseConnection(await ctx.reads.customerLicenses(customer.id, { source, status }, ctx.reportPartial(info)), paging);
+  }
+
   @FieldResolver(() => [Controller], { description: "Controllers registered for this customer in the gateway." })
   controllers(@Root() customer: CustomerRow, @Ctx() ctx: GatewayContext) {
     return ctx.reads.controllersOfCustomer(customer.id);
+  }
+}
+
+@Resolver(() => CustomerConnection)
+export class CustomerConnectionResolver {
+  @FieldResolver(() => Int, {
+    description: "How many customers there are in all pages together (that you may see). Counted only when asked: one count in the store.",
+  })
+  totalCount(@Ctx() ctx: GatewayContext) {
+    return ctx.reads.customerCount();
   }
 }
 

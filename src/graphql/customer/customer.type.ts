@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { DateTimeScalar } from "../scalars/date-time.js";
 import { Node } from "../node/node.type.js";
+import { PageInfo } from "../common/page-info.type.js";
 
 @ObjectType({ implements: Node, description: "A customer of the gateway's operator, federated across the sources where it has accounts." })
 export class Customer {
@@ -23,18 +24,9 @@ export class CustomerAccount {
   externalId!: string;
 }
 
-@ObjectType({ description: "Where a page of a connection stands." })
-export class PageInfo {
-  @Field(() => Boolean, { description: "Whether another page follows this one." })
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: "Pass as `after` to get the next page." })
-  endCursor!: string | null;
-}
-
 @ObjectType({ description: "One customer in a page, with its cursor." })
 export class CustomerEdge {
-  @Field(() => String, { description: "Opaque and stable: the same customer always has the same cursor." })
+  @Field(() => String, { description: "Opaque; the same customer has the same cursor as long as its name stays the same (the order is by name, then id)." })
   cursor!: string;
 
   @Field(() => Customer, { description: "The customer." })
@@ -46,7 +38,7 @@ export class CustomerConnection {
   @Field(() => [CustomerEdge], { description: "This page's customers." })
   edges!: CustomerEdge[];
 
-  @Field(() => PageInfo, { description: "How to get the next page." })
+  @Field(() => PageInfo, { description: "Where this page stands, and the cursors to get the pages next to it." })
   pageInfo!: PageInfo;
 
   @Field(() => Int, { description: "How many edges this page holds." })
