@@ -4,7 +4,8 @@ import { createRequire } from "node:module";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../examples/typed-client/client.js";
-import { GENERATED_FILE, generateTypedClient } from "../../examples/typed-client/codegen.js";
+import { GENERATED_FILE, generateManifest, generateTypedClient, MANIFEST_FILE } from "../../examples/typed-client/codegen.js";
+import * as generated from "../../examples/typed-client/generated/graphql.js";
 import { customerPages } from "../../examples/typed-client/customer-pages.js";
 import {
   ActivateLicenseDocument,
@@ -30,6 +31,20 @@ describe("the typed client example (examples/typed-client)", () => {
   it("its committed generated code is what codegen gives for the current schema and operations", async () => {
     const committed = await readFile(GENERATED_FILE, "utf8");
     expect(committed === (await generateTypedClient()), "examples/typed-client/generated/graphql.ts is stale: run `npm run codegen`").toBe(true);
+  });
+
+  it("its committed trusted-documents manifest is the generated operations' texts under their SHA-256", async () => {
+    const committed = await readFile(MANIFEST_FILE, "utf8");
+    expect(committed === (await generateManifest(generated)), "examples/typed-client/generated/persisted-documents.json is stale: run `npm run codegen`").toBe(true);
+    // One entry per operation (fragments travel inside the operations that use them).
+    expect(Object.values(JSON.parse(committed)).map((text) => /^(query|mutation) (\w+)/.exec(text as string)?.[2])).toEqual([
+      "ActivateLicense",
+      "ClaimLicense",
+      "ControllerWithLicenses",
+      "CustomerDashboard",
+      "CustomersPage",
+      "LicenseDetails",
+    ]);
   });
 
   it("type-checks with its own tsconfig (the generated types, the client, and the misuses it must reject)", async () => {
