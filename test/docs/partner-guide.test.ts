@@ -16,7 +16,7 @@ import { extractExamples, subsetMismatch } from "./markdown-examples.js";
  * answer exactly as the first run did, as the guide promises.
  *
  * The variables the guide uses: GATEWAY_URL, API_KEY (a partner key granted the demo's first two customers),
- * ADMIN_API_KEY (an admin key, for the key-creation example) and JWT (a partner JWT granted the same customers).
+ * ADMIN_API_KEY (an admin key, for the operator's examples: creating a key, publishing trusted documents, locking a key) and JWT (a partner JWT granted the same customers).
  * The response cache is off: the outage example (a `doc-test` directive before its block, see
  * markdown-examples.ts) must reach the failing vendor, not an answer kept from an earlier example.
  */
