@@ -25,6 +25,7 @@ import { ConnectionDrain, type DrainOptions } from "./connection-drain.js";
 import { SHUTTING_DOWN, type Readiness } from "./health.js";
 import { currentRequest, newRequestId, REQUEST_ID_HEADER, runInRequest } from "./request-id.js";
 import { applyTrustedDocuments, type TrustedDocumentLookup } from "./trusted-documents.js";
+import { cachingHeaders, notModified } from "./conditional-get.js";
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -214,7 +215,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
       const hit = cache.lookup(cacheKey);
       if (hit) {
         const { status, headers, body } = hit.response;
-        res.writeHead(status, [...headers.flat(), "cache-status", cacheStatus({ hit: true, ttlSeconds: hit.ttlSeconds }), "content-length", String(body.length)]);
+        const served = cacheStatus({ hit: true, ttlSeconds: hit.ttlSeconds });
+        if (notModified(req, headers.find(([name]) => name === "etag")?.[1])) return sendNotModified(res, headers, served);
+        res.writeHead(status, [...headers.flat(), "cache-status", served, "content-length", String(body.length)]);
         res.end(body);
         return;
       }
@@ -246,16 +249,25 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
       }),
     );
     await options.cacheSync?.after();
-    for (const [key, value] of result.headers) res.setHeader(key, value);
-    res.statusCode = result.status ?? 200;
+    const status = result.status ?? 200;
     if (result.body.kind === "complete") {
+      const text = result.body.string;
+      const caching = cachingHeaders(req.method, status, text, { cacheControl: result.headers.get("cache-control"), vary: result.headers.get("vary") });
+      for (const [name, value] of caching) result.headers.set(name, value);
+      const headers = [...result.headers].filter(([name]) => name !== "content-length");
+      let stored: string | undefined;
       if (cache && cacheKey !== undefined && context?.cacheReads && isStorable(req, url, body)) {
-        const kept = cache.store(cacheKey, { status: res.statusCode, headers: [...result.headers].filter(([name]) => name !== "content-length"), body: result.body.string }, context.cacheReads, scope.cacheFreshUntil);
-        res.setHeader("cache-status", cacheStatus({ hit: false, ...kept }));
+        stored = cacheStatus({ hit: false, ...cache.store(cacheKey, { status, headers, body: text }, context.cacheReads, scope.cacheFreshUntil) });
       }
-      res.end(result.body.string);
+      if (notModified(req, result.headers.get("etag"))) return sendNotModified(res, headers, stored);
+      for (const [key, value] of headers) res.setHeader(key, value);
+      if (stored !== undefined) res.setHeader("cache-status", stored);
+      res.statusCode = status;
+      res.end(text);
       return;
     }
+    for (const [key, value] of result.headers) res.setHeader(key, value);
+    res.statusCode = status;
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
     res.end();
   }
@@ -277,6 +289,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
       await apollo.stop();
     },
   };
+}
+
+/** 304: the client's copy is current. Only the validators and caching headers go back (RFC 9110, 15.4.5). */
+function sendNotModified(res: ServerResponse, headers: ReadonlyArray<readonly [string, string]>, served: string | undefined): void {
+  const kept = headers.filter(([name]) => name === "etag" || name === "cache-control" || name === "vary");
+  res.writeHead(304, [...kept.flat(), ...(served === undefined ? [] : ["cache-status", served])]).end();
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {

@@ -1,0 +1,47 @@
+import { createHash } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+
+/**
+ * Browser caching for queries sent as `GET` (persisted queries, trusted documents by id, or plain `?query=`), done
+ * so that a cached answer is never served stale: every successful GET answer carries
+ * - an `ETag`, a hash of its exact bytes;
+ * - `Cache-Control: private, no-cache`: a browser may keep it, but must ask again before each use; a shared cache
+ *   (CDN, proxy) must not keep it at all, since an answer is one caller's (it depends on the credential);
+ * - `Vary: Accept, Authorization`: the media type and the caller choose the answer.
+ * A request whose `If-None-Match` names the current answer's ETag gets `304 Not Modified` without a body: the
+ * browser reuses its copy, and the answer still reflects every change, since the gateway computed (or took from
+ * its own cache, which mutations invalidate) the current one to compare.
+ *
+ * Why not a `max-age`: the gateway drops a cached answer the moment a mutation changes what it read, on every
+ * replica; a max-age would let a browser show an answer the gateway knows is stale. Revalidation costs a round trip
+ * but no body, and no vendor call when the gateway's own cache holds the answer.
+ */
+export const GET_CACHE_CONTROL = "private, no-cache";
+const VARY = "Accept, Authorization";
+
+/**
+ * Apollo's cache-control plugin answers `no-store` for an operation without cache hints (every operation here):
+ * that is the default this replaces. Any other value is Apollo's on purpose (a PERSISTED_QUERY_NOT_FOUND's
+ * `private, no-cache, must-revalidate`) and is left alone, with no ETag.
+ */
+const APOLLO_DEFAULT = "no-store";
+
+/** The caching headers a GET answer with status 200 gets (none for other methods or statuses). */
+export function cachingHeaders(method: string | undefined, status: number, body: string, existing: { cacheControl?: string | undefined; vary?: string | undefined }): Array<[string, string]> {
+  if (method !== "GET" || status !== 200) return [];
+  if (existing.cacheControl !== undefined && existing.cacheControl !== APOLLO_DEFAULT) return [];
+  // Quoted, strong: the same bytes, the same tag. 128 bits of SHA-256 tell answers apart as well as all 256.
+  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+  return [
+    ["etag", etag],
+    ["cache-control", GET_CACHE_CONTROL],
+    ["vary", existing.vary ? `${existing.vary}, ${VARY}` : VARY],
+  ];
+}
+
+/** Whether the client's copy is current: `If-None-Match` lists this ETag (weak or strong) or is `*`. */
+export function notModified(req: IncomingMessage, etag: string | undefined): boolean {
+  const header = req.headers["if-none-match"];
+  if (req.method !== "GET" || etag === undefined || header === undefined) return false;
+  return header.trim() === "*" || header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+}
