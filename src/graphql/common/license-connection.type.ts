@@ -1,6 +1,17 @@
-import { Field, Int, ObjectType } from "type-graphql";
-import { License } from "../license/license.type.js";
+import { ArgsType, Field, ID, Int, ObjectType } from "type-graphql";
+import { License, LicenseStatus } from "../license/license.type.js";
+import { ConnectionArgs } from "./connection.args.js";
 import { PageInfo } from "./page-info.type.js";
+
+/** The arguments of every `licensesConnection`: the paging arguments, then the filters the `licenses` lists take. */
+@ArgsType()
+export class LicenseConnectionArgs extends ConnectionArgs {
+  @Field(() => LicenseStatus, { nullable: true, description: "Only licenses in this state." })
+  status?: LicenseStatus | null;
+
+  @Field(() => ID, { nullable: true, description: "Only this source." })
+  source?: string | null;
+}
 
 @ObjectType({ description: "One license in a page, with its cursor." })
 export class LicenseEdge {

@@ -2,9 +2,8 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Resolver, Root } from "type-graphql";
 import type { Datalink as DatalinkModel, License as LicenseModel } from "../../federation/model.js";
 import type { ControllerView } from "../../federation/reads.js";
-import { ConnectionArgs } from "../common/connection.args.js";
 import { checkLicensePaging, licenseConnection } from "../common/license-connection.js";
-import { LicenseConnection } from "../common/license-connection.type.js";
+import { LicenseConnection, LicenseConnectionArgs } from "../common/license-connection.type.js";
 import type { GatewayContext } from "../context.js";
 import { Customer } from "../customer/customer.type.js";
 import { License, LicenseStatus } from "../license/license.type.js";
@@ -54,15 +53,12 @@ export class ControllerResolver {
   })
   async licensesConnection(
     @Root() c: ControllerView,
-    // type-graphql emits parameters' arguments last to first: schema.graphql has status, source, first, after, last, before.
-    @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg("source", () => ID, { nullable: true, description: "Only this source." }) source: string | null,
-    @Arg("status", () => LicenseStatus, { nullable: true, description: "Only licenses in this state." }) status: LicenseStatus | null,
+    @Args(() => LicenseConnectionArgs) args: LicenseConnectionArgs,
     @Ctx() ctx: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ) {
     const paging = checkLicensePaging(args);
-    return licenseConnection(await ctx.reads.controllerLicenses(c.nodeId, ctx.reportPartial(info), { source, status }), paging);
+    return licenseConnection(await ctx.reads.controllerLicenses(c.nodeId, ctx.reportPartial(info), { source: args.source ?? null, status: args.status ?? null }), paging);
   }
 
   @FieldResolver(() => [Datalink], { description: "This controller's links to licenses." })

@@ -1,9 +1,8 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Resolver, Root } from "type-graphql";
 import type { CustomerRow, AccountRow } from "../../store/customers.js";
-import { ConnectionArgs } from "../common/connection.args.js";
 import { checkLicensePaging, licenseConnection } from "../common/license-connection.js";
-import { LicenseConnection } from "../common/license-connection.type.js";
+import { LicenseConnection, LicenseConnectionArgs } from "../common/license-connection.type.js";
 import type { GatewayContext } from "../context.js";
 import { Controller } from "../controller/controller.type.js";
 import { License, LicenseStatus } from "../license/license.type.js";
@@ -41,15 +40,12 @@ export class CustomerResolver {
   })
   async licensesConnection(
     @Root() customer: CustomerRow,
-    // type-graphql emits parameters' arguments last to first: schema.graphql has status, source, first, after, last, before.
-    @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg("source", () => ID, { nullable: true, description: "Only this source." }) source: string | null,
-    @Arg("status", () => LicenseStatus, { nullable: true, description: "Only licenses in this state." }) status: LicenseStatus | null,
+    @Args(() => LicenseConnectionArgs) args: LicenseConnectionArgs,
     @Ctx() ctx: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ) {
     const paging = checkLicensePaging(args);
-    return licenseConnection(await ctx.reads.customerLicenses(customer.id, { source, status }, ctx.reportPartial(info)), paging);
+    return licenseConnection(await ctx.reads.customerLicenses(customer.id, { source: args.source ?? null, status: args.status ?? null }, ctx.reportPartial(info)), paging);
   }
 
   @FieldResolver(() => [Controller], { description: "Controllers registered for this customer in the gateway." })
