@@ -64,7 +64,7 @@ export class Authenticator {
       role: row.role,
       customerIds: row.role === "customer" ? [row.customerId!] : row.role === "partner" ? row.grants : [],
       via: "api-key",
-      documents: { apiKeyId: row.id, locked: row.documentsLocked },
+      documents: { apiKeyId: row.id, locked: row.documentsLocked, published: row.hasDocuments },
     };
   }
 }

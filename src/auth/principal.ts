@@ -22,7 +22,12 @@ export interface Principal {
    * For an API key: the key whose trusted documents a request may name by id, and whether the key may run only
    * those (src/server/trusted-documents.ts). Absent for JWTs and with auth off: documents are published per key.
    */
-  documents?: { apiKeyId: string; locked: boolean };
+  documents?: {
+    apiKeyId: string;
+    locked: boolean;
+    /** Whether the key has trusted documents: an unlocked one's other operations are then counted and logged. */
+    published: boolean;
+  };
 }
 
 /** With `auth.mode: off` (the demo, tests) every request is this: an admin, recorded as such in the audit log. */

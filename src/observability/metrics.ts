@@ -53,6 +53,7 @@ export class GatewayMetrics {
   private readonly upstreamSeconds: Histogram<"source" | "endpoint" | "method" | "status">;
   private readonly tokenFetches: Counter<"source">;
   private readonly storeSeconds: Histogram<"statement">;
+  private readonly trustedDocuments: Counter<"api_key" | "outcome">;
   private sources: () => readonly SourceStateView[] = () => [];
   private sourceCache: SourceCacheCountsView | undefined;
   private responseCache: ResponseCacheCountsView | undefined;
@@ -101,6 +102,13 @@ export class GatewayMetrics {
       buckets: STORE_BUCKETS,
       registers,
     });
+    this.trustedDocuments = new Counter({
+      name: `${PREFIX}trusted_documents_total`,
+      help: "Operations of API keys with trusted documents, by key id and outcome: by-id (run from the key's list by id or hash), in-list (sent as text, in the list), outside (an unlocked key's operation not in its list: a lock would refuse it), refused.",
+      // Key ids come from the store (an authenticated key), never from the request: as many series as keys with documents.
+      labelNames: ["api_key", "outcome"],
+      registers,
+    });
     this.scrapedMetrics(registers);
     collectDefaultMetrics({ register: this.registry });
   }
@@ -117,6 +125,10 @@ export class GatewayMetrics {
 
   tokenFetched(source: string): void {
     this.tokenFetches.inc({ source });
+  }
+
+  trustedDocument(apiKeyId: string, outcome: string): void {
+    this.trustedDocuments.inc({ api_key: apiKeyId, outcome });
   }
 
   storeQuery(sql: string, seconds: number): void {

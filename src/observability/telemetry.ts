@@ -4,6 +4,7 @@ import type { TelemetryConfig } from "../config/schema.js";
 import { currentOperation } from "../federation/operation-scope.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { Logger } from "../logger.js";
+import type { DocumentOutcome } from "../server/trusted-documents.js";
 import { GatewayMetrics } from "./metrics.js";
 import { metricsEndpoint, type MetricsEndpoint } from "./metrics-endpoint.js";
 import { operationTelemetryPlugin } from "./operation-plugin.js";
@@ -17,6 +18,8 @@ export interface HttpTelemetry {
   metrics: MetricsEndpoint | undefined;
   /** A request refused before Apollo saw it (a body too large, a limit checked on the raw request). */
   refused(): void;
+  /** What became of an operation of an API key with trusted documents (src/server/trusted-documents.ts). */
+  trustedDocument(apiKeyId: string, outcome: DocumentOutcome): void;
 }
 
 /** Metrics and traces of one gateway, handed to the parts that report them (see src/app.ts). */
@@ -52,6 +55,7 @@ export function createTelemetry(config: TelemetryConfig, options: TelemetryOptio
       plugins: metrics || tracing ? [operationTelemetryPlugin(metrics, tracing)] : [],
       metrics: metrics && metricsEndpoint(metrics, { path: config.metrics.path, bearerToken: config.metrics.bearerToken }),
       refused: () => metrics?.operation({ operation: "unknown", type: "unknown", outcome: "refused" }),
+      trustedDocument: (apiKeyId, outcome) => metrics?.trustedDocument(apiKeyId, outcome),
     },
     metrics,
     close: async () => {

@@ -197,12 +197,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
       body = parsed.body;
       return undefined;
     };
-    const trusted = (principal: Principal) =>
-      applyTrustedDocuments(principal, req.method === "GET" ? { search: url.searchParams } : { payload: body }, options.trustedDocuments ?? NO_DOCUMENTS);
-    // A key locked to its trusted documents is checked before the cache too: what it may run can change after an
-    // answer was cached (a lock, a replaced list), and the check is only ever as stale as the store.
-    const lockedKey = "principal" in auth && auth.principal.documents?.locked === true;
-    if (lockedKey) {
+    const trusted = async (principal: Principal): Promise<GraphQLError | undefined> => {
+      const verdict = await applyTrustedDocuments(principal, req.method === "GET" ? { search: url.searchParams } : { payload: body }, options.trustedDocuments ?? NO_DOCUMENTS);
+      for (const { apiKeyId, outcome, documentId, operationName } of verdict.outcomes) {
+        options.telemetry?.trustedDocument(apiKeyId, outcome);
+        // What an operator reads before locking a key: which of its client's operations the lock would refuse.
+        if (outcome === "outside") options.logger.info({ apiKeyId, documentId, operationName }, "operation outside the API key's trusted documents (the key is not locked)");
+      }
+      return verdict.refusal;
+    };
+    // A key with trusted documents is checked before the cache: what a locked one may run can change after an
+    // answer was cached (a lock, a replaced list), so the check is only ever as stale as the store; and an unlocked
+    // one's operations outside its list are counted whether their answers were cached or not.
+    const documentsFirst = "principal" in auth && (auth.principal.documents?.locked === true || auth.principal.documents?.published === true);
+    if (documentsFirst) {
       const refusal = parseBody() ?? (await trusted(auth.principal));
       if (refusal) return sendRefusal(req, res, refusal);
     }
@@ -222,7 +230,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
         return;
       }
     }
-    if (!lockedKey) {
+    if (!documentsFirst) {
       const refused = parseBody() ?? ("principal" in auth ? await trusted(auth.principal) : undefined);
       if (refused) return sendRefusal(req, res, refused);
     }

@@ -14,6 +14,22 @@ export const NOT_IN_LIST = "PERSISTED_QUERY_NOT_IN_LIST";
 export const NOT_IN_SAFELIST = "QUERY_NOT_IN_SAFELIST";
 
 /**
+ * What became of one operation of a key with trusted documents, for the metrics and the log:
+ * - `by-id`: named by `documentId` or an APQ hash, and run from the key's list;
+ * - `in-list`: sent as text, and the text is one of the key's documents;
+ * - `outside`: sent as text by an unlocked key, and not one of its documents: it runs, and would be refused once
+ *   the key is locked (what an operator watches before locking a key; Apollo Router's `log_unknown`);
+ * - `refused`: refused (an id not in the list, or a locked key's document not in it).
+ */
+export type DocumentOutcome = "by-id" | "in-list" | "outside" | "refused";
+
+/** The refusal, if any, and the outcome of each operation of a key with documents (none for other callers). */
+export interface TrustedDocumentsVerdict {
+  refusal: GraphQLError | undefined;
+  outcomes: Array<{ apiKeyId: string; outcome: DocumentOutcome; documentId: string | undefined; operationName: string | undefined }>;
+}
+
+/**
  * Trusted documents at request time, before anything is parsed or cached:
  * - a request may name a document by id instead of sending its text: `documentId` ("sha256:<hex>", the
  *   GraphQL-over-HTTP persisted-documents proposal), in a POST body or a GET parameter. The id is looked up among
@@ -21,28 +37,40 @@ export const NOT_IN_SAFELIST = "QUERY_NOT_IN_SAFELIST";
  *   the response cache, GET caching) treats it as if it had been sent;
  * - a locked key runs only its published documents: sent by id, as text (matched by its SHA-256, so a client that
  *   sends whole documents needs no change), or as an APQ hash; anything else is refused, 403, before it is parsed.
- * Unlocked keys, JWTs and auth off work as before; without an API key there is no list, so every id is unknown.
+ * - an unlocked key that has documents runs anything, but its other documents are told apart (`outside`), at the
+ *   cost of one lookup per such request.
+ * JWTs and auth off work as before; without an API key there is no list, so every id is unknown.
  * `payload` is a parsed POST body (an object, or an array when batched) and is rewritten in place; `search` is a
- * GET request's parameters, likewise. Returns the refusal, or undefined.
+ * GET request's parameters, likewise.
  */
 export async function applyTrustedDocuments(
   principal: Principal,
   request: { payload: unknown } | { search: URLSearchParams },
   lookup: TrustedDocumentLookup,
-): Promise<GraphQLError | undefined> {
-  if ("search" in request) return resolveOperation(getOperation(request.search), principal, lookup);
-  const operations = Array.isArray(request.payload) ? request.payload : [request.payload];
+): Promise<TrustedDocumentsVerdict> {
+  const verdict: TrustedDocumentsVerdict = { refusal: undefined, outcomes: [] };
+  const operations = "search" in request ? [getOperation(request.search)] : (Array.isArray(request.payload) ? request.payload : [request.payload]).flatMap(postOperationOf);
   for (const operation of operations) {
-    // Anything not an object is Apollo's to refuse, with its own error.
-    if (operation === null || typeof operation !== "object") continue;
-    const refusal = await resolveOperation(postOperation(operation as Record<string, unknown>), principal, lookup);
-    if (refusal) return refusal;
+    const result = await resolveOperation(operation, principal, lookup);
+    if (result.outcome !== undefined && principal.documents) {
+      verdict.outcomes.push({ apiKeyId: principal.documents.apiKeyId, outcome: result.outcome, documentId: result.hash && `sha256:${result.hash}`, operationName: operation.operationName });
+    }
+    if (result.refusal) {
+      verdict.refusal = result.refusal;
+      break;
+    }
   }
-  return undefined;
+  return verdict;
+}
+
+/** Anything not an object is Apollo's to refuse, with its own error. */
+function postOperationOf(operation: unknown): OperationParameters[] {
+  return operation === null || typeof operation !== "object" ? [] : [postOperation(operation as Record<string, unknown>)];
 }
 
 /** One operation's parameters, wherever they travel. */
 interface OperationParameters {
+  operationName: string | undefined;
   documentId: unknown;
   query: unknown;
   extensions: unknown;
@@ -51,6 +79,7 @@ interface OperationParameters {
 
 function postOperation(body: Record<string, unknown>): OperationParameters {
   return {
+    operationName: typeof body.operationName === "string" ? body.operationName : undefined,
     documentId: body.documentId,
     query: body.query,
     extensions: body.extensions,
@@ -70,6 +99,7 @@ function getOperation(search: URLSearchParams): OperationParameters {
     // Malformed extensions are Apollo's to refuse.
   }
   return {
+    operationName: search.get("operationName") ?? undefined,
     documentId: search.get("documentId") ?? undefined,
     query: search.get("query") ?? undefined,
     extensions: parsed,
@@ -80,29 +110,38 @@ function getOperation(search: URLSearchParams): OperationParameters {
   };
 }
 
-async function resolveOperation(operation: OperationParameters, principal: Principal, lookup: TrustedDocumentLookup): Promise<GraphQLError | undefined> {
+interface OperationResult {
+  refusal?: GraphQLError;
+  outcome?: DocumentOutcome;
+  /** The document's hash, where one was named or computed. */
+  hash?: string;
+}
+
+async function resolveOperation(operation: OperationParameters, principal: Principal, lookup: TrustedDocumentLookup): Promise<OperationResult> {
   const key = principal.documents;
   if (operation.documentId !== undefined) {
     const hash = typeof operation.documentId === "string" ? hashOfDocumentId(operation.documentId) : null;
-    if (hash === null) return badRequest("documentId must be a document's SHA-256: sha256:<64 lower-case hex digits>");
-    if (operation.query !== undefined) return badRequest("send either documentId or query, not both");
+    if (hash === null) return { refusal: badRequest("documentId must be a document's SHA-256: sha256:<64 lower-case hex digits>") };
+    if (operation.query !== undefined) return { refusal: badRequest("send either documentId or query, not both") };
     const text = key ? await lookup.body(key.apiKeyId, hash) : null;
-    if (text === null) return notInList(key !== undefined);
+    if (text === null) return { refusal: notInList(key !== undefined), outcome: "refused", hash };
     operation.useDocument(text);
-    return undefined;
+    return { outcome: "by-id", hash };
   }
-  if (!key?.locked) return undefined;
+  if (!key || !(key.locked || key.published)) return {};
   if (typeof operation.query === "string") {
-    return (await lookup.body(key.apiKeyId, documentHash(operation.query))) === null ? notInSafelist() : undefined;
+    const hash = documentHash(operation.query);
+    if ((await lookup.body(key.apiKeyId, hash)) !== null) return { outcome: "in-list", hash };
+    return key.locked ? { refusal: notInSafelist(), outcome: "refused", hash } : { outcome: "outside", hash };
   }
-  const apqHash = persistedQueryHash(operation.extensions);
-  if (apqHash !== undefined) {
-    // A locked key's APQ hash names one of its documents (the same SHA-256), never Apollo's shared APQ store.
-    const text = await lookup.body(key.apiKeyId, apqHash);
-    if (text === null) return notInList(true);
-    operation.useDocument(text);
-  }
-  return undefined;
+  // An unlocked key's APQ hash is Apollo's to resolve, from its shared APQ store.
+  const apqHash = key.locked ? persistedQueryHash(operation.extensions) : undefined;
+  if (apqHash === undefined) return {};
+  // A locked key's APQ hash names one of its documents (the same SHA-256), never Apollo's shared APQ store.
+  const text = await lookup.body(key.apiKeyId, apqHash);
+  if (text === null) return { refusal: notInList(true), outcome: "refused", hash: apqHash };
+  operation.useDocument(text);
+  return { outcome: "by-id", hash: apqHash };
 }
 
 function persistedQueryHash(extensions: unknown): string | undefined {

@@ -18,6 +18,8 @@ export interface ApiKeyRow {
   grants: string[];
   /** Whether the key may run only its trusted documents (trusted-documents.ts). */
   documentsLocked: boolean;
+  /** Whether any trusted document is published for the key. */
+  hasDocuments: boolean;
 }
 
 export interface InsertApiKeyInput {
@@ -32,6 +34,7 @@ export interface InsertApiKeyInput {
 // Grants come back as one sorted array per key, so a key is always one row.
 const KEY = `k.id, k.name, k.role, k.customer_id as "customerId", k.key_hash as "keyHash", k.created_at as "createdAt",
   k.revoked_at as "revokedAt", k.last_used_at as "lastUsedAt", k.documents_locked as "documentsLocked",
+  exists (select 1 from trusted_documents t where t.key_id = k.id) as "hasDocuments",
   coalesce((select array_agg(g.customer_id order by g.customer_id) from api_key_grants g where g.key_id = k.id), '{}') as grants`;
 
 /** How stale `last_used_at` may get: one write a minute per key at most, not one per request. */

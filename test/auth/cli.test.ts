@@ -76,7 +76,7 @@ describe("license-gateway keys (the CLI, spawned)", () => {
     const store = await openStore(storeUrl);
     try {
       const auth = await Authenticator.create({ mode: "on" }, store.apiKeys, pino({ level: "silent" }));
-      expect(await auth.authenticate(`Bearer ${adminToken}`)).toEqual({ id: `apikey:${adminId}`, role: "admin", customerIds: [], via: "api-key", documents: { apiKeyId: adminId, locked: false } });
+      expect(await auth.authenticate(`Bearer ${adminToken}`)).toEqual({ id: `apikey:${adminId}`, role: "admin", customerIds: [], via: "api-key", documents: { apiKeyId: adminId, locked: false, published: false } });
       await expect(auth.authenticate(`Bearer ${partnerToken}`)).rejects.toMatchObject({ code: "UNAUTHENTICATED", message: "unknown or revoked API key" });
       const entries = await store.audit.recent(10);
       expect(entries.map((e) => [e.operation, e.principal, e.outcome, e.errorCode])).toEqual([

@@ -77,9 +77,9 @@ describe("API keys", () => {
     const adminKey = await newKey({ name: "root", role: "admin" });
     const partner = await newKey({ name: "installer", role: "partner", grants: ["cust-b", "cust-a"] });
     const customer = await newKey({ name: "portal", role: "customer", customerId: "cust-a" });
-    expect(await auth.authenticate(`Bearer ${adminKey.token}`)).toEqual({ id: `apikey:${adminKey.id}`, role: "admin", customerIds: [], via: "api-key", documents: { apiKeyId: adminKey.id, locked: false } });
-    expect(await auth.authenticate(`bearer  ${partner.token}`)).toEqual({ id: `apikey:${partner.id}`, role: "partner", customerIds: ["cust-a", "cust-b"], via: "api-key", documents: { apiKeyId: partner.id, locked: false } });
-    expect(await auth.authenticate(`Bearer ${customer.token}`)).toEqual({ id: `apikey:${customer.id}`, role: "customer", customerIds: ["cust-a"], via: "api-key", documents: { apiKeyId: customer.id, locked: false } });
+    expect(await auth.authenticate(`Bearer ${adminKey.token}`)).toEqual({ id: `apikey:${adminKey.id}`, role: "admin", customerIds: [], via: "api-key", documents: { apiKeyId: adminKey.id, locked: false, published: false } });
+    expect(await auth.authenticate(`bearer  ${partner.token}`)).toEqual({ id: `apikey:${partner.id}`, role: "partner", customerIds: ["cust-a", "cust-b"], via: "api-key", documents: { apiKeyId: partner.id, locked: false, published: false } });
+    expect(await auth.authenticate(`Bearer ${customer.token}`)).toEqual({ id: `apikey:${customer.id}`, role: "customer", customerIds: ["cust-a"], via: "api-key", documents: { apiKeyId: customer.id, locked: false, published: false } });
     expect((await store.apiKeys.get(customer.id))!.lastUsedAt).toBeInstanceOf(Date);
   });
 

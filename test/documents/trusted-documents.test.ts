@@ -2,13 +2,16 @@ import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestGateway, type GraphQLResponse } from "../support/gateway.js";
 import { A, AUTH_ON, makePrincipals, type Principals } from "../auth/roles.js";
+import { scrape } from "../observability/scrape.js";
+import { captureLogs } from "../ops/log-capture.js";
 
 /**
  * Trusted documents through the real server (src/documents/, src/server/trusted-documents.ts): an admin publishes
  * a partner key's operations, the partner sends them by id (POST and GET) or as text, and once the key is locked
  * nothing else runs, refused before any vendor is called, from the response cache included.
  */
-const t = useTestGateway({ auth: AUTH_ON });
+const logs = captureLogs("info");
+const t = useTestGateway({ auth: AUTH_ON, logger: logs.logger });
 let who: Principals;
 let partnerKeyId: string;
 
@@ -18,7 +21,7 @@ const SOURCES = `query PartnerSources { sources { id kind } }`;
 const CLAIM = `mutation PartnerClaim($input: ClaimLicenseInput!) { claimLicense(input: $input) { datalink { nodeId } errors { code field } } }`;
 const OTHER = `query NotPublished($id: ID!) { customer(id: $id) { id name } }`;
 
-type Operation = { query?: string; documentId?: string; variables?: Record<string, unknown>; extensions?: unknown };
+type Operation = { query?: string; documentId?: string; operationName?: string; variables?: Record<string, unknown>; extensions?: unknown };
 
 async function post(operation: Operation, headers: Record<string, string>): Promise<GraphQLResponse> {
   const res = await fetch(t.gateway.url, {
@@ -136,10 +139,22 @@ describe("an unlocked key", () => {
     expect(mutationByGet.status).toBe(405);
   });
 
-  it("still runs documents it did not publish", async () => {
-    const res = await post({ query: OTHER, variables: { id: A } }, partner());
+  it("still runs documents it did not publish, and logs and counts each one a lock would refuse", async () => {
+    const before = await scrape(t.gateway.url);
+    const outside = (scraped: typeof before) => scraped.value("license_gateway_trusted_documents_total", { api_key: partnerKeyId, outcome: "outside" }) ?? 0;
+    const inList = (scraped: typeof before) => scraped.value("license_gateway_trusted_documents_total", { api_key: partnerKeyId, outcome: "in-list" }) ?? 0;
+    const res = await post({ query: OTHER, variables: { id: A }, operationName: "NotPublished" }, partner());
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.customer.id).toBe(A);
+    await post({ query: PROFILE, variables: { id: A } }, partner());
+    const after = await scrape(t.gateway.url);
+    expect([outside(after) - outside(before), inList(after) - inList(before)]).toEqual([1, 1]);
+    const logged = logs.entries().filter((e) => e.msg === "operation outside the API key's trusted documents (the key is not locked)");
+    expect(logged.at(-1)).toMatchObject({ apiKeyId: partnerKeyId, documentId: `sha256:${sha256(OTHER)}`, operationName: "NotPublished", requestId: expect.any(String) });
+    // Keys without documents are not looked at: nothing is counted for the admin's key.
+    await post({ query: OTHER, variables: { id: A } }, who.headers.admin);
+    const adminKey = who.ids.admin.replace(/^apikey:/, "");
+    expect((await scrape(t.gateway.url)).value("license_gateway_trusted_documents_total", { api_key: adminKey, outcome: "outside" })).toBeUndefined();
   });
 
   it("refuses ids it never published, malformed ids, and an id sent with a text, before any vendor call", async () => {
