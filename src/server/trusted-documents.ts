@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { Principal } from "../auth/principal.js";
-import { documentHash, hashOfDocumentId } from "../documents/document-id.js";
+import { documentHash, documentIdOf, hashOfDocumentId } from "../documents/document-id.js";
 import { badRequest } from "./request-body.js";
 
 /** Where a key's published documents are read: one primary-key lookup (src/store/trusted-documents.ts). */
@@ -53,7 +53,7 @@ export async function applyTrustedDocuments(
   for (const operation of operations) {
     const result = await resolveOperation(operation, principal, lookup);
     if (result.outcome !== undefined && principal.documents) {
-      verdict.outcomes.push({ apiKeyId: principal.documents.apiKeyId, outcome: result.outcome, documentId: result.hash && `sha256:${result.hash}`, operationName: operation.operationName });
+      verdict.outcomes.push({ apiKeyId: principal.documents.apiKeyId, outcome: result.outcome, documentId: result.hash && documentIdOf(result.hash), operationName: operation.operationName });
     }
     if (result.refusal) {
       verdict.refusal = result.refusal;
