@@ -21,11 +21,6 @@ export interface OperationScope {
    * reads nor fills any cache, so it cannot serve what another replica already changed.
    */
   cacheBypass?: boolean;
-  /**
-   * The trace context of the operation's span, when tracing is on (src/observability/operation-plugin.ts): the
-   * parent of the spans of its upstream calls. Kept here so tracing needs no AsyncLocalStorage of its own.
-   */
-  trace?: Context;
 }
 
 /**
@@ -36,6 +31,12 @@ export interface OperationScope {
 interface Ambient {
   request?: unknown;
   operation?: OperationScope;
+  /**
+   * The trace context of the operation's span, when tracing is on: the parent of the spans of its upstream calls.
+   * Beside the scope rather than in it: the operations of one batched request share a scope (one deadline) but
+   * each has its own span.
+   */
+  trace?: Context;
 }
 
 const storage = new AsyncLocalStorage<Ambient>();
@@ -52,6 +53,23 @@ export function currentRequestOf<T>(): T | undefined {
 
 export function runInOperation<T>(scope: OperationScope, fn: () => Promise<T>): Promise<T> {
   return storage.run({ request: storage.getStore()?.request, operation: scope }, fn);
+}
+
+/**
+ * Makes `trace` the parent of the upstream spans of the rest of the operation being processed (called as Apollo
+ * starts it: src/observability/operation-plugin.ts). `enterWith`, since Apollo gives plugins no callback to wrap
+ * an operation in: it changes the context of the current execution and what it goes on to start, which is this
+ * operation's processing, and, within the `runInOperation` of its HTTP request, nothing outside it. The operations
+ * of a batch are started one after the other, each entering its own.
+ */
+export function enterOperationTrace(trace: Context): void {
+  const ambient = storage.getStore();
+  if (ambient?.operation) storage.enterWith({ ...ambient, trace });
+}
+
+/** The trace context upstream calls of the current operation are children of, when tracing is on. */
+export function currentTrace(): Context | undefined {
+  return storage.getStore()?.trace;
 }
 
 /** The current operation, or undefined outside one (startup, the demo seeding, adapter tests). */

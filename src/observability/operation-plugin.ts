@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, GraphQLResponse } from "@apollo/server";
-import { currentOperation } from "../federation/operation-scope.js";
+import { enterOperationTrace } from "../federation/operation-scope.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { GatewayMetrics, OperationOutcome } from "./metrics.js";
 import type { OperationSpan, Tracing } from "./tracing.js";
@@ -11,9 +11,9 @@ const UNKNOWN = "unknown";
  * Counts, times and traces every GraphQL operation. Place it after the plugins that add errors to the response
  * (partialErrorsPlugin): the outcome is read from the response as sent.
  *
- * The operation's span is kept on the operation scope (`scope.trace`), which the upstream calls made for it
- * read to name their parent: the AsyncLocalStorage that already carries the operation's deadline carries it
- * too, and tracing adds none of its own (each one costs CPU on every promise).
+ * The operation's span context is entered into the AsyncLocalStorage that already carries the operation's
+ * deadline (`enterOperationTrace`), where the upstream calls made for it read their parent: tracing adds no
+ * AsyncLocalStorage of its own (each one costs CPU on every promise), and each operation of a batch has its own.
  */
 export function operationTelemetryPlugin(metrics: GatewayMetrics | undefined, tracing: Tracing | undefined): ApolloServerPlugin<GatewayContext> {
   const refusedEarly = () => metrics?.operation({ operation: UNKNOWN, type: UNKNOWN, outcome: "refused" });
@@ -30,8 +30,7 @@ export function operationTelemetryPlugin(metrics: GatewayMetrics | undefined, tr
       let span: OperationSpan | undefined;
       if (tracing) {
         span = tracing.startOperation(request.http && { method: request.http.method, headers: request.http.headers });
-        const scope = currentOperation();
-        if (scope) scope.trace = span.context;
+        enterOperationTrace(span.context);
       }
       let resolved: { type: string; name: string | null } | undefined;
       let executed = false;

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { TelemetryConfig } from "../config/schema.js";
-import { currentOperation } from "../federation/operation-scope.js";
+import { currentTrace } from "../federation/operation-scope.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { Logger } from "../logger.js";
 import type { DocumentOutcome } from "../server/trusted-documents.js";
@@ -71,7 +71,7 @@ function upstreamTelemetry(metrics: GatewayMetrics | undefined, tracing: Tracing
     start(call) {
       const started = performance.now();
       // A background refresh runs outside any operation: its span is a root of its own.
-      const span = tracing?.startUpstream(call, currentOperation()?.trace);
+      const span = tracing?.startUpstream(call, currentTrace());
       return {
         headers: span?.headers,
         end(result) {
