@@ -54,6 +54,7 @@ export class GatewayMetrics {
   private readonly tokenFetches: Counter<"source">;
   private readonly storeSeconds: Histogram<"statement">;
   private readonly trustedDocuments: Counter<"api_key" | "outcome">;
+  private readonly deprecatedUsages: Counter<"coordinate" | "client">;
   private sources: () => readonly SourceStateView[] = () => [];
   private sourceCache: SourceCacheCountsView | undefined;
   private responseCache: ResponseCacheCountsView | undefined;
@@ -109,6 +110,12 @@ export class GatewayMetrics {
       labelNames: ["api_key", "outcome"],
       registers,
     });
+    this.deprecatedUsages = new Counter({
+      name: `${PREFIX}deprecated_usage_total`,
+      help: "Executed operations that use a deprecated field or argument, by schema coordinate (e.g. Customer.licenses) and client: the API key's id, or jwt / auth-off. Answers from the response cache are not counted.",
+      labelNames: ["coordinate", "client"],
+      registers,
+    });
     this.scrapedMetrics(registers);
     collectDefaultMetrics({ register: this.registry });
   }
@@ -125,6 +132,10 @@ export class GatewayMetrics {
 
   tokenFetched(source: string): void {
     this.tokenFetches.inc({ source });
+  }
+
+  deprecatedUsage(coordinate: string, client: string): void {
+    this.deprecatedUsages.inc({ coordinate, client });
   }
 
   trustedDocument(apiKeyId: string, outcome: string): void {

@@ -1,5 +1,7 @@
 import type { ApolloServerPlugin, GraphQLResponse } from "@apollo/server";
+import type { Principal } from "../auth/principal.js";
 import { enterOperationTrace } from "../federation/operation-scope.js";
+import { deprecatedUsageIn } from "./deprecated-usage.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { GatewayMetrics, OperationOutcome } from "./metrics.js";
 import type { OperationSpan, Tracing } from "./tracing.js";
@@ -35,10 +37,11 @@ export function operationTelemetryPlugin(metrics: GatewayMetrics | undefined, tr
       let resolved: { type: string; name: string | null } | undefined;
       let executed = false;
       return {
-        async didResolveOperation({ operation, operationName }) {
+        async didResolveOperation({ operation, operationName, schema, document, contextValue }) {
           const type = operation?.operation ?? UNKNOWN;
           resolved = { type, name: operationName };
           span?.resolved(type, operationName);
+          if (metrics) for (const coordinate of deprecatedUsageIn(schema, document)) metrics.deprecatedUsage(coordinate, clientOf(contextValue.principal));
         },
         async executionDidStart() {
           executed = true;
@@ -79,4 +82,12 @@ function errorCodes(response: GraphQLResponse): string[] {
   if (response.body.kind !== "single") return [];
   const codes = (response.body.singleResult.errors ?? []).map((error) => error.extensions?.code);
   return [...new Set(codes.filter((code): code is string => typeof code === "string"))];
+}
+
+/**
+ * Who used a deprecated field, as a bounded label: the API key's id (keys are made by admins), else the kind of
+ * credential (`jwt`: its subjects are the identity provider's, too many to label; `auth-off`).
+ */
+function clientOf(principal: Principal): string {
+  return principal.documents?.apiKeyId ?? principal.via;
 }
