@@ -79,7 +79,7 @@ interface OperationParameters {
 
 function postOperation(body: Record<string, unknown>): OperationParameters {
   return {
-    operationName: typeof body.operationName === "string" ? body.operationName : undefined,
+    operationName: clientName(body.operationName),
     documentId: body.documentId,
     query: body.query,
     extensions: body.extensions,
@@ -88,6 +88,11 @@ function postOperation(body: Record<string, unknown>): OperationParameters {
       body.query = text;
     },
   };
+}
+
+/** The operation name as the client claims it, for the log: cut short, since it is whatever the client sent. */
+function clientName(name: unknown): string | undefined {
+  return typeof name === "string" ? name.slice(0, 100) : undefined;
 }
 
 function getOperation(search: URLSearchParams): OperationParameters {
@@ -99,7 +104,7 @@ function getOperation(search: URLSearchParams): OperationParameters {
     // Malformed extensions are Apollo's to refuse.
   }
   return {
-    operationName: search.get("operationName") ?? undefined,
+    operationName: clientName(search.get("operationName")),
     documentId: search.get("documentId") ?? undefined,
     query: search.get("query") ?? undefined,
     extensions: parsed,
