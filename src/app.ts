@@ -95,6 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       readiness: readinessCheck({ db: store.db, sources: () => sources.all() }),
       telemetry: telemetry.http,
       trustedDocuments: store.trustedDocuments,
+      getCacheControl: config.server.getCacheControl,
     });
     const url = await http.listen(config.server.port, config.server.host);
     let closing: Promise<void> | undefined;

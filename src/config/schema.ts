@@ -285,6 +285,16 @@ export const configSchema = z.strictObject({
         .prefault({}),
       /** Requests per client (API key, JWT subject), shared by the replicas through `cache.url`. Default: no limit. */
       rateLimit: rateLimitSchema.optional(),
+      /**
+       * `Cache-Control` of successful GET answers, which also carry an ETag and `Vary: Accept, Authorization`
+       * (src/server/conditional-get.ts). Default `private, no-cache`: browsers keep an answer and revalidate it each
+       * time; shared caches keep none. `public, no-cache` lets a CDN keep one per credential and revalidate it;
+       * `public, s-maxage=30` lets it serve one up to 30 s old, stale by up to that after a mutation.
+       */
+      getCacheControl: z
+        .string()
+        .regex(/^[a-z-]+(=\d+)?(, ?[a-z-]+(=\d+)?)*$/, "a Cache-Control value: directives like private, public, no-cache, max-age=N, s-maxage=N")
+        .default("private, no-cache"),
       /** Automatic persisted queries (src/server/persisted-queries.ts): in Redis through `cache.url`, else in memory. */
       persistedQueries: z
         .strictObject({

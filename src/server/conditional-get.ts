@@ -12,7 +12,10 @@ import type { IncomingMessage } from "node:http";
  * browser reuses its copy, and the answer still reflects every change, since the gateway computed (or took from
  * its own cache, which mutations invalidate) the current one to compare.
  *
- * Why not a `max-age`: the gateway drops a cached answer the moment a mutation changes what it read, on every
+ * `server.getCacheControl` can open this to CDNs (`public, no-cache`, or a short `s-maxage` for an operator who
+ * accepts answers that old); `Vary: Authorization` keeps one caller's answer from another either way.
+ *
+ * Why not a `max-age` by default: the gateway drops a cached answer the moment a mutation changes what it read, on every
  * replica; a max-age would let a browser show an answer the gateway knows is stale. Revalidation costs a round trip
  * but no body, and no vendor call when the gateway's own cache holds the answer.
  */
@@ -26,15 +29,24 @@ const VARY = "Accept, Authorization";
  */
 const APOLLO_DEFAULT = "no-store";
 
-/** The caching headers a GET answer with status 200 gets (none for other methods or statuses). */
-export function cachingHeaders(method: string | undefined, status: number, body: string, existing: { cacheControl?: string | undefined; vary?: string | undefined }): Array<[string, string]> {
+/**
+ * The caching headers a GET answer with status 200 gets (none for other methods or statuses); `cacheControl` is
+ * config `server.getCacheControl` (default GET_CACHE_CONTROL).
+ */
+export function cachingHeaders(
+  method: string | undefined,
+  status: number,
+  body: string,
+  existing: { cacheControl?: string | undefined; vary?: string | undefined },
+  cacheControl = GET_CACHE_CONTROL,
+): Array<[string, string]> {
   if (method !== "GET" || status !== 200) return [];
   if (existing.cacheControl !== undefined && existing.cacheControl !== APOLLO_DEFAULT) return [];
   // Quoted, strong: the same bytes, the same tag. 128 bits of SHA-256 tell answers apart as well as all 256.
   const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
   return [
     ["etag", etag],
-    ["cache-control", GET_CACHE_CONTROL],
+    ["cache-control", cacheControl],
     ["vary", existing.vary ? `${existing.vary}, ${VARY}` : VARY],
   ];
 }

@@ -60,6 +60,8 @@ export interface HttpServerOptions {
   persistedQueries?: PersistedQueryOptions | false;
   /** Metrics and traces (src/observability/): the operation plugin, the metrics route, early refusals. Default: none. */
   telemetry?: HttpTelemetry | undefined;
+  /** `Cache-Control` of successful GET answers (config `server.getCacheControl`; conditional-get.ts). Default `private, no-cache`. */
+  getCacheControl?: string;
   /** API keys' published documents (trusted-documents.ts); absent, a request by `documentId` finds nothing. */
   trustedDocuments?: TrustedDocumentLookup | undefined;
 }
@@ -260,7 +262,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     const status = result.status ?? 200;
     if (result.body.kind === "complete") {
       const text = result.body.string;
-      const caching = cachingHeaders(req.method, status, text, { cacheControl: result.headers.get("cache-control"), vary: result.headers.get("vary") });
+      const caching = cachingHeaders(req.method, status, text, { cacheControl: result.headers.get("cache-control"), vary: result.headers.get("vary") }, options.getCacheControl);
       for (const [name, value] of caching) result.headers.set(name, value);
       const headers = [...result.headers].filter(([name]) => name !== "content-length");
       let stored: string | undefined;

@@ -16,6 +16,14 @@ describe("configuration", () => {
     expect(config.server.limits).toMatchObject({ maxDepth: 12, maxBatch: 1 });
   });
 
+  it("takes a Cache-Control value for GET answers, and refuses anything that could smuggle a header", () => {
+    expect(parseConfig({ sources: { sofar } }, { SOFAR_REFRESH_TOKEN: "rt" }).server.getCacheControl).toBe("private, no-cache");
+    expect(parseConfig({ sources: { sofar }, server: { getCacheControl: "public, s-maxage=30" } }, { SOFAR_REFRESH_TOKEN: "rt" }).server.getCacheControl).toBe("public, s-maxage=30");
+    for (const bad of ["private\r\nset-cookie: x=1", "max-age=-1", ""]) {
+      expect(() => parseConfig({ sources: { sofar }, server: { getCacheControl: bad } }, { SOFAR_REFRESH_TOKEN: "rt" })).toThrow(/server\.getCacheControl/);
+    }
+  });
+
   it("names a missing environment variable and the key that needs it", () => {
     expect(() => parseConfig({ sources: { sofar } }, {})).toThrow(/sources\.sofar\.refreshToken: environment variable SOFAR_REFRESH_TOKEN is not set/);
   });
