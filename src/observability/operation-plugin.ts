@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, GraphQLResponse } from "@apollo/server";
 import type { Principal } from "../auth/principal.js";
 import { enterOperationTrace } from "../federation/operation-scope.js";
-import { deprecatedUsageIn } from "./deprecated-usage.js";
+import { documentFacts } from "../graphql/document-facts.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { GatewayMetrics, OperationOutcome } from "./metrics.js";
 import type { OperationSpan, Tracing } from "./tracing.js";
@@ -41,7 +41,7 @@ export function operationTelemetryPlugin(metrics: GatewayMetrics | undefined, tr
           const type = operation?.operation ?? UNKNOWN;
           resolved = { type, name: operationName };
           span?.resolved(type, operationName);
-          if (metrics) for (const coordinate of deprecatedUsageIn(schema, document)) metrics.deprecatedUsage(coordinate, clientOf(contextValue.principal));
+          if (metrics) for (const coordinate of documentFacts(schema, document).deprecated) metrics.deprecatedUsage(coordinate, clientOf(contextValue.principal));
         },
         async executionDidStart() {
           executed = true;

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { GatewayContext } from "../graphql/context.js";
-import { liveFieldIn } from "./live-fields.js";
+import { documentFacts } from "../graphql/document-facts.js";
 
 /**
  * Tells the response cache which operations it must not keep: mutations, subscriptions, anything selecting a
@@ -14,7 +14,7 @@ export function responseCachePlugin(): ApolloServerPlugin<GatewayContext> {
           const reads = contextValue.cacheReads;
           if (!reads) return;
           if (operation?.operation !== "query") reads.uncacheable(operation?.operation ?? "no operation");
-          const live = liveFieldIn(schema, document);
+          const live = documentFacts(schema, document).liveField;
           if (live !== null) reads.uncacheable(`live field ${live}`);
         },
         async willSendResponse({ response, contextValue }) {
