@@ -117,3 +117,23 @@ export function connectionOf<T>(page: Page<T>, cursorOf: (item: T) => string) {
     },
   };
 }
+
+/**
+ * A connection ordered by one string key per item (a license's id, a controller's node id): its cursor is
+ * `[tag, key]`, so an item keeps its cursor wherever it is listed, and the tag keeps another connection's cursor
+ * from being taken for one of these.
+ */
+export function keyedConnection<T>(tag: string, keyOf: (item: T) => string) {
+  const cursorOf = (item: T): string => encodeCursor([tag, keyOf(item)]);
+  return {
+    cursorOf,
+    /** Checks the paging arguments before anything is read (a bad cursor is BAD_USER_INPUT naming its argument). */
+    check: (args: PagingArgs): Paging<string> =>
+      checkPaging(args, (decoded) => (Array.isArray(decoded) && decoded.length === 2 && decoded[0] === tag && typeof decoded[1] === "string" ? decoded[1] : null)),
+    /** The page of `items` (in any order) that `paging` asks for, with `totalCount` over all of them. */
+    page(items: readonly T[], paging: Paging<string>) {
+      const sorted = [...items].sort((a, b) => compareCodeUnits(keyOf(a), keyOf(b)));
+      return { ...connectionOf(pageOfSorted(sorted, keyOf, compareCodeUnits, paging), cursorOf), totalCount: items.length };
+    },
+  };
+}

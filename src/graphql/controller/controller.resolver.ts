@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Resolver, Root } from "type-graphql";
 import type { Datalink as DatalinkModel, License as LicenseModel } from "../../federation/model.js";
 import type { ControllerView } from "../../federation/reads.js";
-import { checkLicensePaging, licenseConnection } from "../common/license-connection.js";
+import { licenseConnection } from "../common/license-connection.js";
 import { LicenseConnection, LicenseConnectionArgs } from "../common/license-connection.type.js";
 import type { GatewayContext } from "../context.js";
 import { Customer } from "../customer/customer.type.js";
@@ -57,8 +57,8 @@ export class ControllerResolver {
     @Ctx() ctx: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const paging = checkLicensePaging(args);
-    return licenseConnection(await ctx.reads.controllerLicenses(c.nodeId, ctx.reportPartial(info), { source: args.source ?? null, status: args.status ?? null }), paging);
+    const paging = licenseConnection.check(args);
+    return licenseConnection.page(await ctx.reads.controllerLicenses(c.nodeId, ctx.reportPartial(info), { source: args.source ?? null, status: args.status ?? null }), paging);
   }
 
   @FieldResolver(() => [Datalink], { description: "This controller's links to licenses." })

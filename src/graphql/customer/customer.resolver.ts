@@ -1,7 +1,10 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Resolver, Root } from "type-graphql";
 import type { CustomerRow, AccountRow } from "../../store/customers.js";
-import { checkLicensePaging, licenseConnection } from "../common/license-connection.js";
+import { ConnectionArgs } from "../common/connection.args.js";
+import { controllerConnection } from "../common/controller-connection.js";
+import { ControllerConnection } from "../common/controller-connection.type.js";
+import { licenseConnection } from "../common/license-connection.js";
 import { LicenseConnection, LicenseConnectionArgs } from "../common/license-connection.type.js";
 import type { GatewayContext } from "../context.js";
 import { Controller } from "../controller/controller.type.js";
@@ -44,13 +47,19 @@ export class CustomerResolver {
     @Ctx() ctx: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const paging = checkLicensePaging(args);
-    return licenseConnection(await ctx.reads.customerLicenses(customer.id, { source: args.source ?? null, status: args.status ?? null }, ctx.reportPartial(info)), paging);
+    const paging = licenseConnection.check(args);
+    return licenseConnection.page(await ctx.reads.customerLicenses(customer.id, { source: args.source ?? null, status: args.status ?? null }, ctx.reportPartial(info)), paging);
   }
 
-  @FieldResolver(() => [Controller], { description: "Controllers registered for this customer in the gateway." })
+  @FieldResolver(() => [Controller], { description: "Controllers registered for this customer in the gateway, all in one list (for a large fleet, controllersConnection)." })
   controllers(@Root() customer: CustomerRow, @Ctx() ctx: GatewayContext) {
     return ctx.reads.controllersOfCustomer(customer.id);
+  }
+
+  @FieldResolver(() => ControllerConnection, { description: "Controllers registered for this customer in the gateway, ordered by node id and a page at a time." })
+  async controllersConnection(@Root() customer: CustomerRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: GatewayContext) {
+    const paging = controllerConnection.check(args);
+    return controllerConnection.page(await ctx.reads.controllersOfCustomer(customer.id), paging);
   }
 }
 
