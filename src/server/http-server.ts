@@ -261,19 +261,19 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     await options.cacheSync?.after();
     const status = result.status ?? 200;
     if (result.body.kind === "complete") {
-      const text = result.body.string;
-      const caching = cachingHeaders(req.method, status, text, { cacheControl: result.headers.get("cache-control"), vary: result.headers.get("vary") }, options.getCacheControl);
+      const answer = result.body.string;
+      const caching = cachingHeaders(req.method, status, answer, { cacheControl: result.headers.get("cache-control"), vary: result.headers.get("vary") }, options.getCacheControl);
       for (const [name, value] of caching) result.headers.set(name, value);
       const headers = [...result.headers].filter(([name]) => name !== "content-length");
       let stored: string | undefined;
       if (cache && cacheKey !== undefined && context?.cacheReads && isStorable(req, url, body)) {
-        stored = cacheStatus({ hit: false, ...cache.store(cacheKey, { status, headers, body: text }, context.cacheReads, scope.cacheFreshUntil) });
+        stored = cacheStatus({ hit: false, ...cache.store(cacheKey, { status, headers, body: answer }, context.cacheReads, scope.cacheFreshUntil) });
       }
       if (notModified(req, result.headers.get("etag"))) return sendNotModified(res, headers, stored);
       for (const [key, value] of headers) res.setHeader(key, value);
       if (stored !== undefined) res.setHeader("cache-status", stored);
       res.statusCode = status;
-      res.end(text);
+      res.end(answer);
       return;
     }
     for (const [key, value] of result.headers) res.setHeader(key, value);
