@@ -22,32 +22,24 @@ import type { IncomingMessage } from "node:http";
 export const GET_CACHE_CONTROL = "private, no-cache";
 const VARY = "Accept, Authorization";
 
-/**
- * Apollo's cache-control plugin answers `no-store` for an operation without cache hints (every operation here):
- * that is the default this replaces. Any other value is Apollo's on purpose (a PERSISTED_QUERY_NOT_FOUND's
- * `private, no-cache, must-revalidate`) and is left alone, with no ETag.
- */
-const APOLLO_DEFAULT = "no-store";
+/** What every other answer the gateway runs gets: no cache may keep it (what Apollo's own plugin would have said). */
+const NOT_STORED = "no-store";
 
 /**
- * The caching headers a GET answer with status 200 gets (none for other methods or statuses); `cacheControl` is
- * config `server.getCacheControl` (default GET_CACHE_CONTROL).
+ * The caching headers of an answer Apollo produced: for a GET with status 200, the ETag, `cacheControl` (config
+ * `server.getCacheControl`, default GET_CACHE_CONTROL) and Vary; for anything else `no-store`. The gateway decides
+ * these alone (Apollo's cache-control plugin is told not to, in http-server.ts); only a header Apollo set on
+ * purpose stays as it is, with no ETag: a PERSISTED_QUERY_NOT_FOUND's `private, no-cache, must-revalidate`.
  */
-export function cachingHeaders(
-  method: string | undefined,
-  status: number,
-  body: string,
-  existing: { cacheControl?: string | undefined; vary?: string | undefined },
-  cacheControl = GET_CACHE_CONTROL,
-): Array<[string, string]> {
-  if (method !== "GET" || status !== 200) return [];
-  if (existing.cacheControl !== undefined && existing.cacheControl !== APOLLO_DEFAULT) return [];
+export function cachingHeaders(method: string | undefined, status: number, body: string, apolloCacheControl: string | undefined, cacheControl = GET_CACHE_CONTROL): Array<[string, string]> {
+  if (apolloCacheControl !== undefined) return [];
+  if (method !== "GET" || status !== 200) return [["cache-control", NOT_STORED]];
   // Quoted, strong: the same bytes, the same tag. 128 bits of SHA-256 tell answers apart as well as all 256.
   const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
   return [
     ["etag", etag],
     ["cache-control", cacheControl],
-    ["vary", existing.vary ? `${existing.vary}, ${VARY}` : VARY],
+    ["vary", VARY],
   ];
 }
 

@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { ApolloServer, HeaderMap, type PersistedQueryOptions } from "@apollo/server";
+import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLError, GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
@@ -84,6 +85,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     // GraphiQL is served by this server from its own files (no CDN), so Apollo's landing page is off.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // The gateway sets the caching headers itself (conditional-get.ts): Apollo's plugin would only say no-store.
+      ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
       partialErrorsPlugin(log),
       // After partialErrorsPlugin: an operation stopped by this limit answers with its one error only.
       resolvedFieldsLimitPlugin<GatewayContext>(limits.maxResolvedFields ?? DEFAULT_EXTRA_LIMITS.maxResolvedFields),
@@ -262,7 +265,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     const status = result.status ?? 200;
     if (result.body.kind === "complete") {
       const answer = result.body.string;
-      const caching = cachingHeaders(req.method, status, answer, { cacheControl: result.headers.get("cache-control"), vary: result.headers.get("vary") }, options.getCacheControl);
+      const caching = cachingHeaders(req.method, status, answer, result.headers.get("cache-control"), options.getCacheControl);
       for (const [name, value] of caching) result.headers.set(name, value);
       const headers = [...result.headers].filter(([name]) => name !== "content-length");
       let stored: string | undefined;

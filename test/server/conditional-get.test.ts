@@ -72,12 +72,14 @@ describe("GET answers", () => {
     expect(after.headers.get("etag")).not.toBe(before.headers.get("etag"));
   });
 
-  it("are the only ones: a POST has no ETag, an error answer none either, and Apollo's own Cache-Control stays", async () => {
+  it("are the only ones: a POST and an error answer get no-store and no ETag, and Apollo's own Cache-Control stays", async () => {
     const post = await t.gql(NAME, { id: A }, who.headers.partnerA);
     expect(post.headers.get("etag")).toBeNull();
+    expect(post.headers.get("cache-control")).toBe("no-store");
     const refused = await get("{ customers { nmae } }", undefined, who.headers.partnerA);
     expect(refused.status).toBe(400);
     expect(refused.headers.get("etag")).toBeNull();
+    expect(refused.headers.get("cache-control")).toBe("no-store");
     const url = new URL(t.gateway.url);
     url.searchParams.set("extensions", JSON.stringify({ persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } }));
     const unknown = await fetch(url, { headers: { accept: "application/json", ...who.headers.partnerA } });
