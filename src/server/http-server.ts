@@ -357,4 +357,4 @@ function compare(a: number[] | undefined, b: number[] | undefined): number {
 }
 
 /** Where no store backs trusted documents (tests of the HTTP layer alone): no key has any. */
-const NO_DOCUMENTS: TrustedDocumentLookup = { body: async () => null };
+const NO_DOCUMENTS: TrustedDocumentLookup = { body: async () => null, has: async () => false };

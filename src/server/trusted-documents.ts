@@ -3,9 +3,12 @@ import type { Principal } from "../auth/principal.js";
 import { documentHash, documentIdOf, hashOfDocumentId } from "../documents/document-id.js";
 import { badRequest } from "./request-body.js";
 
-/** Where a key's published documents are read: one primary-key lookup (src/store/trusted-documents.ts). */
+/** Where a key's published documents are read: one primary-key lookup each (src/store/trusted-documents.ts). */
 export interface TrustedDocumentLookup {
+  /** The text, for a request that names a document by id. */
   body(apiKeyId: string, hash: string): Promise<string | null>;
+  /** Whether it is published, for a request that sent the text: the text need not come back from the store. */
+  has(apiKeyId: string, hash: string): Promise<boolean>;
 }
 
 /** A document id this key never published (or any id, from a caller without an API key). Apollo Router's code. */
@@ -136,7 +139,7 @@ async function resolveOperation(operation: OperationParameters, principal: Princ
   if (!key || !(key.locked || key.published)) return {};
   if (typeof operation.query === "string") {
     const hash = documentHash(operation.query);
-    if ((await lookup.body(key.apiKeyId, hash)) !== null) return { outcome: "in-list", hash };
+    if (await lookup.has(key.apiKeyId, hash)) return { outcome: "in-list", hash };
     return key.locked ? { refusal: notInSafelist(), outcome: "refused", hash } : { outcome: "outside", hash };
   }
   // An unlocked key's APQ hash is Apollo's to resolve, from its shared APQ store.

@@ -25,6 +25,11 @@ export function trustedDocumentQueries(db: Db) {
       return rows[0]?.body ?? null;
     },
 
+    /** Whether the key has the document with this hash: what a request sending the text costs. */
+    async has(keyId: string, hash: string): Promise<boolean> {
+      return (await db.query(`select 1 from trusted_documents where key_id = $1 and hash = $2`, [keyId, hash])).length > 0;
+    },
+
     /** The key's documents, by operation name then hash. */
     list: (keyId: string) =>
       db.query<TrustedDocumentRow>(`select ${DOCUMENT} from trusted_documents where key_id = $1 order by operation_name nulls last, hash`, [keyId]),
