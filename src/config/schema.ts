@@ -11,6 +11,11 @@ export const resilienceSchema = z
       retryMaxMs: z.number().int().positive().default(2_000),
       /** Retries may add at most this fraction of the source's recent calls (a budget, so an outage is not multiplied). Default 0.2. */
       retryBudgetRatio: z.number().min(0).max(1).default(0.2),
+      /**
+       * ...or this many retries a second, whichever allows more, so a quiet source still retries its odd transient
+       * fault (Finagle's floor, `minRetriesPerSec`). Default 10.
+       */
+      retryBudgetMinPerSecond: z.number().int().min(0).max(1000).default(10),
       /** Upstream calls in flight to this source at once; more wait in line. Default 16. */
       maxConcurrent: z.number().int().positive().max(1024).default(16),
       circuit: z

@@ -162,6 +162,28 @@ describe("the retry budget", () => {
     expect(server.hits).toBeLessThanOrEqual(60);
   });
 
+  it("a quiet source retries its fourth transient fault within 10 s (the floor is 10 a second, not 3 a window)", async () => {
+    // Default budget settings; the backoff is shortened and the circuit kept out of the way (half the attempts fail
+    // here, which would open it). Every call's first attempt finds its connection reset, as when a vendor closes a
+    // keep-alive connection the gateway was about to use.
+    const { client } = clientFor(server, settings({ retries: 1, circuit: { volumeThreshold: 1_000 } }));
+    server.handle((_req, res, hit) => (hit % 2 === 1 ? res.socket?.destroy() : ok(res)));
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push((await client.send({ method: "GET", path: "/read" })).status);
+    expect(answers).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(server.hits).toBe(12);
+  });
+
+  it("the floor is per second: an outage on a quiet source gets at most retryBudgetMinPerSecond retries a second", async () => {
+    const { client } = clientFor(server, settings({ retries: 2, retryBaseMs: 1, retryMaxMs: 2, retryBudgetMinPerSecond: 4, circuit: { volumeThreshold: 1_000 } }));
+    server.handle((_req, res) => status(res, 503));
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) await client.send({ method: "GET", path: "/read" });
+    // Ten first attempts; the ratio allows 2 retries of 10 calls, the floor 4 in the second the test takes.
+    expect(Date.now() - started).toBeLessThan(1_000); // else the floor renewed and the bound below does not apply
+    expect(server.hits).toBe(14);
+  });
+
   it("ratio 0 turns retries off", async () => {
     const { client } = clientFor(server, settings({ retries: 3, retryBudgetRatio: 0 }));
     server.handle((_req, res) => status(res, 500));

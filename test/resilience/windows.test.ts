@@ -39,6 +39,17 @@ describe("RetryBudget", () => {
   });
 });
 
+describe("RetryBudget's floor", () => {
+  it("renews every second, so a quiet source is never left without retries for a whole window", () => {
+    const t = clock();
+    const budget = new RetryBudget(0.01, 10_000, 2, t.now);
+    budget.recordCall();
+    expect([budget.tryRetry(), budget.tryRetry(), budget.tryRetry()]).toEqual([true, true, false]);
+    t.advance(1_100);
+    expect([budget.tryRetry(), budget.tryRetry(), budget.tryRetry()]).toEqual([true, true, false]);
+  });
+});
+
 describe("fullJitterMs", () => {
   it("is uniform between 0 and min(max, base × 2^retry)", () => {
     expect(fullJitterMs(0, 100, 2_000, () => 0.999)).toBe(99);

@@ -65,7 +65,7 @@ export class SourceGuard {
     readonly config: ResilienceConfig,
   ) {
     this.breaker = new SourceBreaker(source, config.circuit, (error) => this.countsAgainstCircuit(error));
-    this.budget = new RetryBudget(config.retryBudgetRatio, config.circuit.rollingWindowMs);
+    this.budget = new RetryBudget(config.retryBudgetRatio, config.circuit.rollingWindowMs, config.retryBudgetMinPerSecond);
     this.limit = new ConcurrencyLimit(config.maxConcurrent);
     this.latency = new LatencyWindow(config.circuit.rollingWindowMs);
   }
