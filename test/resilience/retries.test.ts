@@ -167,7 +167,7 @@ describe("the retry budget", () => {
     // here, which would open it). Every call's first attempt finds its connection reset, as when a vendor closes a
     // keep-alive connection the gateway was about to use.
     const { client } = clientFor(server, settings({ retries: 1, circuit: { volumeThreshold: 1_000 } }));
-    server.handle((_req, res, hit) => (hit % 2 === 1 ? res.socket?.destroy() : ok(res)));
+    server.handle((_req, res, hit) => (hit % 2 === 1 ? void res.socket?.destroy() : ok(res)));
     const answers = [];
     for (let i = 0; i < 6; i++) answers.push((await client.send({ method: "GET", path: "/read" })).status);
     expect(answers).toEqual([200, 200, 200, 200, 200, 200]);
