@@ -3,6 +3,7 @@ import { GatewayError, badInput } from "../errors/gateway-error.js";
 import { tag } from "../cache/tags.js";
 import { sqlState, type Db } from "./db.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
+import { checkNewCustomerId } from "./customer-id.js";
 
 export interface CustomerRow {
   id: string;
@@ -53,6 +54,8 @@ export interface UpsertCustomerInput {
   name: string;
   /** The customer's complete set of accounts: any other account it had is removed. */
   accounts: AccountKey[];
+  /** The configured sources' ids, which a new customer id must not take (see customer-id.ts). Default none but "local". */
+  sourceIds?: readonly string[];
 }
 
 const CUSTOMER = `id, name, created_at as "createdAt", updated_at as "updatedAt"`;
@@ -124,6 +127,8 @@ export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
       const accounts = dedupe(input.accounts);
       let replaced: AccountRow[] = [];
       const row = await db.transaction(async (tx) => {
+        // Only a new id must keep to the rule: one stored before it stays usable (customer-id.ts).
+        if (input.id !== undefined && (await tx.query(`select 1 from customers where id = $1`, [id])).length === 0) checkNewCustomerId(id, input.sourceIds);
         // Checked before any write so the message can name the account; the primary key below still decides
         // a race with a concurrent upsert that claims the same account.
         const taken = (await customerQueries(tx).findByAccounts(accounts)).find((a) => a.customerId !== id);

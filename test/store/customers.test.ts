@@ -46,6 +46,18 @@ describe.each(engines)("customers on $name", (engine) => {
     expect(await ctx.store.customers.findByAccounts([{ source: "sofar", externalId: ext }])).toEqual([{ customerId: owner.id, source: "sofar", externalId: ext }]);
   });
 
+  it("refuses a new customer id that another object's id could equal (':', local, a source's id), and still updates one stored before the rule", async () => {
+    const suffix = unique("x");
+    for (const [id, sourceIds] of [[`sofar:${suffix}`, []], [`Controller:${suffix}`, []], ["local", []], [suffix, [suffix]]] as const) {
+      const error = await ctx.store.customers.upsert({ id, name: "Collides", accounts: [], sourceIds }).catch((e: unknown) => e);
+      expect(error, id).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "id"] });
+      expect(await ctx.store.customers.getMany([id])).toEqual([]);
+    }
+    const legacy = `crm:${suffix}`;
+    await ctx.store.db.query(`insert into customers (id, name) values ($1, 'Old')`, [legacy]);
+    expect(await ctx.store.customers.upsert({ id: legacy, name: "Renamed", accounts: [] })).toMatchObject({ id: legacy, name: "Renamed" });
+  });
+
   it("decides a race for one account: exactly one of two concurrent upserts wins", async () => {
     const ext = unique("race");
     const db2 = await ctx.connect();

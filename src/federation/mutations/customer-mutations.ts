@@ -58,7 +58,7 @@ export class CustomerMutations {
         if (problem) throw new GatewayError("BAD_USER_INPUT", problem, { field: [...field, "externalId"], source: source.id });
       });
       return this.writer.commit("upsertCustomer", input, (tx) =>
-        tx.customers.upsert({ ...(input.id ? { id: input.id } : {}), name: input.name, accounts }),
+        tx.customers.upsert({ ...(input.id ? { id: input.id } : {}), name: input.name, accounts, sourceIds: this.sources.all().map((s) => s.id) }),
       );
     });
   }

@@ -12,7 +12,7 @@ export class Controller {
 export class Datalink {
   @Field(() => ID, {
     description:
-      'Unique across sources: "<source>:dl:<vendor id>" when the vendor\'s own id is known, otherwise "<source>:dl:<license>@<nodeId>".',
+      'Unique across sources and types (see Node): "<source>:dl:<vendor id>" when the vendor\'s own id is known, otherwise "<source>:dl:<license>@<nodeId>".',
   })
   id!: string;
 

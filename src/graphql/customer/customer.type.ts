@@ -5,7 +5,9 @@ import { PageInfo } from "../common/page-info.type.js";
 
 @ObjectType({ implements: Node, description: "A customer of the gateway's operator, federated across the sources where it has accounts." })
 export class Customer {
-  @Field(() => ID, { description: "The gateway's id for the customer." })
+  @Field(() => ID, {
+    description: "The gateway's id for the customer. Never contains ':', never a source's id, never 16 hex digits: no other type's id can equal it (see Node).",
+  })
   id!: string;
 
   @Field(() => String, { description: "The customer's name as the gateway's operator knows it." })

@@ -24,7 +24,7 @@ registerEnumType(LicenseStatus, {
 
 @ObjectType({ implements: Node, description: "A software license for a controller, from any source. Fields a source does not have are null." })
 export class License {
-  @Field(() => ID, { description: 'Unique across sources and stable: "<source>:<externalId>".' })
+  @Field(() => ID, { description: 'Unique across sources and types, and stable: "<source>:<externalId>" (see Node).' })
   id!: string;
 
   @Field(() => String, { description: "The license key, as entered by installers and used by activateLicense and claimLicense." })

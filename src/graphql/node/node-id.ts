@@ -1,18 +1,29 @@
 import { parseLicenseId } from "../../federation/model.js";
 
 /**
- * Global ids (Relay's `Node.id`) without changing any id clients already hold. Each type's `id` keeps its value;
- * `node(id:)` tells them apart by form, in this order:
+ * Global ids (Relay's `Node.id`), unique by construction without changing any id clients already hold. Relay keys
+ * its store by `id` alone, whatever the type, so every `id` in the schema must differ from every other; each
+ * type's id has a form the others cannot have:
  *
- * - `Controller:<nodeId>`: a Controller. Node ids are free-form and could equal a customer's id, so Controller gets
- *   a new `id` field with a type prefix. The prefix is capitalised because source ids are lowercase only
- *   (src/config/schema.ts), so it can never be read as a license id.
- * - `<source>:<externalId>` with a configured source: a License (its existing, already unique id).
- * - anything else: a Customer, by the gateway's id (the store's ids, e.g. uuids or `demo-customer-1`).
+ * | type            | id                                   | why no other id can equal it                          |
+ * | --------------- | ------------------------------------ | ----------------------------------------------------- |
+ * | License         | `<source>:<externalId>`              | a configured source (lowercase) before the first ':'  |
+ * | Datalink        | `<source>:dl:<vendor id or pair>`    | no vendor's license id starts "dl:" (uuids, Cryptolens keys in capitals, Customerarea numbers) |
+ * | Controller      | `Controller:<nodeId>`                | capital C: source ids are lowercase (src/config/schema.ts) |
+ * | TrustedDocument | `sha256:<64 hex>`                    | contains ':', so never a customer's                   |
+ * | Source          | its configured id, or `local`        | no ':'; customer ids may not take it                  |
+ * | ApiKey          | 16 lowercase hex digits              | no ':'; customer ids may not have that form           |
+ * | Customer        | anything else: never a ':', never a source id, never 16 hex digits (src/store/customer-id.ts) |
  *
- * A customer whose id happens to have one of the forms above is read as that form first; the store's own ids
- * (uuids) never do. Datalink is not a Node: its id carries the vendor's link id ("sofar:dl:<uuid>") and no vendor
- * can look a link up by it, so `node(id:)` could not honour the spec's promise to refetch it.
+ * `node(id:)` tells the three Node types apart by form, in this order: `Controller:<nodeId>`, then
+ * `<source>:<externalId>` with a configured source, then a Customer. A customer stored before the rule may have
+ * an id with ':'. Such a customer is still a Customer to `node(id:)` when its id has neither of the two forms
+ * above (e.g. "crm:42" where no source is called "crm"), and `customer(id:)` reads it whatever its id; one whose
+ * id has a License or Controller form is that form to `node(id:)` (null when no such license or controller
+ * exists), since reading it as a customer would make the answer depend on what exists.
+ *
+ * Datalink is not a Node: its id carries the vendor's link id and no vendor can look a link up by it, so
+ * `node(id:)` could not honour the spec's promise to refetch it.
  */
 export type NodeRef =
   | { type: "Controller"; nodeId: string }

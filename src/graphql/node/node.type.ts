@@ -7,10 +7,13 @@ export type Typed<T> = T & { [NODE_TYPE]: "Customer" | "Controller" | "License" 
 @InterfaceType({
   description:
     "An object with a global id (Relay global object identification): `Query.node(id)` fetches it again. " +
-    'Ids: a Customer\'s is the gateway\'s id, a License\'s "<source>:<externalId>", a Controller\'s "Controller:<nodeId>".',
+    "Every `id` in this schema is unique across all types by its form, so a client may key its cache by `id` alone: " +
+    'a License\'s is "<source>:<externalId>", a Controller\'s "Controller:<nodeId>" (capital C; source ids are lowercase), ' +
+    "a Customer's never contains ':', is never a source's id and never 16 hex digits (upsertCustomer refuses such ids). " +
+    'Datalink ("<source>:dl:…") and TrustedDocument ("sha256:…") ids contain \':\' too; Source and ApiKey ids never do.',
   resolveType: (value: Typed<object>) => value[NODE_TYPE],
 })
 export abstract class Node {
-  @Field(() => ID, { description: "Globally unique and stable; pass to Query.node to fetch the object again." })
+  @Field(() => ID, { description: "Unique among every id of every type (see Node) and stable; pass to Query.node to fetch the object again." })
   id!: string;
 }

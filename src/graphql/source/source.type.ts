@@ -37,7 +37,9 @@ registerEnumType(CircuitState, {
 /** Health fields are `@Extensions(LIVE)`: they change with every call, so no response holding one is reused. */
 @ObjectType({ description: "A place licenses come from: a configured vendor instance, or the gateway's own store (`local`)." })
 export class Source {
-  @Field(() => ID, { description: 'The id from the configuration, e.g. "sofar"; "local" is the gateway\'s own store.' })
+  @Field(() => ID, {
+    description: 'The id from the configuration, e.g. "sofar"; "local" is the gateway\'s own store. No customer may have a source\'s id (see Node).',
+  })
   id!: string;
 
   @Field(() => String, { description: 'The kind of API behind it: "eniris", "local", ...' })
