@@ -12,7 +12,7 @@ import { hideSuggestionsPlugin } from "./hide-suggestions.js";
 import { KnownOperationTypesRule } from "./known-operation-types.js";
 import { checkRequestLimits, DEFAULT_EXTRA_LIMITS, documentLimitRules, type OperationLimits } from "./limits.js";
 import { partialErrorsPlugin } from "./partial-errors.js";
-import { badRequest, parseRequestBody, readRequestText } from "./request-body.js";
+import { badRequest, discardRestOfBody, parseRequestBody, readRequestText } from "./request-body.js";
 import { resolvedFieldsLimitPlugin } from "./resolved-fields.js";
 import { operationScope, runInOperation } from "../federation/operation-scope.js";
 import type { Principal } from "../auth/principal.js";
@@ -155,9 +155,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
     const body = JSON.stringify({ errors: [formatError(error.toJSON(), error, log)] });
     options.telemetry?.refused();
-    // A body too large is left unread; closing the connection afterwards keeps the client from sending it on.
-    if (status === 413) res.setHeader("connection", "close");
-    send(res, status, responseType(req.headers.accept), body);
+    if (status !== 413) return send(res, status, responseType(req.headers.accept), body);
+    // A body too large: the answer is written at once, while the client may still be sending, and the connection
+    // closes (so nothing more is sent on it) only once the rest of the body was read and dropped.
+    res.setHeader("connection", "close");
+    res.writeHead(status, { "content-type": responseType(req.headers.accept), "content-length": Buffer.byteLength(body) }).write(body);
+    void discardRestOfBody(req).then(() => res.end());
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -13,9 +13,9 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Reads a POST body of at most `maxBytes` as text. A body that is too large is refused as soon as that is known
- * (413), from its Content-Length when it declares one, and the rest is left unread: Node discards it once the
- * response is sent, without resetting the connection. Events rather than an async iterator: this runs on every
- * request, cached answers included, and the iterator costs more than the rest of a cache hit.
+ * (413), from its Content-Length when it declares one; the rest is left unread here, for {@link discardRestOfBody}
+ * once the refusal is written. Events rather than an async iterator: this runs on every request, cached answers
+ * included, and the iterator costs more than the rest of a cache hit.
  */
 export function readRequestText(req: IncomingMessage, maxBytes: number): Promise<{ ok: true; text: string } | { ok: false; error: GraphQLError }> {
   const tooLarge = () => ({ ok: false, error: limitError("maxBodyBytes", `the request body is larger than ${maxBytes} bytes`, 413) }) as const;
@@ -26,7 +26,7 @@ export function readRequestText(req: IncomingMessage, maxBytes: number): Promise
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= maxBytes) return void chunks.push(chunk);
-      // Stop reading, but do not destroy the socket: the 413 must still reach the client.
+      // Stop collecting, but do not destroy the socket: the 413 must still reach the client.
       req.off("data", onData).off("end", onEnd).off("error", reject);
       req.pause();
       resolve(tooLarge());
@@ -39,6 +39,45 @@ export function readRequestText(req: IncomingMessage, maxBytes: number): Promise
       }
     };
     req.on("data", onData).once("end", onEnd).once("error", reject);
+  });
+}
+
+/**
+ * How much of a refused body is still read, and dropped, after the 413 was written. 10 MiB: ten times the default
+ * `maxBodyBytes`, so a client that sent a mistaken upload of a few megabytes and reads its answer only once its
+ * body is sent (many simple HTTP clients do) still gets the 413; nothing is kept, and at local network speeds that
+ * is well under a second of reading. 10 s, so a client trickling its body cannot hold the connection for long.
+ * A client that sends more, or for longer (a declared gigabyte), is cut off there. Clients that read while they
+ * send (browsers, undici, fetch, curl) stop sending as soon as they have the 413, long before either bound.
+ */
+export const DISCARD_LIMIT = { bytes: 10 * 1024 * 1024, ms: 10_000 } as const;
+
+/**
+ * Reads the rest of a body refused as too large and drops it; resolves once it has ended (or the client went
+ * away), so the caller can close the connection then. Closing it while the client is still sending would reset
+ * it: the client's next write fails (EPIPE, ECONNRESET) and it may never read the 413 already sent to it (undici
+ * and fetch often did not). Past `limit` the socket is destroyed instead.
+ */
+export function discardRestOfBody(req: IncomingMessage, limit: { bytes: number; ms: number } = DISCARD_LIMIT): Promise<void> {
+  if (req.readableEnded || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let discarded = 0;
+    const cutOff = () => {
+      req.socket.destroy();
+      done();
+    };
+    const timer = setTimeout(cutOff, limit.ms);
+    const done = () => {
+      clearTimeout(timer);
+      req.off("data", onData).off("end", done).off("error", done).off("close", done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > limit.bytes) cutOff();
+    };
+    req.on("data", onData).once("end", done).once("error", done).once("close", done);
+    req.resume();
   });
 }
 
