@@ -1,14 +1,14 @@
-import { ApolloArmor } from "@escape.tech/graphql-armor";
-import { GraphQLError, Lexer, Source, TokenKind, type ValidationContext, type ValidationRule } from "graphql";
+import { GraphQLError, Lexer, Source, TokenKind, type ValidationRule } from "graphql";
 import type { GatewayConfig } from "../config/schema.js";
+import { selectionMeasurer, withDirectives, type SelectionMeasure } from "./selection-limits.js";
 
 /**
  * Limits against abusive operations (issue 4), in three layers:
  * - before Apollo parses anything, {@link checkRequestLimits} counts tokens and bracket nesting with graphql-js's
  *   own lexer and measures variables, so an oversized document is never parsed (and a deeply nested one cannot
  *   exhaust the parser's stack);
- * - during validation, graphql-armor's rules refuse documents too deep (fragments followed), with too many
- *   aliases or directives, or too costly;
+ * - during validation, {@link documentLimitRules} refuses documents too deep, too costly, or with too many aliases
+ *   or directives, measured on the selection with its fragments flattened;
  * - during execution, resolved-fields.ts stops an operation that resolves too many fields, which is what lists
  *   within lists do however well the document is shaped (no static cost can tell 16 licenses from 1,000).
  * Every refusal is an OPERATION_LIMIT_EXCEEDED error whose `extensions.limit` names the limit; HTTP 400 before
@@ -51,34 +51,47 @@ function maxNesting(limits: OperationLimits): number {
 }
 
 /**
- * Validation rules for depth, aliases, directives and cost, from graphql-armor. Armor's cost counts an object
- * field 2 and a scalar 1, each weighted by its depth (a factor per level), and multiplies a selection by a
- * literal `first`/`last`; any other list counts as one item, hence the execution limit above. Armor's other
- * protections are not used:
- * - tokens: armor counts them in a parsing hook, and Apollo Server turns anything thrown there into an uncoded
- *   HTTP 500, so tokens are counted before Apollo instead ({@link checkRequestLimits});
- * - field suggestions: its masking misses some forms (see hide-suggestions.ts).
- * `__schema` is exempt from depth and cost (armor's default): GraphiQL's introspection query is deep, and
- * introspection is governed by `server.introspection` instead.
+ * Validation rules for depth, cost, aliases and directives, measured in one walk of each operation with its
+ * fragments flattened (selection-limits.ts). They were graphql-armor's rules, which counted a fragment spread, its
+ * definition and an inline fragment each as a level (a Relay query of named fragments 10 fields deep measured 20)
+ * and weighted the fields inside them again at each, so the fragments a client colocates per component were
+ * refused where the same fields written in place passed; and which counted a directive on a fragment spread at the
+ * first spread only. The messages and the cost model are armor's, so the limits keep their meaning. Tokens are
+ * counted before Apollo parses anything ({@link checkRequestLimits}).
  */
 export function documentLimitRules(limits: OperationLimits): ValidationRule[] {
-  const reject = (limit: LimitName) => (context: ValidationContext | null, error: GraphQLError) => {
-    // Armor prefixes every message with "Syntax Error: "; these are not syntax errors.
-    context?.reportError(limitError(limit, error.message.replace(/^Syntax Error: /, "")));
-  };
-  // propagateOnRejection: false, or armor throws out of graphql-js's validate() (an HTTP 500 again).
-  const coded = (limit: LimitName) => ({ propagateOnRejection: false, onReject: [reject(limit)], exposeLimits: true });
-  return new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, ...coded("maxDepth") },
-    // Every alias counts; armor's default exempts `__typename`, which is cheap but still multiplies the answer.
-    maxAliases: { n: limits.maxAliases, allowList: [], ...coded("maxAliases") },
-    maxDirectives: { n: limits.maxDirectives, ...coded("maxDirectives") },
-    // Depth factor 1.2, not armor's 1.5: at 1.5 a field ten levels down weighs 38 top-level ones, and the suite's own
-    // 100-customer dashboard query (federation-call-counts) cost 35,090 against the default 20,000; at 1.2, 11,917.
-    costLimit: { maxCost: limits.maxCost, depthCostFactor: 1.2, ...coded("maxCost") },
-    maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: false },
-  }).protect().validationRules;
+  return [
+    (context) => {
+      const measure = selectionMeasurer((name) => context.getFragment(name));
+      return {
+        OperationDefinition(operation) {
+          for (const error of exceededLimits(withDirectives(measure(operation.selectionSet), operation.directives), limits)) {
+            context.reportError(error);
+          }
+        },
+      };
+    },
+  ];
+}
+
+/**
+ * Every limit one operation's measure exceeds (depth first). The cost is rounded to hundredths: the same fields
+ * summed in another order differ in the last bits of a double, and a limit's message should not.
+ */
+function exceededLimits(measure: SelectionMeasure, limits: OperationLimits): GraphQLError[] {
+  const cost = Math.round(measure.cost * 100) / 100;
+  const errors: GraphQLError[] = [];
+  if (measure.depth > limits.maxDepth) {
+    errors.push(limitError("maxDepth", `Query depth limit of ${limits.maxDepth} exceeded, found ${measure.depth}.`));
+  }
+  if (cost > limits.maxCost) errors.push(limitError("maxCost", `Query Cost limit of ${limits.maxCost} exceeded, found ${cost}.`));
+  if (measure.aliases > limits.maxAliases) {
+    errors.push(limitError("maxAliases", `Aliases limit of ${limits.maxAliases} exceeded, found ${measure.aliases}.`));
+  }
+  if (measure.directives > limits.maxDirectives) {
+    errors.push(limitError("maxDirectives", `Directives limit of ${limits.maxDirectives} exceeded, found ${measure.directives}.`));
+  }
+  return errors;
 }
 
 const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L]);
