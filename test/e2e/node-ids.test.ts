@@ -110,3 +110,19 @@ describe("a customer stored before the rule, with ':' in its id", () => {
     expect((await ok(UPSERT, { id: "crm:42", name: "Renamed" })).upsertCustomer).toEqual({ id: "crm:42", name: "Renamed" });
   });
 });
+
+describe("polymorphic selections", () => {
+  it("nodes selecting name on both Customer and Controller validates and answers each one's name", async () => {
+    const nodeId = t.vendors.sofar.data.examples.controllerWithLicensesNodeId;
+    const { controller, customer } = await ok(`query($n: ID!, $c: ID!) { controller(nodeId: $n) { name } customer(id: $c) { name } }`, { n: nodeId, c: DEMO_CUSTOMER_IDS[0] });
+    expect(controller.name).toEqual(expect.any(String));
+    const { nodes } = await ok(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Customer { name createdAt } ... on Controller { name } ... on License { createdAt } } }`,
+      { ids: [DEMO_CUSTOMER_IDS[0], `Controller:${nodeId}`] },
+    );
+    expect(nodes).toEqual([
+      { __typename: "Customer", id: DEMO_CUSTOMER_IDS[0], name: customer.name, createdAt: expect.any(String) },
+      { __typename: "Controller", id: `Controller:${nodeId}`, name: controller.name },
+    ]);
+  });
+});

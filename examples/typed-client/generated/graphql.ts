@@ -64,7 +64,7 @@ export type ControllerWithLicensesQueryVariables = Exact<{
 }>;
 
 
-export type ControllerWithLicensesQuery = { controller: { nodeId: string, name: string | null, serialNumber: string | null, customer: { id: string, name: string } | null, licensesConnection: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, key: string, type: string | null, status: LicenseStatus, expiresAt: string | null, source: { id: string, kind: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type ControllerWithLicensesQuery = { controller: { nodeId: string, name: string | null, serialNumber: string | null, customer: { id: string, name: string | null } | null, licensesConnection: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, key: string, type: string | null, status: LicenseStatus, expiresAt: string | null, source: { id: string, kind: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type CustomerDashboardQueryVariables = Exact<{
   id: string | number;
@@ -73,7 +73,7 @@ export type CustomerDashboardQueryVariables = Exact<{
 }>;
 
 
-export type CustomerDashboardQuery = { customer: { id: string, name: string, accounts: Array<{ externalId: string, source: { id: string, kind: string } }>, licensesConnection: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, key: string, type: string | null, status: LicenseStatus, expiresAt: string | null, datalinks: Array<{ nodeId: string | null }>, source: { id: string, kind: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, controllers: Array<{ nodeId: string, name: string | null, serialNumber: string | null }> } | null };
+export type CustomerDashboardQuery = { customer: { id: string, name: string | null, accounts: Array<{ externalId: string, source: { id: string, kind: string } }>, licensesConnection: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, key: string, type: string | null, status: LicenseStatus, expiresAt: string | null, datalinks: Array<{ nodeId: string | null }>, source: { id: string, kind: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, controllers: Array<{ nodeId: string, name: string | null, serialNumber: string | null }> } | null };
 
 export type CustomersPageQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -81,7 +81,7 @@ export type CustomersPageQueryVariables = Exact<{
 }>;
 
 
-export type CustomersPageQuery = { customers: { edges: Array<{ cursor: string, node: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type CustomersPageQuery = { customers: { edges: Array<{ cursor: string, node: { id: string, name: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type LicenseSummaryFragment = { id: string, key: string, type: string | null, status: LicenseStatus, expiresAt: string | null, source: { id: string, kind: string } };
 
@@ -92,7 +92,7 @@ export type LicenseDetailsQueryVariables = Exact<{
 }>;
 
 
-export type LicenseDetailsQuery = { license: { externalId: string, gridKw: number | null, solarKw: number | null, batteryKw: number | null, evKw: number | null, createdAt: string | null, activatedAt: string | null, deactivatedAt: string | null, durationMonths: number | null, features: Array<string> | null, maxControllers: number | null, id: string, key: string, type: string | null, status: LicenseStatus, expiresAt: string | null, customer: { id: string, name: string } | null, datalinks: Array<{ id: string, nodeId: string | null, createdAt: string | null, controller: { nodeId: string, name: string | null } | null }>, source: { id: string, kind: string } } | null };
+export type LicenseDetailsQuery = { license: { externalId: string, gridKw: number | null, solarKw: number | null, batteryKw: number | null, evKw: number | null, createdAt: string | null, activatedAt: string | null, deactivatedAt: string | null, durationMonths: number | null, features: Array<string> | null, maxControllers: number | null, id: string, key: string, type: string | null, status: LicenseStatus, expiresAt: string | null, customer: { id: string, name: string | null } | null, datalinks: Array<{ id: string, nodeId: string | null, createdAt: string | null, controller: { nodeId: string, name: string | null } | null }>, source: { id: string, kind: string } } | null };
 
 export const LicenseSummaryFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LicenseSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"License"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"source"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]} as unknown as DocumentNode<LicenseSummaryFragment, unknown>;
 export const UserErrorFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"source"}}]}}]} as unknown as DocumentNode<UserErrorFieldsFragment, unknown>;

@@ -10,7 +10,13 @@ export class Customer {
   })
   id!: string;
 
-  @Field(() => String, { description: "The customer's name as the gateway's operator knows it." })
+  // Nullable in the schema only: the store requires a name. Controller.name may be null, and GraphQL refuses a
+  // selection of `name` on both Node types at once (`... on Customer { name } ... on Controller { name }`) unless
+  // the two fields have the same type; widening this one breaks no client that reads it, narrowing that one would lie.
+  @Field(() => String, {
+    nullable: true,
+    description: "The customer's name as the gateway's operator knows it. Never null; nullable so that it has the type of Controller.name (see Node).",
+  })
   name!: string;
 
   @Field(() => DateTimeScalar, { nullable: true, description: "When the gateway first recorded the customer." })
