@@ -1,6 +1,6 @@
 import { GatewayError, badInput } from "../errors/gateway-error.js";
 import type { AuditedWriter, UserErrorView } from "../federation/mutations/audited.js";
-import { checkText, MAX_NAME_LENGTH } from "../federation/validate.js";
+import { checkCustomerId, checkId, checkText, MAX_NAME_LENGTH } from "../federation/validate.js";
 import type { ApiKeyRow } from "../store/api-keys.js";
 import { generateApiKey } from "./api-keys.js";
 import type { Access } from "./policy.js";
@@ -34,6 +34,12 @@ export interface ApiKeyResult {
   errors: UserErrorView[];
 }
 
+/** What createApiKey's check settled: the key's customer and grants. */
+interface NewKey {
+  customerId: string | null;
+  grants: string[];
+}
+
 /** The most customers one partner key may be granted at creation; more can be granted one by one. */
 const MAX_GRANTS = 1000;
 
@@ -53,17 +59,7 @@ export class ApiKeyAdmin {
   }
 
   createApiKey(input: CreateApiKeyInput): Promise<CreateApiKeyResult> {
-    return this.writer.withPayload<CreateApiKeyResult>("createApiKey", input, { apiKey: null, secret: null }, async () => {
-      this.access.requireAdmin("create API keys");
-      checkText(input.name, ["input", "name"], "a key name", MAX_NAME_LENGTH);
-      if (!ROLES.includes(input.role)) throw badInput(["input", "role"], `role must be one of ${ROLES.join(", ")}`);
-      const customerId = input.customerId ?? null;
-      if (input.role === "customer" && customerId === null) throw badInput(["input", "customerId"], "a customer key needs the customer it acts as");
-      if (input.role !== "customer" && customerId !== null) throw badInput(["input", "customerId"], `a ${input.role} key acts for no single customer; omit customerId`);
-      const grants = [...new Set(input.grants ?? [])];
-      if (input.role !== "partner" && grants.length > 0) throw badInput(["input", "grants"], "only partner keys are granted customers");
-      if (grants.length > MAX_GRANTS) throw badInput(["input", "grants"], `at most ${MAX_GRANTS} grants at creation`);
-      grants.forEach((id, i) => checkText(id, ["input", "grants", String(i)], "a customer id", MAX_NAME_LENGTH));
+    return this.writer.withPayload<CreateApiKeyResult, NewKey>("createApiKey", input, { apiKey: null, secret: null }, () => this.mayCreate(input), ({ customerId, grants }) => {
       const key = generateApiKey();
       return this.writer.commit("createApiKey", input, async (tx) => {
         const row = await tx.apiKeys.insert({ id: key.id, name: input.name, role: input.role, customerId, keyHash: key.hash, grants });
@@ -72,17 +68,34 @@ export class ApiKeyAdmin {
     });
   }
 
+  private mayCreate(input: CreateApiKeyInput): NewKey {
+    this.access.requireAdmin("create API keys");
+    checkText(input.name, ["input", "name"], "a key name", MAX_NAME_LENGTH);
+    if (!ROLES.includes(input.role)) throw badInput(["input", "role"], `role must be one of ${ROLES.join(", ")}`);
+    const customerId = input.customerId ?? null;
+    if (customerId !== null) checkCustomerId(customerId, ["input", "customerId"]);
+    if (input.role === "customer" && customerId === null) throw badInput(["input", "customerId"], "a customer key needs the customer it acts as");
+    if (input.role !== "customer" && customerId !== null) throw badInput(["input", "customerId"], `a ${input.role} key acts for no single customer; omit customerId`);
+    const grants = [...new Set(input.grants ?? [])];
+    if (input.role !== "partner" && grants.length > 0) throw badInput(["input", "grants"], "only partner keys are granted customers");
+    if (grants.length > MAX_GRANTS) throw badInput(["input", "grants"], `at most ${MAX_GRANTS} grants at creation`);
+    grants.forEach((id, i) => checkCustomerId(id, ["input", "grants", String(i)]));
+    return { customerId, grants };
+  }
+
   /** Revoking twice is not an error; the first revocation's time stays. */
   revokeApiKey(input: RevokeApiKeyInput): Promise<ApiKeyResult> {
-    return this.writer.withPayload<ApiKeyResult>("revokeApiKey", input, { apiKey: null }, async () => {
+    const check = () => {
       this.access.requireAdmin("revoke API keys");
+      checkId(input.id, ["input", "id"], "an API key id");
+    };
+    return this.writer.withPayload<ApiKeyResult>("revokeApiKey", input, { apiKey: null }, check, () => {
       return this.writer.commit("revokeApiKey", input, async (tx) => ({ apiKey: infoOf(await existingKey(tx.apiKeys.revoke(input.id), input.id, ["input", "id"])), errors: [] }));
     });
   }
 
   grantCustomer(input: GrantInput): Promise<ApiKeyResult> {
-    return this.writer.withPayload<ApiKeyResult>("grantCustomer", input, { apiKey: null }, async () => {
-      this.access.requireAdmin("grant customers");
+    return this.writer.withPayload<ApiKeyResult>("grantCustomer", input, { apiKey: null }, () => this.mayGrant(input, "grant customers"), () => {
       return this.writer.commit("grantCustomer", input, async (tx) => {
         const key = await existingKey(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
         if (key.role !== "partner") throw badInput(["input", "apiKeyId"], `key ${key.id} is a ${key.role} key; only partner keys are granted customers`);
@@ -94,8 +107,7 @@ export class ApiKeyAdmin {
 
   /** Revoking a grant the key does not have changes nothing and is not an error. */
   revokeGrant(input: GrantInput): Promise<ApiKeyResult> {
-    return this.writer.withPayload<ApiKeyResult>("revokeGrant", input, { apiKey: null }, async () => {
-      this.access.requireAdmin("revoke grants");
+    return this.writer.withPayload<ApiKeyResult>("revokeGrant", input, { apiKey: null }, () => this.mayGrant(input, "revoke grants"), () => {
       return this.writer.commit("revokeGrant", input, async (tx) => {
         const key = await existingKey(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
         await tx.apiKeys.revokeGrant(key.id, input.customerId);
@@ -104,6 +116,11 @@ export class ApiKeyAdmin {
     });
   }
 
+  private mayGrant(input: GrantInput, what: string): void {
+    this.access.requireAdmin(what);
+    checkId(input.apiKeyId, ["input", "apiKeyId"], "an API key id");
+    checkCustomerId(input.customerId, ["input", "customerId"]);
+  }
 }
 
 /** The key a store call returned; NOT_FOUND naming `field` when there was none. */

@@ -2,6 +2,7 @@ import type { Access } from "../auth/policy.js";
 import { existingKey, infoOf, type ApiKeyInfo } from "../auth/key-admin.js";
 import { FieldProblemsError, badInput } from "../errors/gateway-error.js";
 import type { AuditedWriter, UserErrorView } from "../federation/mutations/audited.js";
+import { checkId } from "../federation/validate.js";
 import type { NewTrustedDocument, TrustedDocumentRow } from "../store/trusted-documents.js";
 import type { DocumentCheck } from "./document-check.js";
 import { documentHash, documentIdOf, hashOfDocumentId } from "./document-id.js";
@@ -62,9 +63,12 @@ export class TrustedDocumentAdmin {
   publish(input: PublishTrustedDocumentsInput): Promise<PublishTrustedDocumentsResult> {
     // The audit keeps the ids, not the texts: a publication can be megabytes, and the ids name the texts exactly.
     const audited = { apiKeyId: input.apiKeyId, replace: input.replace ?? false, lock: input.lock ?? null, documentIds: input.documents.map((d) => d.id ?? null) };
-    return this.writer.withPayload<PublishTrustedDocumentsResult>("publishTrustedDocuments", audited, { apiKey: null, added: 0, removed: 0 }, async () => {
+    const check = () => {
       this.access.requireAdmin("publish trusted documents");
-      const documents = this.checked(input.documents);
+      checkId(input.apiKeyId, ["input", "apiKeyId"], "an API key id");
+      return this.checked(input.documents);
+    };
+    return this.writer.withPayload<PublishTrustedDocumentsResult, NewTrustedDocument[]>("publishTrustedDocuments", audited, { apiKey: null, added: 0, removed: 0 }, check, (documents) => {
       return this.writer.commit("publishTrustedDocuments", { ...audited, documentIds: documents.map((d) => documentIdOf(d.hash)) }, async (tx) => {
         const key = await existingKey(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
         const { added, removed } = await tx.trustedDocuments.publish(key.id, documents, input.replace ?? false);
@@ -76,8 +80,11 @@ export class TrustedDocumentAdmin {
 
   /** Locking a key with no documents is allowed: it then runs nothing, which is what an administrator asked for. */
   setLocked(input: SetApiKeyLockedInput): Promise<SetApiKeyLockedResult> {
-    return this.writer.withPayload<SetApiKeyLockedResult>("setApiKeyLocked", input, { apiKey: null }, async () => {
+    const check = () => {
       this.access.requireAdmin(input.locked ? "lock API keys" : "unlock API keys");
+      checkId(input.apiKeyId, ["input", "apiKeyId"], "an API key id");
+    };
+    return this.writer.withPayload<SetApiKeyLockedResult>("setApiKeyLocked", input, { apiKey: null }, check, () => {
       return this.writer.commit("setApiKeyLocked", input, async (tx) => {
         const key = await existingKey(tx.apiKeys.setDocumentsLocked(input.apiKeyId, input.locked), input.apiKeyId, ["input", "apiKeyId"]);
         return { apiKey: infoOf(key), errors: [] };

@@ -57,7 +57,8 @@ export function createContext({ store, sources, responseCache, batching, locator
   const loaders = createLoaders(store, sources, { tracker: cacheReads, batching: batching ?? true, locator });
   const access = new Access(principal, loaders);
   const reads = new FederatedReads(loaders, sources, store, access, cacheReads, locator);
-  const writer = new AuditedWriter(store, principal.id);
+  // The whole principal, not its id: idempotent results are kept per scope (id, role and grants).
+  const writer = new AuditedWriter(store, principal);
   const partialErrors: PartialError[] = [];
   return {
     principal,

@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, ID, Info, Query, Resolver } from "type-graphql";
 import type { GraphQLResolveInfo } from "graphql";
 import { ConnectionArgs } from "./common/connection.args.js";
 import { checkPaging, connectionOf, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./common/connection.js";
+import { checkCustomerId, checkId, checkKey, checkNodeId } from "../federation/validate.js";
 import type { GatewayContext } from "./context.js";
 import { customerCursor, customerPosition } from "./customer/customer-cursor.js";
 import { Controller } from "./controller/controller.type.js";
@@ -14,7 +15,8 @@ import { sourceView } from "./source/source.view.js";
 export class QueryResolver {
   @Query(() => Customer, { nullable: true, description: "One customer by the gateway's id." })
   customer(@Arg("id", () => ID, { description: "The gateway's customer id." }) id: string, @Ctx() ctx: GatewayContext) {
-    return ctx.reads.customer(id);
+    // Each id or key argument is checked where it enters, before any store query or vendor call (validate.ts).
+    return ctx.reads.customer(checkCustomerId(id, ["id"]));
   }
 
   @Query(() => CustomerConnection, {
@@ -33,12 +35,12 @@ export class QueryResolver {
 
   @Query(() => Controller, { nullable: true, description: "A controller known to the gateway's registry or to any vendor." })
   controller(@Arg("nodeId", () => ID, { description: "The controller's node id." }) nodeId: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.reads.controller(nodeId, ctx.reportPartial(info));
+    return ctx.reads.controller(checkNodeId(nodeId, ["nodeId"]), ctx.reportPartial(info));
   }
 
   @Query(() => License, { nullable: true, description: 'One license by its id ("<source>:<externalId>").' })
   license(@Arg("id", () => ID, { description: 'A License.id, "<source>:<externalId>".' }) id: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.reads.license(id, ctx.reportPartial(info));
+    return ctx.reads.license(checkId(id, ["id"], "a license id"), ctx.reportPartial(info));
   }
 
   @Query(() => License, { nullable: true, description: "One license by its key at a source." })
@@ -48,7 +50,8 @@ export class QueryResolver {
     @Ctx() ctx: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.reads.licenseByKey(source, key, ctx.reportPartial(info));
+    // The mutations' rule: a key no vendor can hold (over 50 characters, say) never reaches one.
+    return ctx.reads.licenseByKey(source, checkKey(key, ["key"]), ctx.reportPartial(info));
   }
 
   @Query(() => [Source], {

@@ -22,6 +22,12 @@ const RETENTION = "1 day";
  */
 const PRUNE_EVERY_MS = 60_000;
 
+/**
+ * `principal` is whatever the caller keys results by: since results are kept per scope, the guard's
+ * `scope:<hash>:<principal id>` (src/federation/idempotency.ts); rows of earlier releases hold the bare id and so
+ * never match a lookup of this one. The column kept its name so that a release still writing bare ids works on
+ * the same table during a rolling upgrade: no migration.
+ */
 export function idempotencyQueries(db: Db) {
   let prunedAt = 0;
   return {

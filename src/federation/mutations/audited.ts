@@ -2,7 +2,7 @@ import { FieldProblemsError, GatewayError, isGatewayError } from "../../errors/g
 import type { ErrorCode } from "../../errors/codes.js";
 import type { LicenseSource } from "../../sources/source.js";
 import type { Store } from "../../store/store.js";
-import { IdempotencyGuard } from "../idempotency.js";
+import { checkIdempotencyKey, IdempotencyGuard, type IdempotencyScope } from "../idempotency.js";
 
 /** A failure the client caused or can act on; returned in a mutation payload rather than as a GraphQL error. */
 export interface UserErrorView {
@@ -28,19 +28,29 @@ const PAYLOAD_CODES = new Set<ErrorCode>([
   "UNSUPPORTED_BY_SOURCE",
 ]);
 
+/** Who writes: a request's principal, or a bare name for callers outside any request (the CLI, `cli`). */
+export type Writer = string | IdempotencyScope;
+
 /**
  * How every mutation writes: local changes and the audit entry in one transaction; a failure audited after
  * the rollback; expected failures turned into payload errors. Shared by the mutation services. Each entry names
  * the principal (`Principal.id`: `apikey:<id>`, `jwt:<sub>`, `auth-off`, `cli`) and the input, secrets redacted.
+ *
+ * Every mutation comes in two parts: `check` (validation and authorization, reads only) and `run` (the writes).
+ * `check` runs for every request, an idempotent repeat included, before a stored result is looked up: a replay is
+ * authorized exactly like a new request, and refused with the same answer.
  */
 export class AuditedWriter {
+  readonly principal: string;
   private readonly idempotency: IdempotencyGuard;
 
   constructor(
     readonly store: Store,
-    readonly principal: string,
+    writer: Writer,
   ) {
-    this.idempotency = new IdempotencyGuard(store.idempotency, principal);
+    const scope = typeof writer === "string" ? { id: writer } : writer;
+    this.principal = scope.id;
+    this.idempotency = new IdempotencyGuard(store.idempotency, scope);
   }
 
   /** Runs `write` and its audit entry in one transaction: both commit, or neither does. */
@@ -53,11 +63,14 @@ export class AuditedWriter {
   }
 
   /**
-   * Runs a mutation once per idempotency key (when the input has one), audits its failure (after its
-   * transaction rolled back), and rethrows.
+   * Checks, then runs a mutation once per idempotency key (when the input has one); audits a failure of either
+   * (after its transaction rolled back), and rethrows. `run` gets what `check` returned.
    */
-  failuresAudited<T>(operation: string, input: object, run: () => Promise<T>): Promise<T> {
-    return this.idempotency.run(operation, idempotencyKeyOf(input), input, () => this.audited(operation, input, run));
+  async failuresAudited<T, C = void>(operation: string, input: object, check: () => Promise<C> | C, run: (checked: C) => Promise<T>): Promise<T> {
+    const key = idempotencyKeyOf(input);
+    checkIdempotencyKey(key);
+    const checked = await this.audited(operation, input, async () => check());
+    return this.idempotency.run(operation, key, input, () => this.audited(operation, input, () => run(checked)));
   }
 
   private async audited<T>(operation: string, input: object, run: () => Promise<T>): Promise<T> {
@@ -72,27 +85,45 @@ export class AuditedWriter {
   }
 
   /**
-   * Turns payload-worthy failures into `errors` (one per field for field-by-field refusals) next to `empty`;
-   * anything else propagates as a GraphQL error. Both are audited.
+   * Like failuresAudited, but payload-worthy failures become `errors` (one per field for field-by-field refusals)
+   * next to `empty`; anything else propagates as a GraphQL error. Both are audited.
    */
-  withPayload<T extends { errors: UserErrorView[] }>(operation: string, input: object, empty: Omit<T, "errors">, run: () => Promise<T>): Promise<T> {
-    // A repeat gets the first answer, payload errors included: the key covers the outcome, not only successes.
-    return this.idempotency.run(operation, idempotencyKeyOf(input), input, () => this.payloadOf(operation, input, empty, run));
-  }
-
-  private async payloadOf<T extends { errors: UserErrorView[] }>(operation: string, input: object, empty: Omit<T, "errors">, run: () => Promise<T>): Promise<T> {
+  async withPayload<T extends { errors: UserErrorView[] }, C = void>(
+    operation: string,
+    input: object,
+    empty: Omit<T, "errors">,
+    check: () => Promise<C> | C,
+    run: (checked: C) => Promise<T>,
+  ): Promise<T> {
+    const key = idempotencyKeyOf(input);
+    checkIdempotencyKey(key);
+    let checked: C;
     try {
-      return await this.audited(operation, input, run);
+      checked = await this.audited(operation, input, async () => check());
     } catch (error) {
-      if (!isGatewayError(error) || !PAYLOAD_CODES.has(error.code)) throw error;
-      const source = error.source ?? null;
-      const errors: UserErrorView[] =
-        error instanceof FieldProblemsError && error.problems.length > 0
-          ? error.problems.map((p) => ({ code: error.code, message: p.message, field: p.field, source }))
-          : [{ code: error.code, message: error.message, field: error.field ?? null, source }];
-      return { ...empty, errors } as T;
+      // A refusal is not stored under the key: the same key may succeed once the principal is allowed.
+      return payloadOf(error, empty);
     }
+    // A repeat gets the first answer, payload errors included: the key covers the outcome, not only successes.
+    return this.idempotency.run(operation, key, input, async () => {
+      try {
+        return await this.audited(operation, input, () => run(checked));
+      } catch (error) {
+        return payloadOf(error, empty);
+      }
+    });
   }
+}
+
+/** The payload for an expected failure; anything else (a vendor outage, a bug) is rethrown as a GraphQL error. */
+function payloadOf<T extends { errors: UserErrorView[] }>(error: unknown, empty: Omit<T, "errors">): T {
+  if (!isGatewayError(error) || !PAYLOAD_CODES.has(error.code)) throw error;
+  const source = error.source ?? null;
+  const errors: UserErrorView[] =
+    error instanceof FieldProblemsError && error.problems.length > 0
+      ? error.problems.map((p) => ({ code: error.code, message: p.message, field: p.field, source }))
+      : [{ code: error.code, message: error.message, field: error.field ?? null, source }];
+  return { ...empty, errors } as T;
 }
 
 function idempotencyKeyOf(input: object): string | null | undefined {

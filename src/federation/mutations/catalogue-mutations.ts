@@ -5,7 +5,7 @@ import type { License } from "../model.js";
 import { parseLicenseId } from "../model.js";
 import type { FederatedReads } from "../reads.js";
 import type { SourceRegistry } from "../registry.js";
-import { checkText, MAX_NAME_LENGTH } from "../validate.js";
+import { checkCustomerId, checkId, checkText, MAX_NAME_LENGTH } from "../validate.js";
 import { type AuditedWriter, unsupported, type UserErrorView } from "./audited.js";
 
 export interface AssignDemoLicenseInput {
@@ -35,6 +35,16 @@ export interface CancelResult {
   errors: UserErrorView[];
 }
 
+/** What the checks found: a customer's account at a catalogue source, or a license assigned from one. */
+interface CustomerAccount {
+  catalogue: CatalogueApi;
+  account: string;
+}
+interface AssignedLicense {
+  catalogue: CatalogueApi;
+  license: License;
+}
+
 const LANG = /^[A-Za-z]{2}$/;
 const CURRENCY = /^[A-Za-z]{3}$/;
 
@@ -52,20 +62,24 @@ export class CatalogueMutations {
   ) {}
 
   assignDemoLicense(input: AssignDemoLicenseInput): Promise<LicensePayloadResult> {
-    return this.writer.withPayload<LicensePayloadResult>("assignDemoLicense", input, { license: null }, async () => {
+    const check = () => {
       if (input.lang != null && !LANG.test(input.lang)) throw badInput(["input", "lang"], "lang is a two-letter language code, e.g. EN");
-      const { catalogue, account } = await this.customerAt(input.customerId, input.source);
+      return this.customerAt(input.customerId, input.source);
+    };
+    return this.writer.withPayload<LicensePayloadResult, CustomerAccount>("assignDemoLicense", input, { license: null }, check, async ({ catalogue, account }) => {
       const license = await catalogue.assignDemo(account, { lang: input.lang ?? undefined, acceptNotifications: input.acceptNotifications ?? undefined });
       return this.writer.commit("assignDemoLicense", input, async () => ({ license, errors: [] }));
     });
   }
 
   assignBulkLicense(input: AssignBulkLicenseInput): Promise<LicensePayloadResult> {
-    return this.writer.withPayload<LicensePayloadResult>("assignBulkLicense", input, { license: null }, async () => {
+    const check = () => {
       checkText(input.offerCode, ["input", "offerCode"], "an offer code", 50);
       checkText(input.info, ["input", "info"], "the license info", MAX_NAME_LENGTH);
       if (input.currency != null && !CURRENCY.test(input.currency)) throw badInput(["input", "currency"], "currency is a three-letter ISO 4217 code, e.g. EUR");
-      const { catalogue, account } = await this.customerAt(input.customerId, input.source);
+      return this.customerAt(input.customerId, input.source);
+    };
+    return this.writer.withPayload<LicensePayloadResult, CustomerAccount>("assignBulkLicense", input, { license: null }, check, async ({ catalogue, account }) => {
       const license = await catalogue.assignOffer(account, {
         offerCode: input.offerCode,
         info: input.info,
@@ -77,23 +91,22 @@ export class CatalogueMutations {
   }
 
   renewLicense(input: LicenseRefInput): Promise<LicensePayloadResult> {
-    return this.writer.withPayload<LicensePayloadResult>("renewLicense", input, { license: null }, async () => {
-      const { catalogue, license } = await this.assigned(input.licenseId);
+    return this.writer.withPayload<LicensePayloadResult, AssignedLicense>("renewLicense", input, { license: null }, () => this.assigned(input.licenseId), async ({ catalogue, license }) => {
       const renewed = await catalogue.renew(license.account!.externalId, license.externalId);
       return this.writer.commit("renewLicense", input, async () => ({ license: renewed, errors: [] }));
     });
   }
 
   cancelLicense(input: LicenseRefInput): Promise<CancelResult> {
-    return this.writer.withPayload<CancelResult>("cancelLicense", input, { cancelled: false, licenseId: null }, async () => {
-      const { catalogue, license } = await this.assigned(input.licenseId);
+    return this.writer.withPayload<CancelResult, AssignedLicense>("cancelLicense", input, { cancelled: false, licenseId: null }, () => this.assigned(input.licenseId), async ({ catalogue, license }) => {
       await catalogue.cancel(license.account!.externalId, license.externalId);
       return this.writer.commit("cancelLicense", input, async () => ({ cancelled: true, licenseId: input.licenseId, errors: [] }));
     });
   }
 
   /** The customer's account at a catalogue source; refused before any call when there is none. */
-  private async customerAt(customerId: string, sourceId: string): Promise<{ catalogue: CatalogueApi; account: string }> {
+  private async customerAt(customerId: string, sourceId: string): Promise<CustomerAccount> {
+    checkCustomerId(customerId, ["input", "customerId"]);
     const source = this.sources.require(sourceId, ["input", "source"]);
     const catalogue = catalogueOf(source);
     const [customer] = await this.writer.store.customers.getMany([customerId]);
@@ -104,7 +117,8 @@ export class CatalogueMutations {
   }
 
   /** An assigned catalogue license by License.id, with the account it is listed under; the read finds only visible ones. */
-  private async assigned(licenseId: string): Promise<{ catalogue: CatalogueApi; license: License }> {
+  private async assigned(licenseId: string): Promise<AssignedLicense> {
+    checkId(licenseId, ["input", "licenseId"], "a license id");
     const ref = parseLicenseId(licenseId);
     if (!ref) throw badInput(["input", "licenseId"], `"${licenseId}" is not a license id (expected "<source>:<externalId>")`);
     const catalogue = catalogueOf(this.sources.require(ref.source, ["input", "licenseId"]));

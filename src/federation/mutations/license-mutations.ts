@@ -7,8 +7,9 @@ import type { Store } from "../../store/store.js";
 import { datalinkId, type Datalink, type License } from "../model.js";
 import type { FederatedReads } from "../reads.js";
 import type { SourceRegistry } from "../registry.js";
-import { checkKey, checkNodeId, checkOptionalInt, checkText } from "../validate.js";
+import { checkCustomerId, checkKey, checkNodeId, checkOptionalInt, checkText } from "../validate.js";
 import { type AuditedWriter, unsupported, type UserErrorView, withoutNulls } from "./audited.js";
+import { claimPayload } from "./claim-payload.js";
 
 export interface ActivateLicenseInput {
   source: string;
@@ -49,6 +50,12 @@ export interface ReleaseResult {
   errors: UserErrorView[];
 }
 
+/** A source that activates, as activateLicense's check found it. */
+interface Activation {
+  sourceId: string;
+  activate: NonNullable<LicenseSource["activate"]>;
+}
+
 /**
  * Activate, claim, release and issue. Input is validated before any upstream call; a vendor call happens
  * outside the database transaction (never hold a connection across a vendor's latency), then the local record
@@ -66,44 +73,36 @@ export class LicenseMutations {
   ) {}
 
   activateLicense(input: ActivateLicenseInput): Promise<ActivateResult> {
-    return this.writer.withPayload<ActivateResult>("activateLicense", input, { license: null, note: null }, async () => {
-      const source = this.sources.require(input.source, ["input", "source"]);
-      checkKey(input.key);
-      if (!source.activate) throw unsupported(source, "activating licenses");
-      await this.requireVisibleLicense(source.id, input.key);
+    return this.writer.withPayload<ActivateResult, Activation>("activateLicense", input, { license: null, note: null }, () => this.mayActivate(input), async ({ sourceId, activate }) => {
       const request = { key: input.key, ...(input.activationIso ? { activationIso: input.activationIso } : {}) };
-      if (source.id === LOCAL_SOURCE_ID) {
+      if (sourceId === LOCAL_SOURCE_ID) {
         return this.writer.commit("activateLicense", input, async (tx) => ({ license: await this.local(tx).activate(request), note: null, errors: [] }));
       }
-      const { note, ...license } = await source.activate(request);
+      const { note, ...license } = await activate(request);
       return this.writer.commit("activateLicense", input, async () => ({ license, note: note ?? null, errors: [] }));
     });
   }
 
   claimLicense(input: ClaimLicenseInput): Promise<ClaimResult> {
-    return this.writer.withPayload<ClaimResult>("claimLicense", input, { license: null, datalink: null }, async () => {
-      const source = this.sources.require(input.source, ["input", "source"]);
-      checkKey(input.key);
-      checkNodeId(input.nodeId);
-      await this.requireVisibleLicense(source.id, input.key);
-      await this.access.requireVisible(async () => (await this.reads.controller(input.nodeId, () => {})) !== null, () => noController(source.id, input.nodeId));
+    return this.writer.withPayload<ClaimResult, LicenseSource>("claimLicense", input, { license: null, datalink: null }, () => this.mayClaimOrRelease(input, true), async (source) => {
       const gatewayIsAuthority = source.id === LOCAL_SOURCE_ID || source.claimsKeptByGateway === true;
       if (!gatewayIsAuthority) {
         if (!source.claim) throw unsupported(source, "claiming licenses");
-        const outcome = await source.claim({ key: input.key, nodeId: input.nodeId, ownerAccounts: await this.ownerAccounts(source.id, input.nodeId) });
-        return this.writer.commit("claimLicense", input, (tx) => this.recordVendorClaim(tx, source, outcome));
+        const outcome = await source.claim({ key: input.key, nodeId: input.nodeId, ownerAccounts: await this.ownerAccounts(source.id, input) });
+        return this.asLaterRead(await this.writer.commit("claimLicense", input, (tx) => this.recordVendorClaim(tx, source, outcome)));
       }
       // The gateway is the authority for these claims, so it checks what a vendor would: the controller exists.
       const controller = await this.reads.controller(input.nodeId, () => {});
       if (!controller) throw noController(source.id, input.nodeId);
       if (source.id === LOCAL_SOURCE_ID) {
-        return this.writer.commit("claimLicense", input, async (tx) => {
+        const committed = await this.writer.commit("claimLicense", input, async (tx) => {
           const outcome = await this.local(tx).claim({ key: input.key, nodeId: input.nodeId });
           const link = outcome.license?.datalinks?.find((d) => d.nodeId === input.nodeId) ?? null;
           return { license: outcome.license, datalink: link && { ...link, license: outcome.license }, errors: [] };
         });
+        return this.asLaterRead(committed);
       }
-      return this.claimKeptByGateway(source, input);
+      return this.asLaterRead(await this.claimKeptByGateway(source, input));
     });
   }
 
@@ -123,19 +122,13 @@ export class LicenseMutations {
         nodeId: input.nodeId,
         licenseAccount: license.account?.externalId ?? null,
       });
-      const link = claimToDatalink(claim);
-      const claimed = { ...license, datalinks: [link] };
-      return { license: claimed, datalink: { ...link, license: claimed }, errors: [] };
+      // The license as read: its links are the gateway's claims, this one included, read again by asLaterRead.
+      return { license, datalink: { ...claimToDatalink(claim), license }, errors: [] };
     });
   }
 
   releaseLicense(input: ClaimLicenseInput): Promise<ReleaseResult> {
-    return this.writer.withPayload<ReleaseResult>("releaseLicense", input, { license: null }, async () => {
-      const source = this.sources.require(input.source, ["input", "source"]);
-      checkKey(input.key);
-      checkNodeId(input.nodeId);
-      // Releasing needs the license only: its owner may take it off a controller it does not see.
-      await this.requireVisibleLicense(source.id, input.key);
+    return this.writer.withPayload<ReleaseResult, LicenseSource>("releaseLicense", input, { license: null }, () => this.mayClaimOrRelease(input, false), async (source) => {
       if (source.release && source.id !== LOCAL_SOURCE_ID) {
         const license = await source.release({ key: input.key, nodeId: input.nodeId });
         return this.writer.commit("releaseLicense", input, async (tx) => {
@@ -169,12 +162,14 @@ export class LicenseMutations {
   }
 
   issueLicense(input: IssueLicenseInput): Promise<License> {
-    return this.writer.failuresAudited("issueLicense", input, async () => {
+    return this.writer.failuresAudited("issueLicense", input, () => {
       this.access.requireAdmin("issue licenses");
       if (input.key !== undefined && input.key !== null) checkKey(input.key);
+      if (input.customerId !== undefined && input.customerId !== null) checkCustomerId(input.customerId, ["input", "customerId"]);
       if (input.type) checkText(input.type, ["input", "type"], "a license type", 50);
       for (const field of ["gridKw", "solarKw", "batteryKw", "evKw"] as const) checkOptionalInt(input[field], ["input", field], 0, 1_000_000);
       checkOptionalInt(input.durationMonths, ["input", "durationMonths"], 1, 1200);
+    }, () => {
       return this.writer.commit("issueLicense", input, async (tx) => {
         const row = await tx.licenses.issue(withoutNulls(input));
         const license = await this.local(tx).findLicense({ externalId: row.id });
@@ -182,6 +177,31 @@ export class LicenseMutations {
         return license;
       });
     });
+  }
+
+  /** What activating checks before any vendor call, and again before a repeat gets a stored result. */
+  private async mayActivate(input: ActivateLicenseInput): Promise<Activation> {
+    const source = this.sources.require(input.source, ["input", "source"]);
+    checkKey(input.key);
+    if (!source.activate) throw unsupported(source, "activating licenses");
+    await this.requireVisibleLicense(source.id, input.key);
+    return { sourceId: source.id, activate: source.activate.bind(source) };
+  }
+
+  /**
+   * What a claim or a release checks before any vendor call, and again before a repeat gets a stored result. A
+   * claim needs a controller the principal sees too; releasing needs the license only: its owner may take it off
+   * a controller it does not see.
+   */
+  private async mayClaimOrRelease(input: ClaimLicenseInput, claiming: boolean): Promise<LicenseSource> {
+    const source = this.sources.require(input.source, ["input", "source"]);
+    checkKey(input.key);
+    checkNodeId(input.nodeId);
+    await this.requireVisibleLicense(source.id, input.key);
+    if (claiming) {
+      await this.access.requireVisible(async () => (await this.reads.controller(input.nodeId, () => {})) !== null, () => noController(source.id, input.nodeId));
+    }
+    return source;
   }
 
   /**
@@ -200,12 +220,19 @@ export class LicenseMutations {
     );
   }
 
-  /** The accounts at `sourceId` of the customer the controller is registered to, if it is. */
-  private async ownerAccounts(sourceId: string, nodeId: string): Promise<string[]> {
+  /**
+   * The accounts at `sourceId` that may list the license: the one the gateway read it under (the request's loaders
+   * still hold that read, so this asks no vendor), then those of the customer the controller is registered to.
+   * Without them a vendor that does not say the new link's id cannot learn it, and the payload's link would have
+   * another id than later reads give it.
+   */
+  private async ownerAccounts(sourceId: string, input: ClaimLicenseInput): Promise<string[]> {
     const store = this.writer.store;
-    const [controller] = await store.controllers.getMany([nodeId]);
-    if (!controller?.customerId) return [];
-    return (await store.customers.accountsOf([controller.customerId])).filter((a) => a.source === sourceId).map((a) => a.externalId);
+    const listedUnder = (await this.reads.licenseByKey(sourceId, input.key, () => {}).catch(() => null))?.account?.externalId;
+    const [controller] = await store.controllers.getMany([input.nodeId]);
+    const owners = controller?.customerId ? await store.customers.accountsOf([controller.customerId]) : [];
+    const accounts = [...(listedUnder ? [listedUnder] : []), ...owners.filter((a) => a.source === sourceId).map((a) => a.externalId)];
+    return [...new Set(accounts)];
   }
 
   /** Remembers which controller a vendor claim was for, since the vendor's own link list may not say. */
@@ -228,6 +255,11 @@ export class LicenseMutations {
       createdAt: claim.createdAt,
     };
     return { license: outcome.license, datalink: { ...link, license: outcome.license }, errors: [] };
+  }
+
+  /** A committed claim's payload, its link as `license.datalinks` and later reads show it (see claim-payload.ts). */
+  private async asLaterRead(committed: ClaimResult): Promise<ClaimResult> {
+    return committed.datalink === null ? committed : claimPayload(this.reads, committed.license, committed.datalink);
   }
 
   private local(tx: Store): LocalSource {

@@ -1,4 +1,5 @@
 import { badInput } from "../../errors/gateway-error.js";
+import { holdsForbiddenCharacters } from "../../federation/validate.js";
 
 /**
  * The generic half of a Relay cursor connection (https://relay.dev/graphql/connections.htm): checking the four
@@ -9,6 +10,8 @@ import { badInput } from "../../errors/gateway-error.js";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** Longer than any cursor the gateway hands out (a customer's is its name and id, 200 characters each at most). */
+const MAX_CURSOR_LENGTH = 2048;
 
 /** The four arguments as a client sent them (GraphQL nulls and omissions alike). */
 export interface PagingArgs {
@@ -65,9 +68,12 @@ function checkSize(name: "first" | "last", size: number): void {
 }
 
 function decodeCursor<K>(name: "after" | "before", cursor: string, toPosition: (decoded: unknown) => K | null): K {
+  if (cursor.length > MAX_CURSOR_LENGTH) throw badInput([name], `a cursor has at most ${MAX_CURSOR_LENGTH} characters, got ${cursor.length}`);
   let position: K | null = null;
   try {
-    position = toPosition(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    // No item's position holds a control character: such a cursor is forged, and refused before the store sees it.
+    position = holdsForbiddenCharacters(decoded) ? null : toPosition(decoded);
   } catch {
     // not base64url JSON: refused below, like a cursor of another connection
   }

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { GraphQLResolveInfo } from "graphql";
 import { badInput } from "../../errors/gateway-error.js";
+import { checkId } from "../../federation/validate.js";
 import type { GatewayContext } from "../context.js";
 import { Controller } from "../controller/controller.type.js";
 import type { ControllerView } from "../../federation/reads.js";
@@ -17,7 +18,7 @@ export class NodeResolver {
     description: "Any Node by its global id; null when it does not exist or the caller may not see it (the same answer).",
   })
   node(@Arg("id", () => ID, { description: "A Node.id." }) id: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
-    return loadNode(id, ctx, info);
+    return loadNode(checkId(id, ["id"], "a Node id"), ctx, info);
   }
 
   @Query(() => [Node], {
@@ -26,6 +27,8 @@ export class NodeResolver {
   })
   nodes(@Arg("ids", () => [ID], { description: "Node ids." }) ids: string[], @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
     if (ids.length > MAX_NODES) throw badInput(["ids"], `ids may hold at most ${MAX_NODES} ids, got ${ids.length}`);
+    // Every id is checked before any is read: one that can never exist refuses the request, naming its place.
+    ids.forEach((id, i) => checkId(id, ["ids", String(i)], "a Node id"));
     // One promise per id, started together, so the request's loaders batch them; a failing id is null in its place.
     return ids.map((id) => loadNode(id, ctx, info));
   }
