@@ -247,6 +247,14 @@ export class FederatedReads {
     return account ? this.customer(account.customerId) : null;
   }
 
+  /**
+   * Forgets the claims this request read for a license: a mutation that just recorded one reads them again, so its
+   * payload shows what a later request will.
+   */
+  forgetClaims(source: string, licenseExternalId: string): void {
+    this.loaders.claimsOfLicense.clear({ source, id: licenseExternalId });
+  }
+
   /** The license's links to controllers, each with its controller when the gateway can know it. */
   async licenseDatalinks(license: License, report: ReportPartial): Promise<Datalink[]> {
     const claims = await this.loaders.claimsOfLicense.load({ source: license.source, id: license.externalId });
@@ -263,7 +271,9 @@ export class FederatedReads {
       }
       return known;
     }
-    const resolved = await Promise.all(links.map((link) => (link.nodeId !== null ? link : this.resolveNode(license, link, links!.length, claims, report))));
+    const resolved = await Promise.all(
+      links.map((link) => (link.nodeId !== null ? withClaimTime(link, claims) : this.resolveNode(license, link, links!.length, claims, report))),
+    );
     // Claims the gateway made that the vendor's list does not show (Cryptolens records no machine for a key
     // without a machine limit) are still links: the vendor accepted them.
     // A vendor link whose controller stayed unknown may be one of those claims, so then nothing is added.
@@ -303,6 +313,17 @@ export class FederatedReads {
     }
     return values;
   }
+}
+
+/**
+ * A link's time is the vendor's when it gives one, else the gateway's claim for it, whichever way the link was
+ * reached: an Eniris link read through its account gets its claim's time (resolveNode), so the same link known
+ * by its controller must too, or one link would have two values.
+ */
+function withClaimTime(link: Datalink, claims: readonly ClaimRow[]): Datalink {
+  if (link.createdAt !== null) return link;
+  const claim = claims.find((c) => (link.vendorId !== null && c.vendorDatalinkId === link.vendorId) || c.nodeId === link.nodeId);
+  return claim ? { ...link, createdAt: claim.createdAt } : link;
 }
 
 function derivedLink(license: License, nodeId: string): Datalink {

@@ -22,8 +22,9 @@ export interface ClaimInput {
   key: string;
   nodeId: string;
   /**
-   * The vendor account ids of the controller's owner at this source, when the gateway knows them. A vendor
-   * whose claim answer lacks the new link's id may re-read these accounts to learn it.
+   * Vendor account ids at this source that may list the license (the one the gateway read it under, the
+   * controller owner's), when the gateway knows them. A vendor whose claim answer lacks the new link's id may
+   * re-read these accounts to learn it.
    */
   ownerAccounts?: readonly string[];
 }
