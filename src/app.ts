@@ -96,6 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       telemetry: telemetry.http,
       trustedDocuments: store.trustedDocuments,
       getCacheControl: config.server.getCacheControl,
+      cors: config.server.cors,
     });
     const url = await http.listen(config.server.port, config.server.host);
     let closing: Promise<void> | undefined;

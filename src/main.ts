@@ -1,6 +1,7 @@
 import { startGateway, type Gateway } from "./app.js";
 import { configSchema } from "./config/schema.js";
 import { readStartupSettings, withListenOverrides } from "./config/env.js";
+import { DEMO_CORS_ORIGINS } from "./demo/cors.js";
 import { seedDemo } from "./demo/seed.js";
 import { startDemoVendors, type DemoVendors } from "./demo/vendors.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
       sources: demo!.sources,
       auth: { mode: "off" },
       // The demo is for exploring: GraphiQL's docs need introspection, and suggestions help people learn the schema.
-      server: { mode: "development" },
+      // A front end in development on this machine may call it (src/demo/cors.ts).
+      server: { mode: "development", cors: { origins: DEMO_CORS_ORIGINS } },
     });
   const config = withListenOverrides(base, settings);
   const gateway = await startGateway({ config, logger }).catch(async (error: unknown) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { originPatternProblem } from "./origin-patterns.js";
 
 /** Retries, circuit breaking and concurrency for one source. Every field has a documented default. */
 export const resilienceSchema = z
@@ -182,6 +183,30 @@ const rateLimitSchema = z.strictObject({
   burst: z.number().int().positive().max(1_000_000).optional(),
 });
 
+/**
+ * Web pages on other origins (single-page apps) allowed to call /graphql from a browser (src/server/cors.ts).
+ * Default: none, so no answer carries an Access-Control-* header and every preflight is refused.
+ */
+const corsSchema = z
+  .strictObject({
+    /**
+     * Exact origins as browsers send them (`https://app.example.com`), or `scheme://host:*` for any port on that
+     * host (local development servers); no other wildcard (src/config/origin-patterns.ts says why). Default none.
+     */
+    origins: z
+      .array(
+        z.string().superRefine((origin, ctx) => {
+          const problem = originPatternProblem(origin);
+          if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+        }),
+      )
+      .max(100)
+      .default([]),
+    /** How long a browser may reuse a preflight's answer. Default 7,200 s (2 h, Chromium's cap; Firefox allows 24 h). */
+    maxAgeSeconds: z.number().int().min(0).max(86_400).default(7_200),
+  })
+  .prefault({});
+
 /** Paths the HTTP server answers itself; the metrics endpoint may not take one of them. */
 const RESERVED_PATHS = new Set(["/", "/graphql", "/healthz", "/readyz"]);
 /** An HTTP header name (RFC 9110 token). */
@@ -300,6 +325,8 @@ export const configSchema = z.strictObject({
         .string()
         .regex(/^[a-z-]+(=\d+)?(, ?[a-z-]+(=\d+)?)*$/, "a Cache-Control value: directives like private, public, no-cache, max-age=N, s-maxage=N")
         .default("private, no-cache"),
+      /** Browsers on other origins allowed to call the API; see `corsSchema`. Default: none. */
+      cors: corsSchema,
       /** Automatic persisted queries (src/server/persisted-queries.ts): in Redis through `cache.url`, else in memory. */
       persistedQueries: z
         .strictObject({
@@ -333,6 +360,7 @@ export const configSchema = z.strictObject({
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
 export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
+export type CorsConfig = z.infer<typeof corsSchema>;
 export type CacheConfig = z.infer<typeof cacheSchema>;
 export type TelemetryConfig = z.infer<typeof telemetrySchema>;
 export type SourceCacheConfig = z.infer<typeof sourceCacheSchema>;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 /**
  * Browser caching for queries sent as `GET` (persisted queries, trusted documents by id, or plain `?query=`), done
@@ -48,4 +48,16 @@ export function notModified(req: IncomingMessage, etag: string | undefined): boo
   const header = req.headers["if-none-match"];
   if (req.method !== "GET" || etag === undefined || header === undefined) return false;
   return header.trim() === "*" || header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+}
+
+/**
+ * Adds `names` (comma-separated) to the answer's Vary header, keeping what is there: two steps set it, the CORS step
+ * (`Origin`, before anything else) and this module (`Accept, Authorization`, on GET answers), and neither may drop
+ * the other's.
+ */
+export function addVary(res: ServerResponse, names: string): void {
+  const current = String(res.getHeader("vary") ?? "");
+  const present = new Set(current.split(",").map((name) => name.trim().toLowerCase()));
+  const added = names.split(",").map((name) => name.trim()).filter((name) => name !== "" && !present.has(name.toLowerCase()));
+  if (added.length > 0) res.setHeader("vary", [...(current === "" ? [] : [current]), ...added].join(", "));
 }

@@ -26,7 +26,9 @@ import { ConnectionDrain, type DrainOptions } from "./connection-drain.js";
 import { SHUTTING_DOWN, type Readiness } from "./health.js";
 import { currentRequest, newRequestId, REQUEST_ID_HEADER, runInRequest } from "./request-id.js";
 import { applyTrustedDocuments, type TrustedDocumentLookup } from "./trusted-documents.js";
-import { cachingHeaders, notModified } from "./conditional-get.js";
+import { addVary, cachingHeaders, notModified } from "./conditional-get.js";
+import { corsStep } from "./cors.js";
+import type { CorsConfig } from "../config/schema.js";
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -65,6 +67,8 @@ export interface HttpServerOptions {
   getCacheControl?: string;
   /** API keys' published documents (trusted-documents.ts); absent, a request by `documentId` finds nothing. */
   trustedDocuments?: TrustedDocumentLookup | undefined;
+  /** Browsers on other origins allowed to call /graphql (config `server.cors`; cors.ts). Default: none. */
+  cors?: CorsConfig | undefined;
 }
 
 export interface RunningHttpServer {
@@ -80,6 +84,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
   const production = options.mode === "production";
   const introspection = options.introspection ?? !production;
   const { limits } = options;
+  const cors = corsStep(options.cors ?? { origins: [], maxAgeSeconds: 0 });
   const apollo = new ApolloServer<GatewayContext>({
     schema: options.schema,
     // GraphiQL is served by this server from its own files (no CDN), so Apollo's landing page is off.
@@ -178,6 +183,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
       return;
     }
     if (url.pathname !== "/graphql") return send(res, 404, "application/json", '{"error":"not found; the API is at /graphql"}');
+    // First, so that every answer below carries the CORS headers; a preflight ends here.
+    const crossOrigin = await cors(req, res);
+    if (crossOrigin === "preflight answered") return;
+    if (crossOrigin) return sendRefusal(req, res, crossOrigin);
     if (req.method === "GET" && !url.search && (req.headers.accept ?? "").includes("text/html")) {
       const page = renderGraphiqlPage({ endpoint: "/graphql", title: "License gateway", examples: options.examples, introspection, auth: options.auth });
       return send(res, 200, "text/html; charset=utf-8", page);
@@ -233,7 +242,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
         const { status, headers, body } = hit.response;
         const served = cacheStatus({ hit: true, ttlSeconds: hit.ttlSeconds });
         if (notModified(req, headers.find(([name]) => name === "etag")?.[1])) return sendNotModified(res, headers, served);
-        res.writeHead(status, [...headers.flat(), "cache-status", served, "content-length", String(body.length)]);
+        setHeaders(res, headers);
+        res.writeHead(status, ["cache-status", served, "content-length", String(body.length)]);
         res.end(body);
         return;
       }
@@ -276,13 +286,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
         stored = cacheStatus({ hit: false, ...cache.store(cacheKey, { status, headers, body: answer }, context.cacheReads, scope.cacheFreshUntil) });
       }
       if (notModified(req, result.headers.get("etag"))) return sendNotModified(res, headers, stored);
-      for (const [key, value] of headers) res.setHeader(key, value);
+      setHeaders(res, headers);
       if (stored !== undefined) res.setHeader("cache-status", stored);
       res.statusCode = status;
       res.end(answer);
       return;
     }
-    for (const [key, value] of result.headers) res.setHeader(key, value);
+    setHeaders(res, result.headers);
     res.statusCode = status;
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
     res.end();
@@ -309,8 +319,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
 
 /** 304: the client's copy is current. Only the validators and caching headers go back (RFC 9110, 15.4.5). */
 function sendNotModified(res: ServerResponse, headers: ReadonlyArray<readonly [string, string]>, served: string | undefined): void {
-  const kept = headers.filter(([name]) => name === "etag" || name === "cache-control" || name === "vary");
-  res.writeHead(304, [...kept.flat(), ...(served === undefined ? [] : ["cache-status", served])]).end();
+  setHeaders(res, headers.filter(([name]) => name === "etag" || name === "cache-control" || name === "vary"));
+  res.writeHead(304, served === undefined ? [] : ["cache-status", served]).end();
+}
+
+/** An answer's own headers onto `res`; Vary is added to, since the CORS step may have set it (Origin) already. */
+function setHeaders(res: ServerResponse, headers: Iterable<readonly [string, string]>): void {
+  for (const [name, value] of headers) {
+    if (name === "vary") addVary(res, value);
+    else res.setHeader(name, value);
+  }
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
