@@ -52,6 +52,16 @@ describe("bad input is refused before any upstream call", () => {
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", source: "sofar", field: ["input", "accounts", "0", "externalId"] });
   });
 
+  it("licenseByKey with a 900 KB key (it was forwarded to the vendor) is refused like a mutation's key, with no vendor call", async () => {
+    for (const key of ["K".repeat(900_000), "K".repeat(51)]) {
+      const res = await t.gql(`query($key: String!) { licenseByKey(source: "sofar", key: $key) { id } }`, { key });
+      expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["key"] });
+      expect(res.body.errors?.[0]?.message).toBe(`a license key has ${key.length} characters; at most 50 are allowed`);
+    }
+    expect(t.vendors.sofar.calls.count({ server: "api" })).toBe(0);
+    expect(t.apiCalls()).toBe(0);
+  });
+
   it("a page size over the limit is refused", async () => {
     const res = await t.gql(`{ customers(first: 1000) { edges { cursor } } }`);
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["first"] });
