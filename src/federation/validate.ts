@@ -21,6 +21,11 @@ export const MAX_ID_LENGTH = 256;
  */
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u;
 
+/** `value` with each such character written out as `\uXXXX` text: for records that keep what a client sent. */
+export function escapeForbiddenCharacters(value: string): string {
+  return value.replace(new RegExp(FORBIDDEN.source, "gu"), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Whether `value` holds a string, at any depth, with a character no id, key or name may hold. */
 export function holdsForbiddenCharacters(value: unknown): boolean {
   if (typeof value === "string") return FORBIDDEN.test(value);

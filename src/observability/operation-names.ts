@@ -1,3 +1,11 @@
+/** The longest operation name a log line or a span keeps: the name is the client's, and a document may make it any length. */
+export const MAX_LOGGED_NAME = 100;
+
+/** An operation name as logs and spans record it: cut to MAX_LOGGED_NAME characters, with "…" when it was cut. */
+export function loggedOperationName<T extends string | null | undefined>(name: T): T | string {
+  return typeof name === "string" && name.length > MAX_LOGGED_NAME ? `${name.slice(0, MAX_LOGGED_NAME)}…` : name;
+}
+
 /** A GraphQL name of at most 64 characters: what a label may carry as it is. */
 const LABEL_SAFE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 

@@ -25,6 +25,7 @@ import type { TelemetryConfig } from "../config/schema.js";
 import type { Logger } from "../logger.js";
 import { loggedExporter } from "./logged-exporter.js";
 import type { OperationOutcome } from "./metrics.js";
+import { loggedOperationName } from "./operation-names.js";
 import { parseTraceparent, traceHeaders } from "./trace-context.js";
 import type { UpstreamCallInfo } from "./upstream-telemetry.js";
 
@@ -100,8 +101,10 @@ export class Tracing {
     );
     return {
       context: trace.setSpan(parent, span),
-      resolved(type, name) {
-        // The span name is low-cardinality by convention: the type and the name the document gives.
+      resolved(type, documentName) {
+        // The span name is low-cardinality by convention: the type and the name the document gives, cut like
+        // every logged operation name (spans are exported, or logged).
+        const name = loggedOperationName(documentName);
         span.updateName(name ? `${type} ${name}` : type);
         span.setAttribute(ATTR_GRAPHQL_OPERATION_TYPE, type);
         if (name) span.setAttribute(ATTR_GRAPHQL_OPERATION_NAME, name);

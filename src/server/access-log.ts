@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import type { Logger } from "../logger.js";
+import { loggedOperationName } from "../observability/operation-names.js";
 import { currentRequest, REQUEST_ID_HEADER, requestIdOf, type RequestRecord } from "./request-id.js";
 
 /** Longer paths are cut: the path is the client's text, and a log line should stay a line. */
@@ -74,7 +75,8 @@ export function accessLogPlugin<TContext extends BaseContext>(): ApolloServerPlu
       if (!record) return;
       return {
         async didResolveOperation({ operationName, operation }) {
-          record.operationName = operationName;
+          // From the document, so the client's to choose, at any length: cut like every logged operation name.
+          record.operationName = loggedOperationName(operationName);
           if (operation) record.operationType = operation.operation;
         },
         async willSendResponse({ response }) {

@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import type { Principal } from "../auth/principal.js";
 import { documentHash, documentIdOf, hashOfDocumentId } from "../documents/document-id.js";
+import { loggedOperationName } from "../observability/operation-names.js";
 import { badRequest } from "./request-body.js";
 
 /** Where a key's published documents are read: one primary-key lookup each (src/store/trusted-documents.ts). */
@@ -95,7 +96,7 @@ function postOperation(body: Record<string, unknown>): OperationParameters {
 
 /** The operation name as the client claims it, for the log: cut short, since it is whatever the client sent. */
 function clientName(name: unknown): string | undefined {
-  return typeof name === "string" ? name.slice(0, 100) : undefined;
+  return typeof name === "string" ? loggedOperationName(name) : undefined;
 }
 
 function getOperation(search: URLSearchParams): OperationParameters {

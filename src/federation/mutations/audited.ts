@@ -3,6 +3,7 @@ import type { ErrorCode } from "../../errors/codes.js";
 import type { LicenseSource } from "../../sources/source.js";
 import type { Store } from "../../store/store.js";
 import { checkIdempotencyKey, IdempotencyGuard, type IdempotencyScope } from "../idempotency.js";
+import { AuditBudget, auditedValue } from "./audit-input.js";
 
 /** A failure the client caused or can act on; returned in a mutation payload rather than as a GraphQL error. */
 export interface UserErrorView {
@@ -34,7 +35,8 @@ export type Writer = string | IdempotencyScope;
 /**
  * How every mutation writes: local changes and the audit entry in one transaction; a failure audited after
  * the rollback; expected failures turned into payload errors. Shared by the mutation services. Each entry names
- * the principal (`Principal.id`: `apikey:<id>`, `jwt:<sub>`, `auth-off`, `cli`) and the input, secrets redacted.
+ * the principal (`Principal.id`: `apikey:<id>`, `jwt:<sub>`, `auth-off`, `cli`) and the input, secrets redacted
+ * and bounded (audit-input.ts): one writer per operation, so its entries share one budget however many aliases.
  *
  * Every mutation comes in two parts: `check` (validation and authorization, reads only) and `run` (the writes).
  * `check` runs for every request, an idempotent repeat included, before a stored result is looked up: a replay is
@@ -43,6 +45,7 @@ export type Writer = string | IdempotencyScope;
 export class AuditedWriter {
   readonly principal: string;
   private readonly idempotency: IdempotencyGuard;
+  private readonly budget = new AuditBudget();
 
   constructor(
     readonly store: Store,
@@ -57,7 +60,7 @@ export class AuditedWriter {
   commit<T>(operation: string, input: object, write: (tx: Store) => Promise<T>): Promise<T> {
     return this.store.transaction(async (tx) => {
       const result = await write(tx);
-      await tx.audit.append({ operation, principal: this.principal, input: redactSecrets(input), outcome: "ok", result: summarize(result) });
+      await tx.audit.append({ operation, principal: this.principal, input: this.budget.keep(input), outcome: "ok", result: auditedValue(summarize(result)) });
       return result;
     });
   }
@@ -79,7 +82,7 @@ export class AuditedWriter {
     } catch (error) {
       const code = isGatewayError(error) ? error.code : "INTERNAL_SERVER_ERROR";
       // The audit must not hide the original failure, so its own failure is only swallowed here.
-      await this.store.audit.append({ operation, principal: this.principal, input: redactSecrets(input), outcome: "error", errorCode: code }).catch(() => {});
+      await this.store.audit.append({ operation, principal: this.principal, input: this.budget.keep(input), outcome: "error", errorCode: code }).catch(() => {});
       throw error;
     }
   }
@@ -140,16 +143,6 @@ export function unsupported(source: LicenseSource, what: string): GatewayError {
 /** GraphQL gives null for omitted optional inputs; the store and the sources take absent fields as "not given". */
 export function withoutNulls<T extends object>(input: T): { [K in keyof T]?: Exclude<T[K], null> } {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: Exclude<T[K], null> };
-}
-
-/** Input fields whose values the audit log never keeps, whatever mutation they come in. */
-const SECRET_FIELDS = /^(secret|password|token|refreshtoken|apikey|authorization|hs256secret)$/i;
-
-/** A copy of a mutation's input with secret-named fields replaced, at any depth. */
-export function redactSecrets(input: unknown): unknown {
-  if (Array.isArray(input)) return input.map(redactSecrets);
-  if (input === null || typeof input !== "object" || input instanceof Date) return input;
-  return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, SECRET_FIELDS.test(k) ? "[redacted]" : redactSecrets(v)]));
 }
 
 /** What the audit keeps of a result: ids, not whole objects (and so never an API key's secret). */
