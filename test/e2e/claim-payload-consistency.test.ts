@@ -96,3 +96,15 @@ describe("releaseLicense: the payload's license is what a later read says", () =
     expect((await ok(`query($id: ID!) { license(id: $id) { ${LICENSE} } }`, { id: payload.license.id })).license).toEqual(payload.license);
   });
 });
+
+describe("catalogue mutations: the payload's license is what a later read says", () => {
+  it("renewLicense at Customerarea", async () => {
+    const id = `flashstart:${t.vendors.flashstart.data.examples.activeLicenceId}`;
+    const RENEW = `mutation($input: LicenseRefInput!) { renewLicense(input: $input) { license { ${LICENSE} } errors { code message } } }`;
+    const { renewLicense: payload } = await ok(RENEW, { input: { licenseId: id } });
+    expect(payload.errors).toEqual([]);
+    // Customerarea answers a renewal with the licence it now holds (a new id at this vendor).
+    expect(payload.license.id).toMatch(/^flashstart:/);
+    expect((await ok(`query($id: ID!) { license(id: $id) { ${LICENSE} } }`, { id: payload.license.id })).license).toEqual(payload.license);
+  });
+});
