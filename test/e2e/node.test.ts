@@ -64,9 +64,17 @@ describe("node(id)", () => {
   });
 
   it("answers null for unknown and malformed ids, without an error", async () => {
-    // `license(id: "sofar:")` is BAD_USER_INPUT; a Node id has no required shape (a customer's id is any string), so here it is null.
-    for (const id of ["no-such-customer", "sofar:no-such-license", "Controller:no-such-node", "nowhere:1", "sofar:", "Controller:", ""]) {
+    // `license(id: "sofar:")` is BAD_USER_INPUT; a Node id has no required shape beyond every id's (1 to 256 characters, no control
+    // characters: a customer's id is any such string), so here it is null.
+    for (const id of ["no-such-customer", "sofar:no-such-license", "Controller:no-such-node", "nowhere:1", "sofar:", "Controller:"]) {
       expect(await admin(`query($id: ID!) { node(id: $id) { id } }`, { id })).toEqual({ node: null });
+    }
+  });
+
+  it("refuses an id no object can have (empty, over 256 characters) with BAD_USER_INPUT, like every id argument", async () => {
+    for (const id of ["", "x".repeat(257)]) {
+      const res = await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id }, who.headers.admin);
+      expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["id"] });
     }
   });
 });
