@@ -2,6 +2,7 @@ import { readStartupSettings } from "../config/env.js";
 import { ConfigError } from "../config/load.js";
 import type { GatewayConfig, SourceConfig } from "../config/schema.js";
 import { isGatewayError } from "../errors/gateway-error.js";
+import { buildingWithTelemetry, NO_UPSTREAM_TELEMETRY } from "../observability/upstream-telemetry.js";
 import { openRedis } from "../redis/connection.js";
 import { vendorSource } from "../sources/create.js";
 import { openDb, redactUrl, sqlState, type Db } from "../store/db.js";
@@ -139,10 +140,16 @@ async function checkRedis(url: string, keyPrefix: string): Promise<CheckLine[]> 
   }
 }
 
-/** A source built as the gateway builds it, without the cache or shared tokens: the vendor itself must answer. */
+/**
+ * A source built as the gateway builds it, without the cache or shared tokens: the vendor itself must answer. A
+ * client of the gateway never sees what a vendor says in an error; the operator running the check does, after the
+ * gateway's message, scrubbed as the log has it (the source's credentials and every credential shape redacted).
+ */
 async function checkSource(id: string, config: SourceConfig): Promise<CheckLine> {
   const name = `source ${id}`;
-  const source = vendorSource(id, config);
+  let vendorSaid: string | undefined;
+  const listening = { ...NO_UPSTREAM_TELEMETRY, vendorError: (answer: { vendorSaid: string }) => void (vendorSaid = answer.vendorSaid) };
+  const source = buildingWithTelemetry(listening, () => vendorSource(id, config));
   const started = performance.now();
   try {
     if (!source.probe) return { name, ok: true, detail: `${config.kind}: nothing to check` };
@@ -150,8 +157,10 @@ async function checkSource(id: string, config: SourceConfig): Promise<CheckLine>
     return { name, ok: true, detail: `${config.kind}: an authenticated read answered in ${Math.round(performance.now() - started)} ms` };
   } catch (error) {
     // A GatewayError's message is written to be shown; anything else is not, so only its kind is.
+    // One line per check: the vendor's line breaks would split it.
+    const said = vendorSaid ? ` (the vendor said: ${vendorSaid.replace(/\s+/g, " ")})` : "";
     return isGatewayError(error)
-      ? { name, ok: false, code: error.code, detail: `${config.kind}: ${error.message}` }
+      ? { name, ok: false, code: error.code, detail: `${config.kind}: ${error.message}${said}` }
       : { name, ok: false, code: "INTERNAL_SERVER_ERROR", detail: `${config.kind}: unexpected ${error instanceof Error ? error.name : "error"}` };
   } finally {
     await source.close();

@@ -13,8 +13,9 @@ export interface GatewayErrorOptions {
 }
 
 /**
- * The one error type the gateway's own code throws. Its message is safe to show a client: it never contains
- * credentials, tokens or raw vendor bodies. Branch on `code`, never on `message`.
+ * The one error type the gateway's own code throws. Its message is safe to show a client: it is in the gateway's
+ * own words, and never contains credentials, tokens, a vendor's path or anything a vendor said (its error text
+ * goes to the log: src/sources/vendor-answer.ts). Branch on `code`, never on `message`.
  */
 export class GatewayError extends Error {
   readonly code: ErrorCode;
@@ -38,7 +39,10 @@ export function isGatewayError(value: unknown): value is GatewayError {
   return value instanceof GatewayError;
 }
 
-/** Input refused field by field (a vendor's validation, or the gateway checking the vendor's rules first). */
+/**
+ * Input refused field by field (a vendor's validation, or the gateway checking the vendor's rules first). The
+ * problems' messages are the gateway's sentences; a vendor's validation text only decides which one.
+ */
 export class FieldProblemsError extends GatewayError {
   constructor(
     readonly problems: { field: string[]; message: string }[],

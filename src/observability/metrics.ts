@@ -52,6 +52,7 @@ export class GatewayMetrics {
   private readonly upstreamCalls: Counter<"source" | "endpoint" | "method" | "status">;
   private readonly upstreamSeconds: Histogram<"source" | "endpoint" | "method" | "status">;
   private readonly tokenFetches: Counter<"source">;
+  private readonly upstreamDrift: Counter<"source" | "field">;
   private readonly storeSeconds: Histogram<"statement">;
   private readonly trustedDocuments: Counter<"api_key" | "outcome">;
   private readonly deprecatedUsages: Counter<"coordinate" | "client">;
@@ -96,6 +97,13 @@ export class GatewayMetrics {
       labelNames: ["source"],
       registers,
     });
+    this.upstreamDrift = new Counter({
+      name: `${PREFIX}upstream_drift_total`,
+      help: "Values of descriptive vendor fields (names, quantities, descriptions) that came with an unexpected type and were read leniently (numeric text as a number, a number as text, else null) instead of failing the answer, by source and the vendor's field name.",
+      // Field names come from the adapters' decoders, never from a vendor's body: as many series as such fields.
+      labelNames: ["source", "field"],
+      registers,
+    });
     this.storeSeconds = new Histogram({
       name: `${PREFIX}store_query_duration_seconds`,
       help: "Time of one query to the gateway's own store, by statement kind.",
@@ -132,6 +140,10 @@ export class GatewayMetrics {
 
   tokenFetched(source: string): void {
     this.tokenFetches.inc({ source });
+  }
+
+  drifted(source: string, field: string, count: number): void {
+    this.upstreamDrift.inc({ source, field }, count);
   }
 
   deprecatedUsage(coordinate: string, client: string): void {

@@ -10,6 +10,7 @@ import { metricsEndpoint, type MetricsEndpoint } from "./metrics-endpoint.js";
 import { operationTelemetryPlugin } from "./operation-plugin.js";
 import { Tracing } from "./tracing.js";
 import { NO_UPSTREAM_TELEMETRY, type UpstreamTelemetry } from "./upstream-telemetry.js";
+import { vendorLog, type VendorLog } from "./vendor-log.js";
 
 /** What the HTTP server needs: the operation plugin, the metrics route, and a count of early refusals. */
 export interface HttpTelemetry {
@@ -42,14 +43,14 @@ export interface TelemetryOptions {
 }
 
 /**
- * Builds the telemetry `config` asks for. Off means free: with metrics off and no trace exporter, the HTTP client
- * gets the no-op, the store is not wrapped, and no plugin is added.
+ * Builds the telemetry `config` asks for. Off means free: with metrics off and no trace exporter, the HTTP client's
+ * calls are not timed (only vendor errors and drift are still logged), the store is not wrapped, and no plugin is added.
  */
 export function createTelemetry(config: TelemetryConfig, options: TelemetryOptions): Telemetry {
   const metrics = config.metrics.enabled ? new GatewayMetrics({ maxOperationNames: config.metrics.maxOperationNames }) : undefined;
   const tracing = Tracing.create(config.tracing, options.logger, options.spanExporter);
   return {
-    upstream: upstreamTelemetry(metrics, tracing),
+    upstream: upstreamTelemetry(metrics, tracing, vendorLog(options.logger, metrics)),
     storeQuery: metrics && ((sql, ms) => metrics.storeQuery(sql, ms / 1000)),
     http: {
       plugins: metrics || tracing ? [operationTelemetryPlugin(metrics, tracing)] : [],
@@ -64,10 +65,15 @@ export function createTelemetry(config: TelemetryConfig, options: TelemetryOptio
   };
 }
 
-/** Times and counts each attempt, and makes its client span, a child of the operation's span when there is one. */
-function upstreamTelemetry(metrics: GatewayMetrics | undefined, tracing: Tracing | undefined): UpstreamTelemetry {
-  if (!metrics && !tracing) return NO_UPSTREAM_TELEMETRY;
+/**
+ * Times and counts each attempt, and makes its client span, a child of the operation's span when there is one.
+ * What vendors said in errors, and the fields they drifted on, are logged whether metrics are on or not.
+ */
+function upstreamTelemetry(metrics: GatewayMetrics | undefined, tracing: Tracing | undefined, log: VendorLog): UpstreamTelemetry {
+  const calls = { vendorError: log.vendorError, drifted: log.drifted };
+  if (!metrics && !tracing) return { ...NO_UPSTREAM_TELEMETRY, ...calls };
   return {
+    ...calls,
     start(call) {
       const started = performance.now();
       // A background refresh runs outside any operation: its span is a root of its own.

@@ -24,10 +24,42 @@ export interface UpstreamCall {
   end(result: number | string): void;
 }
 
+/**
+ * A vendor answer an adapter turned into an error. What the vendor said is for the log only: a client's error
+ * carries the gateway's own words (src/sources/vendor-answer.ts).
+ */
+export interface VendorErrorAnswer {
+  source: string;
+  method: string;
+  /** The path template, as in metrics. */
+  endpoint: string;
+  /** The vendor's HTTP status. */
+  status: number;
+  /** The gateway's code for the answer: UPSTREAM_* for a vendor failure, a domain code (NOT_FOUND...) otherwise. */
+  code: string;
+  /** The vendor's words, already scrubbed of credentials and cut to a bound (src/sources/vendor-text.ts). */
+  vendorSaid: string;
+}
+
+/** Values of one descriptive field that came with an unexpected type in one answer, read leniently. */
+export interface VendorDrift {
+  source: string;
+  /** The vendor's field name (from the adapter's decoder, never from the body). */
+  field: string;
+  endpoint: string;
+  /** The JSON type that came instead ("string", "object"...); never the value. */
+  got: string;
+  count: number;
+}
+
 export interface UpstreamTelemetry {
   start(call: UpstreamCallInfo): UpstreamCall;
   /** A vendor access token was fetched for `source` (not served from memory). */
   tokenFetched(source: string): void;
+  /** Once per vendor answer that became an error: logged, with the request id when there is one. */
+  vendorError(answer: VendorErrorAnswer): void;
+  /** A descriptive field drifted: counted every time, logged once per source and field. */
+  drifted(drift: VendorDrift): void;
 }
 
 const NO_CALL: UpstreamCall = { headers: undefined, end: () => {} };
@@ -35,6 +67,8 @@ const NO_CALL: UpstreamCall = { headers: undefined, end: () => {} };
 export const NO_UPSTREAM_TELEMETRY: UpstreamTelemetry = {
   start: () => NO_CALL,
   tokenFetched: () => {},
+  vendorError: () => {},
+  drifted: () => {},
 };
 
 let building: UpstreamTelemetry | undefined;

@@ -1,12 +1,11 @@
 import { Agent, request, errors as undiciErrors } from "undici";
-import type { z } from "zod";
 import { GatewayError } from "../errors/gateway-error.js";
-import type { ErrorCode } from "../errors/codes.js";
 import { telemetryBeingBuilt, type UpstreamTelemetry } from "../observability/upstream-telemetry.js";
 import type { CallWindow } from "./resilience/call-window.js";
 import { resilienceOf } from "./resilience/policy.js";
 import { retryAfterSeconds } from "./resilience/retry-after.js";
 import { SourceGuard } from "./resilience/source-guard.js";
+import { scrubVendorText } from "./vendor-text.js";
 
 export { retryAfterSeconds };
 
@@ -30,6 +29,11 @@ export interface HttpClientOptions {
    * (src/observability/upstream-telemetry.ts), or none outside one.
    */
   telemetry?: UpstreamTelemetry;
+  /**
+   * The source's credentials (and any token it holds now), read each time a vendor's text is logged: they are
+   * redacted from it, on top of the shapes every credential takes (vendor-text.ts). Default: none.
+   */
+  secrets?: () => Iterable<string | undefined>;
 }
 
 export interface UpstreamRequest {
@@ -60,7 +64,13 @@ export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  method: UpstreamRequest["method"];
+  /** The path template the request was built from (see `endpointOf`): what logs say, never the concrete path. */
+  endpoint: string;
 }
+
+/** What an error's code or class name looks like (ECONNREFUSED, UND_ERR_SOCKET, SocketError): nothing else is shown. */
+const ERROR_CODE = /^[A-Za-z][A-Za-z0-9_]{1,40}$/;
 
 /** A "." or ".." path segment, plain or percent-encoded: URL resolution would remove it and the segment before it. */
 const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
@@ -133,9 +143,11 @@ export class HttpClient {
 
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
     // URL parsing resolves "." and ".." segments (even as %2e), so an id of ".." would silently reach the parent
-    // endpoint: encodeURIComponent leaves dots alone, so refuse such a path before anything is sent.
+    // endpoint: encodeURIComponent leaves dots alone, so refuse such a path before anything is sent. The message
+    // names neither the path nor the value: the vendor's paths are not the client's business. Adapters refuse
+    // such ids first, naming the argument (e.g. eniris/node-ids.ts); this is the guard behind them.
     if (DOT_SEGMENT.test(req.path.split("?")[0]!)) {
-      throw new GatewayError("BAD_USER_INPUT", `"." and ".." cannot be path segments (${req.method} ${req.path})`, {
+      throw new GatewayError("BAD_USER_INPUT", `an id cannot be "." or "..": it would change which ${this.options.source} endpoint is called`, {
         source: this.options.source,
       });
     }
@@ -150,14 +162,15 @@ export class HttpClient {
       body = new URLSearchParams(req.form).toString();
       headers["content-type"] = "application/x-www-form-urlencoded";
     }
-    const what = `${req.method} ${req.path.split("?")[0]}`;
+    const endpoint = endpointOf(req.path);
+    // In messages: the template, not the path, so no id and no vendor path reaches a client.
+    const what = `${req.method} ${endpoint}`;
     const call = {
       what,
       idempotent: req.idempotent ?? req.method === "GET",
       timeoutMs: req.timeoutMs ?? this.options.timeoutMs,
       isDomainAnswer: req.isDomainAnswer,
     };
-    const endpoint = endpointOf(req.path);
     let attempts = 0;
     return this.guard.send(call, async (window) => {
       // Each attempt (a retry too) is one request the vendor sees: one count, one span, its own traceparent.
@@ -170,7 +183,7 @@ export class HttpClient {
         const res = await request(url, { method: req.method, headers: sent, body, signal: window.signal, dispatcher: this.agent, reset: false });
         const text = await this.readCapped(res.body);
         observed.end(res.statusCode);
-        return { status: res.statusCode, headers: res.headers, text };
+        return { status: res.statusCode, headers: res.headers, text, method: req.method, endpoint };
       } catch (error) {
         const coded = this.transportError(error, what, window);
         observed.end(coded.code);
@@ -195,9 +208,20 @@ export class HttpClient {
     return Buffer.concat(chunks).toString("utf8");
   }
 
-  private transportError(error: unknown, what: string, window: CallWindow): GatewayError {
+  /** `text` (a vendor's words) fit for the log: this source's secrets and every credential shape redacted, cut short. */
+  scrub(text: string): string {
+    return scrubVendorText(text, this.options.secrets?.() ?? []);
+  }
+
+  /**
+   * A transport failure as a coded error. Its message names the source, the endpoint template and the error's
+   * code (ECONNREFUSED, UND_ERR_SOCKET), never undici's or Node's message: those name the host, the address or the
+   * URL, which are the operator's, not the client's.
+   */
+  private transportError(error: unknown, call: string, window: CallWindow): GatewayError {
     if (error instanceof GatewayError) return error;
     const source = this.options.source;
+    const what = `${source}: ${call}`;
     // The window knows why it closed; undici's own timeouts (connect, headers, body) are timeouts too.
     if (window.end === "deadline") {
       return new GatewayError("UPSTREAM_TIMEOUT", `${what} did not answer before the operation's deadline (${window.timeoutMs} ms were left)`, {
@@ -218,7 +242,7 @@ export class HttpClient {
     ) {
       return new GatewayError("UPSTREAM_TIMEOUT", `${what} did not answer within ${window.timeoutMs} ms`, { source, cause: error });
     }
-    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? name ?? "unknown";
+    const code = [(error as NodeJS.ErrnoException | undefined)?.code, name].find((c) => typeof c === "string" && ERROR_CODE.test(c)) ?? "a transport error";
     return new GatewayError("UPSTREAM_UNAVAILABLE", `${what} failed: ${code}`, { source, cause: error });
   }
 
@@ -226,43 +250,4 @@ export class HttpClient {
     if (this.ownsGuard) this.guard.close();
     await this.agent.destroy();
   }
-}
-
-/** Parses and validates a vendor body; anything unexpected is the vendor's fault, never a crash. */
-export function parseBody<T>(source: string, text: string, schema: z.ZodType<T>, what: string): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new GatewayError("UPSTREAM_BAD_RESPONSE", `${what}: the body is not JSON`, { source });
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "unexpected shape";
-    throw new GatewayError("UPSTREAM_BAD_RESPONSE", `${what}: ${where}`, { source });
-  }
-  return result.data;
-}
-
-/**
- * The default meaning of a vendor status for the gateway. Adapters call this after handling the statuses
- * their vendor gives a specific meaning. The gateway's own HTTP status never mirrors these.
- */
-export function statusError(source: string, res: UpstreamResponse, what: string, vendorMessage?: string): GatewayError {
-  const status = res.status;
-  const detail = vendorMessage ? `: ${vendorMessage}` : "";
-  let code: ErrorCode;
-  if (status === 401) code = "UPSTREAM_UNAUTHENTICATED";
-  else if (status === 403) code = "UPSTREAM_FORBIDDEN";
-  else if (status === 404) code = "NOT_FOUND";
-  else if (status === 429) code = "UPSTREAM_RATE_LIMITED";
-  else if (status >= 500) code = "UPSTREAM_UNAVAILABLE";
-  else if (status >= 400) code = "UPSTREAM_REJECTED";
-  else code = "UPSTREAM_BAD_RESPONSE";
-  return new GatewayError(code, `${what} answered HTTP ${status}${detail}`, {
-    source,
-    upstreamStatus: status,
-    retryAfterSeconds: retryAfterSeconds(res.headers["retry-after"]),
-  });
 }

@@ -57,6 +57,8 @@ describe("HttpClient path segments", () => {
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ code: "BAD_USER_INPUT", source: "test-src" });
     expect(seen).toEqual([]);
+    // Regression (issue 13, item 12): the refusal quoted "GET <the vendor path>"; a vendor's paths are not the client's.
+    expect((error as Error).message).not.toMatch(/items|GET|%2e/i);
   });
 
   it("dots inside a segment are ordinary characters", async () => {
@@ -80,5 +82,27 @@ describe("HttpClient connections", () => {
     });
     expect(seen).toHaveLength(10);
     expect(connections).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("HttpClient transport errors", () => {
+  // Regression (issue 13, item 7): a transport error's message named the concrete path (ids included); undici's and
+  // Node's own messages name the host and the URL. The client's message has the source, the endpoint template and
+  // the error's code only.
+  it("name the code (ECONNREFUSED), never the host, the port, the userinfo or the concrete path", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const client = new HttpClient({ source: "test-src", baseUrl: `http://operator:pw-secret@127.0.0.1:${port}/internal/`, timeoutMs: 2000, connections: 1, maxResponseBytes: 1024 });
+    try {
+      const error = await client.send({ method: "GET", path: encodePath`/items/${"customer-4711"}` }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", source: "test-src" });
+      const message = (error as Error).message;
+      expect(message).toBe("test-src: GET /items/{} failed: ECONNREFUSED");
+      expect(message).not.toMatch(/127\.0\.0\.1|internal|operator|pw-secret|4711/);
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -1,17 +1,17 @@
 import type { ErrorCode } from "../../errors/codes.js";
-import { GatewayError } from "../../errors/gateway-error.js";
-import { statusError, type UpstreamResponse } from "../http.js";
+import type { GatewayError } from "../../errors/gateway-error.js";
+import type { HttpClient, UpstreamResponse } from "../http.js";
+import { answerError, statusError } from "../vendor-answer.js";
 
 /** What an error is about, for its message and its field. */
 export interface FailureContext {
-  source: string;
+  /** The source's client: its id names the source, and it logs what the vendor said (token redacted). */
+  client: HttpClient;
   /** The vendor method, e.g. "key/Activate". */
   method: string;
   productId: number;
   key?: string | undefined;
   customerId?: string | undefined;
-  /** The access token: scrubbed from any vendor text that reaches a message. */
-  token: string;
 }
 
 interface Meaning {
@@ -24,7 +24,8 @@ interface Meaning {
 /**
  * Cryptolens signals errors only by message text (`{"result":1,"message":"..."}`, on any HTTP status), so this
  * table is the one place in the gateway that branches on a vendor's message. The messages are the documented ones
- * (cryptolens.md, seed 004), compared exactly after trimming and ignoring case.
+ * (docs/vendors/cryptolens.md), compared exactly after trimming and ignoring case. A message decides the code; the
+ * client's message is the table's own sentence, and the vendor's words are logged, never repeated.
  */
 const MESSAGES = new Map<string, Meaning>(Object.entries({
   "unable to authenticate.": {
@@ -82,29 +83,22 @@ export function codeOfMessage(message: string | null | undefined): ErrorCode | u
  * `result` 1 is the vendor refusing the request.
  */
 export function cryptolensError(ctx: FailureContext, res: UpstreamResponse, message: string | null | undefined): GatewayError {
-  const source = ctx.source;
-  const upstreamStatus = res.status;
+  const { client } = ctx;
   const meaning = meaningOf(message);
   if (meaning) {
-    const field = meaning.aboutKey && ctx.key !== undefined ? { field: ["input", "key"] } : {};
-    return new GatewayError(meaning.code, meaning.describe(ctx), { source, upstreamStatus, ...field });
+    return answerError(client, res, meaning.code, meaning.describe(ctx), { field: meaning.aboutKey && ctx.key !== undefined ? ["input", "key"] : undefined });
   }
-  // Unknown text may echo what was sent: never let the token through, and keep it short.
-  const safe = message ? scrub(message, ctx.token).slice(0, 200) : undefined;
   // Cryptolens says "not found" in words (above); a bare 404 means the method path does not exist, so the
   // configured url is wrong. Read as the shared NOT_FOUND it would turn a lookup into a false "no such license".
   if (res.status === 404) {
-    return new GatewayError("UPSTREAM_REJECTED", `${ctx.method} answered HTTP 404: no such method (check the source's url)`, { source, upstreamStatus });
+    return answerError(client, res, "UPSTREAM_REJECTED", `${ctx.method} answered HTTP 404: no such method (check the source's url)`);
   }
-  if (res.status < 200 || res.status >= 300) return statusError(source, res, ctx.method, safe);
-  return new GatewayError("UPSTREAM_REJECTED", `${ctx.method} refused the request${safe ? `: ${safe}` : ""}`, { source, upstreamStatus });
+  if (res.status < 200 || res.status >= 300) return statusError(client, res, ctx.method);
+  // An undocumented message on a success status: the vendor refused, in words the gateway does not know.
+  return answerError(client, res, "UPSTREAM_REJECTED", `${client.source} refused the request the gateway sent (${ctx.method}, an undocumented answer)`);
 }
 
 function meaningOf(message: string | null | undefined): Meaning | undefined {
   // A Map, not an object: a message such as "constructor" must not find a prototype's property.
   return message ? MESSAGES.get(message.trim().toLowerCase()) : undefined;
-}
-
-function scrub(text: string, token: string): string {
-  return token.length > 0 ? text.split(token).join("***") : text;
 }

@@ -3,7 +3,7 @@ import { deriveStatus } from "../../federation/status.js";
 import { FEATURES, parseVendorDate, type CryptolensKey, type CryptolensKeyMetadata } from "./vendor-types.js";
 
 /**
- * Cryptolens key → the one License model (cryptolens.md, seed 004). "doc" = documented by the vendor or the
+ * Cryptolens key → the one License model (docs/vendors/cryptolens.md). "doc" = documented by the vendor or the
  * contract's mapping section; "inferred" = the gateway's reading where the doc is silent.
  *
  * | vendor field                          | License field    | how                                                          |

@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import type { CryptolensSourceConfig } from "../../config/schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { License } from "../../federation/model.js";
@@ -7,6 +6,8 @@ import { HttpClient, type UpstreamResponse } from "../http.js";
 import { resilienceOf } from "../resilience/policy.js";
 import { SourceGuard } from "../resilience/source-guard.js";
 import { eachAlone, type ActivateInput, type BatchResult, type ClaimInput, type ClaimOutcome, type LicenseMatch, type LicenseSource, type SourceHealth } from "../source.js";
+import { answerError } from "../vendor-answer.js";
+import { decodeAnswer, decodeIfShaped } from "../vendor-body.js";
 import { codeOfMessage, cryptolensError, type FailureContext } from "./errors.js";
 import { blockedKeyLicense, toLicense } from "./mapper.js";
 import {
@@ -34,8 +35,8 @@ const PROBE_KEY = "LICENSE-GATEWAY-PROBE";
 export const ACTIVATE_NOTE = "Cryptolens keys are active from creation; nothing was changed.";
 
 /**
- * The Cryptolens Web API (seed 004), for one configured product: every key call names `productId`, and a
- * customer's keys of other products are left out (this source could not look them up, claim or release them).
+ * The Cryptolens Web API (docs/vendors/cryptolens.md), for one configured product: every key call names `productId`,
+ * and a customer's keys of other products are left out (this source could not look them up, claim or release them).
  *
  * Transport: every method is a POST with an `application/x-www-form-urlencoded` body (what the official SDKs
  * send) carrying the access token as `token`. The token goes nowhere else: not in a URL, a header, a message.
@@ -67,6 +68,8 @@ export class CryptolensSource implements LicenseSource {
       pipelining: config.pipelining,
       maxResponseBytes: config.maxResponseBytes,
       guard: this.guard,
+      // Redacted from whatever the vendor says, should it echo the request's parameters.
+      secrets: () => [config.token],
     });
     this.productId = config.productId;
     this.#token = config.token;
@@ -117,13 +120,13 @@ export class CryptolensSource implements LicenseSource {
   async claim(input: ClaimInput): Promise<ClaimOutcome> {
     this.checkKey(input.key);
     this.checkNodeId(input.nodeId);
-    const value = await this.healthTracker.track(() =>
+    const { res, value } = await this.healthTracker.track(() =>
       this.call(METHOD.activate, { ProductId: String(this.productId), Key: input.key, MachineCode: input.nodeId, Metadata: "true" }, { key: input.key }, WRITE),
     );
     // `result` 0 says the machine was added. A licenseKey we cannot read does not undo that: the claim is
     // reported with the license as null, like a claim whose re-read failed.
-    const parsed = keyResponse.safeParse(value);
-    const license = parsed.success ? this.mapKey(parsed.data.licenseKey, parsed.data.metadata, null) : null;
+    const parsed = decodeIfShaped(this.http, res, value, keyResponse);
+    const license = parsed ? this.mapKey(parsed.licenseKey, parsed.metadata, null) : null;
     return { licenseExternalId: license?.externalId ?? input.key, key: input.key, nodeId: input.nodeId, license, vendorDatalinkId: null };
   }
 
@@ -160,8 +163,8 @@ export class CryptolensSource implements LicenseSource {
     // Nothing is sent for an id the vendor could not accept; the gateway checks ids when mapping, so this is a guard.
     if (problem) return Promise.reject(new GatewayError("BAD_USER_INPUT", `"${customerId}": ${problem}`, { source: this.id }));
     return this.healthTracker.track(async () => {
-      const value = await this.call(METHOD.customerLicenses, { CustomerId: customerId, Detailed: "true", Metadata: "true" }, { customerId }, READ);
-      const body = this.read(value, customerLicensesResponse, METHOD.customerLicenses);
+      const { res, value } = await this.call(METHOD.customerLicenses, { CustomerId: customerId, Detailed: "true", Metadata: "true" }, { customerId }, READ);
+      const body = decodeAnswer(this.http, res, value, customerLicensesResponse, METHOD.customerLicenses);
       const metadata = body.metadata ?? {};
       return body.licenseKeys
         .filter((raw) => raw.productId === undefined || raw.productId === this.productId)
@@ -178,8 +181,8 @@ export class CryptolensSource implements LicenseSource {
    * known when the vendor returns it.
    */
   private async getKey(key: string): Promise<License> {
-    const value = await this.call(METHOD.getKey, { ProductId: String(this.productId), Key: key, Metadata: "true" }, { key }, READ);
-    const body = this.read(value, keyResponse, METHOD.getKey);
+    const { res, value } = await this.call(METHOD.getKey, { ProductId: String(this.productId), Key: key, Metadata: "true" }, { key }, READ);
+    const body = decodeAnswer(this.http, res, value, keyResponse, METHOD.getKey);
     return this.mapKey(body.licenseKey, body.metadata, null);
   }
 
@@ -192,7 +195,12 @@ export class CryptolensSource implements LicenseSource {
    * 2xx); any other answer becomes a GatewayError. Health is tracked by the callers around the whole operation.
    * `kind` says whether the method only reads (every method is a POST, so the client cannot tell).
    */
-  private async call(method: string, params: Record<string, string>, about: Pick<FailureContext, "key" | "customerId">, kind: CallKind): Promise<unknown> {
+  private async call(
+    method: string,
+    params: Record<string, string>,
+    about: Pick<FailureContext, "key" | "customerId">,
+    kind: CallKind,
+  ): Promise<{ res: UpstreamResponse; value: unknown }> {
     const res = await this.http.send({
       method: "POST",
       path: method,
@@ -200,24 +208,17 @@ export class CryptolensSource implements LicenseSource {
       idempotent: kind === READ,
       isDomainAnswer: documentedAnswer,
     });
-    const ctx: FailureContext = { source: this.id, method, productId: this.productId, token: this.#token, ...about };
+    const ctx: FailureContext = { client: this.http, method, productId: this.productId, ...about };
     const value = json(res.text);
     const head = envelope.safeParse(value);
     const is2xx = res.status >= 200 && res.status < 300;
     // The body decides first, whatever the status: Cryptolens puts its error message in it.
     if (head.success && head.data.result !== 0) throw cryptolensError(ctx, res, head.data.message);
     if (!is2xx) throw cryptolensError(ctx, res, undefined);
-    if (!head.success) throw badResponse(this.id, res, `${method}: ${value === undefined ? "the body is not JSON" : "the body has no result"}`);
-    return value;
-  }
-
-  private read<T>(value: unknown, schema: z.ZodType<T>, what: string): T {
-    const result = schema.safeParse(value);
-    if (result.success) return result.data;
-    const issue = result.error.issues[0];
-    throw new GatewayError("UPSTREAM_BAD_RESPONSE", `${what}: ${issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "unexpected shape"}`, {
-      source: this.id,
-    });
+    if (!head.success) {
+      throw answerError(this.http, res, "UPSTREAM_BAD_RESPONSE", `${this.id}: ${method}: ${value === undefined ? "the answer is not JSON" : "the answer has no result"}`);
+    }
+    return { res, value };
   }
 
   private checkKey(key: string): void {
@@ -251,9 +252,5 @@ function json(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function badResponse(source: string, res: UpstreamResponse, message: string): GatewayError {
-  return new GatewayError("UPSTREAM_BAD_RESPONSE", message, { source, upstreamStatus: res.status });
 }
 

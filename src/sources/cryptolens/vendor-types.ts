@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { lenientNumber } from "../lenient.js";
 
 /**
- * Cryptolens Web API bodies as the gateway reads them (cryptolens.md, seed 004). Responses are lowerCamelCase
+ * Cryptolens Web API bodies as the gateway reads them (docs/vendors/cryptolens.md). Responses are lowerCamelCase
  * JSON. We require what the mapping cannot do without (`id`, `key`, `created`, `block`) and read the rest as
- * optional: the doc gives examples, not a schema, and a BasicLicenseKey lacks the detailed fields.
+ * optional: the doc gives examples, not a schema, and a BasicLicenseKey lacks the detailed fields. The field
+ * names are documented; their types come from the vendor's examples, so each schema says which it holds strictly
+ * (a wrong type fails the answer) and which leniently (lenient.ts: read as best it can, counted as drift).
  */
 
 /**
@@ -20,33 +23,44 @@ export function parseVendorDate(value: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-const vendorDate = z.string().refine((s) => parseVendorDate(s) !== null, "not a date-time");
+const vendorDate = z.string().refine((s) => parseVendorDate(s) !== null, "is not a date-time");
 
-/** Every response: `result` 0 (success) or 1 (error), and `message`. A body without `result` is not the vendor's. */
+/**
+ * Every response: `result` 0 (success) or 1 (error), and `message`. Strict: `result` decides, and a body without it
+ * is not the vendor's. `message` decides the code of an error (errors.ts) and is logged, never shown to a client.
+ */
 export const envelope = z.looseObject({
   result: z.number().int(),
   message: z.string().nullable().optional(),
 });
 
+/**
+ * Strict: `mid` (the machine code given to `key/Activate`: for the gateway, the controller's nodeId, an identity)
+ * and `time` (a date: the link's createdAt). `ip` and `friendlyName` are not read, so not decoded: whatever they
+ * hold cannot fail an answer.
+ */
 export const activatedMachine = z.looseObject({
-  /** The machine code given to `key/Activate`: for the gateway, the controller's nodeId. */
   mid: z.string().min(1),
-  ip: z.string().nullable().optional(),
   time: vendorDate.nullable().optional(),
-  friendlyName: z.string().nullable().optional(),
 });
 
 const feature = z.boolean().optional();
 
-/** BasicLicenseKey, or LicenseKey when Detailed=true (the detailed fields are then present). */
+/**
+ * BasicLicenseKey, or LicenseKey when Detailed=true (the detailed fields are then present).
+ * Strict, because they identify or decide: `productId` (decides which keys this source shows), `id`, `key`,
+ * `globalId` (finds the key's metadata) and `customer.id` (ids); `created` and `expires` (dates: the status);
+ * `block` and `f1`..`f8` (the key's state and what it enables); `activatedMachines` (the links, see above).
+ * Lenient, because it only describes: `maxNoOfMachines` (a quantity shown as maxControllers; the vendor enforces
+ * it, the gateway does not). Not decoded, because not read (mapper.ts): `period` (days, not mapped), `notes`
+ * (free text), `dataObjects`; whatever they hold cannot fail an answer.
+ */
 export const licenseKey = z.looseObject({
   productId: z.number().int().optional(),
   id: z.number().int(),
   key: z.string().min(1),
   created: vendorDate,
   expires: vendorDate.nullable().optional(),
-  /** Days (Cryptolens' unit); not mapped, see mapper.ts. */
-  period: z.number().int().nullable().optional(),
   f1: feature,
   f2: feature,
   f3: feature,
@@ -55,23 +69,23 @@ export const licenseKey = z.looseObject({
   f6: feature,
   f7: feature,
   f8: feature,
-  notes: z.string().nullable().optional(),
   block: z.boolean(),
   globalId: z.number().int().optional(),
   // LicenseKey only:
   customer: z.looseObject({ id: z.number().int() }).nullable().optional(),
   activatedMachines: z.array(activatedMachine).nullable().optional(),
   /** 0 = unlimited. */
-  maxNoOfMachines: z.number().int().nullable().optional(),
+  maxNoOfMachines: lenientNumber("maxNoOfMachines", z.number().int()),
 });
 export type CryptolensKey = z.infer<typeof licenseKey>;
 
-/** Per globalId. Only `timeLimited` is used; the rest is read leniently so a change there cannot fail a read. */
+/**
+ * Per globalId. Strict: `timeLimited` (it decides whether the key ever expires). The rest (`activatedMachines`,
+ * `isValid`, `trial`, `timeLeft`...) is not read, so not decoded: a change there cannot fail a read.
+ */
 export const keyMetadata = z.looseObject({
-  activatedMachines: z.number().int().optional(),
   licenseStatus: z
     .looseObject({
-      isValid: z.boolean().optional(),
       timeLimited: z.boolean().optional(),
     })
     .nullable()
@@ -79,7 +93,10 @@ export const keyMetadata = z.looseObject({
 });
 export type CryptolensKeyMetadata = z.infer<typeof keyMetadata>;
 
-/** `customer/GetCustomerLicenses`. `metadata` is a dictionary keyed by the keys' globalId. */
+/**
+ * `customer/GetCustomerLicenses`. `metadata` is a dictionary keyed by the keys' globalId. Strict as a list: one
+ * key the gateway cannot read fails it (unless only a lenient field drifted).
+ */
 export const customerLicensesResponse = z.looseObject({
   licenseKeys: z.array(licenseKey),
   metadata: z.record(z.string(), keyMetadata).nullable().optional(),

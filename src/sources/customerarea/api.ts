@@ -1,13 +1,17 @@
 import type { z } from "zod";
 import type { CustomerareaSourceConfig } from "../../config/schema.js";
 import { HealthTracker } from "../health.js";
-import { HttpClient, parseBody } from "../http.js";
+import { HttpClient } from "../http.js";
 import { resilienceOf } from "../resilience/policy.js";
 import { SourceGuard } from "../resilience/source-guard.js";
 import type { SourceHealth } from "../source.js";
+import { parseBody } from "../vendor-body.js";
 import { customerareaError, isValidationAnswer, type Operation } from "./errors.js";
 
-/** customerarea.md: the two reads are GETs, every write a POST. Only GETs are retried (HttpClient's default). */
+/**
+ * docs/vendors/customerarea.md: the two reads are GETs, every write a POST. Only GETs are retried (HttpClient's
+ * default).
+ */
 const METHODS: Readonly<Record<Operation, "GET" | "POST">> = {
   licenses: "GET",
   "licenses/available": "GET",
@@ -43,6 +47,8 @@ export class CustomerareaApi {
       pipelining: config.pipelining,
       maxResponseBytes: config.maxResponseBytes,
       guard: this.guard,
+      // Redacted from whatever the vendor says, should it echo the request's headers.
+      secrets: () => [config.apiKey],
     });
   }
 
@@ -60,9 +66,9 @@ export class CustomerareaApi {
         isDomainAnswer: isValidationAnswer,
       });
       if (res.status < 200 || res.status > 299) {
-        throw customerareaError({ source: this.source, operation, subject, apiKey: this.config.apiKey }, res);
+        throw customerareaError({ client: this.http, operation, subject }, res);
       }
-      return parseBody(this.source, res.text, answer, operation).content;
+      return parseBody(this.http, res, answer, operation).content;
     });
   }
 

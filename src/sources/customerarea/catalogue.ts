@@ -6,11 +6,11 @@ import { toLicense, toOffer } from "./mapper.js";
 import { customerCodeProblem, deletedAnswer, licenceAnswer, offerList } from "./vendor-types.js";
 
 /**
- * The Customerarea catalogue (customerarea.md): offers, demo and bulk assignment, renewal and cancellation. Each
- * parameter is sent with the type the vendor documents: `customer_code` a Number for available, demo and bulk, but
- * a String (with `license_id`) for renew and delete; `version_code` a Number, `license_duration` a String. Optional
- * parameters left undefined are not sent, so the vendor's defaults (EN, EUR, notifications on) apply. Language and
- * currency codes are sent upper-case, as the vendor writes them ("EN", "EUR").
+ * The Customerarea catalogue (docs/vendors/customerarea.md): offers, demo and bulk assignment, renewal and
+ * cancellation. Each parameter is sent with the type the vendor documents: `customer_code` a Number for available,
+ * demo and bulk, but a String (with `license_id`) for renew and delete; `version_code` a Number, `license_duration`
+ * a String. Optional parameters left undefined are not sent, so the vendor's defaults (EN, EUR, notifications on)
+ * apply. Language and currency codes are sent upper-case, as the vendor writes them ("EN", "EUR").
  */
 export class CustomerareaCatalogue implements CatalogueApi {
   constructor(
@@ -56,7 +56,7 @@ export class CustomerareaCatalogue implements CatalogueApi {
     return toLicense(this.api.source, raw, accountId, this.now());
   }
 
-  /** Inferred meaning (customerarea.md): the answer is the licence that follows the renewed one. */
+  /** Inferred meaning (docs/vendors/customerarea.md): the answer is the licence that follows the renewed one. */
   async renew(accountId: string, licenseExternalId: string): Promise<License> {
     const params = this.licenceParams(accountId, licenseExternalId);
     const raw = await this.api.call("licenses/renew", `customer ${accountId}, licence ${licenseExternalId}`, params, licenceAnswer);

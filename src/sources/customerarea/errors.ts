@@ -1,20 +1,20 @@
 import type { ErrorCode } from "../../errors/codes.js";
-import { FieldProblemsError, GatewayError } from "../../errors/gateway-error.js";
-import { statusError, type UpstreamResponse } from "../http.js";
+import { FieldProblemsError, type GatewayError } from "../../errors/gateway-error.js";
+import type { HttpClient, UpstreamResponse } from "../http.js";
 import type { FieldProblem } from "../source.js";
-import { messageBody, validationBody } from "./vendor-types.js";
+import { answerError, noteVendorAnswer, statusError } from "../vendor-answer.js";
+import { validationBody } from "./vendor-types.js";
 
-/** The vendor's operations, named by their path below the base URL (customerarea.md "Endpoints"). */
+/** The vendor's operations, named by their path below the base URL (docs/vendors/customerarea.md "Endpoints"). */
 export type Operation = "licenses" | "licenses/available" | "licenses/demo" | "licenses/bulk" | "licenses/renew" | "licenses/delete";
 
 /** What an error is about, for its message. */
 export interface FailureContext {
-  source: string;
+  /** The source's client: its id names the source, and it logs what the vendor said (API key redacted). */
+  client: HttpClient;
   operation: Operation;
   /** e.g. "customer 5001, licence 1001". */
   subject: string;
-  /** The configured API key: scrubbed from any vendor text that reaches a message. */
-  apiKey: string;
 }
 
 interface InputPaths {
@@ -90,6 +90,45 @@ const RULE_MESSAGES: Partial<Record<ErrorCode, string>> = {
   INSUFFICIENT_CREDIT: "the reseller's credit at Customerarea does not cover the price",
 };
 
+/** What each vendor parameter is, in the client's terms, for the gateway's sentences. */
+const PARAMETER_NAMES: Readonly<Record<string, string>> = {
+  customer_code: "customer",
+  lang: "language",
+  version_code: "version",
+  license_duration: "duration",
+  license_code: "offer code",
+  license_info: "licence info",
+  currency_code: "currency",
+  accept_notifications: "notification choice",
+  license_id: "licence",
+};
+
+/**
+ * The kinds of refusal Laravel's validation messages state ("The license code field is required.", "The selected
+ * currency code is invalid.", "The customer code must be a number.", "The license info must not be greater than
+ * 255 characters.", and the vendor's own "The license cannot be renewed (...)"), each as the gateway says it. The
+ * first kind whose words match decides; anything else is a plain refusal of that parameter.
+ */
+const KINDS: ReadonlyArray<{ words: RegExp; says: (name: string) => string }> = [
+  { words: /\brequired\b/i, says: (name) => `Customerarea requires the ${name}` },
+  { words: /\bcannot be renewed\b/i, says: () => "the licence cannot be renewed in its current state" },
+  { words: /\bmust be (?:an? )?(?:number|integer|numeric|string|true or false|boolean)\b/i, says: (name) => `the ${name} is not of the type Customerarea expects` },
+  { words: /\b(?:greater than|too long|at most|maximum)\b/i, says: (name) => `the ${name} is longer than Customerarea accepts` },
+  { words: /\b(?:invalid|not found|does not exist|unknown|not available)\b/i, says: (name) => `Customerarea does not accept this ${name}` },
+];
+
+/**
+ * The gateway's sentence for a vendor's refusal of one parameter. Decided: a field-level refusal is useful to the
+ * client (which of its inputs to change), but the vendor's free text is not the gateway's to pass on (it may echo
+ * anything, and Customerarea's messages are Laravel's, not a contract), so the client gets the field and a sentence
+ * of the gateway's chosen by the kind of refusal, and the vendor's words go to the log.
+ */
+function sentenceFor(parameter: string, said: string): string {
+  const name = Object.hasOwn(PARAMETER_NAMES, parameter) ? PARAMETER_NAMES[parameter]! : undefined;
+  if (name === undefined) return "Customerarea refused the request";
+  return KINDS.find((kind) => kind.words.test(said))?.says(name) ?? `Customerarea refused the ${name}`;
+}
+
 /** The vendor's validation answer (documented as HTTP 500, or Laravel's 422): about the request, not an outage. */
 export function isValidationAnswer(res: UpstreamResponse): boolean {
   if (res.status !== 500 && res.status !== 422) return false;
@@ -98,54 +137,46 @@ export function isValidationAnswer(res: UpstreamResponse): boolean {
 }
 
 /**
- * The GatewayError for a vendor answer that is not a success:
+ * The GatewayError for a vendor answer that is not a success, in the gateway's words (the vendor's are logged):
  * - a validation body (documented as HTTP 500; Laravel's own 422 read the same) → a rule's code (RULE_KEYS,
- *   RULE_WORDS), else FieldProblemsError (BAD_USER_INPUT) with one problem per vendor field at its GraphQL path;
+ *   RULE_WORDS), else FieldProblemsError (BAD_USER_INPUT) with one problem per vendor field at its GraphQL path,
+ *   each with the gateway's sentence for it (`sentenceFor`);
  * - 401 → UPSTREAM_UNAUTHENTICATED (the configured key; never quoted);
  * - 404 → NOT_FOUND (inferred: an unknown customer or licence);
  * - anything else, a 500 without `errors` included → the shared meaning of its status (`statusError`).
  */
 export function customerareaError(ctx: FailureContext, res: UpstreamResponse): GatewayError {
-  const { source, operation } = ctx;
-  const upstreamStatus = res.status;
-  const body = json(res.text);
-  const validation = validationBody.safeParse(body);
-  if (isValidationAnswer(res) && validation.success) return validationError(ctx, upstreamStatus, validation.data.errors);
-  const parsed = messageBody.safeParse(body);
-  const message = parsed.success ? scrub(parsed.data.message, ctx.apiKey).slice(0, 200) : undefined;
+  const { client, operation } = ctx;
+  const validation = validationBody.safeParse(json(res.text));
+  if (isValidationAnswer(res) && validation.success) return validationError(ctx, res, validation.data.errors);
   if (res.status === 401) {
-    return new GatewayError("UPSTREAM_UNAUTHENTICATED", `${operation}: Customerarea refused the configured API key (check the source's apiKey)`, {
-      source,
-      upstreamStatus,
-    });
+    return answerError(client, res, "UPSTREAM_UNAUTHENTICATED", `${operation}: Customerarea refused the configured API key (check the source's apiKey)`);
   }
   if (res.status === 404) {
-    const field = NOT_FOUND_FIELD[operation];
-    return new GatewayError("NOT_FOUND", `${operation}: ${message ?? "not found"} (${ctx.subject})`, { source, upstreamStatus, ...(field ? { field } : {}) });
+    return answerError(client, res, "NOT_FOUND", `${operation}: Customerarea has no such customer or licence (${ctx.subject})`, { field: NOT_FOUND_FIELD[operation] });
   }
-  return statusError(source, res, operation, message);
+  return statusError(client, res, operation);
 }
 
-function validationError(ctx: FailureContext, upstreamStatus: number, errors: Record<string, string[]>): GatewayError {
-  const { source, operation } = ctx;
-  const entries = Object.entries(errors).map(([field, messages]) => [field, scrub(messages.join(" "), ctx.apiKey).slice(0, 300)] as const);
+function validationError(ctx: FailureContext, res: UpstreamResponse, errors: Record<string, string[]>): GatewayError {
+  const { client, operation } = ctx;
+  const entries = Object.entries(errors).map(([field, messages]) => [field, messages.join(" ")] as const);
   for (const [field, text] of entries) {
     const rule =
       RULE_KEYS.get(field.toLowerCase()) ??
       (field === "customer_code" ? RULE_WORDS.find((r) => r.operations.includes(operation) && r.words.test(text)) : undefined);
-    if (rule) {
-      return new GatewayError(rule.code, `${RULE_MESSAGES[rule.code] ?? operation} (${ctx.subject}): ${text}`, {
-        source,
-        upstreamStatus,
-        ...(rule.field ? { field: rule.field } : {}),
-      });
-    }
+    if (rule) return answerError(client, res, rule.code, `${RULE_MESSAGES[rule.code] ?? operation} (${ctx.subject})`, { field: rule.field });
   }
   const paths = INPUT_PATHS[operation];
   // hasOwn: a vendor field named "constructor" must not find the prototype's.
   const pathOf = (field: string) => (Object.hasOwn(paths.fields, field) ? paths.fields[field]! : paths.whole);
-  const problems: FieldProblem[] = entries.map(([field, text]) => ({ field: pathOf(field), message: text || `${field} is invalid` }));
-  return new FieldProblemsError(problems, { source, upstreamStatus });
+  const problems = new Map<string, FieldProblem>();
+  for (const [field, text] of entries) {
+    const problem = { field: pathOf(field), message: sentenceFor(field, text) };
+    problems.set(`${problem.field.join(".")}\u0000${problem.message}`, problem);
+  }
+  noteVendorAnswer(client, res, "BAD_USER_INPUT");
+  return new FieldProblemsError([...problems.values()], { source: client.source, upstreamStatus: res.status });
 }
 
 function json(text: string): unknown {
@@ -154,8 +185,4 @@ function json(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function scrub(text: string, secret: string): string {
-  return secret.length > 0 ? text.split(secret).join("***") : text;
 }

@@ -8,10 +8,10 @@ import { toLicense } from "./mapper.js";
 import { customerCodeProblem, licenceList, offerList } from "./vendor-types.js";
 
 /**
- * FlashStart's reseller licences API ("Customerarea", seed 002). Its licences belong to customers, not to
- * controllers, so the gateway keeps the claims itself (`claimsKeptByGateway`). There is no lookup of one licence
- * across customers, so no `findLicense` (the gateway scans the mapped accounts), and no activation (the customer
- * activates in FlashStart), so no `activate`: the gateway answers UNSUPPORTED_BY_SOURCE for it.
+ * FlashStart's reseller licences API ("Customerarea", docs/vendors/customerarea.md). Its licences belong to
+ * customers, not to controllers, so the gateway keeps the claims itself (`claimsKeptByGateway`). There is no lookup
+ * of one licence across customers, so no `findLicense` (the gateway scans the mapped accounts), and no activation
+ * (the customer activates in FlashStart), so no `activate`: the gateway answers UNSUPPORTED_BY_SOURCE for it.
  */
 export class CustomerareaSource implements LicenseSource {
   readonly kind = "customerarea";

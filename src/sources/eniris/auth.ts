@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { SharedTokens, TokenScope } from "../shared-tokens.js";
-import { type HttpClient, statusError } from "../http.js";
+import type { HttpClient } from "../http.js";
+import { statusError } from "../vendor-answer.js";
 
-/** Vendor facts (eniris-auth.md): access tokens live 10 minutes, refresh tokens 14 days. */
+/** Vendor facts (docs/vendors/eniris-auth.md): access tokens live 10 minutes, refresh tokens 14 days. */
 const ACCESS_TOKEN_LIFETIME_MS = 10 * 60_000;
 /** Renew this long before the access token's expiry, so a call never leaves with a token about to die. */
 const ACCESS_TOKEN_MARGIN_MS = 60_000;
@@ -26,7 +27,8 @@ interface AccessToken {
  * token is renewed a minute before it expires; after the API rejects a token, `invalidate` drops it so the
  * next caller fetches a fresh one. With `shared` (several replicas, Redis), the replicas share the token too:
  * one of them fetches, under a lock, and the others reuse it. Tokens never leave this object except as an
- * Authorization header (and, with `shared`, encrypted with a key derived from the credential).
+ * Authorization header, to the redaction of logged vendor text (`inUse`), and, with `shared`, encrypted with a key
+ * derived from the credential.
  */
 export class EnirisTokens {
   private refreshToken: string | undefined;
@@ -60,6 +62,11 @@ export class EnirisTokens {
     return (await this.pending).value;
   }
 
+  /** The tokens held now: redacted from any vendor text that is logged, should the vendor echo one. */
+  inUse(): string[] {
+    return [this.refreshToken, this.access?.value].filter((t): t is string => t !== undefined);
+  }
+
   /** Forget `token` if it is still the current one (a newer token fetched meanwhile is kept). */
   invalidate(token: string): void {
     if (this.access?.value === token) this.access = undefined;
@@ -89,7 +96,7 @@ export class EnirisTokens {
       refreshToken = await this.currentRefreshToken();
       res = await this.auth.send({ method: "GET", path: "/auth/accesstoken", headers: bearer(refreshToken) });
     }
-    if (res.status !== 200) throw statusError(this.auth.source, res, "fetching an access token");
+    if (res.status !== 200) throw statusError(this.auth, res, "fetching an access token");
     const value = readToken(this.auth.source, res.text, "access token");
     this.access = { value, expiresAt: jwtExpiry(value) ?? this.now() + ACCESS_TOKEN_LIFETIME_MS };
     void this.renewRefreshTokenIfOld(refreshToken);
@@ -122,7 +129,7 @@ export class EnirisTokens {
       path: "/auth/login",
       json: { username: this.credentials.username, password: this.credentials.password },
     });
-    if (res.status !== 200) throw statusError(this.auth.source, res, "logging in");
+    if (res.status !== 200) throw statusError(this.auth, res, "logging in");
     this.refreshToken = readToken(this.auth.source, res.text, "refresh token");
     this.refreshTokenSince = this.now();
     return this.refreshToken;
@@ -147,7 +154,7 @@ function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
-/** Tokens come as raw text; some deployments JSON-quote them (eniris-auth.md, C# NormalizeToken). */
+/** Tokens come as raw text; some deployments JSON-quote them (docs/vendors/eniris-auth.md, C# NormalizeToken). */
 function readToken(source: string, body: string, what: string): string {
   let token = body.trim();
   if (token.length >= 2 && token.startsWith('"') && token.endsWith('"')) token = token.slice(1, -1).trim();

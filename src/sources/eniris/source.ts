@@ -2,12 +2,15 @@ import type { EnirisSourceConfig } from "../../config/schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { datalinkId, type ControllerInfo, type License } from "../../federation/model.js";
 import { HealthTracker } from "../health.js";
-import { encodePath, HttpClient, parseBody, statusError, type UpstreamRequest, type UpstreamResponse } from "../http.js";
+import { encodePath, HttpClient, type UpstreamRequest, type UpstreamResponse } from "../http.js";
 import { resilienceOf } from "../resilience/policy.js";
 import { SourceGuard } from "../resilience/source-guard.js";
 import { asError, eachAlone, type ActivateInput, type BatchResult, type ClaimInput, type ClaimOutcome, type LicenseSource, type SourceHealth } from "../source.js";
+import { answerError, statusError } from "../vendor-answer.js";
+import { parseBody } from "../vendor-body.js";
 import { EnirisTokens } from "./auth.js";
 import type { SharedTokens } from "../shared-tokens.js";
+import { checkCustomerId, checkNodeId, customerIdProblem, nodeIdProblem } from "./ids.js";
 import { toLicense } from "./mapper.js";
 import {
   activateResponse,
@@ -19,7 +22,6 @@ import {
   MAX_KEY_LENGTH,
 } from "./vendor-types.js";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Node ids per device query; keeps request bodies and responses bounded. */
 const DEVICE_QUERY_CHUNK = 100;
 /** Asked for by `probe`: a node id no controller has, so the answer is small and says nothing about customers. */
@@ -46,37 +48,50 @@ export class EnirisSource implements LicenseSource {
   ) {
     this.guard = new SourceGuard(id, resilienceOf(config));
     this.healthTracker = new HealthTracker(this.guard);
-    const http = { source: id, timeoutMs: config.timeoutMs, connections: config.connections, pipelining: config.pipelining, maxResponseBytes: config.maxResponseBytes, guard: this.guard };
+    // Redacted from whatever the vendor says, should it echo them (the tokens are read when a text is logged).
+    const secrets = () => [config.refreshToken, config.password, ...this.tokens.inUse()];
+    const http = { source: id, timeoutMs: config.timeoutMs, connections: config.connections, pipelining: config.pipelining, maxResponseBytes: config.maxResponseBytes, guard: this.guard, secrets };
     this.api = new HttpClient({ ...http, baseUrl: config.apiUrl });
     this.authClient = new HttpClient({ ...http, baseUrl: config.authUrl, connections: 2, pipelining: 1, maxResponseBytes: 64 * 1024 });
     this.tokens = new EnirisTokens(this.authClient, config, Date.now, sharedTokens);
   }
 
   validateAccountId(externalId: string): string | null {
-    return UUID.test(externalId) ? null : "an Eniris customer id is a UUID";
+    return customerIdProblem(externalId);
   }
 
   async licensesOfAccounts(externalIds: readonly string[]): Promise<BatchResult<License[]>> {
     // The vendor has no multi-customer endpoint: one call per account, all in flight together.
-    return eachAlone((customerId) => this.licenses(encodePath`/v1/license/customer/${customerId}`, { includeDatalinks: true }, customerId))(externalIds);
+    return eachAlone(async (customerId) => {
+      checkCustomerId(this.id, customerId);
+      return this.licenses(encodePath`/v1/license/customer/${customerId}`, { includeDatalinks: true }, customerId);
+    })(externalIds);
   }
 
   async licensesOfControllers(nodeIds: readonly string[]): Promise<BatchResult<License[]>> {
-    return Promise.all(
-      nodeIds.map((nodeId) =>
-        this.licenses(encodePath`/v1/license/controller/${nodeId}`, {}, null).catch((error: unknown) =>
-          // 404 "Controller not found": this brand does not know the controller, so it holds none of its licenses.
-          error instanceof GatewayError && error.code === "NOT_FOUND" ? [] : asError(error),
-        ),
-      ),
-    );
+    return eachAlone(async (nodeId) => {
+      checkNodeId(this.id, nodeId, ["nodeId"]);
+      // 404 "Controller not found": this brand does not know the controller, so it holds none of its licenses.
+      return this.licenses(encodePath`/v1/license/controller/${nodeId}`, {}, null, { notFoundIsNone: true });
+    })(nodeIds);
   }
 
+  /**
+   * Controllers by node id, in as few device queries as the chunk size allows. A node id Eniris could not hold
+   * gets its refusal in its own slot and is left out of the query (the rule is the same for every read of a
+   * controller: docs/vendors/eniris.md gives node ids no form a path could not carry).
+   */
   async controllers(nodeIds: readonly string[]): Promise<BatchResult<ControllerInfo | null>> {
+    const refused = new Map<string, Error>();
+    for (const nodeId of nodeIds) {
+      const problem = nodeIdProblem(nodeId);
+      if (problem !== null) refused.set(nodeId, new GatewayError("BAD_USER_INPUT", problem, { source: this.id, field: ["nodeId"] }));
+    }
+    const asked = [...new Set(nodeIds.filter((nodeId) => !refused.has(nodeId)))];
     const found = new Map<string, ControllerInfo>();
     try {
-      for (let i = 0; i < nodeIds.length; i += DEVICE_QUERY_CHUNK) {
-        const chunk = nodeIds.slice(i, i + DEVICE_QUERY_CHUNK);
+      for (let i = 0; i < asked.length; i += DEVICE_QUERY_CHUNK) {
+        const chunk = asked.slice(i, i + DEVICE_QUERY_CHUNK);
         const body = await this.healthTracker.track(async () => {
           const res = await this.call({
             method: "POST",
@@ -86,7 +101,7 @@ export class EnirisSource implements LicenseSource {
             idempotent: true,
           });
           if (res.status !== 200) throw this.failure(res, "device query");
-          return parseBody(this.id, res.text, deviceQueryResponse, "device query");
+          return parseBody(this.api, res, deviceQueryResponse, "device query");
         });
         for (const device of body.device) {
           const p = device.properties;
@@ -95,9 +110,9 @@ export class EnirisSource implements LicenseSource {
       }
     } catch (error) {
       const failure = asError(error);
-      return nodeIds.map(() => failure);
+      return nodeIds.map((nodeId) => refused.get(nodeId) ?? failure);
     }
-    return nodeIds.map((nodeId) => found.get(nodeId) ?? null);
+    return nodeIds.map((nodeId) => refused.get(nodeId) ?? found.get(nodeId) ?? null);
   }
 
   async activate(input: ActivateInput): Promise<License> {
@@ -108,32 +123,34 @@ export class EnirisSource implements LicenseSource {
         path: "/v1/license/activate",
         json: input.activationIso ? { key: input.key, activationIso: input.activationIso.toISOString() } : { key: input.key },
       });
-      if (res.status === 200) return toLicense(this.id, parseBody(this.id, res.text, activateResponse, "activate").license, null, this.now());
-      const message = this.vendorMessage(res);
+      if (res.status === 200) return toLicense(this.id, parseBody(this.api, res, activateResponse, "activate").license, null, this.now());
       // The vendor says "License is already activated" with a 400; the gateway validated the body, so any other 400
-      // is the vendor disagreeing with a body we believed valid.
-      if (res.status === 400 && /already activated/i.test(message ?? "")) {
-        throw new GatewayError("LICENSE_ALREADY_ACTIVATED", `license ${input.key} is already activated`, { source: this.id, field: ["input", "key"] });
+      // is the vendor disagreeing with a body we believed valid. Its words decide here, and are never repeated.
+      if (res.status === 400 && /already activated/i.test(vendorMessage(res) ?? "")) {
+        throw answerError(this.api, res, "LICENSE_ALREADY_ACTIVATED", `license ${input.key} is already activated`, { field: ["input", "key"] });
       }
-      if (res.status === 404) throw new GatewayError("NOT_FOUND", `no license with key ${input.key}`, { source: this.id, field: ["input", "key"] });
-      throw this.failure(res, "activate", message);
+      if (res.status === 404) throw answerError(this.api, res, "NOT_FOUND", `no license with key ${input.key}`, { field: ["input", "key"] });
+      throw this.failure(res, "activate");
     });
   }
 
   async claim(input: ClaimInput): Promise<ClaimOutcome> {
     checkKey(this.id, input.key);
+    // The claim's body could carry any node id, but the license is read back by `/v1/license/controller/{nodeId}`:
+    // a node id that path cannot hold would make a claim nobody can see.
+    checkNodeId(this.id, input.nodeId, ["input", "nodeId"]);
     const claimed = await this.healthTracker.track(async () => {
       const res = await this.call({ method: "POST", path: "/v1/license/claim", json: { licenseKey: input.key, nodeId: input.nodeId } });
       if (res.status === 400) {
         // Documented as "Invalid request body or license already claimed". The body was validated before the call,
         // so the gateway reads it as the license being claimed already (inferred).
-        throw new GatewayError("LICENSE_ALREADY_CLAIMED", `license ${input.key} is already claimed`, { source: this.id, field: ["input", "key"] });
+        throw answerError(this.api, res, "LICENSE_ALREADY_CLAIMED", `license ${input.key} is already claimed`, { field: ["input", "key"] });
       }
       if (res.status === 404) {
-        throw new GatewayError("NOT_FOUND", `license ${input.key} or controller ${input.nodeId} not found`, { source: this.id, field: ["input"] });
+        throw answerError(this.api, res, "NOT_FOUND", `license ${input.key} or controller ${input.nodeId} not found`, { field: ["input"] });
       }
       if (res.status !== 200) throw this.failure(res, "claim");
-      return parseBody(this.id, res.text, claimResponse, "claim").license;
+      return parseBody(this.api, res, claimResponse, "claim").license;
     });
     // The claim answer carries only {id, key, nodeId}: re-read the controller's licenses for the full license.
     // The claim already happened, so a failed re-read must not fail it; the license is then reported as null.
@@ -152,9 +169,9 @@ export class EnirisSource implements LicenseSource {
   }
 
   /**
-   * The claim answer has no datalink id (eniris.md, inferred): re-read the owner's licenses with their datalinks.
-   * A license is claimed at most once (a second claim is refused), so its one link is the new one. Best effort:
-   * the claim has happened whatever this finds.
+   * The claim answer has no datalink id (docs/vendors/eniris.md, inferred): re-read the owner's licenses with their
+   * datalinks. A license is claimed at most once (a second claim is refused), so its one link is the new one. Best
+   * effort: the claim has happened whatever this finds.
    */
   private async learnDatalinkId(licenseId: string, ownerAccounts: readonly string[]): Promise<string | null> {
     if (ownerAccounts.length === 0) return null;
@@ -186,12 +203,14 @@ export class EnirisSource implements LicenseSource {
     this.guard.close();
   }
 
-  private licenses(path: string, query: UpstreamRequest["query"], accountId: string | null): Promise<License[]> {
+  /** `notFoundIsNone`: a 404 means the vendor holds none (no error, nothing logged), not a failure. */
+  private licenses(path: string, query: UpstreamRequest["query"], accountId: string | null, options: { notFoundIsNone?: boolean } = {}): Promise<License[]> {
     return this.healthTracker.track(async () => {
       const res = await this.call({ method: "GET", path, query });
+      if (res.status === 404 && options.notFoundIsNone) return [];
       if (res.status !== 200) throw this.failure(res, "license list");
       const now = this.now();
-      return parseBody(this.id, res.text, licenseList, "license list").licenses.map((raw) => toLicense(this.id, raw, accountId, now));
+      return parseBody(this.api, res, licenseList, "license list").licenses.map((raw) => toLicense(this.id, raw, accountId, now));
     });
   }
 
@@ -208,17 +227,18 @@ export class EnirisSource implements LicenseSource {
     return this.api.send(withBearer(req, await this.tokens.accessToken()));
   }
 
-  private vendorMessage(res: UpstreamResponse): string | undefined {
-    try {
-      const body = errorEnvelope.safeParse(JSON.parse(res.text));
-      return body.success ? (body.data.message ?? body.data.error)?.slice(0, 200) : undefined;
-    } catch {
-      return undefined;
-    }
+  private failure(res: UpstreamResponse, what: string): GatewayError {
+    return statusError(this.api, res, what);
   }
+}
 
-  private failure(res: UpstreamResponse, what: string, message = this.vendorMessage(res)): GatewayError {
-    return statusError(this.id, res, what, message);
+/** The envelope's `message` (else `error`), to branch on; never shown to a client. */
+function vendorMessage(res: UpstreamResponse): string | undefined {
+  try {
+    const body = errorEnvelope.safeParse(JSON.parse(res.text));
+    return body.success ? (body.data.message ?? body.data.error) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

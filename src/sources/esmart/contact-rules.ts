@@ -10,17 +10,17 @@ export const CONTACT_FIELD_PATHS = {
 
 const DIGITS = /^[0-9]*$/;
 /**
- * "Must be a valid address" (seed 003) without saying whose notion of valid: the gateway checks the shape every
- * validator agrees on (one "@", something before it, a dotted domain after it, no whitespace). Anything subtler
- * that the vendor refuses comes back as its ModelState and is reported on the same field.
+ * "Must be a valid address" (docs/vendors/esmart.md) without saying whose notion of valid: the gateway checks the
+ * shape every validator agrees on (one "@", something before it, a dotted domain after it, no whitespace). Anything
+ * subtler that the vendor refuses comes back as its ModelState and is reported on the same field.
  */
 const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 
 /**
- * The vendor's documented rules for `PATCH api/customers/{id}` (seed 003), checked before any call: phone and
- * mobile numbers are digits only, at most 14; an email is a valid address of at most 100 characters; and a patch
- * must change something. One problem per broken rule. Messages state the rule, never the value (contact details
- * are personal data and error messages reach logs).
+ * The vendor's documented rules for `PATCH api/customers/{id}` (docs/vendors/esmart.md), checked before any call:
+ * phone and mobile numbers are digits only, at most 14; an email is a valid address of at most 100 characters; and a
+ * patch must change something. One problem per broken rule. Messages state the rule, never the value (contact
+ * details are personal data and error messages reach logs).
  */
 export function contactProblems(patch: ContactPatch): FieldProblem[] {
   const problems: FieldProblem[] = [];

@@ -66,20 +66,42 @@ const VENDOR_FIELD_PATHS: Record<string, readonly string[]> = {
   mobilenumber: CONTACT_FIELD_PATHS.mobileNumber,
 };
 
+/** What each contact field is, for the gateway's sentences. */
+const FIELD_NAMES: Record<string, string> = { email: "email address", phonenumber: "phone number", mobilenumber: "mobile number" };
+
+/**
+ * The kinds of refusal ASP.NET's validation messages state ("The Email field is required.", "The field PhoneNumber
+ * must be a string with a maximum length of 14.", "The Email field is not a valid e-mail address.", "The field
+ * PhoneNumber must match the regular expression '^[0-9]+$'."), each as the gateway says it. The first that matches
+ * decides; anything else is a plain refusal.
+ */
+const KINDS: ReadonlyArray<{ words: RegExp; says: (name: string) => string }> = [
+  { words: /\brequired\b/i, says: (name) => `eSmart requires the ${name}` },
+  { words: /\b(?:length|long|maximum|max)\b/i, says: (name) => `the ${name} is longer than eSmart accepts` },
+  { words: /\b(?:valid|regular expression|format|match|characters?)\b/i, says: (name) => `eSmart does not accept the ${name} as written` },
+];
+
 /**
  * Web API's ModelState → field problems on the GraphQL input. Keys are `<parameter>.<Property>` ("customer.Email")
  * or a bare property or parameter name; the property is the last dotted part, matched without regard to case
  * (ASP.NET binds case-insensitively). A key the gateway cannot place (the whole body, an unknown property) is
- * reported on ["input"]. One problem per vendor message; the messages are the vendor's own, capped in length.
+ * reported on ["input"].
+ *
+ * The messages are the gateway's, never the vendor's: a vendor's text may carry anything (an echo of the request,
+ * an internal detail), and a partner is shown only what the gateway itself can vouch for. The vendor's words decide
+ * which sentence (KINDS) and are logged by the caller. One problem per field and sentence.
  */
 export function modelStateProblems(modelState: Record<string, readonly string[]>): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+  const problems = new Map<string, FieldProblem>();
   for (const [key, messages] of Object.entries(modelState)) {
     const property = key.split(".").pop()!.replace(/\[\d+\]$/, "").toLowerCase();
-    const field = [...(VENDOR_FIELD_PATHS[property] ?? ["input"])];
-    for (const message of messages.length > 0 ? messages : ["refused by eSmart"]) {
-      problems.push({ field: [...field], message: message.slice(0, 300) });
+    const known = Object.hasOwn(VENDOR_FIELD_PATHS, property);
+    const field = known ? [...VENDOR_FIELD_PATHS[property]!] : ["input"];
+    for (const said of messages.length > 0 ? messages : [""]) {
+      const name = known ? FIELD_NAMES[property]! : undefined;
+      const message = name === undefined ? "eSmart refused the update" : (KINDS.find((k) => k.words.test(said))?.says(name) ?? `eSmart refused the ${name}`);
+      problems.set(`${field.join(".")}\u0000${message}`, { field, message });
     }
   }
-  return problems;
+  return [...problems.values()];
 }

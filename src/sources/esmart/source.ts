@@ -1,7 +1,7 @@
 import type { EsmartSourceConfig } from "../../config/schema.js";
 import { FieldProblemsError, GatewayError, isGatewayError } from "../../errors/gateway-error.js";
 import { HealthTracker } from "../health.js";
-import { encodePath, HttpClient, parseBody, statusError, type UpstreamRequest, type UpstreamResponse } from "../http.js";
+import { encodePath, HttpClient, type UpstreamRequest, type UpstreamResponse } from "../http.js";
 import { resilienceOf } from "../resilience/policy.js";
 import { SourceGuard } from "../resilience/source-guard.js";
 import {
@@ -14,14 +14,16 @@ import {
   type LicenseSource,
   type SourceHealth,
 } from "../source.js";
+import { answerError, noteVendorAnswer, statusError } from "../vendor-answer.js";
+import { decodeIfShaped, parseBody } from "../vendor-body.js";
 import { contactProblems } from "./contact-rules.js";
 import { modelStateProblems, toHardware, toProfile, toVendorPatch } from "./mapper.js";
-import { AREA_HEADER, esmartCustomer, esmartDeviceList, esmartError, esmartGateway, type EsmartDevice, type EsmartError } from "./vendor-types.js";
+import { AREA_HEADER, esmartCustomer, esmartDeviceList, esmartError, esmartGateway, type EsmartDevice } from "./vendor-types.js";
 
 /**
- * The eSmart Systems customer web API (seed 003). eSmart holds no licenses, so none of the license methods exist
- * here: the source is a directory of customer profiles and controller hardware. Everything eSmart-specific
- * (Basic auth, the X-Area header, PascalCase bodies, Web API's error shapes) stays in this folder.
+ * The eSmart Systems customer web API (docs/vendors/esmart.md). eSmart holds no licenses, so none of the license
+ * methods exist here: the source is a directory of customer profiles and controller hardware. Everything
+ * eSmart-specific (Basic auth, the X-Area header, PascalCase bodies, Web API's error shapes) stays in this folder.
  *
  * Every lookup is one call per key, all in flight together (the vendor has no batch endpoints); a key that fails
  * gets an Error in its slot and leaves its neighbours alone. The GETs may be retried on a transient failure
@@ -46,6 +48,8 @@ export class EsmartSource implements LicenseSource {
   ) {
     this.guard = new SourceGuard(id, resilienceOf(config));
     this.healthTracker = new HealthTracker(this.guard);
+    // RFC 7617: base64 of "user:password" in UTF-8.
+    const credentials = Buffer.from(`${config.username}:${config.password}`, "utf8").toString("base64");
     this.http = new HttpClient({
       source: id,
       baseUrl: config.url,
@@ -54,9 +58,9 @@ export class EsmartSource implements LicenseSource {
       pipelining: config.pipelining,
       maxResponseBytes: config.maxResponseBytes,
       guard: this.guard,
+      // Redacted from whatever the vendor says, should it echo them.
+      secrets: () => [config.password, credentials],
     });
-    // RFC 7617: base64 of "user:password" in UTF-8.
-    const credentials = Buffer.from(`${config.username}:${config.password}`, "utf8").toString("base64");
     this.#headers = { authorization: `Basic ${credentials}`, "x-area": AREA_HEADER[config.area] };
     this.directory = {
       profiles: (accountIds) => this.profiles(accountIds),
@@ -68,7 +72,7 @@ export class EsmartSource implements LicenseSource {
 
   /**
    * An eSmart customer id is one URL path segment (`api/customers/{customerId}`). Beyond that the gateway assumes
-   * nothing: the seed's only example is "123", and other deployments may use strings.
+   * nothing: the one example known is "123", and other deployments may use strings.
    */
   validateAccountId(externalId: string): string | null {
     return pathSegmentProblem(externalId, "an eSmart customer id");
@@ -78,7 +82,10 @@ export class EsmartSource implements LicenseSource {
     return this.healthTracker.snapshot();
   }
 
-  /** `GET api/ping` (esmart.md: version and subsystems), authenticated like every request: a 200 proves both. */
+  /**
+   * `GET api/ping` (docs/vendors/esmart.md: version and subsystems), authenticated like every request: a 200 proves
+   * both.
+   */
   async probe(): Promise<void> {
     await this.healthTracker.track(async () => {
       const res = await this.send({ method: "GET", path: "api/ping" });
@@ -100,12 +107,15 @@ export class EsmartSource implements LicenseSource {
     return this.healthTracker.track(() => this.readProfile(accountId));
   }
 
-  /** GET api/customers/{id}; a 404 means eSmart has no such customer for this user (seed 003: "others → 403/404"). */
+  /**
+   * GET api/customers/{id}; a 404 means eSmart has no such customer for this user (docs/vendors/esmart.md: "others →
+   * 403/404").
+   */
   private async readProfile(accountId: string): Promise<CustomerProfile | null> {
     const res = await this.send({ method: "GET", path: encodePath`api/customers/${accountId}` });
     if (res.status === 404) return null;
     if (res.status !== 200) throw this.failure(res, "customer");
-    return toProfile(this.id, accountId, parseBody(this.id, res.text, esmartCustomer, "customer"));
+    return toProfile(this.id, accountId, parseBody(this.http, res, esmartCustomer, "customer"));
   }
 
   private hardware(serialNumbers: readonly string[]): Promise<BatchResult<ControllerHardware | null>> {
@@ -124,7 +134,7 @@ export class EsmartSource implements LicenseSource {
       const res = await this.send({ method: "GET", path: encodePath`api/gateways/serialnumber/${serialNumber}` });
       if (res.status === 404) return null;
       if (res.status !== 200) throw this.failure(res, "gateway");
-      const gateway = parseBody(this.id, res.text, esmartGateway, "gateway");
+      const gateway = parseBody(this.http, res, esmartGateway, "gateway");
       // Inferred: a gateway without an ExternalId cannot be asked for its devices, so it is reported with none.
       const devices = gateway.ExternalId ? await this.devicesBehind(gateway.ExternalId) : [];
       return toHardware(this.id, serialNumber, gateway, devices);
@@ -139,7 +149,7 @@ export class EsmartSource implements LicenseSource {
     // Inferred: the gateway was just found, so a 404 here says it has no devices, not that it vanished.
     if (res.status === 404) return [];
     if (res.status !== 200) throw this.failure(res, "gateway devices");
-    return parseBody(this.id, res.text, esmartDeviceList, "gateway devices");
+    return parseBody(this.http, res, esmartDeviceList, "gateway devices");
   }
 
   /**
@@ -156,16 +166,17 @@ export class EsmartSource implements LicenseSource {
       if (res.status === 200 || res.status === 204) {
         // The update happened either way: a 200 whose body is not a customer (empty, `true`, some envelope) is
         // read back like a 204 rather than reported as a failure.
-        const updated = res.status === 200 ? esmartCustomer.safeParse(jsonOrUndefined(res.text)) : undefined;
-        return updated?.success ? toProfile(this.id, accountId, updated.data) : this.rereadAfterUpdate(accountId);
+        const updated = res.status === 200 ? decodeIfShaped(this.http, res, jsonOrUndefined(res.text), esmartCustomer) : undefined;
+        return updated !== undefined ? toProfile(this.id, accountId, updated) : this.rereadAfterUpdate(accountId);
       }
-      if (res.status === 404) throw new GatewayError("NOT_FOUND", `eSmart has no customer ${accountId}`, { source: this.id, upstreamStatus: 404 });
-      const body = vendorError(res);
-      if (res.status === 400 && body?.ModelState !== undefined) {
-        const fieldProblems = modelStateProblems(body.ModelState);
-        if (fieldProblems.length > 0) throw new FieldProblemsError(fieldProblems, { source: this.id, upstreamStatus: 400 });
+      if (res.status === 404) throw answerError(this.http, res, "NOT_FOUND", `eSmart has no customer ${accountId}`);
+      const modelState = res.status === 400 ? vendorError(res)?.ModelState : undefined;
+      const fieldProblems = modelState === undefined ? [] : modelStateProblems(modelState);
+      if (fieldProblems.length > 0) {
+        noteVendorAnswer(this.http, res, "BAD_USER_INPUT");
+        throw new FieldProblemsError(fieldProblems, { source: this.id, upstreamStatus: 400 });
       }
-      throw this.failure(res, "contact update", body);
+      throw this.failure(res, "contact update");
     });
   }
 
@@ -201,14 +212,14 @@ export class EsmartSource implements LicenseSource {
     if (problem !== null) throw new GatewayError("BAD_USER_INPUT", problem, { source: this.id });
   }
 
-  /** 401, 403, 429, 5xx and any other status, with the vendor's `Message` (capped) when it sent one. */
-  private failure(res: UpstreamResponse, what: string, body: EsmartError | undefined = vendorError(res)): GatewayError {
-    return statusError(this.id, res, what, body?.Message?.slice(0, 200));
+  /** 401, 403, 429, 5xx and any other status; the vendor's `Message` is logged, never shown. */
+  private failure(res: UpstreamResponse, what: string): GatewayError {
+    return statusError(this.http, res, what);
   }
 }
 
 /** Web API's error body, if the answer has one; undefined for anything else (an HTML error page, nothing). */
-function vendorError(res: UpstreamResponse): EsmartError | undefined {
+function vendorError(res: UpstreamResponse) {
   const parsed = esmartError.safeParse(jsonOrUndefined(res.text));
   return parsed.success ? parsed.data : undefined;
 }
@@ -230,6 +241,7 @@ function pathSegmentProblem(value: string, what: string): string | null {
   if (value.trim() === "") return `${what} must not be empty`;
   if (/[/\\]/.test(value)) return `${what} goes into a URL path, so it cannot contain "/" or "\\"`;
   if (value === "." || value === "..") return `${what} cannot be "." or ".."`;
+  if (/[\u0000-\u001f\u007f]/.test(value)) return `${what} goes into a URL path, so it cannot contain control characters`;
   return null;
 }
 

@@ -1,27 +1,37 @@
 import { z } from "zod";
+import { lenientText } from "../lenient.js";
 
 /**
- * eSmart's bodies as the gateway reads them. Only the paths are documented (seed 003); the bodies are inferred
- * from ASP.NET Web API conventions (esmart.md "Inferred bodies"), so every field is optional and nullable, ids
+ * eSmart's bodies as the gateway reads them. Only the paths are documented; the bodies are inferred from ASP.NET
+ * Web API conventions (docs/vendors/esmart.md "Inferred bodies"), so every field is optional and nullable, ids
  * may be strings or integers, and unknown fields are ignored. What must hold is the shape: an object where an
  * object is expected, a list where a list is, a date where a date is.
+ *
+ * Every body is inferred, so the rule per field is the gateway's: strict where a field identifies or decides
+ * (ids, which the gateway asks for or puts in a path; IsActive, a state; LastSeenUtc, a date), lenient
+ * (lenient.ts) where it only describes (names, contact details, addresses, types, versions): a number there is
+ * read as its text, anything else but text as null, and counted as drift.
  */
 
-/** The `X-Area` header per configured area (seed 003: "1 for Net or 2 for Power"; Power is the vendor's default). */
+/**
+ * The `X-Area` header per configured area (docs/vendors/esmart.md: 1 for Net or 2 for Power; Power is the vendor's
+ * default).
+ */
 export const AREA_HEADER = { net: "1", power: "2" } as const;
 
-/** PATCH api/customers/{id}: "PhoneNumber (numbers only, max 14 digits), MobileNumber (...)" (seed 003). */
+/**
+ * PATCH api/customers/{id}: "PhoneNumber (numbers only, max 14 digits), MobileNumber (...)" (docs/vendors/esmart.md).
+ */
 export const MAX_PHONE_DIGITS = 14;
-/** PATCH api/customers/{id}: "Email (must be a valid address, max 100 characters)" (seed 003). */
+/** PATCH api/customers/{id}: "Email (must be a valid address, max 100 characters)" (docs/vendors/esmart.md). */
 export const MAX_EMAIL_LENGTH = 100;
 
 /** An ASP.NET id: a string, or an integer key sent as a JSON number. Either way the gateway keeps a string. */
 const id = z.union([z.string(), z.number().int()]).transform(String);
-const text = z.string().nullable().optional();
 /** Date-times are UTC, documented with and seen without a zone ("2013-09-17T22:39:30"); see `parseUtc`. */
 const utcDate = z
   .string()
-  .refine((s) => parseUtc(s) !== null, "not an ISO 8601 date-time")
+  .refine((s) => parseUtc(s) !== null, "is not an ISO 8601 date-time")
   .transform((s) => parseUtc(s)!);
 
 /**
@@ -32,42 +42,49 @@ function withSomeOf<T extends z.ZodRawShape>(shape: T) {
   const keys = Object.keys(shape);
   return z
     .object(shape)
-    .refine((value: object) => keys.some((key) => key in value), `none of the expected fields (${keys.join(", ")})`);
+    .refine((value: object) => keys.some((key) => key in value), `has none of the expected fields (${keys.join(", ")})`);
 }
 
+/** Strict: `CustomerId` (identity). Lenient: the rest, a profile's descriptions (a PostalCode sent as 8000 is "8000"). */
 export const esmartCustomer = withSomeOf({
   CustomerId: id.nullable().optional(),
-  Name: text,
-  Email: text,
-  PhoneNumber: text,
-  MobileNumber: text,
-  Address: text,
-  PostalCode: text,
-  City: text,
+  Name: lenientText("Name"),
+  Email: lenientText("Email"),
+  PhoneNumber: lenientText("PhoneNumber"),
+  MobileNumber: lenientText("MobileNumber"),
+  Address: lenientText("Address"),
+  PostalCode: lenientText("PostalCode"),
+  City: lenientText("City"),
 });
 export type EsmartCustomer = z.infer<typeof esmartCustomer>;
 
+/**
+ * Strict: `GatewayId`, `SerialNumber` and `ExternalId` (ids; the devices are asked for by the last, in a path),
+ * `IsActive` (a state), `LastSeenUtc` (a date). Lenient: `Name` and `FirmwareVersion` (descriptions; a version sent
+ * as a bare number, 4.2, is its text). `ParticipantId` is not read, so not decoded: it cannot fail an answer.
+ */
 export const esmartGateway = withSomeOf({
   GatewayId: id.nullable().optional(),
-  SerialNumber: text,
+  SerialNumber: z.string().nullable().optional(),
   ExternalId: id.nullable().optional(),
-  ParticipantId: id.nullable().optional(),
-  Name: text,
+  Name: lenientText("Name"),
   IsActive: z.boolean().nullable().optional(),
   LastSeenUtc: utcDate.nullable().optional(),
-  // Inferred as a string ("4.2.1"); a bare number is kept as its text.
-  FirmwareVersion: z.union([z.string(), z.number()]).transform(String).nullable().optional(),
+  FirmwareVersion: lenientText("FirmwareVersion"),
 });
 export type EsmartGateway = z.infer<typeof esmartGateway>;
 
+/**
+ * Strict: `DeviceId` (the one field a device needs: HardwareDevice.deviceId is not nullable), `SerialNumber` and
+ * `GatewaySerialNumber` (ids), `IsActive` (a state). Lenient: `Name` and `Type` (descriptions; a type sent as an
+ * ASP.NET enum's number is that number's text).
+ */
 export const esmartDevice = z.object({
-  // The one field a device needs: HardwareDevice.deviceId is not nullable.
   DeviceId: id,
-  SerialNumber: text,
-  GatewaySerialNumber: text,
-  // Inferred: a type name ("Meter"); an ASP.NET enum serialised as its number is kept as that number's text.
-  Type: z.union([z.string(), z.number()]).transform(String).nullable().optional(),
-  Name: text,
+  SerialNumber: z.string().nullable().optional(),
+  GatewaySerialNumber: z.string().nullable().optional(),
+  Type: lenientText("Type"),
+  Name: lenientText("Name"),
   IsActive: z.boolean().nullable().optional(),
 });
 export type EsmartDevice = z.infer<typeof esmartDevice>;
@@ -76,7 +93,7 @@ export const esmartDeviceList = z.array(esmartDevice);
 
 /**
  * Web API's `HttpError`: `{"Message": "..."}`, with `ModelState` (`{"customer.Email": ["..."]}`) after a failed
- * validation. Read leniently: it only feeds messages and field problems.
+ * validation. Read only to place field problems (mapper.ts); its words are logged, never shown to a client.
  */
 export const esmartError = z.object({
   Message: z.string().optional(),
@@ -96,8 +113,8 @@ const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)
 
 /**
  * An eSmart date-time as an instant. The vendor's dates are UTC but carry no zone ("2013-09-17T22:39:30",
- * seed 003), which JavaScript would read as the *server's local* time; so a zone-less date-time is given an
- * explicit "Z". Null when the text is not an ISO 8601 date(-time).
+ * docs/vendors/esmart.md), which JavaScript would read as the *server's local* time; so a zone-less date-time is
+ * given an explicit "Z". Null when the text is not an ISO 8601 date(-time).
  */
 export function parseUtc(value: string): Date | null {
   const match = ISO_DATE_TIME.exec(value.trim());

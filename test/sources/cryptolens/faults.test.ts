@@ -82,10 +82,13 @@ describe("documented vendor messages → codes", () => {
     },
   );
 
-  it("an undocumented message on a 2xx is UPSTREAM_REJECTED quoting it, with the token scrubbed", async () => {
+  // Updated for issue 13, item 7: the vendor's message was quoted (only the token scrubbed); a vendor's words now
+  // go to the log only, and the client's message is the gateway's own.
+  it("an undocumented message on a 2xx is UPSTREAM_REJECTED in the gateway's words, never the vendor's", async () => {
     const { result } = await listingUnder({ kind: "status", status: 200, body: { result: 1, message: `Weird failure for ${TOKEN}.` } });
     const error = expectGatewayError(result, "UPSTREAM_REJECTED");
-    expect(error.message).toContain("Weird failure for ***.");
+    expect(error.message).not.toContain("Weird failure");
+    expect(error.message).toMatch(/refused the request the gateway sent \(customer\/GetCustomerLicenses/);
     expectNoToken(error);
   });
 

@@ -51,11 +51,13 @@ describe("authentication", () => {
     expect(source.health()).toMatchObject({ state: "failing", lastErrorCode: "UPSTREAM_UNAUTHENTICATED" });
   });
 
-  it("a vendor message echoing the key is scrubbed", async () => {
+  // Updated for issue 13, item 7: the vendor's message was quoted with only the key scrubbed; now none of it is.
+  it("a vendor message echoing the key reaches no error message, the key least of all", async () => {
     sim.fault({ path: LIST, kind: "status", status: 503, body: { code: 503, message: `key ${API_KEY} is over quota` } });
     const error = expectGatewayError((await listUnder(null)).result, "UPSTREAM_UNAVAILABLE");
     expect(error.message).not.toContain(API_KEY);
-    expect(error.message).toContain("over quota");
+    expect(error.message).not.toContain("over quota");
+    expect(error.message).toMatch(/HTTP 503/);
   });
 });
 
@@ -75,19 +77,32 @@ describe("500: a validation failure or a server error", () => {
     expectGatewayError((await listUnder({ kind: "status", status: 500, body })).result, "UPSTREAM_UNAVAILABLE");
   });
 
-  it("a 500 with per-field `errors` is BAD_USER_INPUT with one problem per field", async () => {
+  // Updated for issue 13, item 7: each problem quoted the vendor's message; it is now the gateway's sentence for
+  // the kind of refusal the vendor stated, and the vendor's words are logged.
+  it("a 500 with per-field `errors` is BAD_USER_INPUT with one problem per field, in the gateway's words", async () => {
     const body = { code: 500, message: "the given data was invalid", errors: { customer_code: ["The customer code must be a number."] } };
     const error = expectGatewayError((await listUnder({ kind: "status", status: 500, body })).result, "BAD_USER_INPUT");
     expect(error).toBeInstanceOf(FieldProblemsError);
-    expect((error as FieldProblemsError).problems).toEqual([{ field: [], message: "The customer code must be a number." }]);
+    expect((error as FieldProblemsError).problems).toEqual([{ field: [], message: "the customer is not of the type Customerarea expects" }]);
   });
 
   it("a real validation answer (a required field missing) reaches the client as problems, and health stays ok", async () => {
     const source = sourceFor(sim);
     const error = await rejectionOf(source.catalogue.assignOffer("5003", { offerCode: "", info: "HQ" }));
     expectGatewayError(error, "BAD_USER_INPUT");
-    expect((error as FieldProblemsError).problems).toEqual([{ field: ["input", "offerCode"], message: "The license code field is required." }]);
+    expect((error as FieldProblemsError).problems).toEqual([{ field: ["input", "offerCode"], message: "Customerarea requires the offer code" }]);
     expect(source.health().state).toBe("ok");
+  });
+
+  it("a vendor's free text on a field is never passed on: the field and a sentence of the gateway's", async () => {
+    const body = { code: 500, message: "the given data was invalid", errors: { license_info: [`see http://10.0.0.5/x for ${API_KEY}`], mystery: ["?"] } };
+    sim.fault({ path: "/customerarea/licenses/bulk", kind: "status", status: 500, body });
+    const error = await rejectionOf(sourceFor(sim).catalogue.assignOffer("5003", { offerCode: "FS-X", info: "HQ" }));
+    expect((error as FieldProblemsError).problems).toEqual([
+      { field: ["input", "info"], message: "Customerarea refused the licence info" },
+      { field: ["input"], message: "Customerarea refused the request" },
+    ]);
+    expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toMatch(/10\.0\.0\.5|mystery/);
   });
 });
 
@@ -107,9 +122,11 @@ describe("other statuses", () => {
     expect(sim.calls.count()).toBe(sends(status));
   });
 
-  it("a 404 is NOT_FOUND with the vendor's words", async () => {
+  // Updated for issue 13, item 7: the message quoted the vendor's words; it names what was asked for instead.
+  it("a 404 is NOT_FOUND naming what was asked for, not the vendor's words", async () => {
     const error = expectGatewayError((await listUnder({ kind: "status", status: 404, body: { code: 404, message: "customer not found" } })).result, "NOT_FOUND");
-    expect(error.message).toMatch(/customer not found.*5001/);
+    expect(error.message).toMatch(/no such customer or licence \(customer 5001\)/);
+    expect(error.message).not.toContain("customer not found");
   });
 });
 

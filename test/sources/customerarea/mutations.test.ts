@@ -75,7 +75,8 @@ describe("assignDemo", () => {
     const source = sourceFor(sim);
     expectGatewayError(await rejectionOf(source.catalogue.assignDemo("5003", {})), "DEMO_LIMIT_REACHED");
     const problems = problemsOf(await rejectionOf(source.catalogue.assignOffer("5003", { offerCode: "X", info: "HQ" })));
-    expect(problems).toEqual([{ field: ["input", "customerId"], message: "The customer already had 2 demo licenses." }]);
+    // Updated for issue 13, item 7: the problem quoted the vendor's words; it is the gateway's sentence now.
+    expect(problems).toEqual([{ field: ["input", "customerId"], message: "Customerarea refused the customer" }]);
   });
 
   it("an unsupported language is a problem on input.lang", async () => {
@@ -156,9 +157,10 @@ describe("assignOffer (bulk)", () => {
     const body = { code: 500, message: "the given data was invalid", errors: { reseller_id: ["The reseller id is invalid."], customer_code: ["bad"] } };
     sim.fault({ path: "/customerarea/licenses/bulk", kind: "status", status: 500, body });
     const problems = problemsOf(await rejectionOf(sourceFor(sim).catalogue.assignOffer("5001", { offerCode: "X", info: "HQ" })));
+    // Updated for issue 13, item 7: the problems quoted the vendor's words; they are the gateway's sentences now.
     expect(problems).toEqual([
-      { field: ["input"], message: "The reseller id is invalid." },
-      { field: ["input", "customerId"], message: "bad" },
+      { field: ["input"], message: "Customerarea refused the request" },
+      { field: ["input", "customerId"], message: "Customerarea refused the customer" },
     ]);
   });
 });

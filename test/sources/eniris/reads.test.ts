@@ -217,20 +217,37 @@ describe("controllers", () => {
 describe("path injection", () => {
   const apiPaths = () => sim.calls.list().filter((c) => c.server === "api").map((c) => c.path);
 
-  it("a node id with slashes stays one percent-encoded segment of the controller path", async () => {
+  // Updated for issue 13, item 12: this asserted the defect, a node id with "/" sent as "%2F" inside the vendor
+  // path (a server that decodes before routing reads two segments). Such an id is now refused before any call.
+  it("a node id with slashes is refused per key with BAD_USER_INPUT on nodeId, and never sent", async () => {
     const source = sourceFor(sim);
-    const results = await source.licensesOfControllers(["../customer/x"]);
-    expect(results).toEqual([[]]);
-    expect(apiPaths()).toEqual(["/v1/license/controller/..%2Fcustomer%2Fx"]);
+    const nodeId = sim.data.examples.controllerWithLicensesNodeId;
+    const results = await source.licensesOfControllers(["../customer/x", "a\\b", nodeId]);
+    for (const refused of results.slice(0, 2)) {
+      const error = expectGatewayError(refused, "BAD_USER_INPUT");
+      expect(error.field).toEqual(["nodeId"]);
+      expect(error.message).not.toMatch(/\/v1\/|%2F|%5C|customer\/x/);
+    }
+    expect(ok(results[2]).length).toBeGreaterThan(0);
+    expect(apiPaths()).toEqual([`/v1/license/controller/${nodeId}`]);
   });
 
-  it("a customer id cannot reach another endpoint or add a query", async () => {
+  it("a node id Eniris could not hold is refused by the device query too, its neighbours still asked for", async () => {
+    const source = sourceFor(sim);
+    const nodeId = sim.data.examples.controllerWithLicensesNodeId;
+    const [refused, found] = await source.controllers(["a/b", nodeId]);
+    expectGatewayError(refused, "BAD_USER_INPUT");
+    expect(found).toMatchObject({ nodeId });
+    expect(apiPaths()).toEqual(["/v1/device/query"]);
+  });
+
+  // Updated for issue 13, item 12: a customer id that is not a UUID (the contract's form) reached the vendor as one
+  // encoded segment; it is now refused before any call.
+  it("a customer id that is not a UUID is refused without a call, so it cannot reach another endpoint or add a query", async () => {
     const source = sourceFor(sim);
     const [result] = await source.licensesOfAccounts([`../controller/${sim.data.examples.controllerWithLicensesNodeId}?includeDatalinks=false#`]);
-    expect(result).toBeInstanceOf(Error);
-    const [call] = sim.calls.list().filter((c) => c.server === "api");
-    expect(call!.path).toMatch(/^\/v1\/license\/customer\/[^/]+$/);
-    expect(call!.query).toEqual({ includeDatalinks: "true" });
+    expectGatewayError(result, "BAD_USER_INPUT");
+    expect(apiCalls(sim)).toBe(0);
   });
 
   // Regression: encodeURIComponent leaves dots alone and URL parsing resolves dot segments, so ".." went out as

@@ -133,11 +133,13 @@ describe("updateContact", () => {
     expect(error).toBeInstanceOf(FieldProblemsError);
     const e = expectGatewayError(error, "BAD_USER_INPUT");
     expect(e.upstreamStatus).toBe(400);
+    // Updated for issue 13, item 7: the problems quoted the vendor's messages; they are the gateway's sentences
+    // for the kind of refusal the vendor stated, and the vendor's words are logged.
     expect((error as FieldProblemsError).problems).toEqual([
-      { field: ["input", "email"], message: "The Email field is not a valid e-mail address." },
-      { field: ["input", "phoneNumber"], message: "The field PhoneNumber must match the regular expression '^[0-9]+$'." },
-      { field: ["input", "mobileNumber"], message: "Too long." },
-      { field: ["input"], message: "Something about the whole body." },
+      { field: ["input", "email"], message: "eSmart does not accept the email address as written" },
+      { field: ["input", "phoneNumber"], message: "eSmart does not accept the phone number as written" },
+      { field: ["input", "mobileNumber"], message: "the mobile number is longer than eSmart accepts" },
+      { field: ["input"], message: "eSmart refused the update" },
     ]);
     // A refusal of the input is not a vendor failure.
     expect(source.health().state).toBe("ok");
@@ -149,7 +151,7 @@ describe("updateContact", () => {
     const id = ex().customerInBothAreasId;
     sim.fault({ method: "PATCH", path: customerPath(id), kind: "status", status: 400, body: { Message: "The request is invalid.", ModelState: { "customer.Email": ["Domain not accepted."] } } });
     const error = (await rejectionOf(source.directory.updateContact(id, { email: "someone@blocked.example" }))) as FieldProblemsError;
-    expect(error.problems).toEqual([{ field: ["input", "email"], message: "Domain not accepted." }]);
+    expect(error.problems).toEqual([{ field: ["input", "email"], message: "eSmart refused the email address" }]);
   });
 
   it("a 400 without ModelState is UPSTREAM_REJECTED", async () => {
@@ -157,7 +159,9 @@ describe("updateContact", () => {
     const id = ex().customerInBothAreasId;
     sim.fault({ method: "PATCH", path: customerPath(id), kind: "status", status: 400, body: { Message: "Nope." } });
     const error = expectGatewayError(await rejectionOf(source.directory.updateContact(id, { phoneNumber: "1" })), "UPSTREAM_REJECTED");
-    expect(error.message).toContain("Nope.");
+    // Updated for issue 13, item 7: the vendor's Message was quoted.
+    expect(error.message).not.toContain("Nope.");
+    expect(error.message).toMatch(/esmart refused the request the gateway sent \(contact update: HTTP 400\)/);
   });
 
   it("a 204 is followed by one GET, whose customer is returned", async () => {

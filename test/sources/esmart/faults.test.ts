@@ -96,9 +96,12 @@ describe("vendor statuses", () => {
     expect(sim.calls.count()).toBe(sends(status));
   });
 
-  it("the vendor's Message is quoted in the error", async () => {
+  // Updated for issue 13, item 7: this asserted the defect (the vendor's Message quoted in the client's error).
+  it("the vendor's Message is not in the error: the gateway's own sentence is", async () => {
     const { result } = await profileUnder({ kind: "status", status: 500, body: { Message: "An error has occurred." } });
-    expect(expectGatewayError(result, "UPSTREAM_UNAVAILABLE").message).toContain("An error has occurred.");
+    const message = expectGatewayError(result, "UPSTREAM_UNAVAILABLE").message;
+    expect(message).not.toContain("An error has occurred.");
+    expect(message).toMatch(/failed with a server error \(customer: HTTP 500\)/);
   });
 
   it("a 2xx other than 200 on a read (204) is UPSTREAM_BAD_RESPONSE", async () => {
@@ -163,12 +166,19 @@ describe("bad bodies", () => {
 
   it.each<[string, unknown]>([
     ["a list", []],
-    ["a number for Name", { Name: 5 }],
+    // Updated for issue 13, item 13: "a number for Name" was here; Name only describes, so it is read leniently
+    // now (below). An id of the wrong type still fails.
+    ["an object for CustomerId", { CustomerId: { id: 5 }, Name: "Someone" }],
     ["none of the known fields (camelCase)", { name: "Someone", email: "x@y.example" }],
     ["an empty object", {}],
   ])("a customer body with %s → UPSTREAM_BAD_RESPONSE, never an empty profile", async (_what, body) => {
     const { result } = await profileUnder({ kind: "status", status: 200, body });
     expectGatewayError(result, "UPSTREAM_BAD_RESPONSE");
+  });
+
+  it("a customer body with a number for Name or PostalCode answers, with the numbers' text", async () => {
+    const { result } = await profileUnder({ kind: "status", status: 200, body: { Name: 5, PostalCode: 8000, City: { nl: "Gent" } } });
+    expect(result).toMatchObject({ name: "5", postalCode: "8000", city: null });
   });
 
   it("a gateway body with none of the known fields → UPSTREAM_BAD_RESPONSE", async () => {

@@ -55,16 +55,23 @@ describe("modelStateProblems", () => {
         "": ["whole body"],
       }),
     ).toEqual([
-      { field: ["input", "email"], message: "bad email" },
-      { field: ["input", "email"], message: "too long" },
-      { field: ["input", "phoneNumber"], message: "bad phone" },
-      { field: ["input", "mobileNumber"], message: "bad mobile" },
-      { field: ["input"], message: "cannot be updated" },
-      { field: ["input"], message: "whole body" },
+      // Updated for issue 13, item 7: the vendor's messages were passed on; each is the gateway's sentence now, one
+      // per field and sentence.
+      { field: ["input", "email"], message: "eSmart refused the email address" },
+      { field: ["input", "email"], message: "the email address is longer than eSmart accepts" },
+      { field: ["input", "phoneNumber"], message: "eSmart refused the phone number" },
+      { field: ["input", "mobileNumber"], message: "eSmart refused the mobile number" },
+      { field: ["input"], message: "eSmart refused the update" },
     ]);
   });
 
   it("a key without messages still yields a problem", () => {
-    expect(modelStateProblems({ "customer.Email": [] })).toEqual([{ field: ["input", "email"], message: "refused by eSmart" }]);
+    expect(modelStateProblems({ "customer.Email": [] })).toEqual([{ field: ["input", "email"], message: "eSmart refused the email address" }]);
+  });
+
+  it("never passes a vendor's text on, whatever it says", () => {
+    const hostile = "see http://10.0.0.5/internal?password=hunter2";
+    const problems = modelStateProblems({ "customer.Email": [hostile], [`customer.${hostile}`]: [hostile] });
+    expect(JSON.stringify(problems)).not.toMatch(/10\.0\.0\.5|hunter2/);
   });
 });
