@@ -72,10 +72,15 @@ export class SourceGuard {
 
   async send(call: GuardedCall, attempt: Attempt): Promise<UpstreamResponse> {
     this.budget.recordCall();
+    let previous: Outcome | undefined;
     for (let retry = 0; ; retry++) {
       const outcome = await this.once(call, attempt);
+      // The circuit opened while this call waited to retry: the caller gets the failure the call met (a timeout, a
+      // 503), not the refusal of a retry that was never sent.
+      if (previous && "error" in outcome && outcome.error instanceof CircuitOpenError) return settle(previous);
       const wait = this.retryWait(call, outcome, retry);
       if (wait === undefined || !(await pause(wait))) return settle(outcome);
+      previous = outcome;
     }
   }
 
