@@ -44,8 +44,8 @@ export function checkText(value: string, field: string[], what: string, max: num
 }
 
 /**
- * License keys: the vendors' contracts give only a length (Eniris: 1..50 characters); the characters are whatever
- * a vendor or the gateway issued, so only those no key may hold are refused.
+ * License keys: the vendors' contracts give only a length (Eniris: 1..50 characters, docs/vendors/eniris.md); the
+ * characters are whatever a vendor or the gateway issued, so only those no key may hold are refused.
  */
 export const checkKey = (key: string, field = ["input", "key"]) => checkText(key, field, "a license key", MAX_KEY_LENGTH);
 export const checkNodeId = (nodeId: string, field = ["input", "nodeId"]) => checkText(nodeId, field, "a controller nodeId", MAX_NODE_ID_LENGTH);
