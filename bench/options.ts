@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { BENCH_UPSTREAM } from "./references/gateway-variants.js";
 import { SCENARIO_IDS, type ScenarioId } from "./scenarios.js";
 
 export interface BenchOptions {
@@ -22,6 +23,11 @@ export interface BenchOptions {
   storeUrl: string;
   /** Run each gateway with --cpu-prof; the profiles land in the log directory. Off by default (it slows the gateway). */
   cpuProf: boolean;
+  /**
+   * Every source's `connections` and `resilience.maxConcurrent`; undefined (`--upstream defaults`) leaves the
+   * gateway's own defaults. Default 256:256 (see BENCH_UPSTREAM).
+   */
+  upstream: { connections: number; maxConcurrent: number } | undefined;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -35,7 +41,8 @@ export const USAGE = `npm run bench -- [options]
   --store <url>          the gateways' store: memory:// (embedded PGlite) or postgres://... (memory://)
   --out <dir>            where results.json, results.md and latency.svg go (bench)
   --quick                a short smoke run of the whole harness
-  --cpu-prof             write V8 CPU profiles of each gateway process to the log directory (slows it down)`;
+  --cpu-prof             write V8 CPU profiles of each gateway process to the log directory (slows it down)
+  --upstream <c>:<m>     every source's connections and resilience.maxConcurrent, or "defaults" for the gateway's (256:256)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -52,6 +59,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       store: { type: "string" },
       quick: { type: "boolean", default: false },
       "cpu-prof": { type: "boolean", default: false },
+      upstream: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -83,7 +91,16 @@ export function parseOptions(argv: string[]): BenchOptions {
     storeUrl: storeUrl(values.store),
     quick,
     cpuProf: values["cpu-prof"] ?? false,
+    upstream: upstream(values.upstream),
   };
+}
+
+function upstream(raw: string | undefined): BenchOptions["upstream"] {
+  if (raw === undefined) return { ...BENCH_UPSTREAM };
+  if (raw === "defaults") return undefined;
+  const match = /^(\d+):(\d+)$/.exec(raw);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new Error(`--upstream must be <connections>:<maxConcurrent> or defaults, got ${JSON.stringify(raw)}`);
+  return { connections: Number(match[1]), maxConcurrent: Number(match[2]) };
 }
 
 function storeUrl(raw: string | undefined): string {

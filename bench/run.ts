@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { DEFAULT_UPSTREAM } from "../src/config/schema.js";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, release, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ import { measure, type MeasureContext } from "./measure.js";
 import { parseOptions, type BenchOptions } from "./options.js";
 import { memory } from "./proc-stats.js";
 import type { BareInput, BareReady, BareResponses } from "./references/bare-process.js";
-import { BENCH_UPSTREAM, gatewayInput, VARIANTS, type VariantId } from "./references/gateway-variants.js";
+import { gatewayInput, VARIANTS, type VariantId } from "./references/gateway-variants.js";
 import { markdownReport, printReport } from "./report.js";
 import type { BenchResults, Measurement } from "./results.js";
 import { SCENARIOS } from "./scenarios.js";
@@ -76,7 +77,7 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
     const levels = variantId === "unbatched" ? options.concurrency.filter((c) => c <= options.unbatchedMaxConcurrency) : options.concurrency;
     // One directory per gateway: Node writes a profile per thread (tsx's loader runs on one of its own).
     const profile = options.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", join(logDir, `gateway-${variantId}-cpuprofiles`)] : [];
-    const gateway = await BenchChild.start<GatewayReady>(`gateway-${variantId}`, "./gateway-process.ts", gatewayInput(variant, world, options.storeUrl), logDir, profile);
+    const gateway = await BenchChild.start<GatewayReady>(`gateway-${variantId}`, "./gateway-process.ts", gatewayInput(variant, world, options.storeUrl, options.upstream), logDir, profile);
     log(`\n${variant.label}: ${variant.description}`);
     for (const scenario of scenarios) {
       if (variantId === "unbatched" && !UNBATCHED_SCENARIOS.has(scenario.id)) continue;
@@ -107,7 +108,7 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
   }
 
   if (options.soakS > 0) {
-    const gateway = await BenchChild.start<GatewayReady>("gateway-soak", "./gateway-process.ts", gatewayInput(VARIANTS.cached, world, options.storeUrl, "soak"), logDir);
+    const gateway = await BenchChild.start<GatewayReady>("gateway-soak", "./gateway-process.ts", gatewayInput(VARIANTS.cached, world, options.storeUrl, options.upstream, "soak"), logDir);
     log(`\nsoak: ${options.soakS} s of "customer" on a fresh ${VARIANTS.cached.label}`);
     results.soak = await soak(load, { url: gateway.ready.url, pid: gateway.pid }, options.soakS);
     if (results.soak.errors > 0) results.broken.push(`soak: ${results.soak.errors} failed requests`);
@@ -148,7 +149,7 @@ function emptyResults(options: BenchOptions): BenchResults {
     machine: { cpus: availableParallelism(), cpuModel, node: process.version, kernel: release() },
     loadAverage: { start: loadavg()[0]!, end: 0 },
     options,
-    upstream: { ...BENCH_UPSTREAM },
+    upstream: options.upstream ?? { ...DEFAULT_UPSTREAM },
     scenarios: {},
     measurements: [],
     processes: {},

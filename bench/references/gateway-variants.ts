@@ -44,11 +44,18 @@ export const VARIANTS: Record<VariantId, Variant> = {
  */
 export const BENCH_UPSTREAM = { connections: 256, maxConcurrent: 256 } as const;
 
-export function gatewayInput(variant: Variant, world: World, storeUrl: string, name: string = variant.id): GatewayInput {
+/** `upstream` undefined: the sources keep the gateway's own defaults (`npm run bench -- --upstream defaults`). */
+export function gatewayInput(
+  variant: Variant,
+  world: World,
+  storeUrl: string,
+  upstream: { connections: number; maxConcurrent: number } | undefined,
+  name: string = variant.id,
+): GatewayInput {
   const sources = Object.fromEntries(
     Object.entries(world.sources).map(([id, source]): [string, SourceConfigInput] => [
       id,
-      { ...source, connections: BENCH_UPSTREAM.connections, resilience: { maxConcurrent: BENCH_UPSTREAM.maxConcurrent } },
+      upstream === undefined ? source : { ...source, connections: upstream.connections, resilience: { maxConcurrent: upstream.maxConcurrent } },
     ]),
   );
   return { sources, customers: world.customers, logLevel: "warn", storeUrl, name, ...variant.config };

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { originPatternProblem } from "./origin-patterns.js";
 
+/** A source's keep-alive connections and calls in flight, unless its config says otherwise. */
+export const DEFAULT_UPSTREAM = { connections: 16, maxConcurrent: 16 } as const;
+
 /** Retries, circuit breaking and concurrency for one source. Every field has a documented default. */
 export const resilienceSchema = z
   .strictObject({
@@ -18,7 +21,7 @@ export const resilienceSchema = z
        */
       retryBudgetMinPerSecond: z.number().int().min(0).max(1000).default(10),
       /** Upstream calls in flight to this source at once; more wait in line. Default 16. */
-      maxConcurrent: z.number().int().positive().max(1024).default(16),
+      maxConcurrent: z.number().int().positive().max(1024).default(DEFAULT_UPSTREAM.maxConcurrent),
       circuit: z
         .strictObject({
           /** Open the circuit when this percentage of calls in the window fail. Default 50. */
@@ -82,8 +85,8 @@ const cacheSchema = z
 const upstreamOptions = {
   /** Total time for one upstream call, connect included. Default 10 s (Eniris' own clients use 30-60 s; a gateway answering people should give up sooner). */
   timeoutMs: z.number().int().positive().max(120_000).default(10_000),
-  /** Keep-alive connections per vendor host. Default 16. */
-  connections: z.number().int().positive().max(1024).default(16),
+  /** Keep-alive connections per vendor host. Default: see DEFAULT_UPSTREAM. */
+  connections: z.number().int().positive().max(1024).default(DEFAULT_UPSTREAM.connections),
   /** Largest vendor response body accepted, in bytes. Default 5 MiB; anything larger is UPSTREAM_BAD_RESPONSE. */
   maxResponseBytes: z.number().int().positive().default(5 * 1024 * 1024),
   /** Retries, circuit breaking and concurrency for this source; see `resilienceSchema` for the defaults. */
