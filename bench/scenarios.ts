@@ -8,8 +8,8 @@ import { enirisDemoData } from "../src/simulators/eniris/data.js";
  * process. Everything here is data; the load and the isolated runs share it.
  */
 
-export type ScenarioId = "license" | "customer" | "customers20" | "claim" | "repeated";
-export const SCENARIO_IDS: readonly ScenarioId[] = ["license", "customer", "customers20", "claim", "repeated"];
+export type ScenarioId = "license" | "customer" | "customers20" | "claim" | "repeated" | "sofar1" | "sofar20";
+export const SCENARIO_IDS: readonly ScenarioId[] = ["license", "customer", "customers20", "claim", "repeated", "sofar1", "sofar20"];
 
 export interface GraphQLBody {
   query: string;
@@ -45,6 +45,12 @@ const CUSTOMERS_WITH_EVERYTHING = `query Customers20 {
   } } }
 }`;
 
+/** The synthetic customers' ids (test/support/world.ts; the vendors process adds 20). */
+const SYNTHETIC_IDS = Array.from({ length: 20 }, (_, i) => `syn-customer-${String(i + 1).padStart(3, "0")}`);
+
+/** One vendor's licenses of a customer: what a REST-to-GraphQL gateway over the Eniris API answers with one call. */
+const SOFAR_LICENSES = `licensesConnection(source: "sofar", first: 50) { edges { node { id key status type activatedAt expiresAt } } }`;
+
 export const SCENARIOS: Record<ScenarioId, Scenario> = {
   license: {
     id: "license",
@@ -70,6 +76,18 @@ export const SCENARIOS: Record<ScenarioId, Scenario> = {
     description:
       "`claimLicense` then `releaseLicense` of a Cryptolens key (key/Activate, key/Deactivate), alternating; each connection has a key of its own and every request a unique idempotencyKey.",
     claims: true,
+  },
+  sofar1: {
+    id: "sofar1",
+    title: "one customer's Sofar licenses",
+    description: "One customer's licenses at one Eniris brand (one vendor call), cycling through the 20 synthetic customers.",
+    operations: SYNTHETIC_IDS.map((id) => ({ query: `query SofarOne($id: ID!) { customer(id: $id) { id ${SOFAR_LICENSES} } }`, variables: { id } })),
+  },
+  sofar20: {
+    id: "sofar20",
+    title: "20 customers' Sofar licenses",
+    description: "The 20 synthetic customers' licenses at one Eniris brand in one operation (`nodes`): 20 calls to one vendor at once.",
+    operations: [{ query: `query SofarTwenty($ids: [ID!]!) { nodes(ids: $ids) { id ... on Customer { ${SOFAR_LICENSES} } } }`, variables: { ids: SYNTHETIC_IDS } }],
   },
   repeated: {
     id: "repeated",

@@ -38,9 +38,9 @@ export const VARIANTS: Record<VariantId, Variant> = {
 };
 
 /**
- * Upstream connections and calls in flight per source. The defaults (16 and 16) are for a gateway sharing its
- * vendors with others; at 50-100 clients, each fanning out to every source, they would make the bench measure
- * the gateway's queue in front of each vendor instead of the gateway.
+ * Upstream connections and calls in flight per source. The defaults (DEFAULT_UPSTREAM, 128 and 128) keep one
+ * operation from waiting behind itself; at 50-100 clients, each fanning out to every source several times, they
+ * would still make the bench measure the gateway's queue in front of each vendor instead of the gateway.
  */
 export const BENCH_UPSTREAM = { connections: 256, maxConcurrent: 256 } as const;
 
