@@ -162,6 +162,9 @@ const sources = z.record(z.string(), sourceConfigSchema).superRefine((value, ctx
       ctx.addIssue({ code: "custom", path: [id], message: "a source id is 1-32 lowercase letters, digits, '-' or '_', starting with a letter" });
     } else if (id === "local") {
       ctx.addIssue({ code: "custom", path: [id], message: "'local' is reserved for the gateway's own store" });
+    } else if (id === "sha256") {
+      // A License id is "<source>:<id>", a TrustedDocument id "sha256:<hex>": the two forms must never meet.
+      ctx.addIssue({ code: "custom", path: [id], message: "'sha256' is reserved: trusted documents' ids begin with it" });
     }
   }
 });

@@ -11,6 +11,10 @@ import type { ControllerHardware, CustomerProfile, LicenseMatch, LicenseOffer, L
 import type { Loaders, SourceKey } from "./loaders.js";
 import { datalinkId, parseLicenseId, type Datalink, type License, type LicenseStatus } from "./model.js";
 import type { SourceRegistry } from "./registry.js";
+import { checkText } from "./validate.js";
+
+/** A catalogue filter's words (a version, an offer code, a language, a currency): far longer than any vendor's. */
+const MAX_FILTER_LENGTH = 100;
 
 /** A controller as the gateway shows it: what the local registry says, completed by the vendors on demand. */
 export interface ControllerView {
@@ -144,6 +148,11 @@ export class FederatedReads {
   /** Offers from the catalogues of the sources where the customer has an account. */
   async customerOffers(customerId: string, filter: OfferFilter & { source?: string | null }, report: ReportPartial): Promise<LicenseOffer[]> {
     if (filter.source) this.sources.require(filter.source, ["source"]);
+    // The filter's words go to the vendor as they are: the same rule as every other value a client names.
+    for (const name of ["version", "code", "lang", "currency"] as const) {
+      const value = filter[name];
+      if (value !== undefined) checkText(value, [name], `a catalogue ${name}`, MAX_FILTER_LENGTH);
+    }
     if (!this.access.seesCustomer(customerId)) return [];
     const accounts = (await this.loaders.accountsOfCustomer.load(customerId)).filter((a) => !filter.source || a.source === filter.source);
     const lists = await this.settle(

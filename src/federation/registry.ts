@@ -20,7 +20,9 @@ export class SourceRegistry {
   /** The source named by client input; an unknown id is the client's mistake, reported on `field`. */
   require(id: string, field: string[]): LicenseSource {
     const source = this.byId.get(id);
-    if (!source) throw badInput(field, `unknown source "${id}"; known sources: ${[...this.byId.keys()].join(", ")}`);
+    // Quoted only when it has a source id's form: anything else is the client's own text, of any length.
+    const named = /^[a-z][a-z0-9_-]{0,31}$/.test(id) ? `unknown source "${id}"` : "not a source id";
+    if (!source) throw badInput(field, `${named}; known sources: ${[...this.byId.keys()].join(", ")}`);
     return source;
   }
 

@@ -33,6 +33,7 @@ describe("configuration", () => {
     [{ sources: { sofar: { ...sofar, apiUrl: "not a url" } } }, /sources\.sofar\.apiUrl/],
     [{ sources: { sofar: { kind: "eniris", apiUrl: "https://a", authUrl: "https://b" } } }, /refreshToken, or username and password/],
     [{ sources: { local: sofar } }, /reserved/],
+    [{ sources: { sha256: sofar } }, /sources\.sha256.*reserved: trusted documents/],
     [{ sources: { "Bad Id": sofar } }, /lowercase/],
     [{ store: { url: "mysql://x" } }, /store\.url/],
     [{ sources: { sofar: { ...sofar, timeoutMs: -1 } } }, /sources\.sofar\.timeoutMs/],

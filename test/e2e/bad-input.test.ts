@@ -41,6 +41,13 @@ describe("bad input is refused before any upstream call", () => {
     expect(t.apiCalls()).toBe(0);
   });
 
+  it("an unknown source of 100 KB is refused without being repeated back (the whole argument was echoed)", async () => {
+    const res = await t.gql(`query($source: ID) { customer(id: "demo-customer-1") { licenses(source: $source) { key } } }`, { source: "s".repeat(100_000) });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["source"] });
+    expect(res.body.errors?.[0]?.message).toMatch(/^not a source id; known sources: /);
+    expect(JSON.stringify(res.body).length).toBeLessThan(1_000);
+  });
+
   it("a malformed license id is a coded error", async () => {
     const res = await t.gql(`{ license(id: "no-colon") { key } }`);
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["id"] });

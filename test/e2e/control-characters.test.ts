@@ -49,6 +49,30 @@ const cases: Case[] = [
     field: ["before"],
   },
   { name: "Customer.licenses(source)", query: `query($v: ID) { customer(id: "demo-customer-1") { licenses(source: $v) { id } } }`, value: (c) => `sofar${c}`, field: ["source"] },
+  {
+    name: "availableLicenses(version)",
+    query: `query($v: String) { customer(id: "demo-customer-1") { availableLicenses(version: $v) { code } } }`,
+    value: (c) => `x${c}`,
+    field: ["version"],
+  },
+  {
+    name: "availableLicenses(code)",
+    query: `query($v: String) { customer(id: "demo-customer-1") { availableLicenses(code: $v) { code } } }`,
+    value: (c) => `x${c}`,
+    field: ["code"],
+  },
+  {
+    name: "availableLicenses(lang)",
+    query: `query($v: String) { customer(id: "demo-customer-1") { availableLicenses(lang: $v) { code } } }`,
+    value: (c) => `x${c}`,
+    field: ["lang"],
+  },
+  {
+    name: "availableLicenses(currency)",
+    query: `query($v: String) { customer(id: "demo-customer-1") { availableLicenses(currency: $v) { code } } }`,
+    value: (c) => `x${c}`,
+    field: ["currency"],
+  },
   ...mutationCases(),
 ];
 
