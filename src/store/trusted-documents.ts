@@ -13,8 +13,6 @@ export interface TrustedDocumentRow {
 
 export type NewTrustedDocument = Omit<TrustedDocumentRow, "createdAt">;
 
-const DOCUMENT = `hash, body, operation_type as "operationType", operation_name as "operationName", created_at as "createdAt"`;
-
 export type TrustedDocumentQueries = ReturnType<typeof trustedDocumentQueries>;
 
 export function trustedDocumentQueries(db: Db) {
@@ -30,9 +28,21 @@ export function trustedDocumentQueries(db: Db) {
       return (await db.query(`select 1 from trusted_documents where key_id = $1 and hash = $2`, [keyId, hash])).length > 0;
     },
 
-    /** The key's documents, by operation name then hash. */
+    /**
+     * The key's documents, by operation name then hash. `createdAt` is the earliest publication among every key that
+     * holds the document: its id is its hash, the same under every key, and a client's normalized cache (Relay,
+     * Apollo) keeps one record per id, so one id must have one value wherever it appears.
+     */
     list: (keyId: string) =>
-      db.query<TrustedDocumentRow>(`select ${DOCUMENT} from trusted_documents where key_id = $1 order by operation_name nulls last, hash`, [keyId]),
+      db.query<TrustedDocumentRow>(
+        // One pass over the table for the earliest dates (no index leads from the hash), not one per document.
+        `select t.hash, t.body, t.operation_type as "operationType", t.operation_name as "operationName", f.first as "createdAt"
+          from trusted_documents t
+          join (select hash, min(created_at) as first from trusted_documents
+                 where hash in (select hash from trusted_documents where key_id = $1) group by hash) f on f.hash = t.hash
+          where t.key_id = $1 order by t.operation_name nulls last, t.hash`,
+        [keyId],
+      ),
 
     /**
      * Adds documents to the key's list (one already there stays as it was: the same hash is the same text); with

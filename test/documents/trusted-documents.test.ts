@@ -234,3 +234,20 @@ describe("a locked key", () => {
     expect(kept.body.data.sources.length).toBeGreaterThan(0);
   });
 });
+
+describe("one document under several keys", () => {
+  it("gives one document one createdAt under every key that holds it (two keys' lists said two values for one id)", async () => {
+    // Later, so that a per-key date would differ (timestamps are kept to the microsecond at least).
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const created = await admin(`mutation { createApiKey(input: { name: "second partner app", role: PARTNER, grants: ["${A}"] }) { apiKey { id } } }`);
+    const other = created.createApiKey.apiKey.id as string;
+    await admin(PUBLISH, { input: { apiKeyId: other, documents: [{ body: SOURCES }] } });
+    const { apiKeys } = await admin(`{ apiKeys { id trustedDocuments { id createdAt } } }`);
+    const dates = apiKeys
+      .filter((k: any) => k.id === partnerKeyId || k.id === other)
+      .map((k: any) => k.trustedDocuments.find((d: any) => d.id === `sha256:${sha256(SOURCES)}`)?.createdAt);
+    expect(dates).toHaveLength(2);
+    expect(dates[0]).toBeDefined();
+    expect(dates[1]).toBe(dates[0]);
+  });
+});

@@ -17,7 +17,7 @@ export class TrustedDocument {
   @Field(() => String, { nullable: true, description: "The operation's name; null for an anonymous one." })
   operationName!: string | null;
 
-  @Field(() => DateTimeScalar, { description: "When it was first published for this key." })
+  @Field(() => DateTimeScalar, { description: "When it was first published, for any key that holds it now: the same document (the same id) has the same value under every key." })
   createdAt!: Date;
 }
 
