@@ -57,21 +57,28 @@ export function createContext({ store, sources, responseCache, batching, locator
   const loaders = createLoaders(store, sources, { tracker: cacheReads, batching: batching ?? true, locator });
   const access = new Access(principal, loaders);
   const reads = new FederatedReads(loaders, sources, store, access, cacheReads, locator);
-  // The whole principal, not its id: idempotent results are kept per scope (id, role and grants).
-  const writer = new AuditedWriter(store, principal);
   const partialErrors: PartialError[] = [];
+  // Built on first use: most operations are queries, and the writer hashes the principal's scope when made.
+  let mutations: GatewayContext["mutations"] | undefined;
+  const buildMutations = (): GatewayContext["mutations"] => {
+    // The whole principal, not its id: idempotent results are kept per scope (id, role and grants).
+    const writer = new AuditedWriter(store, principal);
+    return {
+      licenses: new LicenseMutations(writer, sources, reads, access),
+      customers: new CustomerMutations(writer, sources, access),
+      catalogue: new CatalogueMutations(writer, sources, reads, access),
+      apiKeys: new ApiKeyAdmin(writer, access),
+      documents: new TrustedDocumentAdmin(writer, access, checkDocument),
+    };
+  };
   return {
     principal,
     access,
     sources,
     loaders,
     reads,
-    mutations: {
-      licenses: new LicenseMutations(writer, sources, reads, access),
-      customers: new CustomerMutations(writer, sources, access),
-      catalogue: new CatalogueMutations(writer, sources, reads, access),
-      apiKeys: new ApiKeyAdmin(writer, access),
-      documents: new TrustedDocumentAdmin(writer, access, checkDocument),
+    get mutations() {
+      return (mutations ??= buildMutations());
     },
     partialErrors,
     cacheReads,

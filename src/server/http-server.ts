@@ -258,11 +258,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
-    // Every upstream call made for this operation sees its deadline (and stops if the client hangs up).
+    // Every upstream call made for this operation sees its deadline (and stops if the client hangs up). A close
+    // after the answer was sent is not the client going away: aborting then only made an AbortError for nothing.
     const clientGone = new AbortController();
-    res.once("close", () => clientGone.abort());
     let context: GatewayContext | undefined;
     const scope = operationScope(options.operationDeadlineMs, clientGone.signal);
+    res.once("close", () => {
+      if (!res.writableFinished) clientGone.abort();
+      scope.end();
+    });
     if (!cachesUsable) scope.cacheBypass = true;
     const result = await runInOperation(scope, () =>
       apollo.executeHTTPGraphQLRequest({
