@@ -154,6 +154,24 @@ describe("API authentication", () => {
       await shortLived.close();
     }
   });
+
+  it("issues an access token of a chosen lifetime that the API accepts until it expires", async () => {
+    const shortLived = await startEnirisSimulator({ accessTokenTtlMs: 1_000 });
+    try {
+      const token = shortLived.issueAccessToken(60_000);
+      const url = `${shortLived.apiUrl}/v1/license/controller/sofar-ctrl-001`;
+      const payload = jwtPayload(token);
+      expect(Number(payload.exp) - Number(payload.iat)).toBeGreaterThanOrEqual(59);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      // Outlives the simulator's 1 s default; another token of the default lifetime does not.
+      expect((await fetch(url, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      const defaultLived = shortLived.issueAccessToken();
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect((await fetch(url, { headers: { authorization: `Bearer ${defaultLived}` } })).status).toBe(401);
+    } finally {
+      await shortLived.close();
+    }
+  });
 });
 
 describe("license endpoints", () => {

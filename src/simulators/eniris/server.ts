@@ -43,6 +43,11 @@ export interface EnirisSimulator {
   clearFaults(): void;
   /** Every access token issued so far is refused (401) from now on; refresh tokens keep working. */
   expireAccessTokens(): void;
+  /**
+   * An access token for the first user, live for `ttlMs` (default: the configured lifetime), as if the auth host
+   * had issued it: for a client configured with a static bearer header, which cannot renew a 10-minute token.
+   */
+  issueAccessToken(ttlMs?: number): string;
   /** The live state the servers read and change (activate, claim); mutate it to script a scenario. */
   data: EnirisDemoData;
   /** Data, faults, calls and latency back to their start; pre-issued refresh tokens valid again. */
@@ -87,6 +92,7 @@ export async function startEnirisSimulator(options: EnirisSimulatorOptions = {})
     },
     ...knobControls(knobs),
     expireAccessTokens: () => tokens.expireAccessTokens(),
+    issueAccessToken: (ttlMs) => tokens.issueAccessToken(users[0]?.username ?? "eniris-simulator", ttlMs),
     data,
     reset: () => {
       // In place, so a test holding `sim.data.licenses` still sees the live arrays.

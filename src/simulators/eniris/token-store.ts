@@ -54,9 +54,9 @@ export class EnirisTokenStore {
     return live(this.refreshTokens, token) !== undefined && this.refreshTokens.delete(token);
   }
 
-  issueAccessToken(subject: string): string {
+  issueAccessToken(subject: string, ttlMs: number = this.options.accessTokenTtlMs): string {
     const issuedAt = Date.now();
-    const expiresAt = issuedAt + this.options.accessTokenTtlMs;
+    const expiresAt = issuedAt + ttlMs;
     // `exp` rounds down so a client trusting it never uses a token the simulator already refuses.
     const payload = {
       sub: subject,
