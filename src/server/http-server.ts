@@ -1,8 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { ApolloServer, HeaderMap, type PersistedQueryOptions } from "@apollo/server";
-import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLError, GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { formatError } from "../errors/format.js";
@@ -90,8 +89,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     // GraphiQL is served by this server from its own files (no CDN), so Apollo's landing page is off.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
-      // The gateway sets the caching headers itself (conditional-get.ts): Apollo's plugin would only say no-store.
-      ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
+      // The gateway sets the caching headers itself (conditional-get.ts) and its response cache tracks what each
+      // operation read, so Apollo's cache-control plugin, installed unless disabled, has nothing to do; it would
+      // compute a cache policy in a hook on every field resolved.
+      ApolloServerPluginCacheControlDisabled(),
       partialErrorsPlugin(log),
       // After partialErrorsPlugin: an operation stopped by this limit answers with its one error only.
       resolvedFieldsLimitPlugin<GatewayContext>(limits.maxResolvedFields ?? DEFAULT_EXTRA_LIMITS.maxResolvedFields),
