@@ -124,8 +124,29 @@ function checkOperation(operation: unknown, limits: OperationLimits): GraphQLErr
   return (typeof query === "string" ? checkDocument(query, limits) : undefined) ?? checkVariables(variables, limits);
 }
 
-/** Counts tokens as graphql-js's parser does (comments and the end of the document do not count). */
+/**
+ * Documents that passed, per set of limits: clients send the same few documents again and again, and lexing one
+ * costs more than the rest of this check. Only passes are kept (a refusal is the client's to pay for again), and only
+ * documents up to 20,000 characters, at most 500 of them (10 MB at worst), the oldest out first.
+ */
+const passed = new WeakMap<OperationLimits, Set<string>>();
+const REMEMBERED_DOCUMENTS = 500;
+const REMEMBERED_LENGTH = 20_000;
+
 function checkDocument(query: string, limits: OperationLimits): GraphQLError | undefined {
+  let known = passed.get(limits);
+  if (known?.has(query)) return undefined;
+  const refusal = lexDocument(query, limits);
+  if (refusal === undefined && query.length <= REMEMBERED_LENGTH) {
+    if (!known) passed.set(limits, (known = new Set()));
+    if (known.size >= REMEMBERED_DOCUMENTS) known.delete(known.values().next().value!);
+    known.add(query);
+  }
+  return refusal;
+}
+
+/** Counts tokens as graphql-js's parser does (comments and the end of the document do not count). */
+function lexDocument(query: string, limits: OperationLimits): GraphQLError | undefined {
   const nestingLimit = maxNesting(limits);
   const lexer = new Lexer(new Source(query));
   let tokens = 0;
