@@ -1,23 +1,29 @@
 # syntax=docker/dockerfile:1
-# The gateway runs its TypeScript through tsx, a runtime dependency: there is no build step, so the image is the
-# production dependencies and the sources. `docker build -t license-gateway .`; compose.yaml shows how to run it.
+# The image runs the built JavaScript (dist/) with plain node: no TypeScript, no compiler, no dev dependency.
+# `docker build -t license-gateway .`; compose.yaml shows how to run it.
 # test/ops/container.test.ts checks this file: the stages, the user, and that CMD and HEALTHCHECK are the commands
 # the tests run.
 
-# Production dependencies only, installed exactly as locked.
-FROM node:20-bookworm-slim AS deps
+# Build: every dependency (esbuild is a dev one), the bundle, then the dev dependencies removed.
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# --ignore-scripts: the package's own prepare script builds, and the sources are not here yet (they come after,
+# so that this layer is reused while only they change); rebuild then runs the dependencies' install scripts.
+RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild
+COPY tsconfig.json ./
+COPY scripts/build.mjs ./scripts/
+COPY src ./src
+RUN npm run build
+RUN npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-# tsconfig.json too: tsx reads experimentalDecorators from it (type-graphql's decorators).
-COPY package.json package-lock.json tsconfig.json ./
+COPY package.json package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 COPY bin ./bin
-COPY src ./src
 # The embedded store's default directory (pglite://./data/store), writable by the unprivileged user.
 RUN mkdir -p /app/data && chown node:node /app/data
 # The image's own unprivileged user (uid 1000).
@@ -28,4 +34,4 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # No config: the demo. With --config FILE (or GATEWAY_CONFIG) the real thing; see compose.yaml.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/main.js"]

@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // The production build, once per run: the tests that spawn the gateway run what the image runs.
+    globalSetup: ["test/support/build-dist.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     // PGlite (WASM) and the vendor simulators start per file; two cores, so keep a modest pool.

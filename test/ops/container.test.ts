@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,8 +14,8 @@ import { MIGRATE_COMMAND, ROOT, START_COMMAND } from "../support/gateway-process
 /**
  * There is no Docker engine here, so the Dockerfile and compose.yaml are held to what the tests prove instead:
  * every command they run is one a test runs (the start command in shutdown.test.ts, migrate in
- * cli-migrate.test.ts, the HEALTHCHECK below), the image runs as an unprivileged user without dev dependencies
- * that the code needs, and the config compose mounts passes the gateway's own validation.
+ * cli-migrate.test.ts, the HEALTHCHECK below), the image runs the built dist/ as an unprivileged user with no
+ * dev dependency and no TypeScript, and the config compose mounts passes the gateway's own validation.
  */
 const run = promisify(execFile);
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
@@ -45,18 +46,48 @@ function execForm(args: string): string[] {
 
 const stages = dockerfileStages(read("Dockerfile"));
 const final = stages.at(-1)!;
+/** The stage the final one takes node_modules from, by its `AS` name. */
+const fromStage = (path: string): Instruction[] | undefined => {
+  const copy = final.find((i) => i.keyword === "COPY" && i.args.startsWith("--from=") && i.args.split(/\s+/)[1]!.endsWith(path));
+  const name = copy && /^--from=(\S+)/.exec(copy.args)![1];
+  return stages.find((stage) => new RegExp(`\\sAS\\s+${name}$`, "i").test(stage[0]!.args));
+};
 const one = (keyword: string) => final.filter((i) => i.keyword === keyword);
 const compose = parseYaml(read("compose.yaml")) as { services: Record<string, any> };
 const gatewayService = compose.services.gateway;
 const pkg = JSON.parse(read("package.json")) as { bin: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
 
 describe("Dockerfile", () => {
-  it("is multi-stage on node:20-bookworm-slim, installs with `npm ci` and keeps dev dependencies out of the image", () => {
+  it("is multi-stage on node:20-bookworm-slim: a build stage installs with `npm ci`, builds, then prunes the dev dependencies", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const stage of stages) expect(stage[0]!.args).toMatch(/^node:20-bookworm-slim(\s+AS\s+\w+)?$/);
     const installs = stages.flat().filter((i) => i.keyword === "RUN" && /\bnpm ci\b/.test(i.args));
-    expect(installs.map((i) => i.args)).toEqual([expect.stringContaining("npm ci --omit=dev")]);
-    expect(final.some((i) => i.keyword === "COPY" && i.args.startsWith("--from=") && i.args.includes("node_modules"))).toBe(true);
+    expect(installs).toHaveLength(1);
+    // The build needs esbuild, a dev dependency: the one install takes them all, as locked.
+    expect(installs[0]!.args).not.toContain("--omit=dev");
+    const build = fromStage("node_modules");
+    expect(build, "the final stage copies node_modules from a named stage").toBeDefined();
+    expect(fromStage("dist"), "dist/ comes from the same stage").toBe(build);
+    const runs = build!.filter((i) => i.keyword === "RUN").map((i) => i.args);
+    const at = (pattern: RegExp) => runs.findIndex((args) => pattern.test(args));
+    expect(at(/\bnpm ci\b/)).toBeGreaterThanOrEqual(0);
+    // Installed, built, then pruned, in that order: the node_modules the image gets hold production dependencies only.
+    expect(at(/\bnpm run build\b/)).toBeGreaterThan(at(/\bnpm ci\b/));
+    expect(at(/\bnpm prune --omit=dev\b/)).toBeGreaterThan(at(/\bnpm run build\b/));
+    expect(runs.slice(at(/\bnpm prune --omit=dev\b/) + 1)).toEqual([]);
+    expect(final.filter((i) => i.keyword === "RUN" && /\bnpm\b/.test(i.args))).toEqual([]);
+  });
+
+  it("ships the built JavaScript and no TypeScript: no src/, no tsx, no compiler", () => {
+    const copied = final.filter((i) => i.keyword === "COPY").map((i) => i.args.split(/\s+/).filter((a) => !a.startsWith("--")));
+    const sources = copied.flatMap((args) => args.slice(0, -1));
+    expect(sources).toEqual(expect.arrayContaining(["/app/dist", "/app/node_modules", "bin"]));
+    for (const path of sources) expect(path, path).not.toMatch(/(^|\/)(src|scripts|tsconfig\.json)(\/|$)/);
+    for (const name of ["tsx", "typescript", "esbuild"]) {
+      expect(pkg.dependencies[name], `${name} is not a production dependency`).toBeUndefined();
+      expect(pkg.devDependencies[name], `${name} is a dev dependency, pruned from the image`).toBeDefined();
+    }
+    expect(START_COMMAND.join(" ")).not.toMatch(/tsx|\.ts\b/);
   });
 
   it("runs as a non-root user, exposes 4000, and starts with the command the shutdown test runs", () => {
@@ -69,34 +100,56 @@ describe("Dockerfile", () => {
     expect(execForm(one("CMD")[0]!.args)).toEqual([...START_COMMAND]);
   });
 
-  it("copies only files that exist and that .dockerignore lets through", () => {
-    const ignored = read(".dockerignore").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-    const copied = final.filter((i) => i.keyword === "COPY" && !i.args.startsWith("--from=")).flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+  it("copies only files that exist and that .dockerignore lets through, in every stage", () => {
+    const rules = read(".dockerignore").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+    // As Docker reads it: the last pattern matching a path decides, and `!pattern` lets it through again.
+    const ignored = (path: string) =>
+      rules.reduce((out, rule) => {
+        const pattern = rule.replace(/^!/, "");
+        return pattern === path || pattern === path.split("/")[0] ? !rule.startsWith("!") : out;
+      }, false);
+    const copied = stages.flat().filter((i) => i.keyword === "COPY" && !i.args.startsWith("--from=")).flatMap((i) => i.args.split(/\s+/).slice(0, -1));
     expect(copied.length).toBeGreaterThan(0);
     for (const path of copied) {
       expect(existsSync(join(ROOT, path)), path).toBe(true);
-      expect(ignored.filter((pattern) => pattern === path || pattern === path.split("/")[0]), path).toEqual([]);
+      expect(ignored(path), path).toBe(false);
     }
-    // Every runtime file the gateway reads lives under the copied directories (src/ reads its own files).
-    expect(copied).toEqual(expect.arrayContaining(["bin", "src", "tsconfig.json", "package.json", "package-lock.json"]));
-    // Secrets and local data never reach the build context.
-    expect(ignored).toEqual(expect.arrayContaining([".env", "data", "node_modules"]));
+    // The build reads the sources, tsconfig.json (decorators) and its script; the image needs package.json
+    // ("type": "module" makes dist/*.js ES modules) and bin/.
+    expect(copied).toEqual(expect.arrayContaining(["bin", "src", "tsconfig.json", "scripts/build.mjs", "package.json", "package-lock.json"]));
+    // Secrets, local data and a local build never reach the build context.
+    expect(rules).toEqual(expect.arrayContaining([".env", "data", "node_modules", "dist"]));
+    expect(ignored("scripts/load-test.ts")).toBe(true);
   });
 
-  it("needs nothing from devDependencies at run time: every package src/ and bin/ import is a dependency", () => {
-    const files = [...walk(join(ROOT, "src")), join(ROOT, "bin", "license-gateway.js")];
+  it("needs nothing from devDependencies at run time: every package src/, bin/ and the built dist/ import is a dependency", () => {
     const imported = new Set<string>();
-    for (const file of files) {
-      const text = readFileSync(file, "utf8");
-      // Value imports only: `import type` is erased when tsx runs the file.
-      for (const [, spec] of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?\sfrom\s+"([^"]+)"/gms)) {
-        if (spec!.startsWith(".") || spec!.startsWith("node:")) continue;
-        imported.add(spec!.startsWith("@") ? spec!.split("/").slice(0, 2).join("/") : spec!.split("/")[0]!);
-      }
+    const add = (spec: string) => {
+      if (spec.startsWith(".") || spec.startsWith("node:")) return;
+      imported.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!);
+    };
+    for (const file of [...walk(join(ROOT, "src")), join(ROOT, "bin", "license-gateway.js")]) {
+      // Value imports only: `import type` is erased by the build.
+      for (const [, spec] of readFileSync(file, "utf8").matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?\sfrom\s+"([^"]+)"/gms)) add(spec!);
     }
-    expect(imported.size).toBeGreaterThan(5);
+    const fromSources = new Set(imported);
+    // What production runs: the bundles vitest's global setup built from these sources.
+    const built = distImports();
+    for (const spec of built) add(spec);
+    expect(fromSources.size).toBeGreaterThan(5);
+    expect(built.filter((spec) => !spec.startsWith(".") && !spec.startsWith("node:")).length).toBeGreaterThan(5);
+    // esbuild keeps a builtin's specifier as written: every one in src/ says node:, so none can pass for a package.
+    expect(built.filter((spec) => builtinModules.includes(spec))).toEqual([]);
     expect([...imported].filter((name) => !(name in pkg.dependencies)).sort()).toEqual([]);
-    expect(pkg.dependencies.tsx, "the start command runs through tsx").toBeDefined();
+  });
+
+  it("has no production dependency that dist/ does not use", () => {
+    const used = new Set(distImports().map((spec) => (spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!)));
+    // GraphiQL's page inlines files read from these packages (src/server/graphiql.ts): used, though not imported.
+    for (const name of ["graphiql", "react", "react-dom"]) used.add(name);
+    // Installed for the embedded store being written (issue 14); src/ imports them once it lands.
+    const pending = new Set(["better-sqlite3", "kysely"]);
+    expect(Object.keys(pkg.dependencies).filter((name) => !used.has(name) && !pending.has(name)).sort()).toEqual([]);
   });
 });
 
@@ -175,6 +228,18 @@ describe("compose.yaml", () => {
     expect(config.server.shutdownGraceMs).toBeLessThan(stopGraceMs);
   });
 });
+
+/** Every module specifier the built entry points import (dist/ is built by vitest's global setup). */
+function distImports(): string[] {
+  const specs = new Set<string>();
+  for (const entry of ["main.js", "cli.js"]) {
+    const text = readFileSync(join(ROOT, "dist", entry), "utf8");
+    // A statement never holds a ";" before its end, so a match cannot run on into the next one.
+    for (const [, spec] of text.matchAll(/^(?:import|export)\b[^";]*?"([^"]+)";$/gm)) specs.add(spec!);
+    for (const [, spec] of text.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g)) specs.add(spec!);
+  }
+  return [...specs];
+}
 
 function* walk(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {

@@ -5,16 +5,17 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /**
  * How the gateway is started in production: the Dockerfile's CMD and compose's command run exactly this (plus
- * `--config FILE`); test/ops/container.test.ts checks that they do.
+ * `--config FILE`); test/ops/container.test.ts checks that they do. The built JavaScript, with no TypeScript
+ * transform: vitest's global setup (test/support/build-dist.ts) builds dist/ from the sources once per run.
  */
-export const START_COMMAND = ["node", "--import", "tsx", "src/main.ts"] as const;
+export const START_COMMAND = ["node", "--enable-source-maps", "dist/main.js"] as const;
 
 /** How compose runs the migrations before it starts the gateway (plus `--config FILE`); cli-migrate.test.ts runs it. */
 export const MIGRATE_COMMAND = ["node", "bin/license-gateway.js", "migrate"] as const;
 
 export interface GatewayProcess {
   child: ChildProcess;
-  /** The GraphQL URL, once the gateway logged "gateway ready". */
+  /** The GraphQL URL, once the gateway logged that it is ready. */
   url: Promise<string>;
   /** Every JSON log line so far. */
   entries(): Array<Record<string, any>>;
@@ -27,9 +28,18 @@ export interface GatewayProcess {
 
 /** Starts `START_COMMAND --config <file>` from the repository root, as an operator (or a container) would. */
 export function spawnGateway(configFile: string): GatewayProcess {
+  return spawnStart(["--config", configFile], {});
+}
+
+/** Starts `START_COMMAND` with no config, as `npm start` and the image do: the demo, on a free port of 127.0.0.1. */
+export function spawnDemo(): GatewayProcess {
+  return spawnStart([], { PORT: "0", HOST: "127.0.0.1" });
+}
+
+function spawnStart(args: string[], listen: Record<string, string>): GatewayProcess {
   const env = { ...process.env };
   for (const name of ["GATEWAY_CONFIG", "PORT", "HOST"]) delete env[name];
-  const child = spawn(process.execPath, [...START_COMMAND.slice(1), "--config", configFile], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...START_COMMAND.slice(1), ...args], { cwd: ROOT, env: { ...env, ...listen }, stdio: ["ignore", "pipe", "pipe"] });
   const entries: Array<Record<string, any>> = [];
   const waiters: Array<{ match: (e: Record<string, any>) => boolean; resolve: (e: Record<string, any>) => void }> = [];
   let pending = "";
@@ -58,7 +68,8 @@ export function spawnGateway(configFile: string): GatewayProcess {
     });
   return {
     child,
-    url: logged((e) => e.msg === "gateway ready").then((e) => String(e.url)),
+    // The demo says more in its ready line ("demo gateway ready: built-in vendor simulators, ...").
+    url: logged((e) => e.msg === "gateway ready" || e.msg?.startsWith("demo gateway ready")).then((e) => String(e.url)),
     entries: () => [...entries],
     logged,
     exited,
