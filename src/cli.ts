@@ -25,7 +25,7 @@ ${KEYS_USAGE}
 ${DOCUMENTS_USAGE}
 
 --config FILE (or GATEWAY_CONFIG) is the gateway's config; \${NAME} references in it are read from the
-environment. With an embedded store (pglite://) stop the gateway first; PGlite allows one process at a time.`;
+environment. A sqlite:// store may be used while the gateway runs: a command's write waits for the gateway's.`;
 
 /** Runs one command; resolves to the exit code (0 done, 1 refused or failed, 2 usage). Audited as principal `cli`. */
 export async function main(argv: readonly string[], env: Record<string, string | undefined>, io: CliOutput = processOutput): Promise<number> {

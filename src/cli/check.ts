@@ -5,8 +5,8 @@ import { isGatewayError } from "../errors/gateway-error.js";
 import { buildingWithTelemetry, NO_UPSTREAM_TELEMETRY } from "../observability/upstream-telemetry.js";
 import { openRedis } from "../redis/connection.js";
 import { vendorSource } from "../sources/create.js";
-import { openDb, redactUrl, sqlState, type Db } from "../store/db.js";
-import { MIGRATIONS } from "../store/migrate.js";
+import { openDb, redactUrl, type Db } from "../store/db.js";
+import { appliedMigrations, MIGRATIONS } from "../store/migrate.js";
 import { EXIT, type CliOutput } from "./output.js";
 
 /** The store has this long to connect and answer: a pg pool would otherwise wait for an unreachable host forever. */
@@ -101,13 +101,9 @@ async function checkStore(config: GatewayConfig): Promise<CheckLine[]> {
   }
 }
 
+/** What a new, empty store has: no versions at all (the gateway or `migrate` creates its tables). */
 async function appliedVersions(db: Db): Promise<Set<number>> {
-  try {
-    return new Set((await db.query<{ version: number }>("select version from schema_migrations")).map((r) => Number(r.version)));
-  } catch (error) {
-    if (sqlState(error) === "42P01") return new Set(); // undefined_table: a new, empty store
-    throw error;
-  }
+  return new Set((await appliedMigrations(db)).map((m) => m.version));
 }
 
 function migrationsLine(applied: Set<number>): CheckLine {

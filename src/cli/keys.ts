@@ -23,8 +23,8 @@ export interface KeysArguments {
 }
 
 /**
- * What is wrong with a keys command line, or null. Checked before the config is read and the store opened (slow,
- * and exclusive with PGlite); the rules on values are the service's, the same as for the GraphQL mutations.
+ * What is wrong with a keys command line, or null. Checked before the config is read and the store opened; the
+ * rules on values are the service's, the same as for the GraphQL mutations.
  */
 export function keysUsageProblem(args: KeysArguments): string | null {
   if (!["create", "list", "revoke"].includes(args.command ?? "")) return "keys takes create, list or revoke";

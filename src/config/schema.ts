@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_STORE_URL, storeUrlProblem } from "../store/store-url.js";
 import { originPatternProblem } from "./origin-patterns.js";
 
 /**
@@ -355,15 +356,28 @@ export const configSchema = z.strictObject({
   auth: authSchema.optional(),
   store: z
     .strictObject({
-      /** `pglite://<dir>` (embedded, the default), `memory://` (embedded, nothing kept), or `postgres://...`. */
-      url: z.string().regex(/^(pglite|memory|postgres|postgresql):\/\//, "must start with pglite://, memory://, postgres:// or postgresql://").default("pglite://./data/store"),
+      /**
+       * `sqlite://<file>` (embedded SQLite; default `sqlite://./data/store.db`), `memory://` (SQLite in memory,
+       * nothing kept), or `postgres://...`. `pglite://` is refused with the way to copy its data (src/store/store-url.ts).
+       */
+      url: z
+        .string()
+        .superRefine((url, ctx) => {
+          const problem = storeUrlProblem(url);
+          if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .default(DEFAULT_STORE_URL),
       /**
        * A schema to keep every table in, created if missing: several gateways (or test runs) can share one
-       * PostgreSQL database. Default: none (PostgreSQL's search_path, usually \`public\`).
+       * PostgreSQL database. Default: none (PostgreSQL's search_path, usually \`public\`). PostgreSQL only.
        */
       schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "lowercase letters, digits and _, starting with a letter or _").optional(),
     })
-    .default({ url: "pglite://./data/store" }),
+    .refine((store) => store.schema === undefined || /^postgres(ql)?:\/\//.test(store.url), {
+      path: ["schema"],
+      message: "only a PostgreSQL store has schemas: remove store.schema, or use a postgres:// URL",
+    })
+    .default({ url: DEFAULT_STORE_URL }),
   sources: sources.default({}),
   cache: cacheSchema,
   telemetry: telemetrySchema,

@@ -1,5 +1,6 @@
 import { GatewayError } from "../errors/gateway-error.js";
 import { sqlState, type Db } from "./db.js";
+import { fromJson, toDate, toDateOrNull } from "./dialect.js";
 
 export type Role = "admin" | "partner" | "customer";
 
@@ -31,39 +32,71 @@ export interface InsertApiKeyInput {
   grants: readonly string[];
 }
 
-// Grants come back as one sorted array per key, so a key is always one row.
-const KEY = `k.id, k.name, k.role, k.customer_id as "customerId", k.key_hash as "keyHash", k.created_at as "createdAt",
-  k.revoked_at as "revokedAt", k.last_used_at as "lastUsedAt", k.documents_locked as "documentsLocked",
-  exists (select 1 from trusted_documents t where t.key_id = k.id) as "hasDocuments",
-  coalesce((select array_agg(g.customer_id order by g.customer_id) from api_key_grants g where g.key_id = k.id), '{}') as grants`;
-
 /** How stale `last_used_at` may get: one write a minute per key at most, not one per request. */
-const TOUCH_EVERY = "1 minute";
+const TOUCH_EVERY_MS = 60_000;
 
 export type ApiKeyQueries = ReturnType<typeof apiKeyQueries>;
 
 export function apiKeyQueries(db: Db) {
-  const get = async (id: string): Promise<ApiKeyRow | null> => (await db.query<ApiKeyRow>(`select ${KEY} from api_keys k where k.id = $1`, [id]))[0] ?? null;
+  const { kysely, dialect } = db;
+  // Grants come back as one sorted JSON array per key, so a key is always one row.
+  const keys = () =>
+    kysely
+      .selectFrom("api_keys as k")
+      .select((eb) => [
+        "k.id",
+        "k.name",
+        "k.role",
+        "k.customer_id",
+        "k.key_hash",
+        "k.created_at",
+        "k.revoked_at",
+        "k.last_used_at",
+        "k.documents_locked",
+        eb.exists(eb.selectFrom("trusted_documents as t").select("t.key_id").whereRef("t.key_id", "=", "k.id")).as("has_documents"),
+        eb.selectFrom("api_key_grants as g").select(dialect.sortedJsonArray("g.customer_id").as("ids")).whereRef("g.key_id", "=", "k.id").as("grants"),
+      ]);
+  type Stored = Awaited<ReturnType<ReturnType<typeof keys>["executeTakeFirstOrThrow"]>>;
+  const toKey = (r: Stored): ApiKeyRow => ({
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    customerId: r.customer_id,
+    keyHash: r.key_hash,
+    createdAt: toDate(r.created_at),
+    revokedAt: toDateOrNull(r.revoked_at),
+    lastUsedAt: toDateOrNull(r.last_used_at),
+    grants: (fromJson(r.grants) ?? []) as string[],
+    documentsLocked: Boolean(r.documents_locked),
+    hasDocuments: Boolean(r.has_documents),
+  });
+
+  const get = async (id: string): Promise<ApiKeyRow | null> => {
+    const row = await keys().where("k.id", "=", id).executeTakeFirst();
+    return row === undefined ? null : toKey(row);
+  };
 
   return {
     get,
 
     /** Every key, revoked ones included (an operator wants to see what was revoked), oldest first. */
-    list: () => db.query<ApiKeyRow>(`select ${KEY} from api_keys k order by k.created_at, k.id`),
+    list: async () => (await keys().orderBy("k.created_at").orderBy("k.id").execute()).map(toKey),
 
     /** Inserts the key and its grants in one transaction. An unknown customer is NOT_FOUND, naming the field. */
     async insert(input: InsertApiKeyInput): Promise<ApiKeyRow> {
       try {
         return await db.transaction(async (tx) => {
-          await tx.query(`insert into api_keys (id, name, role, customer_id, key_hash) values ($1, $2, $3, $4, $5)`, [
-            input.id,
-            input.name,
-            input.role,
-            input.customerId,
-            input.keyHash,
-          ]);
+          const now = tx.dialect.now();
+          await tx.kysely
+            .insertInto("api_keys")
+            .values({ id: input.id, name: input.name, role: input.role, customer_id: input.customerId, key_hash: input.keyHash, created_at: now })
+            .execute();
           if (input.grants.length > 0) {
-            await tx.query(`insert into api_key_grants (key_id, customer_id) select $1, unnest($2::text[]) on conflict do nothing`, [input.id, [...input.grants]]);
+            await tx.kysely
+              .insertInto("api_key_grants")
+              .values([...new Set(input.grants)].map((customerId) => ({ key_id: input.id, customer_id: customerId, created_at: now })))
+              .onConflict((oc) => oc.doNothing())
+              .execute();
           }
           return (await apiKeyQueries(tx).get(input.id))!;
         });
@@ -79,14 +112,22 @@ export function apiKeyQueries(db: Db) {
 
     /** Marks the key revoked (the first revocation's time stays); null when there is no such key. */
     async revoke(id: string): Promise<ApiKeyRow | null> {
-      await db.query(`update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1`, [id]);
+      await kysely
+        .updateTable("api_keys")
+        .set((eb) => ({ revoked_at: eb.fn.coalesce("revoked_at", dialect.now()) }))
+        .where("id", "=", id)
+        .execute();
       return get(id);
     },
 
     /** Grants a customer to a key; granting twice is a no-op. An unknown customer is NOT_FOUND. */
     async grant(keyId: string, customerId: string): Promise<void> {
       try {
-        await db.query(`insert into api_key_grants (key_id, customer_id) values ($1, $2) on conflict do nothing`, [keyId, customerId]);
+        await kysely
+          .insertInto("api_key_grants")
+          .values({ key_id: keyId, customer_id: customerId, created_at: dialect.now() })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
       } catch (error) {
         if (sqlState(error) === "23503") {
           throw new GatewayError("NOT_FOUND", `no customer with id ${customerId}`, { field: ["input", "customerId"], cause: error });
@@ -97,19 +138,24 @@ export function apiKeyQueries(db: Db) {
 
     /** Removes a grant; true when there was one. */
     async revokeGrant(keyId: string, customerId: string): Promise<boolean> {
-      const removed = await db.query(`delete from api_key_grants where key_id = $1 and customer_id = $2 returning key_id`, [keyId, customerId]);
+      const removed = await kysely.deleteFrom("api_key_grants").where("key_id", "=", keyId).where("customer_id", "=", customerId).returning("key_id").execute();
       return removed.length > 0;
     },
 
     /** Locks the key to its trusted documents, or unlocks it; null when there is no such key. */
     async setDocumentsLocked(id: string, locked: boolean): Promise<ApiKeyRow | null> {
-      await db.query(`update api_keys set documents_locked = $2 where id = $1`, [id, locked]);
+      await kysely.updateTable("api_keys").set({ documents_locked: locked }).where("id", "=", id).execute();
       return get(id);
     },
 
     /** Records that the key was used, at most once a minute per key. */
     async touch(id: string): Promise<void> {
-      await db.query(`update api_keys set last_used_at = now() where id = $1 and (last_used_at is null or last_used_at < now() - interval '${TOUCH_EVERY}')`, [id]);
+      await kysely
+        .updateTable("api_keys")
+        .set({ last_used_at: dialect.now() })
+        .where("id", "=", id)
+        .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", dialect.ago(TOUCH_EVERY_MS))]))
+        .execute();
     },
   };
 }

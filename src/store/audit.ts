@@ -1,4 +1,7 @@
+import type { Selectable } from "kysely";
+import type { AuditLogTable } from "./database.js";
 import type { Db } from "./db.js";
+import { fromJson, toDate, toJson } from "./dialect.js";
 
 export type AuditOutcome = "ok" | "error";
 
@@ -23,7 +26,18 @@ export interface AppendAuditInput {
   result?: unknown;
 }
 
-const AUDIT = `id, at, operation, principal, input, outcome, error_code as "errorCode", result`;
+const AUDIT = ["id", "at", "operation", "principal", "input", "outcome", "error_code", "result"] as const;
+
+const toAudit = (r: Selectable<AuditLogTable>): AuditRow => ({
+  id: r.id,
+  at: toDate(r.at),
+  operation: r.operation,
+  principal: r.principal,
+  input: fromJson(r.input),
+  outcome: r.outcome,
+  errorCode: r.error_code,
+  result: fromJson(r.result),
+});
 
 export type AuditQueries = ReturnType<typeof auditQueries>;
 
@@ -32,24 +46,27 @@ export type AuditQueries = ReturnType<typeof auditQueries>;
  * together; append an "error" entry outside it, since the failed transaction rolls back.
  */
 export function auditQueries(db: Db) {
+  const { kysely, dialect } = db;
   return {
     async append(entry: AppendAuditInput): Promise<AuditRow> {
-      // JSON is serialised here because pg would send a JS array as a PostgreSQL array literal, not JSON.
-      const [row] = await db.query<AuditRow>(
-        `insert into audit_log (operation, principal, input, outcome, error_code, result)
-         values ($1, $2, $3::jsonb, $4, $5, $6::jsonb) returning ${AUDIT}`,
-        [entry.operation, entry.principal ?? null, toJson(entry.input), entry.outcome, entry.errorCode ?? null,
-          entry.result === undefined ? null : toJson(entry.result)],
-      );
-      return row!;
+      const row = await kysely
+        .insertInto("audit_log")
+        .values({
+          at: dialect.now(),
+          operation: entry.operation,
+          principal: entry.principal ?? null,
+          input: toJson(entry.input),
+          outcome: entry.outcome,
+          error_code: entry.errorCode ?? null,
+          result: entry.result === undefined ? null : toJson(entry.result),
+        })
+        .returning(AUDIT)
+        .executeTakeFirstOrThrow();
+      return toAudit(row);
     },
 
     /** The newest `limit` entries, newest first. */
-    recent: (limit: number) => db.query<AuditRow>(`select ${AUDIT} from audit_log order by id desc limit $1`, [Math.max(0, Math.floor(limit))]),
+    recent: async (limit: number) =>
+      (await kysely.selectFrom("audit_log").select(AUDIT).orderBy("id", "desc").limit(Math.max(0, Math.floor(limit))).execute()).map(toAudit),
   };
-}
-
-/** `undefined` input (and anything JSON.stringify drops) is stored as JSON null, since the column is not null. */
-function toJson(value: unknown): string {
-  return JSON.stringify(value) ?? "null";
 }

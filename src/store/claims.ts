@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { sql, type Selectable, type SqlBool } from "kysely";
 import { GatewayError } from "../errors/gateway-error.js";
 import { licenseTags, tag } from "../cache/tags.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
+import type { ClaimsTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";
+import { toDate } from "./dialect.js";
 
 /** A datalink (license ↔ controller) the gateway made or holds, at any source. */
 export interface ClaimRow {
@@ -29,8 +32,18 @@ export interface RecordClaimInput {
   exclusive?: boolean;
 }
 
-const CLAIM = `id, source, license_external_id as "licenseExternalId", license_key as "licenseKey", node_id as "nodeId",
-  vendor_datalink_id as "vendorDatalinkId", license_account as "licenseAccount", created_at as "createdAt"`;
+const CLAIM = ["id", "source", "license_external_id", "license_key", "node_id", "vendor_datalink_id", "license_account", "created_at"] as const;
+
+const toClaim = (r: Pick<Selectable<ClaimsTable>, (typeof CLAIM)[number]>): ClaimRow => ({
+  id: r.id,
+  source: r.source,
+  licenseExternalId: r.license_external_id,
+  licenseKey: r.license_key,
+  nodeId: r.node_id,
+  vendorDatalinkId: r.vendor_datalink_id,
+  licenseAccount: r.license_account,
+  createdAt: toDate(r.created_at),
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -47,17 +60,26 @@ function claimTags(row: Pick<ClaimRow, "source" | "licenseExternalId" | "license
 }
 
 export function claimQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
+  const { kysely, dialect } = db;
+  const claims = () => kysely.selectFrom("claims").select(CLAIM);
+  const newRow = (input: RecordClaimInput) => ({
+    id: randomUUID(),
+    source: input.source,
+    license_external_id: input.licenseExternalId,
+    license_key: input.licenseKey,
+    node_id: input.nodeId,
+    vendor_datalink_id: input.vendorDatalinkId ?? null,
+    license_account: input.licenseAccount ?? null,
+    exclusive: input.exclusive ?? true,
+    created_at: dialect.now(),
+  });
   return {
-    /** The unique (source, license_external_id) decides races: the second claim of a license fails here. */
+    /** The unique index on (source, license_external_id) of exclusive claims decides races: the second claim of a license fails here. */
     async record(input: RecordClaimInput): Promise<ClaimRow> {
       try {
-        const [row] = await db.query<ClaimRow>(
-          `insert into claims (id, source, license_external_id, license_key, node_id, vendor_datalink_id, license_account, exclusive)
-           values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${CLAIM}`,
-          [randomUUID(), input.source, input.licenseExternalId, input.licenseKey, input.nodeId, input.vendorDatalinkId ?? null, input.licenseAccount ?? null, input.exclusive ?? true],
-        );
-        changed(claimTags(row!));
-        return row!;
+        const row = toClaim(await kysely.insertInto("claims").values(newRow(input)).returning(CLAIM).executeTakeFirstOrThrow());
+        changed(claimTags(row));
+        return row;
       } catch (error) {
         if (sqlState(error) === "23505") {
           throw new GatewayError("LICENSE_ALREADY_CLAIMED", `license ${input.licenseKey} is already linked to a controller`, {
@@ -75,59 +97,75 @@ export function claimQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
      * the gateway held for the same license (claimed before, released at the vendor since) is replaced.
      */
     async recordAccepted(input: RecordClaimInput): Promise<ClaimRow> {
-      const exclusive = input.exclusive ?? true;
-      // Exclusive: the license's one claim moves to this node. Otherwise: this (license, node) pair is refreshed.
-      const target = exclusive ? "(source, license_external_id) where exclusive" : "(source, license_external_id, node_id)";
-      const [row] = await db.query<ClaimRow>(
-        `insert into claims (id, source, license_external_id, license_key, node_id, vendor_datalink_id, license_account, exclusive)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
-         on conflict ${target} do update
-           set node_id = excluded.node_id, license_key = excluded.license_key,
-               vendor_datalink_id = excluded.vendor_datalink_id, license_account = excluded.license_account, created_at = now()
-         returning ${CLAIM}`,
-        [randomUUID(), input.source, input.licenseExternalId, input.licenseKey, input.nodeId, input.vendorDatalinkId ?? null, input.licenseAccount ?? null, exclusive],
+      const values = newRow(input);
+      const row = toClaim(
+        await kysely
+          .insertInto("claims")
+          .values(values)
+          .onConflict((oc) => {
+            // Exclusive: the license's one claim moves to this node. Otherwise: this (license, node) pair is refreshed.
+            // The target names the partial index by its predicate, written as the index has it (both engines match it so).
+            const target = values.exclusive ? oc.columns(["source", "license_external_id"]).where(sql<SqlBool>`exclusive`) : oc.columns(["source", "license_external_id", "node_id"]);
+            return target.doUpdateSet((eb) => ({
+              node_id: eb.ref("excluded.node_id"),
+              license_key: eb.ref("excluded.license_key"),
+              vendor_datalink_id: eb.ref("excluded.vendor_datalink_id"),
+              license_account: eb.ref("excluded.license_account"),
+              created_at: values.created_at,
+            }));
+          })
+          .returning(CLAIM)
+          .executeTakeFirstOrThrow(),
       );
       // A claim moved from another node is covered by the license's tags, which every read of that node's claims carries.
-      changed(claimTags(row!));
-      return row!;
+      changed(claimTags(row));
+      return row;
     },
 
     /** Removes the claim of a license for one controller; the removed row, or null when there was none. */
     async remove(source: string, licenseExternalId: string, nodeId: string): Promise<ClaimRow | null> {
-      const [row] = await db.query<ClaimRow>(
-        `delete from claims where source = $1 and license_external_id = $2 and node_id = $3 returning ${CLAIM}`,
-        [source, licenseExternalId, nodeId],
-      );
-      if (row) changed(claimTags(row));
-      return row ?? null;
+      const removed = await kysely
+        .deleteFrom("claims")
+        .where("source", "=", source)
+        .where("license_external_id", "=", licenseExternalId)
+        .where("node_id", "=", nodeId)
+        .returning(CLAIM)
+        .executeTakeFirst();
+      if (removed === undefined) return null;
+      const row = toClaim(removed);
+      changed(claimTags(row));
+      return row;
     },
 
-    ofLicenses: (source: string, externalIds: string[]) =>
-      db.query<ClaimRow>(`select ${CLAIM} from claims where source = $1 and license_external_id = any($2::text[])`, [source, externalIds]),
+    ofLicenses: async (source: string, externalIds: string[]) =>
+      (await claims().where("source", "=", source).where(dialect.anyOf("license_external_id", externalIds)).execute()).map(toClaim),
 
     /** The claims of licenses at several sources, in one query. */
-    ofLicensesAt: (licenses: ReadonlyArray<{ source: string; externalId: string }>) =>
-      db.query<ClaimRow>(
-        `select ${CLAIM} from claims c
-         where (c.source, c.license_external_id) in (select * from unnest($1::text[], $2::text[]))`,
-        [licenses.map((l) => l.source), licenses.map((l) => l.externalId)],
-      ),
+    ofLicensesAt: async (licenses: ReadonlyArray<{ source: string; externalId: string }>) =>
+      (await claims().where(dialect.pairIn(["source", "license_external_id"], licenses.map((l) => [l.source, l.externalId] as const))).execute()).map(toClaim),
 
     /** Every claim held at one source (e.g. to list the controllers it knows). */
-    ofSource: (source: string) => db.query<ClaimRow>(`select ${CLAIM} from claims where source = $1 order by created_at, id`, [source]),
+    ofSource: async (source: string) => (await claims().where("source", "=", source).orderBy("created_at").orderBy("id").execute()).map(toClaim),
 
-    ofNodes: (nodeIds: string[]) =>
-      db.query<ClaimRow>(`select ${CLAIM} from claims where node_id = any($1::text[]) order by created_at, id`, [nodeIds]),
+    ofNodes: async (nodeIds: string[]) =>
+      (await claims().where(dialect.anyOf("node_id", nodeIds)).orderBy("created_at").orderBy("id").execute()).map(toClaim),
 
-    byVendorDatalinks: (source: string, vendorDatalinkIds: string[]) =>
-      db.query<ClaimRow>(`select ${CLAIM} from claims where source = $1 and vendor_datalink_id = any($2::text[])`, [source, vendorDatalinkIds]),
+    byVendorDatalinks: async (source: string, vendorDatalinkIds: string[]) =>
+      (await claims().where("source", "=", source).where(dialect.anyOf("vendor_datalink_id", vendorDatalinkIds)).execute()).map(toClaim),
 
     /** Records the vendor's datalink id once it is known. Null when no claim has this id. */
     async setVendorDatalinkId(claimId: string, vendorDatalinkId: string | null): Promise<ClaimRow | null> {
       if (!UUID.test(claimId)) return null;
-      const [row] = await db.query<ClaimRow>(`update claims set vendor_datalink_id = $2 where id = $1 returning ${CLAIM}`, [claimId, vendorDatalinkId]);
-      if (row) changed(claimTags(row));
-      return row ?? null;
+      const updated = await kysely
+        .updateTable("claims")
+        .set({ vendor_datalink_id: vendorDatalinkId })
+        .where("id", "=", claimId.toLowerCase())
+        .returning(CLAIM)
+        .executeTakeFirst();
+      if (updated === undefined) return null;
+      const row = toClaim(updated);
+      changed(claimTags(row));
+      return row;
     },
   };
 }

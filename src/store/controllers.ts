@@ -1,8 +1,11 @@
+import type { Selectable } from "kysely";
 import { GatewayError, badInput } from "../errors/gateway-error.js";
 import { tag } from "../cache/tags.js";
 import { LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
+import type { ControllersTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";
+import { toDate } from "./dialect.js";
 
 export interface ControllerRow {
   nodeId: string;
@@ -21,47 +24,59 @@ export interface UpsertControllerInput {
   customerId?: string | null;
 }
 
-const CONTROLLER = `node_id as "nodeId", name, serial_number as "serialNumber", customer_id as "customerId",
-  created_at as "createdAt", updated_at as "updatedAt"`;
+const CONTROLLER = ["node_id", "name", "serial_number", "customer_id", "created_at", "updated_at"] as const;
+
+const toController = (r: Selectable<ControllersTable>): ControllerRow => ({
+  nodeId: r.node_id,
+  name: r.name,
+  serialNumber: r.serial_number,
+  customerId: r.customer_id,
+  createdAt: toDate(r.created_at),
+  updatedAt: toDate(r.updated_at),
+});
 
 export type ControllerQueries = ReturnType<typeof controllerQueries>;
 
 export function controllerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
+  const { kysely, dialect } = db;
+  const controllers = () => kysely.selectFrom("controllers").select(CONTROLLER);
   return {
-    getMany: (nodeIds: string[]) =>
-      db.query<ControllerRow>(`select ${CONTROLLER} from controllers where node_id = any($1::text[])`, [nodeIds]),
+    getMany: async (nodeIds: string[]) => (await controllers().where(dialect.anyOf("node_id", nodeIds)).execute()).map(toController),
 
-    ofCustomers: (customerIds: string[]) =>
-      db.query<ControllerRow>(`select ${CONTROLLER} from controllers where customer_id = any($1::text[]) order by node_id`, [customerIds]),
+    ofCustomers: async (customerIds: string[]) =>
+      (await controllers().where(dialect.anyOf("customer_id", customerIds)).orderBy("node_id").execute()).map(toController),
 
     /**
      * Registers a controller or updates the fields given. One statement, so two concurrent upserts of the same
-     * node cannot both insert. `$5..$7` say which fields were given, since SQL cannot tell undefined from null.
+     * node cannot both insert. Only the fields given are set on a conflict, since SQL cannot tell undefined from null.
      */
     async upsert(input: UpsertControllerInput): Promise<ControllerRow> {
       if (input.nodeId.trim() === "") throw badInput(["input", "nodeId"], "nodeId must not be empty");
+      const now = dialect.now();
       try {
-        const [row] = await db.query<ControllerRow>(
-          `insert into controllers (node_id, name, serial_number, customer_id) values ($1, $2, $3, $4)
-           on conflict (node_id) do update set
-             name = case when $5::boolean then excluded.name else controllers.name end,
-             serial_number = case when $6::boolean then excluded.serial_number else controllers.serial_number end,
-             customer_id = case when $7::boolean then excluded.customer_id else controllers.customer_id end,
-             updated_at = now()
-           returning ${CONTROLLER}`,
-          [
-            input.nodeId,
-            input.name ?? null,
-            input.serialNumber ?? null,
-            input.customerId ?? null,
-            input.name !== undefined,
-            input.serialNumber !== undefined,
-            input.customerId !== undefined,
-          ],
-        );
+        const row = await kysely
+          .insertInto("controllers")
+          .values({
+            node_id: input.nodeId,
+            name: input.name ?? null,
+            serial_number: input.serialNumber ?? null,
+            customer_id: input.customerId ?? null,
+            created_at: now,
+            updated_at: now,
+          })
+          .onConflict((oc) =>
+            oc.column("node_id").doUpdateSet((eb) => ({
+              ...(input.name !== undefined ? { name: eb.ref("excluded.name") } : {}),
+              ...(input.serialNumber !== undefined ? { serial_number: eb.ref("excluded.serial_number") } : {}),
+              ...(input.customerId !== undefined ? { customer_id: eb.ref("excluded.customer_id") } : {}),
+              updated_at: now,
+            })),
+          )
+          .returning(CONTROLLER)
+          .executeTakeFirstOrThrow();
         // The previous owner's list showed this controller, so its tag covers that list too.
-        changed([tag.controller(input.nodeId), tag.node(LOCAL_SOURCE_ID, input.nodeId), ...(row!.customerId ? [tag.customer(row!.customerId)] : [])]);
-        return row!;
+        changed([tag.controller(input.nodeId), tag.node(LOCAL_SOURCE_ID, input.nodeId), ...(row.customer_id ? [tag.customer(row.customer_id)] : [])]);
+        return toController(row);
       } catch (error) {
         // The only foreign key on controllers is customer_id.
         if (sqlState(error) === "23503") {

@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
+import type { Selectable } from "kysely";
 import { GatewayError, badInput } from "../errors/gateway-error.js";
 import { tag } from "../cache/tags.js";
+import type { CustomerAccountsTable, CustomersTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";
+import { toDate } from "./dialect.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import { checkNewCustomerId } from "./customer-id.js";
 
@@ -58,20 +61,30 @@ export interface UpsertCustomerInput {
   sourceIds?: readonly string[];
 }
 
-const CUSTOMER = `id, name, created_at as "createdAt", updated_at as "updatedAt"`;
-const ACCOUNT = `customer_id as "customerId", source, external_id as "externalId"`;
+const CUSTOMER = ["id", "name", "created_at", "updated_at"] as const;
+const ACCOUNT = ["customer_id", "source", "external_id"] as const;
+
+type StoredCustomer = Pick<Selectable<CustomersTable>, (typeof CUSTOMER)[number]>;
+type StoredAccount = Selectable<CustomerAccountsTable>;
+
+const toCustomer = (r: StoredCustomer): CustomerRow => ({ id: r.id, name: r.name, createdAt: toDate(r.created_at), updatedAt: toDate(r.updated_at) });
+const toAccount = (r: StoredAccount): AccountRow => ({ customerId: r.customer_id, source: r.source, externalId: r.external_id });
 
 export type CustomerQueries = ReturnType<typeof customerQueries>;
 
 export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
+  const { kysely, dialect } = db;
+  const customers = () => kysely.selectFrom("customers").select(CUSTOMER);
+  const accounts = () => kysely.selectFrom("customer_accounts").select(ACCOUNT);
+
   return {
     /** Rows for the ids that exist, in no particular order (DataLoaders regroup by id). */
-    getMany: (ids: string[]) => db.query<CustomerRow>(`select ${CUSTOMER} from customers where id = any($1::text[])`, [ids]),
+    getMany: async (ids: string[]) => (await customers().where(dialect.anyOf("id", ids)).execute()).map(toCustomer),
 
     /**
      * Keyset pagination on (name, id): a position stays valid while customers are added, removed or renamed. A
      * backward page (`last`) is read in reverse order and turned round. The flag for the side the client came from
-     * (rows at or before `after` when paging forward) costs one `exists` query, and only when that cursor is given.
+     * (rows at or before `after` when paging forward) costs one more query, and only when that cursor is given.
      */
     async list({ first, last, after = null, before = null, only }: CustomerListRequest): Promise<CustomerPage> {
       const forward = last === undefined;
@@ -81,14 +94,12 @@ export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
       const name = forward ? "first" : "last";
       if (!Number.isInteger(size) || size < 0) throw badInput([name], `${name} must be a non-negative integer, got ${size}`);
       const scope = only === undefined ? null : [...only];
-      const rows = await db.query<CustomerRow>(
-        `select ${CUSTOMER} from customers
-         where ($1::text is null or (name, id) > ($1::text, $2::text))
-           and ($3::text is null or (name, id) < ($3::text, $4::text))
-           and ($5::text[] is null or id = any($5::text[]))
-         order by ${forward ? "name, id" : "name desc, id desc"} limit $6`,
-        [after?.[0] ?? null, after?.[1] ?? null, before?.[0] ?? null, before?.[1] ?? null, scope, size + 1],
-      );
+      let query = customers();
+      if (after !== null) query = query.where(({ eb, refTuple, tuple }) => eb(refTuple("name", "id"), ">", tuple(after[0], after[1])));
+      if (before !== null) query = query.where(({ eb, refTuple, tuple }) => eb(refTuple("name", "id"), "<", tuple(before[0], before[1])));
+      if (scope !== null) query = query.where(dialect.anyOf("id", scope));
+      query = forward ? query.orderBy("name").orderBy("id") : query.orderBy("name", "desc").orderBy("id", "desc");
+      const rows = (await query.limit(size + 1).execute()).map(toCustomer);
       const page = rows.slice(0, size);
       if (!forward) page.reverse();
       const more = rows.length > size;
@@ -99,59 +110,56 @@ export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
 
     /** How many customers there are, of `only` when given. */
     async count(only?: readonly string[]): Promise<number> {
-      const [row] = await db.query<{ count: number }>(
-        `select count(*)::int as count from customers where ($1::text[] is null or id = any($1::text[]))`,
-        [only === undefined ? null : [...only]],
-      );
-      return row!.count;
+      let query = kysely.selectFrom("customers").select((eb) => eb.fn.countAll().as("count"));
+      if (only !== undefined) query = query.where(dialect.anyOf("id", only));
+      return Number((await query.executeTakeFirstOrThrow()).count);
     },
 
-    accountsOf: (customerIds: string[]) =>
-      db.query<AccountRow>(`select ${ACCOUNT} from customer_accounts where customer_id = any($1::text[]) order by source, external_id`, [customerIds]),
+    accountsOf: async (customerIds: string[]) =>
+      (await accounts().where(dialect.anyOf("customer_id", customerIds)).orderBy("source").orderBy("external_id").execute()).map(toAccount),
 
     /** Which customer owns each of these accounts; accounts nobody owns are simply absent. */
-    findByAccounts: (pairs: AccountKey[]) =>
-      db.query<AccountRow>(
-        `select ${ACCOUNT} from customer_accounts
-         where (source, external_id) in (select * from unnest($1::text[], $2::text[]))`,
-        [pairs.map((p) => p.source), pairs.map((p) => p.externalId)],
-      ),
+    findByAccounts: async (pairs: AccountKey[]) =>
+      (await accounts().where(dialect.pairIn(["source", "external_id"], pairs.map((p) => [p.source, p.externalId] as const))).execute()).map(toAccount),
 
-    accountsAtSource: (source: string) =>
-      db.query<AccountRow>(`select ${ACCOUNT} from customer_accounts where source = $1 order by external_id`, [source]),
+    accountsAtSource: async (source: string) => (await accounts().where("source", "=", source).orderBy("external_id").execute()).map(toAccount),
 
     /** Creates or renames a customer and replaces its accounts, all or nothing. */
     async upsert(input: UpsertCustomerInput): Promise<CustomerRow> {
       if (input.name.trim() === "") throw badInput(["input", "name"], "a customer needs a non-empty name");
       const id = input.id ?? randomUUID();
-      const accounts = dedupe(input.accounts);
+      const wanted = dedupe(input.accounts);
       let replaced: AccountRow[] = [];
       const row = await db.transaction(async (tx) => {
         // Only a new id must keep to the rule: one stored before it stays usable (customer-id.ts).
-        if (input.id !== undefined && (await tx.query(`select 1 from customers where id = $1`, [id])).length === 0) checkNewCustomerId(id, input.sourceIds);
+        if (input.id !== undefined && (await tx.kysely.selectFrom("customers").select("id").where("id", "=", id).executeTakeFirst()) === undefined) {
+          checkNewCustomerId(id, input.sourceIds);
+        }
         // Checked before any write so the message can name the account; the primary key below still decides
         // a race with a concurrent upsert that claims the same account.
-        const taken = (await customerQueries(tx).findByAccounts(accounts)).find((a) => a.customerId !== id);
+        const taken = (await customerQueries(tx).findByAccounts(wanted)).find((a) => a.customerId !== id);
         if (taken) throw accountConflict(taken);
-        const [row] = await tx.query<CustomerRow>(
-          `insert into customers (id, name) values ($1, $2)
-           on conflict (id) do update set name = excluded.name, updated_at = now()
-           returning ${CUSTOMER}`,
-          [id, input.name],
-        );
-        const removed = await tx.query<AccountRow>(`delete from customer_accounts where customer_id = $1 returning ${ACCOUNT}`, [id]);
-        replaced = [...removed, ...accounts.map((a) => ({ customerId: id, ...a }))];
+        const now = tx.dialect.now();
+        const row = await tx.kysely
+          .insertInto("customers")
+          .values({ id, name: input.name, created_at: now, updated_at: now })
+          .onConflict((oc) => oc.column("id").doUpdateSet((eb) => ({ name: eb.ref("excluded.name"), updated_at: now })))
+          .returning(CUSTOMER)
+          .executeTakeFirstOrThrow();
+        const removed = await tx.kysely.deleteFrom("customer_accounts").where("customer_id", "=", id).returning(ACCOUNT).execute();
+        replaced = [...removed.map(toAccount), ...wanted.map((a) => ({ customerId: id, ...a }))];
         try {
-          await tx.query(
-            `insert into customer_accounts (customer_id, source, external_id)
-             select $1, * from unnest($2::text[], $3::text[])`,
-            [id, accounts.map((a) => a.source), accounts.map((a) => a.externalId)],
-          );
+          if (wanted.length > 0) {
+            await tx.kysely
+              .insertInto("customer_accounts")
+              .values(wanted.map((a) => ({ customer_id: id, source: a.source, external_id: a.externalId })))
+              .execute();
+          }
         } catch (error) {
           if (sqlState(error) === "23505") throw accountConflict(null, error);
           throw error;
         }
-        return row!;
+        return toCustomer(row);
       });
       // Who owns which account changed for the accounts removed and the ones added.
       changed([tag.customer(id), tag.customerList, ...replaced.flatMap((a) => [tag.account(a.source, a.externalId), tag.accountsAt(a.source)])]);
@@ -172,9 +180,10 @@ function dedupe(accounts: AccountKey[]): AccountKey[] {
 
 /** Whether any customer (of `scope`) is at or before (`<=`), or at or after (`>=`), a position. */
 async function anyBeyond(db: Db, position: CustomerPosition, side: "<=" | ">=", scope: string[] | null): Promise<boolean> {
-  const [row] = await db.query<{ found: boolean }>(
-    `select exists (select 1 from customers where (name, id) ${side} ($1::text, $2::text) and ($3::text[] is null or id = any($3::text[]))) as found`,
-    [position[0], position[1], scope],
-  );
-  return row!.found;
+  let query = db.kysely
+    .selectFrom("customers")
+    .select("id")
+    .where(({ eb, refTuple, tuple }) => eb(refTuple("name", "id"), side, tuple(position[0], position[1])));
+  if (scope !== null) query = query.where(db.dialect.anyOf("id", scope));
+  return (await query.limit(1).execute()).length > 0;
 }

@@ -1,9 +1,12 @@
 import { randomInt, randomUUID } from "node:crypto";
+import type { Selectable } from "kysely";
 import { GatewayError, badInput } from "../errors/gateway-error.js";
 import { licenseTags, tag } from "../cache/tags.js";
 import { LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
+import type { LicensesTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";
+import { toDate, toDateOrNull } from "./dialect.js";
 
 export interface LicenseRow {
   id: string;
@@ -42,9 +45,26 @@ export interface ActivateResult {
   alreadyActivated: boolean;
 }
 
-const LICENSE = `id, key, type, grid_kw as "gridKw", solar_kw as "solarKw", battery_kw as "batteryKw", ev_kw as "evKw",
-  duration_months as "durationMonths", customer_id as "customerId", created_at as "createdAt",
-  activated_at as "activatedAt", deactivated_at as "deactivatedAt", blocked`;
+const LICENSE = [
+  "id", "key", "type", "grid_kw", "solar_kw", "battery_kw", "ev_kw", "duration_months", "customer_id",
+  "created_at", "activated_at", "deactivated_at", "blocked",
+] as const;
+
+const toLicense = (r: Selectable<LicensesTable>): LicenseRow => ({
+  id: r.id,
+  key: r.key,
+  type: r.type,
+  gridKw: r.grid_kw,
+  solarKw: r.solar_kw,
+  batteryKw: r.battery_kw,
+  evKw: r.ev_kw,
+  durationMonths: r.duration_months,
+  customerId: r.customer_id,
+  createdAt: toDate(r.created_at),
+  activatedAt: toDateOrNull(r.activated_at),
+  deactivatedAt: toDateOrNull(r.deactivated_at),
+  blocked: Boolean(r.blocked),
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INT_FIELDS = ["gridKw", "solarKw", "batteryKw", "evKw", "durationMonths"] as const;
@@ -53,17 +73,22 @@ const KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 export type LicenseQueries = ReturnType<typeof licenseQueries>;
 
 export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
+  const { kysely, dialect } = db;
+  const licenses = () => kysely.selectFrom("licenses").select(LICENSE);
   return {
-    /** Ids that are not uuids cannot exist; they are dropped rather than sent, where the uuid cast would fail. */
-    getMany: (ids: string[]) =>
-      db.query<LicenseRow>(`select ${LICENSE} from licenses where id = any($1::uuid[])`, [ids.filter((id) => UUID.test(id))]),
+    /**
+     * Ids that are not uuids cannot exist; they are dropped rather than sent, where PostgreSQL's uuid cast would
+     * fail. A uuid matches in any case, as PostgreSQL compares uuids: SQLite keeps the lowercase text.
+     */
+    getMany: async (ids: string[]) =>
+      (await licenses().where(dialect.anyOf("id", ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()), "uuid")).execute()).map(toLicense),
 
-    byKeys: (keys: string[]) => db.query<LicenseRow>(`select ${LICENSE} from licenses where key = any($1::text[])`, [keys]),
+    byKeys: async (keys: string[]) => (await licenses().where(dialect.anyOf("key", keys)).execute()).map(toLicense),
 
-    ofCustomers: (customerIds: string[]) =>
-      db.query<LicenseRow>(`select ${LICENSE} from licenses where customer_id = any($1::text[]) order by created_at, id`, [customerIds]),
+    ofCustomers: async (customerIds: string[]) =>
+      (await licenses().where(dialect.anyOf("customer_id", customerIds)).orderBy("created_at").orderBy("id").execute()).map(toLicense),
 
-    all: () => db.query<LicenseRow>(`select ${LICENSE} from licenses order by created_at, id`),
+    all: async () => (await licenses().orderBy("created_at").orderBy("id").execute()).map(toLicense),
 
     async issue(input: IssueLicenseInput = {}): Promise<LicenseRow> {
       for (const field of INT_FIELDS) {
@@ -75,15 +100,27 @@ export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
       const key = input.key ?? generateKey();
       if (key.trim() === "") throw badInput(["input", "key"], "a license key must not be empty");
       try {
-        const [row] = await db.query<LicenseRow>(
-          `insert into licenses (id, key, type, grid_kw, solar_kw, battery_kw, ev_kw, duration_months, customer_id, activated_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-           returning ${LICENSE}`,
-          [randomUUID(), key, input.type ?? null, input.gridKw ?? null, input.solarKw ?? null, input.batteryKw ?? null,
-            input.evKw ?? null, input.durationMonths ?? null, input.customerId ?? null, input.activatedAt ?? null],
+        const row = toLicense(
+          await kysely
+            .insertInto("licenses")
+            .values({
+              id: randomUUID(),
+              key,
+              type: input.type ?? null,
+              grid_kw: input.gridKw ?? null,
+              solar_kw: input.solarKw ?? null,
+              battery_kw: input.batteryKw ?? null,
+              ev_kw: input.evKw ?? null,
+              duration_months: input.durationMonths ?? null,
+              customer_id: input.customerId ?? null,
+              created_at: dialect.now(),
+              activated_at: input.activatedAt ?? null,
+            })
+            .returning(LICENSE)
+            .executeTakeFirstOrThrow(),
         );
-        changed([...localLicenseTags(row!), ...(row!.customerId ? [tag.account(LOCAL_SOURCE_ID, row!.customerId)] : [])]);
-        return row!;
+        changed([...localLicenseTags(row), ...(row.customerId ? [tag.account(LOCAL_SOURCE_ID, row.customerId)] : [])]);
+        return row;
       } catch (error) {
         if (sqlState(error) === "23505") throw new GatewayError("CONFLICT", `license key ${key} already exists`, { field: ["input", "key"], cause: error });
         if (sqlState(error) === "23503") {
@@ -98,16 +135,20 @@ export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
      * both succeed. Returns null when no license has this key.
      */
     async activate(key: string, at: Date): Promise<ActivateResult | null> {
-      const [row] = await db.query<LicenseRow>(
-        `update licenses set activated_at = $2 where key = $1 and activated_at is null returning ${LICENSE}`,
-        [key, at],
-      );
-      if (row) {
+      const activated = await kysely
+        .updateTable("licenses")
+        .set({ activated_at: at })
+        .where("key", "=", key)
+        .where("activated_at", "is", null)
+        .returning(LICENSE)
+        .executeTakeFirst();
+      if (activated) {
+        const row = toLicense(activated);
         changed(localLicenseTags(row));
         return { row, alreadyActivated: false };
       }
-      const [existing] = await db.query<LicenseRow>(`select ${LICENSE} from licenses where key = $1`, [key]);
-      return existing ? { row: existing, alreadyActivated: true } : null;
+      const existing = await licenses().where("key", "=", key).executeTakeFirst();
+      return existing ? { row: toLicense(existing), alreadyActivated: true } : null;
     },
   };
 }

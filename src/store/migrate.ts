@@ -1,14 +1,23 @@
+import { sql } from "kysely";
 import type { Db } from "./db.js";
+import { toDate } from "./dialect.js";
 import * as m001 from "./migrations/001_initial.js";
 import * as m002 from "./migrations/002_claims_per_vendor.js";
 import * as m003 from "./migrations/003_auth.js";
 import * as m004 from "./migrations/004_idempotency.js";
 import * as m005 from "./migrations/005_trusted_documents.js";
+import * as sqliteBaseline from "./migrations/sqlite-baseline.js";
 
 export interface Migration {
   version: number;
   name: string;
+  /** PostgreSQL's statements, one per string. */
   statements: readonly string[];
+  /**
+   * SQLite's statements: required after the SQLite baseline (version 5), which stands for the versions before it.
+   * Written for the same schema as `statements`; the store's contract tests run on both engines.
+   */
+  sqlite?: readonly string[];
 }
 
 /**
@@ -18,37 +27,67 @@ export interface Migration {
  */
 export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
 
-/**
- * An arbitrary constant ("lg" + "mig" in ASCII) naming the advisory lock that serialises migrators. It is
- * database-wide, so migrators of different schemas in one database also wait for each other: harmless.
- */
-const MIGRATION_LOCK = 0x6c676d6967;
+/** What one transaction of `migrate` applies and records. */
+interface Step {
+  versions: readonly Migration[];
+  statements: readonly string[];
+}
 
 /**
- * Applies each migration not yet recorded in `schema_migrations`, each in its own transaction. Safe when
- * several processes start together: each transaction first takes the advisory lock, then re-reads what is
- * applied, so a migration another process applied while we waited is skipped, not run twice.
+ * PostgreSQL replays its history, one migration a step. SQLite begins at the baseline, one step for versions 1 to
+ * 5, then one step per later migration.
+ */
+function stepsFor(db: Db, migrations: readonly Migration[]): Step[] {
+  if (db.engine === "postgres") return migrations.map((m) => ({ versions: [m], statements: m.statements }));
+  const baseline = migrations.filter((m) => m.version <= sqliteBaseline.BASELINE_VERSION);
+  const later = migrations.filter((m) => m.version > sqliteBaseline.BASELINE_VERSION);
+  return [
+    ...(baseline.length > 0 ? [{ versions: baseline, statements: sqliteBaseline.statements }] : []),
+    ...later.map((m) => {
+      if (m.sqlite === undefined) throw new Error(`migration ${m.version} (${m.name}) has no SQLite statements`);
+      return { versions: [m], statements: m.sqlite };
+    }),
+  ];
+}
+
+/**
+ * Applies each migration not yet recorded in `schema_migrations`, each step in its own transaction. Safe when
+ * several processes start together: each transaction first takes the migration lock (an advisory lock on
+ * PostgreSQL; on SQLite, the write lock BEGIN IMMEDIATE holds), then re-reads what is applied, so a migration
+ * another process applied while we waited is skipped, not run twice.
  */
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<{ applied: number[] }> {
   const applied: number[] = [];
-  for (const migration of migrations) {
+  for (const step of stepsFor(db, migrations)) {
     const ran = await db.transaction(async (tx) => {
-      await tx.query("select pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+      await tx.dialect.lockMigrations(tx.kysely);
       // Created under the lock: two concurrent `create table if not exists` can still collide on PostgreSQL.
-      await tx.query(
-        `create table if not exists schema_migrations (
-          version int primary key,
-          name text not null,
-          applied_at timestamptz not null default now()
-        )`,
-      );
-      const done = await tx.query("select 1 from schema_migrations where version = $1", [migration.version]);
-      if (done.length > 0) return false;
-      for (const statement of migration.statements) await tx.query(statement);
-      await tx.query("insert into schema_migrations (version, name) values ($1, $2)", [migration.version, migration.name]);
+      await sql.raw(tx.dialect.migrationsTable).execute(tx.kysely);
+      const versions = step.versions.map((m) => m.version);
+      const done = await tx.kysely.selectFrom("schema_migrations").select("version").where("version", "in", versions).execute();
+      if (done.length === versions.length) return false;
+      if (done.length > 0) throw new Error(`the store has some of migrations ${versions.join(", ")} but not all: it was not made by this gateway`);
+      for (const statement of step.statements) await sql.raw(statement).execute(tx.kysely);
+      await tx.kysely
+        .insertInto("schema_migrations")
+        .values(step.versions.map((m) => ({ version: m.version, name: m.name, applied_at: tx.dialect.now() })))
+        .execute();
       return true;
     });
-    if (ran) applied.push(migration.version);
+    if (ran) applied.push(...step.versions.map((m) => m.version));
   }
   return { applied };
+}
+
+export interface AppliedMigration {
+  version: number;
+  name: string;
+  appliedAt: Date;
+}
+
+/** The migrations recorded in the store, oldest first; none for a new, empty store. */
+export async function appliedMigrations(db: Db): Promise<AppliedMigration[]> {
+  if (!(await db.dialect.tableExists(db.kysely, "schema_migrations"))) return [];
+  const rows = await db.kysely.selectFrom("schema_migrations").select(["version", "name", "applied_at"]).orderBy("version").execute();
+  return rows.map((r) => ({ version: r.version, name: r.name, appliedAt: toDate(r.applied_at) }));
 }

@@ -1,4 +1,5 @@
 import type { Db } from "./db.js";
+import { toDate } from "./dialect.js";
 
 export type OperationType = "query" | "mutation" | "subscription";
 
@@ -15,17 +16,21 @@ export type NewTrustedDocument = Omit<TrustedDocumentRow, "createdAt">;
 
 export type TrustedDocumentQueries = ReturnType<typeof trustedDocumentQueries>;
 
+/** Rows per insert statement: 6 parameters each, well under either engine's limit on one statement's parameters. */
+const INSERT_CHUNK = 1_000;
+
 export function trustedDocumentQueries(db: Db) {
+  const { kysely, dialect } = db;
+  const document = (keyId: string, hash: string) => kysely.selectFrom("trusted_documents").where("key_id", "=", keyId).where("hash", "=", hash);
   return {
     /** The key's document with this hash, or null: what each request by id (or from a locked key) costs, one primary-key read. */
     async body(keyId: string, hash: string): Promise<string | null> {
-      const rows = await db.query<{ body: string }>(`select body from trusted_documents where key_id = $1 and hash = $2`, [keyId, hash]);
-      return rows[0]?.body ?? null;
+      return (await document(keyId, hash).select("body").executeTakeFirst())?.body ?? null;
     },
 
     /** Whether the key has the document with this hash: what a request sending the text costs. */
     async has(keyId: string, hash: string): Promise<boolean> {
-      return (await db.query(`select 1 from trusted_documents where key_id = $1 and hash = $2`, [keyId, hash])).length > 0;
+      return (await document(keyId, hash).select("hash").executeTakeFirst()) !== undefined;
     },
 
     /**
@@ -33,16 +38,27 @@ export function trustedDocumentQueries(db: Db) {
      * holds the document: its id is its hash, the same under every key, and a client's normalized cache (Relay,
      * Apollo) keeps one record per id, so one id must have one value wherever it appears.
      */
-    list: (keyId: string) =>
-      db.query<TrustedDocumentRow>(
-        // One pass over the table for the earliest dates (no index leads from the hash), not one per document.
-        `select t.hash, t.body, t.operation_type as "operationType", t.operation_name as "operationName", f.first as "createdAt"
-          from trusted_documents t
-          join (select hash, min(created_at) as first from trusted_documents
-                 where hash in (select hash from trusted_documents where key_id = $1) group by hash) f on f.hash = t.hash
-          where t.key_id = $1 order by t.operation_name nulls last, t.hash`,
-        [keyId],
-      ),
+    list: async (keyId: string): Promise<TrustedDocumentRow[]> => {
+      // One pass over the table for the earliest dates (no index leads from the hash), not one per document.
+      const rows = await kysely
+        .selectFrom("trusted_documents as t")
+        .innerJoin(
+          (eb) =>
+            eb
+              .selectFrom("trusted_documents")
+              .select((inner) => ["hash", inner.fn.min("created_at").as("first")])
+              .where("hash", "in", (inner) => inner.selectFrom("trusted_documents").select("hash").where("key_id", "=", keyId))
+              .groupBy("hash")
+              .as("f"),
+          (join) => join.onRef("f.hash", "=", "t.hash"),
+        )
+        .select(["t.hash", "t.body", "t.operation_type", "t.operation_name", "f.first"])
+        .where("t.key_id", "=", keyId)
+        .orderBy("t.operation_name", (ob) => ob.asc().nullsLast())
+        .orderBy("t.hash")
+        .execute();
+      return rows.map((r) => ({ hash: r.hash, body: r.body, operationType: r.operation_type, operationName: r.operation_name, createdAt: toDate(r.first) }));
+    },
 
     /**
      * Adds documents to the key's list (one already there stays as it was: the same hash is the same text); with
@@ -51,16 +67,21 @@ export function trustedDocumentQueries(db: Db) {
     async publish(keyId: string, documents: readonly NewTrustedDocument[], replace: boolean): Promise<{ added: number; removed: number }> {
       const hashes = documents.map((d) => d.hash);
       const removed = replace
-        ? (await db.query(`delete from trusted_documents where key_id = $1 and not (hash = any($2::text[])) returning hash`, [keyId, hashes])).length
+        ? (await kysely.deleteFrom("trusted_documents").where("key_id", "=", keyId).where((eb) => eb.not(dialect.anyOf("hash", hashes))).returning("hash").execute()).length
         : 0;
-      const inserted = await db.query(
-        `insert into trusted_documents (key_id, hash, body, operation_type, operation_name)
-          select $1, d.hash, d.body, d.type, d.name
-          from unnest($2::text[], $3::text[], $4::text[], $5::text[]) as d(hash, body, type, name)
-          on conflict do nothing returning hash`,
-        [keyId, hashes, documents.map((d) => d.body), documents.map((d) => d.operationType), documents.map((d) => d.operationName)],
-      );
-      return { added: inserted.length, removed };
+      let added = 0;
+      const now = dialect.now();
+      for (let at = 0; at < documents.length; at += INSERT_CHUNK) {
+        const chunk = documents.slice(at, at + INSERT_CHUNK);
+        const inserted = await kysely
+          .insertInto("trusted_documents")
+          .values(chunk.map((d) => ({ key_id: keyId, hash: d.hash, body: d.body, operation_type: d.operationType, operation_name: d.operationName, created_at: now })))
+          .onConflict((oc) => oc.doNothing())
+          .returning("hash")
+          .execute();
+        added += inserted.length;
+      }
+      return { added, removed };
     },
   };
 }

@@ -30,17 +30,17 @@ async function cli(args: string[], options: { npx?: boolean; env?: Record<string
 
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), "lg-cli-"));
-  storeUrl = `pglite://${join(dir, "store")}`;
+  storeUrl = `sqlite://${join(dir, "store.db")}`;
   config = join(dir, "gateway.yaml");
   await writeFile(config, `store: { url: "${storeUrl}" }\nauth: { mode: on }\n`);
-  // Created here, so the CLI runs below open an existing database (PGlite's first start is the slow one).
+  // Created here, so the CLI runs below open an existing store.
   const store = await openStore(storeUrl);
   await store.customers.upsert({ id: "cust-1", name: "One", accounts: [] });
   await store.customers.upsert({ id: "cust-2", name: "Two", accounts: [] });
   await store.close();
 }, 60_000);
 
-// Each run with a store opens PGlite on disk in a new process (seconds): the runs are few and chained.
+// Each run with a store opens the SQLite file in a new process: the runs are few and chained.
 describe("license-gateway keys (the CLI, spawned)", () => {
   it("creates, lists and revokes keys in the gateway's store, audited as `cli`; the gateway accepts and refuses them", { timeout: 120_000 }, async () => {
     // The command from the README, through npx and the package's bin.

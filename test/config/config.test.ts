@@ -11,7 +11,7 @@ describe("configuration", () => {
   it("expands ${ENV} references and applies documented defaults", () => {
     const config = parseConfig({ sources: { sofar } }, { SOFAR_REFRESH_TOKEN: "rt-123" });
     expect(config.sources.sofar).toMatchObject({ refreshToken: "rt-123", timeoutMs: 10_000, connections: 128 });
-    expect(config.store.url).toBe("pglite://./data/store");
+    expect(config.store.url).toBe("sqlite://./data/store.db");
     expect(config.server).toMatchObject({ host: "0.0.0.0", port: 4000, mode: "production", operationDeadlineMs: 15_000 });
     expect(config.server.limits).toMatchObject({ maxDepth: 12, maxBatch: 1 });
   });

@@ -29,7 +29,7 @@ async function run(...argv: string[]) {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "lg-documents-"));
-  storeUrl = `pglite://${join(dir, "store")}`;
+  storeUrl = `sqlite://${join(dir, "store.db")}`;
   config = join(dir, "gateway.yaml");
   await writeFile(config, `store: { url: "${storeUrl}" }\nauth: { mode: on }\n`);
   const store = await openStore(storeUrl);

@@ -20,7 +20,7 @@ beforeAll(async () => {
 /** The audit rows written after row `after`, and their size as stored (input and result as JSON text). */
 async function auditSince(after: number) {
   const [size] = await t.gateway.store.db.query<{ rows: number; bytes: number }>(
-    `select count(*)::int as rows, coalesce(sum(octet_length(input::text) + coalesce(octet_length(result::text), 0)), 0)::int as bytes
+    `select count(*) as rows, coalesce(sum(octet_length(cast(input as text)) + coalesce(octet_length(cast(result as text)), 0)), 0) as bytes
      from audit_log where id > $1`,
     [after],
   );

@@ -54,7 +54,7 @@ describe("mutations with an idempotency key", () => {
     const repeat = await t.gql(ISSUE, { input: { customerId: "demo-customer-2", idempotencyKey: "issue-expiring" } });
     expect(repeat.body.data.issueLicense.id).toBe(first.body.data.issueLicense.id);
     // Age the key past its retention; the periodic prune has not run, so the expired row is still there.
-    await t.gateway.store.db.query(`update idempotency_keys set created_at = now() - interval '25 hours' where key = 'issue-expiring'`);
+    await t.gateway.store.db.kysely.updateTable("idempotency_keys").set({ created_at: new Date(Date.now() - 25 * 3_600_000) }).where("key", "=", "issue-expiring").execute();
     const afterExpiry = await t.gql(ISSUE, { input: { customerId: "demo-customer-3", idempotencyKey: "issue-expiring" } });
     expect(afterExpiry.body.errors).toBeUndefined();
     expect(afterExpiry.body.data.issueLicense.id).not.toBe(first.body.data.issueLicense.id);

@@ -69,7 +69,6 @@ const line = (status: "ok" | "failed", name: string, detail: string | RegExp) =>
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 describe("license-gateway check", () => {
-  // Opening the embedded store (PGlite's WASM) takes seconds on a busy machine.
   it("passes with working credentials: one line per check, one read per vendor, nothing written", { timeout: 60_000 }, async () => {
     const { sources, env } = sourcesFromEnv();
     const redisUrl = process.env.REDIS_URL;

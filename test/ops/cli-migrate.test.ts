@@ -13,7 +13,7 @@ import { MIGRATE_COMMAND, ROOT } from "../support/gateway-process.js";
 
 /**
  * `license-gateway migrate`, and what `check` then says about the store. On PostgreSQL when DATABASE_URL is set
- * (a schema of this file's own, dropped afterwards), else on an embedded PGlite directory: a store that outlives
+ * (a schema of this file's own, dropped afterwards), else on an embedded SQLite file: a store that outlives
  * each command, as a real one does.
  */
 const run = promisify(execFile);
@@ -24,7 +24,7 @@ let store: { url: string; schema?: string };
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "lg-migrate-"));
-  store = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, schema } : { url: `pglite://${join(dir, "store")}` };
+  store = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, schema } : { url: `sqlite://${join(dir, "store.db")}` };
   config = join(dir, "gateway.yaml");
   await writeFile(config, stringify({ store, auth: { mode: "on" } }));
 });

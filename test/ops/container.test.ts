@@ -147,9 +147,7 @@ describe("Dockerfile", () => {
     const used = new Set(distImports().map((spec) => (spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!)));
     // GraphiQL's page inlines files read from these packages (src/server/graphiql.ts): used, though not imported.
     for (const name of ["graphiql", "react", "react-dom"]) used.add(name);
-    // Installed for the embedded store being written (issue 14); src/ imports them once it lands.
-    const pending = new Set(["better-sqlite3", "kysely"]);
-    expect(Object.keys(pkg.dependencies).filter((name) => !used.has(name) && !pending.has(name)).sort()).toEqual([]);
+    expect(Object.keys(pkg.dependencies).filter((name) => !used.has(name)).sort()).toEqual([]);
   });
 });
 

@@ -1,10 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDb, redactUrl } from "../../src/store/db.js";
-import { migrate, MIGRATIONS } from "../../src/store/migrate.js";
-import { openStore } from "../../src/store/store.js";
+import { appliedMigrations, migrate, MIGRATIONS } from "../../src/store/migrate.js";
 import { engines, unique, useEngine } from "./engines.js";
 
 describe.each(engines)("db and migrations on $name", (engine) => {
@@ -16,8 +16,9 @@ describe.each(engines)("db and migrations on $name", (engine) => {
     const results = await Promise.all(dbs.map((db) => migrate(db)));
     const applied = results.flatMap((r) => r.applied).sort();
     expect(applied).toEqual(MIGRATIONS.map((m) => m.version));
-    const rows = await ctx.db.query<{ version: number; appliedAt: Date }>(`select version, applied_at as "appliedAt" from schema_migrations`);
+    const rows = await appliedMigrations(ctx.db);
     expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
     expect(rows[0]!.appliedAt).toBeInstanceOf(Date);
   });
 
@@ -46,19 +47,23 @@ describe.each(engines)("db and migrations on $name", (engine) => {
     expect((await ctx.store.customers.getMany([id])).map((r) => r.name)).toEqual(["Kept"]);
   });
 
-  it("returns timestamptz as Date and int8 as number", async () => {
-    const [row] = await ctx.db.query<{ at: Date; n: number }>("select now() as at, count(*) as n from schema_migrations");
-    expect(row!.at).toBeInstanceOf(Date);
-    expect(row!.n).toBe(MIGRATIONS.length);
+  it("refuses queries once closed, even when closed before its first query", async () => {
+    const unused = await openDb(engine.url);
+    await unused.close();
+    await expect(unused.query("select 1")).rejects.toThrow();
+  });
+
+  it("returns timestamps as Date and counts and int8 as number", async () => {
+    const [migration] = await appliedMigrations(ctx.db);
+    expect(migration!.appliedAt).toBeInstanceOf(Date);
+    expect(typeof (await ctx.store.customers.count())).toBe("number");
+    const [count] = await ctx.db.query<{ n: number }>("select count(*) as n from schema_migrations");
+    expect(count!.n).toBe(MIGRATIONS.length);
+    expect(typeof (await ctx.store.audit.append({ operation: unique("op"), input: {}, outcome: "ok" })).id).toBe("number");
   });
 });
 
 describe("openDb URLs", () => {
-  const dirs: string[] = [];
-  afterAll(async () => {
-    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-  });
-
   it("rejects an unknown scheme by name, without the password", async () => {
     const error = await openDb("mysql://admin:s3cret@db.example/x").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
@@ -80,15 +85,14 @@ describe("openDb URLs", () => {
     expect(redactUrl("postgres://u:p@h:5432/d?pool_max=2")).toBe("postgres://***@h:5432/d?pool_max=2");
   });
 
-  it("keeps data on disk with pglite://, creating the directories", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "lg-store-"));
-    dirs.push(dir);
-    const url = `pglite://${join(dir, "nested", "store")}`;
-    const first = await openStore(url);
-    await first.customers.upsert({ id: "c1", name: "Persisted", accounts: [] });
-    await first.close();
-    const second = await openStore(url);
-    expect((await second.customers.getMany(["c1"])).map((r) => r.name)).toEqual(["Persisted"]);
-    await second.close();
-  }, 60_000);
+  it("refuses pglite:// with the way to copy its data, and opens nothing", async () => {
+    const dir = join(tmpdir(), `lg-pglite-${randomBytes(4).toString("hex")}`);
+    const error = await openDb(`pglite://${dir}`).catch((e: unknown) => e);
+    expect(existsSync(dir)).toBe(false);
+    expect((error as Error).message).toMatch(/^pglite:\/\/ stores are no longer opened by the gateway; copy this one into a new store once with `license-gateway store copy --from pglite:\/\/<dir> --to sqlite:\/\/<file>`/);
+  });
+
+  it("refuses a schema on SQLite, which has none", async () => {
+    await expect(openDb("memory://", { schema: "lg_x" })).rejects.toThrow(/PostgreSQL schema; a SQLite store has none/);
+  });
 });

@@ -5,26 +5,26 @@ import { migrate } from "../../src/store/migrate.js";
 import { bindStore, type Store } from "../../src/store/store.js";
 
 export interface Engine {
-  name: "pglite" | "postgres";
+  name: "sqlite" | "postgres";
   url: string;
 }
 
-/** PGlite in memory always; PostgreSQL too when DATABASE_URL is set (e.g. postgres://postgres@127.0.0.1:5432/test). */
+/** SQLite in memory always; PostgreSQL too when DATABASE_URL is set (e.g. postgres://postgres@127.0.0.1:5432/test). */
 export const engines: Engine[] = [
-  { name: "pglite", url: "memory://" },
+  { name: "sqlite", url: "memory://" },
   ...(process.env.DATABASE_URL ? [{ name: "postgres" as const, url: process.env.DATABASE_URL }] : []),
 ];
 
 export interface EngineContext {
-  /** The file's database: one PGlite, or one pool on the file's own PostgreSQL schema. */
+  /** The file's database: one SQLite in memory, or one pool on the file's own PostgreSQL schema. */
   readonly db: Db;
   readonly store: Store;
-  /** Another connection to the same data: a new pool on PostgreSQL, the same instance on PGlite (one process). */
+  /** Another connection to the same data: a new pool on PostgreSQL, the same database on SQLite in memory (one connection). */
   connect(): Promise<Db>;
 }
 
 /**
- * Opens the engine once for the calling `describe` (PGlite takes seconds to start) and cleans up after it.
+ * Opens the engine once for the calling `describe` and cleans up after it.
  * On PostgreSQL each call gets a fresh schema `lg_test_<random>`, dropped afterwards, so files run in parallel
  * without seeing each other's rows. Call inside `describe.each(engines)`.
  */
@@ -60,7 +60,7 @@ export function useEngine(engine: Engine, options: { migrate?: boolean } = {}): 
       return store;
     },
     async connect() {
-      if (engine.name === "pglite") return { ...this.db, close: async () => {} };
+      if (engine.name === "sqlite") return { ...this.db, close: async () => {} };
       const another = await openDb(engine.url, { schema });
       opened.push(another);
       return another;

@@ -32,8 +32,8 @@ export interface TestGateway {
 }
 
 /**
- * The real thing on port 0: both Eniris simulators, the gateway with an in-memory PGlite store seeded with the
- * demo data. One per test file (PGlite takes seconds to start).
+ * The real thing on port 0: both Eniris simulators, the gateway with an in-memory SQLite store seeded with the
+ * demo data. One per test file.
  */
 export function useTestGateway(
   options: {
@@ -111,7 +111,7 @@ export function useTestGateway(
 }
 
 /**
- * Where a test gateway keeps its data. Embedded (PGlite in memory, everything shared in-process) by default; with
+ * Where a test gateway keeps its data. Embedded (SQLite in memory, everything shared in-process) by default; with
  * DATABASE_URL (as `.ci/run` sets) the store is that PostgreSQL, in a schema of the test file's own, dropped
  * afterwards; with REDIS_URL the cache's shared state is in that Redis under a key prefix of the file's own, deleted
  * afterwards. So the whole suite runs against the production engines in CI and still passes without them.

@@ -1,5 +1,5 @@
 /**
- * The gateway's own tables. One statement per string because PGlite's `query` takes a single statement.
+ * The gateway's own tables. One statement per string: each string is run as one statement.
  * Ids that the gateway mints are uuids made in TypeScript (`crypto.randomUUID()`), so no extension is needed
  * on either engine. Customer and controller ids are text: customers may be created with an id chosen by an
  * operator, and node ids come from the vendors.

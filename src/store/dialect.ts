@@ -1,0 +1,61 @@
+import type { CompiledQuery, Kysely, RawBuilder, SqlBool } from "kysely";
+import type { Database } from "./database.js";
+
+export type Engine = "sqlite" | "postgres";
+
+/**
+ * Where SQLite and PostgreSQL differ, behind one interface: the query modules build everything else with Kysely's
+ * builder, which speaks both (upserts, `returning`, row values, `nulls last`). sqlite.ts and postgres.ts implement
+ * it; nothing else asks which engine it runs on.
+ */
+export interface Dialect {
+  readonly engine: Engine;
+  /** The current time, as a timestamp column takes it. */
+  now(): RawBuilder<Date>;
+  /** The time `ms` milliseconds ago. */
+  ago(ms: number): RawBuilder<Date>;
+  /**
+   * `column` equals one of `values` (none: false). One parameter whatever the list's length, so a statement is
+   * prepared once. `uuid`: the column is a uuid (PostgreSQL compares a uuid with uuids only).
+   */
+  anyOf(column: string, values: readonly string[], type?: "text" | "uuid"): RawBuilder<SqlBool>;
+  /** `(first, second)` equals one of `pairs` (none: false). */
+  pairIn(columns: readonly [string, string], pairs: ReadonlyArray<readonly [string, string]>): RawBuilder<SqlBool>;
+  /** An aggregate: the group's values of `column`, sorted, as JSON array text (`[]` for an empty group). */
+  sortedJsonArray(column: string): RawBuilder<string>;
+  /** Whether `table` exists (on PostgreSQL, in the connection's search_path). */
+  tableExists(db: Kysely<Database>, table: string): Promise<boolean>;
+  /** Statements that create `schema_migrations` if it is missing. */
+  readonly migrationsTable: string;
+  /** Serialises migrators, first thing in each migration's transaction (see migrate.ts). */
+  lockMigrations(db: Kysely<Database>): Promise<void>;
+  /** After rows were inserted with explicit ids into `table`, makes the next generated id follow them (copy.ts). */
+  afterExplicitIds(db: Kysely<Database>, table: "audit_log"): Promise<void>;
+  /**
+   * Raw SQL written for this engine, with PostgreSQL-style `$1` parameters on both (SQLite's own placeholders are
+   * `?`): for probes (`select 1`), the CLI and tests. The store's own queries use the builder.
+   */
+  raw(sql: string, params: readonly unknown[]): CompiledQuery;
+}
+
+/** A timestamp as either engine returns it (a Date from PostgreSQL, ISO-8601 text from SQLite) as a Date. */
+export function toDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+export function toDateOrNull(value: Date | string | null): Date | null {
+  return value === null ? null : toDate(value);
+}
+
+/**
+ * Any value as JSON text for a json column. `undefined` (and anything JSON.stringify drops) becomes JSON null;
+ * serialised here because pg would send a JS array as a PostgreSQL array literal, not JSON.
+ */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value) ?? "null";
+}
+
+/** A json column's text (both engines return text: see database.ts) as a value. */
+export function fromJson(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
+}
