@@ -105,6 +105,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     ],
     formatError: (formatted, error) => formatError(formatted, error, log),
     includeStacktraceInErrorResponses: false,
+    // The gateway stops on SIGTERM and SIGINT itself (src/main.ts: not ready, drain, then close). Apollo's own
+    // handler, on unless NODE_ENV is test, would stop Apollo and send the signal again, which main takes for an
+    // operator's second signal: exit 1 at once, requests in flight cut off.
+    stopOnTerminationSignals: false,
     // Simple requests (text/plain, forms, no content type, so any GET) are refused unless they carry a header that
     // forces a browser preflight; see CSRF_PREFLIGHT_HEADERS for why `authorization` is one.
     csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },

@@ -6,11 +6,12 @@ import { Client } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { startDemoVendors, type DemoVendors } from "../../src/demo/vendors.js";
-import { spawnGateway, type GatewayProcess } from "../support/gateway-process.js";
+import { IMAGE_ENV, spawnGateway, type GatewayProcess } from "../support/gateway-process.js";
 
 /**
- * Graceful shutdown of a real gateway process (the production start command), with the vendor simulators in this
- * process: Cryptolens answers after 2.5 s, so a request is in flight when SIGTERM arrives.
+ * Graceful shutdown of a real gateway process (the production start command, in the image's environment), with
+ * the vendor simulators in this process: Cryptolens answers after 2.5 s, so a request is in flight when SIGTERM
+ * arrives.
  */
 const CRYPTOLENS_LATENCY_MS = 2_500;
 const DELAY_MS = 500;
@@ -98,5 +99,27 @@ describe("SIGTERM", () => {
     expect(messages).toContain("stopped");
     expect(messages).not.toContain("shutdown grace period over: closing the connections of requests still in flight");
     await keepAlive.close();
+  });
+});
+
+describe("one SIGTERM in the image's environment (NODE_ENV=production)", () => {
+  it("is one signal: Apollo Server no longer stops itself and sends SIGTERM again, which the gateway took for a second signal and exited 1 without draining", { timeout: 30_000 }, async () => {
+    // Apollo installs its own SIGTERM handler unless NODE_ENV is test, which vitest sets: under it this never showed.
+    expect(IMAGE_ENV.NODE_ENV).toBe("production");
+    const config = join(dir, "plain.yaml");
+    await writeFile(config, stringify({ server: { host: "127.0.0.1", port: 0, shutdownDelayMs: 0 }, store: { url: "memory://" }, auth: { mode: "off" } }));
+    const plain = spawnGateway(config);
+    try {
+      // One answer first: main installs its signal handlers just after it logs that it is ready, and a SIGTERM
+      // before them would kill the process outright (node's default), which is not what this test is about.
+      expect((await fetch(new URL("/healthz", await plain.url))).status).toBe(200);
+      plain.child.kill("SIGTERM");
+      expect(await plain.exited).toBe(0);
+      const messages = plain.entries().map((e) => e.msg);
+      expect(messages).toContain("stopped");
+      expect(messages).not.toContain("second signal: exiting without waiting for the shutdown to finish");
+    } finally {
+      plain.child.kill("SIGKILL");
+    }
   });
 });

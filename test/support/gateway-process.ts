@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -9,6 +11,17 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
  * transform: vitest's global setup (test/support/build-dist.ts) builds dist/ from the sources once per run.
  */
 export const START_COMMAND = ["node", "--enable-source-maps", "dist/main.js"] as const;
+
+/**
+ * The environment the image gives the gateway: the final stage's `ENV` lines of the Dockerfile (NODE_ENV=production).
+ * Spawned gateways get it too, replacing what vitest sets (NODE_ENV=test): libraries behave differently under
+ * each (Apollo Server stops itself on SIGTERM unless NODE_ENV is test), and the tests must see what the image does.
+ */
+export const IMAGE_ENV: Readonly<Record<string, string>> = (() => {
+  const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+  const finalStage = dockerfile.slice(dockerfile.search(/^FROM(?![\s\S]*^FROM)/m));
+  return Object.fromEntries([...finalStage.matchAll(/^ENV\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$/gm)].map((m) => [m[1]!, m[2]!]));
+})();
 
 /** How compose runs the migrations before it starts the gateway (plus `--config FILE`); cli-migrate.test.ts runs it. */
 export const MIGRATE_COMMAND = ["node", "bin/license-gateway.js", "migrate"] as const;
@@ -39,7 +52,7 @@ export function spawnDemo(): GatewayProcess {
 function spawnStart(args: string[], listen: Record<string, string>): GatewayProcess {
   const env = { ...process.env };
   for (const name of ["GATEWAY_CONFIG", "PORT", "HOST"]) delete env[name];
-  const child = spawn(process.execPath, [...START_COMMAND.slice(1), ...args], { cwd: ROOT, env: { ...env, ...listen }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...START_COMMAND.slice(1), ...args], { cwd: ROOT, env: { ...env, ...IMAGE_ENV, ...listen }, stdio: ["ignore", "pipe", "pipe"] });
   const entries: Array<Record<string, any>> = [];
   const waiters: Array<{ match: (e: Record<string, any>) => boolean; resolve: (e: Record<string, any>) => void }> = [];
   let pending = "";
