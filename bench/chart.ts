@@ -1,10 +1,11 @@
 import { VARIANTS } from "./references/gateway-variants.js";
+import { HIVE_VARIANTS } from "./references/hive-variants.js";
 import type { BenchResults, TargetId } from "./results.js";
 import { SCENARIOS, type ScenarioId } from "./scenarios.js";
 
 /**
  * latency.svg: one panel per scenario, p50 (solid) and p99 (dashed) latency against concurrent clients for each
- * gateway and the bare server, with the critical path as a dotted line. The latency axis is logarithmic: the
+ * gateway, Hive Gateway and the bare server, with the critical path as a dotted line. The latency axis is logarithmic: the
  * bare server answers in about a millisecond, the no-batching gateway can take seconds.
  */
 
@@ -12,6 +13,8 @@ const SERIES: Array<{ target: TargetId; label: string; color: string }> = [
   { target: "cached", label: VARIANTS.cached.label, color: "#1f77b4" },
   { target: "uncached", label: VARIANTS.uncached.label, color: "#ff7f0e" },
   { target: "unbatched", label: VARIANTS.unbatched.label, color: "#d62728" },
+  { target: "hive", label: HIVE_VARIANTS.hive.label, color: "#9467bd" },
+  { target: "hiveCached", label: HIVE_VARIANTS.hiveCached.label, color: "#8c564b" },
   { target: "bare", label: "bare node:http", color: "#7f7f7f" },
 ];
 const CRITICAL_COLOR = "#2ca02c";
@@ -40,7 +43,7 @@ export function latencyChart(r: BenchResults): string {
 
 function legend(): string {
   const items = SERIES.map((s, i) => {
-    const x = 8 + i * 150;
+    const x = 8 + i * 120;
     return `<line x1="${x}" y1="34" x2="${x + 24}" y2="34" stroke="${s.color}" stroke-width="2"/><text x="${x + 30}" y="38">${esc(s.label)}</text>`;
   });
   const y = 50;

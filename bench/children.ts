@@ -23,6 +23,7 @@ export class BenchChild<Ready = unknown> {
   private readonly waiting: Array<{ resolve(line: string): void; reject(error: Error): void }> = [];
   private exitCode: number | null | undefined;
   private readonly exited: Promise<void>;
+  private readonly adopted: number[] = [];
 
   private constructor(
     readonly name: string,
@@ -95,8 +96,23 @@ export class BenchChild<Ready = unknown> {
     }
   }
 
+  /**
+   * A process this child started and stops itself when asked (Hive Gateway, under bench/references/hive-process.ts):
+   * killed with it when the orchestrator has to kill it, since a killed child cannot stop its own.
+   */
+  adopt(pid: number): void {
+    this.adopted.push(pid);
+  }
+
   killNow(): void {
     if (this.exitCode === undefined) this.proc.kill("SIGKILL");
+    for (const pid of this.adopted) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
   }
 
   private nextLine(): Promise<string> {

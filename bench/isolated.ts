@@ -7,8 +7,9 @@ import type { World } from "./vendors-process.js";
 
 /**
  * Each operation of a scenario alone against an idle gateway: the calls it makes (and repeats), its critical
- * path, and the exact response (the bare server's reference answer). One unmeasured run goes first, so tokens
- * are fetched and connections open, as they are under load.
+ * path, and the exact response (the bare server's reference answer), plus every operation's body (what Hive's
+ * answers are compared with). One unmeasured run goes first, so tokens are fetched and connections open, as
+ * they are under load.
  */
 
 export interface CapturedResponse {
@@ -33,8 +34,9 @@ export async function runIsolated(
   vendors: VendorsControl,
   world: World,
   latencyMs: number,
-): Promise<{ run: IsolatedRun; response: CapturedResponse }> {
+): Promise<{ run: IsolatedRun; response: CapturedResponse; bodies: string[] }> {
   const operations: IsolatedOperation[] = [];
+  const bodies: string[] = [];
   let response: CapturedResponse | undefined;
   for (const step of await stepsOf(scenario, vendors, world)) {
     for (const body of step.warmup) await post(url, body);
@@ -45,9 +47,10 @@ export async function runIsolated(
     // Whatever the operation started in the background (a refresh) gets to finish before the log is read.
     await sleep(latencyMs + 100);
     const shape = callShape((await vendors.calls(true)).records ?? []);
-    const failed = res.status !== 200 || reportsErrors(res.body);
+    const failed = res.status !== 200 || reportsErrors(res.body, scenario.failureMarker);
     operations.push({ ...shape, status: res.status, latencyMs: latency, bytes: Buffer.byteLength(res.body), ...(failed ? { failure: res.body.slice(0, 500) } : {}) });
     response ??= { headers: res.headers, body: res.body };
+    bodies.push(res.body);
   }
   const mean = (pick: (op: IsolatedOperation) => number): number => operations.reduce((sum, op) => sum + pick(op), 0) / operations.length;
   return {
@@ -61,6 +64,7 @@ export async function runIsolated(
       operations,
     },
     response: response!,
+    bodies,
   };
 }
 

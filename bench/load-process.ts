@@ -8,8 +8,8 @@ import { claimBody, releaseBody, reportsErrors, type ClaimTarget, type GraphQLBo
  */
 
 export type LoadPlan =
-  /** Each connection cycles through the operations, starting at a different one. */
-  | { kind: "operations"; operations: GraphQLBody[] }
+  /** Each connection cycles through the operations, starting at a different one; see Scenario.failureMarker. */
+  | { kind: "operations"; operations: GraphQLBody[]; failureMarker?: string }
   /** Connection i claims and releases `targets[i]` in turn, each request with a fresh idempotency key. */
   | { kind: "claims"; targets: ClaimTarget[]; runId: string };
 
@@ -32,7 +32,7 @@ export interface LoadResult {
   /** Connection errors and timeouts (autocannon counts timeouts among its errors). */
   socketErrors: number;
   timeouts: number;
-  /** 200 responses that carry GraphQL errors or a mutation's user errors. */
+  /** 200 responses that carry GraphQL errors, a mutation's user errors, or the scenario's failure marker. */
   reportedErrors: number;
   /** The first failing response, for the report. */
   firstFailure?: string;
@@ -44,11 +44,12 @@ const HEADERS = { "content-type": "application/json", accept: "application/json"
 
 async function run(command: LoadCommand): Promise<LoadResult> {
   const path = new URL(command.url).pathname;
+  const failureMarker = command.plan.kind === "operations" ? command.plan.failureMarker : undefined;
   let reportedErrors = 0;
   let firstFailure: string | undefined;
   const cacheStatus: Record<string, number> = {};
   const onResponse = (status: number, body: string, _context: object, headers: Record<string, unknown> | undefined): void => {
-    if (status !== 200 || reportsErrors(body)) {
+    if (status !== 200 || reportsErrors(body, failureMarker)) {
       if (status === 200) reportedErrors++;
       firstFailure ??= `${status} ${body.slice(0, 500)}`;
     }

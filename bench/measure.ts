@@ -94,7 +94,10 @@ async function settle(ctx: MeasureContext, target: MeasureTarget): Promise<void>
 
 async function planFor(ctx: MeasureContext, target: MeasureTarget, scenario: Scenario, concurrency: number): Promise<LoadPlan> {
   const nodeId = ctx.world.customers[0]!.nodeId;
-  if (scenario.operations) return { kind: "operations", operations: target.id === "bare" ? scenario.operations.slice(0, 1) : scenario.operations };
+  if (scenario.operations) {
+    const operations = target.id === "bare" ? scenario.operations.slice(0, 1) : scenario.operations;
+    return { kind: "operations", operations, ...(scenario.failureMarker === undefined ? {} : { failureMarker: scenario.failureMarker }) };
+  }
   if (target.id === "bare") return { kind: "operations", operations: [claimBody({ source: ctx.world.claimSource, key: "bare", nodeId }, "bare")] };
   // Fresh keys for every load run: one stopped between a claim and its release leaves keys claimed.
   const keys = await ctx.vendors.claimKeys(concurrency);

@@ -28,6 +28,16 @@ export interface BenchOptions {
    * gateway's own defaults. Default 256:256 (see BENCH_UPSTREAM).
    */
   upstream: { connections: number; maxConcurrent: number } | undefined;
+  /**
+   * Measure the Hive Gateway reference (installed from npm into a scratch folder the first time) on the sofar1 and
+   * sofar20 scenarios. Default on; `--hive off` skips it (offline, or to save the time).
+   */
+  hive: boolean;
+  /**
+   * Starts of the demo as `npm start` runs it (bench/startup.ts), timed to its first answer, before anything else.
+   * Default 3; 1 with --quick; 0 skips them.
+   */
+  startRuns: number;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -42,7 +52,9 @@ export const USAGE = `npm run bench -- [options]
   --out <dir>            where results.json, results.md and latency.svg go (bench)
   --quick                a short smoke run of the whole harness
   --cpu-prof             write V8 CPU profiles of each gateway process to the log directory (slows it down)
-  --upstream <c>:<m>     every source's connections and resilience.maxConcurrent, or "defaults" for the gateway's (256:256)`;
+  --upstream <c>:<m>     every source's connections and resilience.maxConcurrent, or "defaults" for the gateway's (256:256)
+  --hive <on|off>        measure Hive Gateway on sofar1 and sofar20, installing it from npm the first time (on)
+  --start-runs <n>       starts of the built demo timed to its first answer, before the rest (3; --quick: 1; 0: none)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -60,6 +72,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       quick: { type: "boolean", default: false },
       "cpu-prof": { type: "boolean", default: false },
       upstream: { type: "string" },
+      hive: { type: "string" },
+      "start-runs": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -92,7 +106,15 @@ export function parseOptions(argv: string[]): BenchOptions {
     quick,
     cpuProf: values["cpu-prof"] ?? false,
     upstream: upstream(values.upstream),
+    hive: onOff("hive", values.hive, true),
+    startRuns: Math.round(number("start-runs", values["start-runs"], quick ? 1 : 3, 0)),
   };
+}
+
+function onOff(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  if (raw !== "on" && raw !== "off") throw new Error(`--${name} must be on or off, got ${JSON.stringify(raw)}`);
+  return raw === "on";
 }
 
 function upstream(raw: string | undefined): BenchOptions["upstream"] {

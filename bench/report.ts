@@ -1,7 +1,9 @@
 import { redactUrl } from "../src/store/db.js";
 import { fmt, markdownTable, textTable } from "./format.js";
 import { VARIANTS } from "./references/gateway-variants.js";
+import { HIVE_VARIANTS } from "./references/hive-variants.js";
 import type { BenchResults, Measurement, TargetId } from "./results.js";
+import { hiveComparisonRows, hiveStatusLine } from "./hive-report.js";
 import { find, judgedConcurrency } from "./targets.js";
 
 /** The tables the bench prints and writes to results.md, from results.json alone. */
@@ -10,10 +12,12 @@ const TARGET_LABEL: Record<TargetId, string> = {
   cached: VARIANTS.cached.label,
   uncached: VARIANTS.uncached.label,
   unbatched: VARIANTS.unbatched.label,
+  hive: HIVE_VARIANTS.hive.label,
+  hiveCached: HIVE_VARIANTS.hiveCached.label,
   bare: "bare node:http",
 };
 
-const TARGET_ORDER: TargetId[] = ["cached", "uncached", "unbatched", "bare"];
+const TARGET_ORDER: TargetId[] = ["cached", "uncached", "unbatched", "hive", "hiveCached", "bare"];
 
 function errorsOf(m: Measurement): number {
   return m.load.non2xx + m.load.socketErrors + m.load.reportedErrors;
@@ -98,11 +102,18 @@ export function targetRows(r: BenchResults): string[][] {
 }
 
 export function processRows(r: BenchResults): string[][] {
+  const optional = (n: number | undefined) => (n === undefined ? "-" : fmt(n));
+  const demo = r.demoStart;
+  const demoRow =
+    demo && demo.error === undefined
+      ? [[`demo (\`${demo.command}\`, median of ${demo.firstAnswerMs?.length ?? 0})`, optional(demo.medianFirstAnswerMs), optional(demo.medianIdleRssMb), "-", "-"]]
+      : [];
   return [
-    ["process", "peak RSS MiB (VmHWM)", "log lines"],
+    ["process", "spawn to first answer ms", "idle RSS MiB", "peak RSS MiB (VmHWM)", "log lines"],
+    ...demoRow,
     ...TARGET_ORDER.flatMap((id) => {
       const p = r.processes[id];
-      return p ? [[TARGET_LABEL[id], fmt(p.peakRssMb), String(p.logLines)]] : [];
+      return p ? [[TARGET_LABEL[id], optional(p.startToFirstAnswerMs), optional(p.idleRssMb), fmt(p.peakRssMb), String(p.logLines)]] : [];
     }),
   ];
 }
@@ -118,6 +129,9 @@ export function printReport(r: BenchResults): string {
     "",
     "References (the critical path and the calls are from each operation run alone on the cache-off gateway):",
     textTable(referenceRows(r)),
+    "",
+    hiveStatusLine(r),
+    ...(hiveComparisonRows(r).length > 1 ? [textTable(hiveComparisonRows(r))] : []),
     "",
     textTable(processRows(r)),
     "",
@@ -140,7 +154,8 @@ export function markdownReport(r: BenchResults): string {
     `Run ${r.startedAt} on ${r.machine.cpuModel} (${r.machine.cpus} CPUs), Node ${r.machine.node}, Linux ${r.machine.kernel}, commit \`${r.commit}\`;` +
       ` load average ${r.loadAverage.start.toFixed(1)} at the start, ${r.loadAverage.end.toFixed(1)} at the end (other work on the machine).`,
     `Options: \`--latency ${o.latencyMs} --duration ${o.durationS} --warmup ${o.warmupS} --concurrency ${o.concurrency.join(",")}` +
-      ` --unbatched-max ${o.unbatchedMaxConcurrency}${o.soakS > 0 ? ` --soak ${o.soakS}` : ""}${o.storeUrl && o.storeUrl !== "memory://" ? ` --store ${redactUrl(o.storeUrl)}` : ""}\`` +
+      ` --unbatched-max ${o.unbatchedMaxConcurrency}${o.soakS > 0 ? ` --soak ${o.soakS}` : ""}${o.hive === false ? " --hive off" : ""}` +
+      `${o.startRuns !== undefined && o.startRuns !== 3 ? ` --start-runs ${o.startRuns}` : ""}${o.storeUrl && o.storeUrl !== "memory://" ? ` --store ${redactUrl(o.storeUrl)}` : ""}\`` +
       `; upstream connections and maxConcurrent per source: ${r.upstream.connections} / ${r.upstream.maxConcurrent}.`,
     "",
     "### Targets",
@@ -150,6 +165,11 @@ export function markdownReport(r: BenchResults): string {
     "### References",
     "",
     markdownTable(referenceRows(r)),
+    "",
+    "### Against Hive Gateway",
+    "",
+    hiveStatusLine(r),
+    ...(hiveComparisonRows(r).length > 1 ? ["", markdownTable(hiveComparisonRows(r))] : []),
     "",
     "### Measurements",
     "",

@@ -2,12 +2,16 @@ import type { LoadResult } from "./load-process.js";
 import type { BenchOptions } from "./options.js";
 import type { CallShape } from "./references/call-graph.js";
 import type { VariantId } from "./references/gateway-variants.js";
+import type { HiveVariantId } from "./references/hive-variants.js";
 import type { ScenarioId } from "./scenarios.js";
 
 /** The shape of bench/results.json. Times in ms, memory in MiB, rates per second. */
 
-/** What is measured: one of the gateways, or the bare node:http server. */
-export type TargetId = VariantId | "bare";
+/** What is measured: one of the gateways, the bare node:http server, or one of the Hive Gateway references. */
+export type TargetId = VariantId | "bare" | HiveVariantId;
+
+/** Whatever answers GraphQL in the run: the gateways and Hive. */
+export type GraphQLTargetId = VariantId | HiveVariantId;
 
 /** One operation of a scenario run alone, after one unmeasured run of it (tokens fetched, connections open). */
 export interface IsolatedOperation extends CallShape {
@@ -78,6 +82,54 @@ export interface SoakResult {
   series: Array<[number, number]>;
 }
 
+/** Per process, at its end. */
+export interface ProcessStats {
+  /** VmHWM: the highest RSS of its whole life. */
+  peakRssMb: number;
+  /** Lines it logged (warnings and errors; the gateway logs at warn, Hive at warn). */
+  logLines: number;
+  logFile: string;
+  /** Hive only: from spawning its node process to its first good answer to a `sofar1` query (see DemoStart). */
+  startToFirstAnswerMs?: number;
+  /** Hive only: VmRSS once it is idle after that first answer. */
+  idleRssMb?: number;
+}
+
+/**
+ * The demo started as `npm start` runs it (bench/startup.ts), `startRuns` times: from the spawn of its node
+ * process to its first good answer, and its VmRSS once idle after it. `error` when it did not start.
+ */
+export interface DemoStart {
+  command: string;
+  firstAnswerMs?: number[];
+  idleRssMb?: number[];
+  medianFirstAnswerMs?: number;
+  medianIdleRssMb?: number;
+  error?: string;
+}
+
+/** The Hive Gateway reference: whether it ran, and if not, why. */
+export interface HiveSummary {
+  /**
+   * "measured"; "not installed" (npm could not install it), "failed" (installed, but composing or starting it
+   * failed): the run went on without it; "off" (`--hive off`); "not asked" (neither sofar1 nor sofar20 ran).
+   */
+  status: "measured" | "not installed" | "failed" | "off" | "not asked";
+  reason?: string;
+  /** The pinned versions asked of npm. */
+  packages: Record<string, string>;
+  /** The versions found installed. */
+  versions?: Record<string, string>;
+  installDir?: string;
+  /** False when an earlier run's install was reused. */
+  installedNow?: boolean;
+  installMs?: number;
+  /** mesh-compose over the Eniris simulator's OpenAPI document. */
+  composeMs?: number;
+  /** Per scenario and Hive variant: whether each answer, run alone, carried the gateway's licenses. */
+  sameLicenses?: Partial<Record<ScenarioId, Partial<Record<HiveVariantId, { customers: number; differences: string[] }>>>>;
+}
+
 export interface BenchResults {
   startedAt: string;
   finishedAt: string;
@@ -88,11 +140,14 @@ export interface BenchResults {
   options: BenchOptions;
   upstream: { connections: number; maxConcurrent: number };
   scenarios: Partial<
-    Record<ScenarioId, { title: string; description: string; isolated: Partial<Record<VariantId, IsolatedRun>> }>
+    Record<ScenarioId, { title: string; description: string; isolated: Partial<Record<GraphQLTargetId, IsolatedRun>> }>
   >;
   measurements: Measurement[];
-  /** Per process: VmHWM at its end, and how many lines it logged (warnings and errors; the gateway logs at warn). */
-  processes: Partial<Record<TargetId, { peakRssMb: number; logLines: number; logFile: string }>>;
+  processes: Partial<Record<TargetId, ProcessStats>>;
+  /** Absent in results written before the Hive reference existed. */
+  hive?: HiveSummary;
+  /** Absent with `--start-runs 0`, and in results written before it existed. */
+  demoStart?: DemoStart;
   soak?: SoakResult;
   targets: TargetCheck[];
   /** Why the run is broken (a process failed, an operation reported errors); empty for a sound run. */

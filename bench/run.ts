@@ -14,7 +14,10 @@ import type { BareInput, BareReady, BareResponses } from "./references/bare-proc
 import { gatewayInput, VARIANTS, type VariantId } from "./references/gateway-variants.js";
 import { markdownReport, printReport } from "./report.js";
 import type { BenchResults, Measurement } from "./results.js";
-import { SCENARIOS } from "./scenarios.js";
+import { SCENARIOS, type ScenarioId } from "./scenarios.js";
+import { measureDemoStart } from "./demo-start.js";
+import { runHive } from "./hive-run.js";
+import { leanTargets } from "./lean-targets.js";
 import { soak } from "./soak.js";
 import { checkTargets } from "./targets.js";
 import { fmt } from "./format.js";
@@ -22,10 +25,10 @@ import { VendorsControl } from "./vendors-control.js";
 import type { VendorsReady } from "./vendors-process.js";
 
 /**
- * `npm run bench`: the vendor simulators, each gateway variant, the bare server and the load generator, each in
- * its own process; every scenario at every concurrency against each; then the table, results.json, results.md,
- * latency.svg, and the results section of bench/README.md. Exits non-zero only for a broken run (a process that
- * failed, an operation that answered with errors), never for a missed target.
+ * `npm run bench`: the vendor simulators, each gateway variant, Hive Gateway (on the sofar scenarios), the bare
+ * server and the load generator, each in its own process; every scenario at every concurrency against each; then
+ * the table, results.json, results.md, latency.svg, and the results section of bench/README.md. Exits non-zero
+ * only for a broken run (a process that failed, an operation that answered with errors), never for a missed target.
  */
 
 /** Customers added to the demo's three, as in test/e2e/federation-call-counts.test.ts. */
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
   }
   results.finishedAt = new Date().toISOString();
   results.loadAverage.end = loadavg()[0]!;
-  results.targets = checkTargets(results);
+  results.targets = [...checkTargets(results), ...leanTargets(results)];
   write(options, results);
   console.log(printReport(results));
   console.log(`\nwrote ${options.outDir}/results.json, results.md, latency.svg; process logs in ${logDir}`);
@@ -63,6 +66,11 @@ async function main(): Promise<void> {
 }
 
 async function runAll(options: BenchOptions, logDir: string, results: BenchResults): Promise<void> {
+  if (options.startRuns > 0) {
+    // First, while nothing else of the bench loads the machine.
+    results.demoStart = await measureDemoStart(options.startRuns, log);
+    if (results.demoStart.error !== undefined) results.broken.push(`the demo did not start: ${results.demoStart.error}`);
+  }
   const vendorsChild = await BenchChild.start<VendorsReady>("vendors", "./vendors-process.ts", { latencyMs: options.latencyMs, syntheticCustomers: SYNTHETIC_CUSTOMERS }, logDir);
   const vendors = new VendorsControl(vendorsChild.ready.controlUrl);
   const world = await vendors.world();
@@ -70,9 +78,12 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
   const ctx: MeasureContext = { load, vendors, vendorsPid: vendorsChild.pid, world, durationS: options.durationS, warmupS: options.warmupS };
   const scenarios = options.scenarios.map((id) => SCENARIOS[id]);
   const responses: BareResponses = {};
+  const gatewayBodies: Partial<Record<ScenarioId, string[]>> = {};
 
   for (const variantId of VARIANT_ORDER) {
     if (scenarios.length === 0) break;
+    // A gateway that no scenario of this run is for is not started.
+    if (variantId === "unbatched" && !scenarios.some((s) => UNBATCHED_SCENARIOS.has(s.id))) continue;
     const variant = VARIANTS[variantId];
     const levels = variantId === "unbatched" ? options.concurrency.filter((c) => c <= options.unbatchedMaxConcurrency) : options.concurrency;
     // One directory per gateway: Node writes a profile per thread (tsx's loader runs on one of its own).
@@ -81,10 +92,11 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
     log(`\n${variant.label}: ${variant.description}`);
     for (const scenario of scenarios) {
       if (variantId === "unbatched" && !UNBATCHED_SCENARIOS.has(scenario.id)) continue;
-      const { run, response } = await runIsolated(gateway.ready.url, scenario, vendors, world, options.latencyMs);
+      const { run, response, bodies } = await runIsolated(gateway.ready.url, scenario, vendors, world, options.latencyMs);
       const entry = (results.scenarios[scenario.id] ??= { title: scenario.title, description: scenario.description, isolated: {} });
       entry.isolated[variantId] = run;
       responses[scenario.id] ??= response;
+      if (variantId === "uncached") gatewayBodies[scenario.id] = bodies;
       for (const op of run.operations) if (op.failure) results.broken.push(`${scenario.id} on ${variant.label}, alone: HTTP ${op.status}: ${op.failure}`);
       log(`  ${scenario.id} alone: ${fmt(run.calls)} calls (${fmt(run.duplicates)} repeated), depth ${fmt(run.depth)}, critical path ${fmt(run.criticalPathMs)} ms, answered in ${fmt(run.latencyMs)} ms`);
       for (const c of levels) record(results, await measure(ctx, { id: variantId, url: gateway.ready.url, pid: gateway.pid }, scenario, c));
@@ -93,6 +105,9 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
     await gateway.stop();
     results.processes[variantId].logLines = countLines(gateway.logFile);
   }
+
+  // After the gateways, whose cache-off answers Hive's are checked against; before the bare server.
+  await runHive({ options, logDir, results, measure: ctx, gatewayBodies, record: (m) => record(results, m), log });
 
   if (scenarios.length > 0) {
     const responsesFile = join(logDir, "bare-responses.json");

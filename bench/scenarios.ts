@@ -25,6 +25,13 @@ export interface Scenario {
   operations?: GraphQLBody[];
   /** The claim scenario: claim and release alternate, each connection on a license of its own. */
   claims?: true;
+  /** The distinct vendor calls one operation needs: the upstream calls a gateway should make, no more. */
+  upstreamKeys?: number;
+  /**
+   * Text that marks a failed answer besides GraphQL errors: Hive answers a vendor's 401 or 404 as a member of a
+   * union (`_schemas_api_errors_401_json`), in a 200 without errors.
+   */
+  failureMarker?: string;
 }
 
 const ONE_CUSTOMER = DEMO_EXAMPLES.find((e) => e.name === "One customer")!.query;
@@ -82,12 +89,14 @@ export const SCENARIOS: Record<ScenarioId, Scenario> = {
     title: "one customer's Sofar licenses",
     description: "One customer's licenses at one Eniris brand (one vendor call), cycling through the 20 synthetic customers.",
     operations: SYNTHETIC_IDS.map((id) => ({ query: `query SofarOne($id: ID!) { customer(id: $id) { id ${SOFAR_LICENSES} } }`, variables: { id } })),
+    upstreamKeys: 1,
   },
   sofar20: {
     id: "sofar20",
     title: "20 customers' Sofar licenses",
     description: "The 20 synthetic customers' licenses at one Eniris brand in one operation (`nodes`): 20 calls to one vendor at once.",
     operations: [{ query: `query SofarTwenty($ids: [ID!]!) { nodes(ids: $ids) { id ... on Customer { ${SOFAR_LICENSES} } } }`, variables: { ids: SYNTHETIC_IDS } }],
+    upstreamKeys: SYNTHETIC_IDS.length,
   },
   repeated: {
     id: "repeated",
@@ -119,9 +128,9 @@ export function releaseBody(target: ClaimTarget, idempotencyKey: string): GraphQ
 }
 
 /**
- * A response that reports a failure: GraphQL errors, or a mutation payload's user errors. Both arrays start
- * with an object when not empty; a payload's `"errors":[]` is success.
+ * A response that reports a failure: GraphQL errors, or a mutation payload's user errors (both arrays start
+ * with an object when not empty; a payload's `"errors":[]` is success), or the scenario's `failureMarker`.
  */
-export function reportsErrors(body: string): boolean {
-  return body.includes('"errors":[{');
+export function reportsErrors(body: string, failureMarker?: string): boolean {
+  return body.includes('"errors":[{') || (failureMarker !== undefined && body.includes(failureMarker));
 }

@@ -21,6 +21,11 @@ export class VendorsControl {
     return (await this.send<{ keys: string[] }>("POST", `/claim-pool?count=${count}`)).keys;
   }
 
+  /** An access token of an Eniris source's simulator, live `ttlS` seconds. */
+  async enirisToken(source: string, ttlS: number): Promise<string> {
+    return (await this.send<{ token: string }>("POST", `/eniris-token?source=${encodeURIComponent(source)}&ttlS=${ttlS}`)).token;
+  }
+
   private async send<T>(method: string, path: string): Promise<T> {
     const res = await fetch(`${this.url}${path}`, { method });
     const body = (await res.json()) as T & { error?: string };

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { SourceConfigInput } from "../src/config/schema.js";
 import { startDemoVendors } from "../src/demo/vendors.js";
+import type { EnirisSimulator } from "../src/simulators/eniris/server.js";
 import type { CallRecord } from "../src/simulators/http-kit.js";
 import { defaultEsmartUsers } from "../src/simulators/esmart/server.js";
 import { addSyntheticCustomers, type SyntheticCustomer } from "../test/support/world.js";
@@ -15,6 +16,8 @@ import { announce, argument, exitWhenStdinCloses, failStart } from "./child-side
  *   GET  /calls              { total, byVendor } since the last reset; `?records=1` adds every call record
  *   POST /calls/reset        empties every call log
  *   POST /claim-pool?count=N adds N fresh Cryptolens keys (one machine each, none activated): { keys }
+ *   POST /eniris-token?source=S&ttlS=N  an access token of Eniris source S live N seconds: { token } (for Hive
+ *                            Gateway's static bearer header; the auth host's tokens live 10 minutes)
  */
 
 export interface VendorsInput {
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
     esmart: vendors.esmart,
   };
   const world: World = { sources: vendors.sources, customers, claimSource: "cryptolens" };
+  const enirisSims: Record<string, EnirisSimulator> = { sofar: vendors.sofar, smartgridone: vendors.smartgridone };
 
   const calls = (records: boolean): CallCounts => {
     const byVendor = Object.fromEntries(Object.entries(sims).map(([vendor, sim]) => [vendor, sim.calls.count()]));
@@ -94,6 +98,13 @@ async function main(): Promise<void> {
     if (route === "POST /calls/reset") {
       for (const sim of Object.values(sims)) sim.calls.reset();
       return send(200, { reset: true });
+    }
+    if (route === "POST /eniris-token") {
+      const sim = enirisSims[url.searchParams.get("source") ?? ""];
+      const ttlS = Number(url.searchParams.get("ttlS"));
+      if (!sim) return send(404, { error: `no Eniris source ${url.searchParams.get("source")}` });
+      if (!Number.isInteger(ttlS) || ttlS < 1 || ttlS > 7 * 24 * 3600) return send(400, { error: `ttlS must be 1..604800, got ${url.searchParams.get("ttlS")}` });
+      return send(200, { token: sim.issueAccessToken(ttlS * 1000) });
     }
     if (route === "POST /claim-pool") {
       const count = Number(url.searchParams.get("count"));
