@@ -36,7 +36,8 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
   const at = `${c ?? "?"} clients`;
   const checks: TargetCheck[] = [];
   const judge = (name: string, ok: boolean, value: string, goal: string): TargetCheck => ({ name, verdict: ok ? "PASS" : "FAIL", value, goal });
-  const hiveMissing = r.hive?.status === "measured" ? undefined : `Hive ${r.hive?.status ?? "not part of this run"}${r.hive?.reason ? `: ${r.hive.reason}` : ""}`;
+  // The reason is in results.hive and the report's Hive line; a target's value only says which case it is.
+  const hiveMissing = r.hive?.status === "measured" ? undefined : `Hive ${r.hive?.status ?? "not part of this run"}`;
   const pair = (id: ScenarioId, ours: VariantId, theirs: "hive" | "hiveCached"): [Measurement, Measurement] | string => {
     if (hiveMissing) return hiveMissing;
     const a = find(r, id, ours, c);
