@@ -5,6 +5,7 @@ import { runCheck } from "./cli/check.js";
 import { DOCUMENTS_USAGE, documentsUsageProblem, runDocuments } from "./cli/documents.js";
 import { KEYS_USAGE, keysUsageProblem, runKeys } from "./cli/keys.js";
 import { runMigrate } from "./cli/migrate.js";
+import { STORE_USAGE, storeUsageProblem, runStore } from "./cli/store.js";
 import { EXIT, processOutput, type CliOutput } from "./cli/output.js";
 
 export type { CliOutput };
@@ -13,6 +14,7 @@ const USAGE = `usage: license-gateway keys <command> --config FILE
        license-gateway documents <command> --config FILE
        license-gateway check --config FILE
        license-gateway migrate --config FILE
+       license-gateway store copy --from URL --to URL
 
   check
         validates the config, then checks the store and its migrations, Redis (when cache.url is set) and
@@ -23,6 +25,7 @@ const USAGE = `usage: license-gateway keys <command> --config FILE
         each version applied, nothing when the store is up to date
 ${KEYS_USAGE}
 ${DOCUMENTS_USAGE}
+${STORE_USAGE}
 
 --config FILE (or GATEWAY_CONFIG) is the gateway's config; \${NAME} references in it are read from the
 environment. A sqlite:// store may be used while the gateway runs: a command's write waits for the gateway's.`;
@@ -42,6 +45,10 @@ export async function main(argv: readonly string[], env: Record<string, string |
         grant: { type: "string", multiple: true },
         replace: { type: "boolean" },
         lock: { type: "boolean" },
+        from: { type: "string" },
+        to: { type: "string" },
+        "from-schema": { type: "string" },
+        "to-schema": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -78,6 +85,11 @@ export async function main(argv: readonly string[], env: Record<string, string |
         if (problem) return usage(io, problem);
         const config = await configOf(values.config, env);
         return config ? await runDocuments(args, config, io) : usage(io, "needs --config FILE (or GATEWAY_CONFIG): the documents live in the store it names");
+      }
+      case "store": {
+        const args = { command, rest, from: values.from, to: values.to, fromSchema: values["from-schema"], toSchema: values["to-schema"], config: values.config };
+        const problem = storeUsageProblem(args);
+        return problem ? usage(io, problem) : await runStore(args, io);
       }
       default:
         io.err(USAGE);

@@ -43,7 +43,8 @@ export interface OpenDbOptions {
   onQuery?: ((sql: string, ms: number) => void) | undefined;
 }
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A schema name that can go into connection options and statements unquoted. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * Opens `sqlite://<path>` (a SQLite file, its directory created), `memory://` (SQLite in memory) or
