@@ -60,7 +60,7 @@ export async function openDb(url: string, options: OpenDbOptions = {}): Promise<
   if (location.engine === "sqlite" && schema !== undefined) {
     throw new Error("store.schema names a PostgreSQL schema; a SQLite store has none: remove it, or use a postgres:// URL");
   }
-  const { kyselyDialect, dialect } = location.engine === "sqlite" ? openSqlite(location.file) : await openPostgres(location.url, schema);
+  const { kyselyDialect, dialect } = location.engine === "sqlite" ? await openSqlite(location.file) : await openPostgres(location.url, schema);
   const log = onQuery && ((event: LogEvent) => onQuery(event.query.sql, event.queryDurationMillis));
   const kysely = new Kysely<Database>({ dialect: kyselyDialect, ...(log ? { log } : {}) });
   // Kysely starts its driver at the first query, and `destroy` leaves a driver never started alone: connect now,

@@ -1,5 +1,5 @@
 import { CompiledQuery, PostgresDialect, sql, type SqlBool } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import type { Dialect } from "./dialect.js";
 import { redactUrl, sqlState } from "./errors.js";
 
@@ -21,6 +21,8 @@ const MIGRATION_LOCK = 0x6c676d6967;
  * same way on both engines (database.ts).
  */
 export async function openPostgres(url: string, schema: string | undefined): Promise<{ kyselyDialect: PostgresDialect; dialect: Dialect }> {
+  // Loaded here, not with the module: a gateway on SQLite never loads the PostgreSQL driver (~40 ms at start).
+  const { default: pg } = await import("pg");
   const parsed = new URL(url);
   const poolMaxParam = parsed.searchParams.get("pool_max");
   const max = poolMaxParam === null ? DEFAULT_POOL_MAX : Number(poolMaxParam);

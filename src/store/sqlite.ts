@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import BetterSqlite3 from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
 import {
   CompiledQuery,
   SqliteDialect,
@@ -32,10 +32,12 @@ const STATEMENT_CACHE_SIZE = 256;
  * processes on the same file (the CLI) are kept out by BEGIN IMMEDIATE, which takes the file's write lock at the
  * start rather than at the first write, so two transactions that read then write cannot both read first.
  */
-export function openSqlite(file: string | null): { kyselyDialect: SqliteDialect; dialect: Dialect } {
+export async function openSqlite(file: string | null): Promise<{ kyselyDialect: SqliteDialect; dialect: Dialect }> {
+  // Loaded here, not with the module: a gateway on PostgreSQL never loads SQLite's native module.
+  const { default: Database } = await import("better-sqlite3");
   const path = file === null ? ":memory:" : resolve(file);
   if (file !== null) mkdirSync(dirname(path), { recursive: true });
-  const db = new BetterSqlite3(path);
+  const db = new Database(path);
   try {
     configure(db, file !== null);
   } catch (error) {
@@ -140,7 +142,8 @@ const sqliteDialect: Dialect = {
   // AUTOINCREMENT remembers the largest id ever inserted, explicit ones included.
   afterExplicitIds: async () => {},
   raw: (text, params) => {
-    // `$1`-style placeholders become `?` in order of appearance, with the values in that order.
+    // `$1`-style placeholders become `?` in order of appearance, with the values in that order. Raw SQL is the
+    // operator's and the tests': a `$` and digits inside a string literal would be taken for a placeholder too.
     const ordered: unknown[] = [];
     const converted = text.replace(/\$(\d+)/g, (_, n: string) => {
       ordered.push(params[Number(n) - 1]);
