@@ -6,7 +6,7 @@ export type Engine = "sqlite" | "postgres";
 /**
  * Where SQLite and PostgreSQL differ, behind one interface: the query modules build everything else with Kysely's
  * builder, which speaks both (upserts, `returning`, row values, `nulls last`). sqlite.ts and postgres.ts implement
- * it; nothing else asks which engine it runs on.
+ * it; besides them, only migrate.ts asks which engine it runs on (which statements to run).
  */
 export interface Dialect {
   readonly engine: Engine;
@@ -36,6 +36,18 @@ export interface Dialect {
    * `?`): for probes (`select 1`), the CLI and tests. The store's own queries use the builder.
    */
   raw(sql: string, params: readonly unknown[]): CompiledQuery;
+}
+
+const EARLIEST = Date.parse("0000-01-01T00:00:00.000Z");
+const LATEST = Date.parse("9999-12-31T23:59:59.999Z");
+
+/**
+ * Whether both engines keep `date` and read it back alike: years 0 to 9999 in UTC. SQLite's timestamps are text
+ * with a four-digit year (sqlite-time.ts); PostgreSQL would keep more, which the other engine could not.
+ */
+export function isStorableTime(date: Date): boolean {
+  const time = date.getTime();
+  return time >= EARLIEST && time <= LATEST;
 }
 
 /** A timestamp as either engine returns it (a Date from PostgreSQL, ISO-8601 text from SQLite) as a Date. */

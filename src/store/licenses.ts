@@ -6,7 +6,7 @@ import { LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import type { LicensesTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";
-import { toDate, toDateOrNull } from "./dialect.js";
+import { isStorableTime, toDate, toDateOrNull } from "./dialect.js";
 
 export interface LicenseRow {
   id: string;
@@ -99,6 +99,7 @@ export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
       }
       const key = input.key ?? generateKey();
       if (key.trim() === "") throw badInput(["input", "key"], "a license key must not be empty");
+      if (input.activatedAt) checkTime(input.activatedAt, ["input", "activatedAt"]);
       try {
         const row = toLicense(
           await kysely
@@ -135,6 +136,7 @@ export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
      * both succeed. Returns null when no license has this key.
      */
     async activate(key: string, at: Date): Promise<ActivateResult | null> {
+      checkTime(at, ["input", "activationIso"]);
       const activated = await kysely
         .updateTable("licenses")
         .set({ activated_at: at })
@@ -151,6 +153,11 @@ export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
       return existing ? { row: toLicense(existing), alreadyActivated: true } : null;
     },
   };
+}
+
+/** Refuses a time the store cannot keep alike on both engines, naming the field it came from. */
+function checkTime(date: Date, field: string[]): void {
+  if (!isStorableTime(date)) throw badInput(field, `${field.at(-1)} must be between years 0 and 9999 in UTC, got ${Number.isNaN(date.getTime()) ? "an invalid date" : date.toISOString()}`);
 }
 
 function localLicenseTags(row: LicenseRow): string[] {

@@ -55,6 +55,14 @@ describe("activateLicense", () => {
     const missing = await t.gql(ACTIVATE, { input: { source: "local", key: "LOC-NOPE" } });
     expect(missing.body.data.activateLicense.errors[0].code).toBe("NOT_FOUND");
   });
+
+  it("refuses a local activation in year 10000 UTC (a DateTime the scalar takes) in the payload, activating nothing", async () => {
+    const { key } = await t.gateway.store.licenses.issue({});
+    const res = await t.gql(ACTIVATE, { input: { source: "local", key, activationIso: "9999-12-31T23:00:00-05:00" } });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.activateLicense).toMatchObject({ license: null, errors: [{ code: "BAD_USER_INPUT", field: ["input", "activationIso"] }] });
+    expect((await t.gateway.store.licenses.byKeys([key]))[0]!.activatedAt).toBeNull();
+  });
 });
 
 describe("claimLicense", () => {

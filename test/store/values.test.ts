@@ -19,6 +19,19 @@ describe.each(engines)("values on $name", (engine) => {
     expect(activated!.row.activatedAt).toEqual(new Date("1999-12-31T23:59:59.001Z"));
   });
 
+  it("refuses a time outside years 0 to 9999 (UTC) with BAD_USER_INPUT, where the engines' timestamps part ways", async () => {
+    // "9999-12-31T23:00:00-05:00" passes the DateTime scalar (four-digit year) but is in year 10000 in UTC.
+    const late = new Date("9999-12-31T23:00:00-05:00");
+    const { key } = await ctx.store.licenses.issue({});
+    await expect(ctx.store.licenses.activate(key, late)).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "activationIso"] });
+    await expect(ctx.store.licenses.activate(key, new Date("0000-01-01T00:00:00+01:00"))).rejects.toMatchObject({ code: "BAD_USER_INPUT" });
+    await expect(ctx.store.licenses.issue({ activatedAt: late })).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "activatedAt"] });
+    // Nothing was written: the license is still not activated, and the edges of the range are kept as given.
+    const edge = new Date("9999-12-31T23:59:59.999Z");
+    expect(await ctx.store.licenses.activate(key, edge)).toMatchObject({ alreadyActivated: false, row: { activatedAt: edge } });
+    expect((await ctx.store.licenses.issue({ activatedAt: new Date("0000-01-01T00:00:00.000Z") })).activatedAt).toEqual(new Date("0000-01-01T00:00:00.000Z"));
+  });
+
   it("reads a timestamp the store wrote the same on every read, and as written", async () => {
     const customer = await ctx.store.customers.upsert({ name: "Stable", accounts: [] });
     const [again] = await ctx.store.customers.getMany([customer.id]);
