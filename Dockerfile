@@ -9,7 +9,9 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: the package's own prepare script builds, and the sources are not here yet (they come after,
-# so that this layer is reused while only they change); rebuild then runs the dependencies' install scripts.
+# so that this layer is reused while only they change); rebuild then runs the dependencies' install scripts:
+# better-sqlite3's downloads its prebuilt addon for this Node and platform, or compiles it, which needs python3,
+# make and g++ (not in the slim image). The final stage has the same base, so the addon runs there.
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild
 COPY tsconfig.json ./
 COPY scripts/build.mjs ./scripts/
@@ -24,7 +26,7 @@ COPY package.json package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
-# The embedded store's default directory (pglite://./data/store), writable by the unprivileged user.
+# The embedded store's default directory (sqlite://./data/store.db), writable by the unprivileged user.
 RUN mkdir -p /app/data && chown node:node /app/data
 # The image's own unprivileged user (uid 1000).
 USER node
