@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +13,13 @@ import { useTestGateway } from "../support/gateway.js";
  */
 
 const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOT = fileURLToPath(new URL("../../docs/graphiql.png", import.meta.url));
+/**
+ * The picture the README shows is rewritten only when asked (`UPDATE_SCREENSHOT=1 npx vitest run test/browser`):
+ * otherwise every run would leave the checkout changed. By default it goes to the temporary directory.
+ */
+const SCREENSHOT = process.env.UPDATE_SCREENSHOT
+  ? fileURLToPath(new URL("../../docs/graphiql.png", import.meta.url))
+  : join(tmpdir(), `license-gateway-graphiql-${process.pid}.png`);
 const hasChromium = existsSync(CHROMIUM);
 const skipped = hasChromium ? "" : ` (skipped: no ${CHROMIUM}; install Debian's package: apt-get install -y chromium)`;
 if (!hasChromium) console.warn(`test/browser/graphiql.test.ts${skipped}`);
