@@ -8,10 +8,12 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The compilers for better-sqlite3's addon, in the build stage only: its install script downloads a prebuilt addon
+# for this Node and platform when it can reach GitHub, and compiles it (python3, make, g++) when it cannot, as on
+# a network that reaches only the npm registry. The final stage has the same base, so the addon runs there.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 # --ignore-scripts: the package's own prepare script builds, and the sources are not here yet (they come after,
-# so that this layer is reused while only they change); rebuild then runs the dependencies' install scripts:
-# better-sqlite3's downloads its prebuilt addon for this Node and platform, or compiles it, which needs python3,
-# make and g++ (not in the slim image). The final stage has the same base, so the addon runs there.
+# so that this layer is reused while only they change); rebuild then runs the dependencies' install scripts.
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild
 COPY tsconfig.json ./
 COPY scripts/build.mjs ./scripts/
