@@ -1,14 +1,14 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { CHILD_ARGUMENT } from "./child-side.js";
 
 /**
- * The orchestrator's side of the bench processes (vendors, gateway, load, bare server). Each is a TypeScript
- * entry run as `node --import tsx <file>`, so the pid we hold is the process doing the work: the `tsx` CLI would
- * put a wrapper process in between, and /proc of the wrapper would measure nothing.
+ * The orchestrator's side of the bench processes (vendors, gateway, load, bare server, Hive). Each is a TypeScript
+ * entry bundled and run as `node <bundle>` (see `bundled`), so the pid we hold is the process doing the work: the
+ * `tsx` CLI would put a wrapper process in between, and /proc of the wrapper would measure nothing.
  *
  * Protocol (see child-side.ts): the child gets one JSON argument, prints `{"ready": ...}` on one stdout line when it can be used, then
  * answers each JSON line written to its stdin with one `{"ok": ...}` or `{"error": "..."}` line. Its stderr goes
@@ -56,7 +56,7 @@ export class BenchChild<Ready = unknown> {
     const log = createWriteStream(logFile);
     // The argument travels in the environment, not argv: a gateway's config holds credentials, and argv is
     // in every `ps` listing.
-    const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", fileURLToPath(new URL(entry, import.meta.url))], {
+    const proc = spawn(process.execPath, ["--enable-source-maps", ...nodeArgs, bundled(entry)], {
       stdio: ["pipe", "pipe", "pipe"],
       env: { ...process.env, [CHILD_ARGUMENT]: JSON.stringify(arg) },
     });
@@ -145,4 +145,34 @@ export function stopChildrenOnExit(): void {
       void stopAll().finally(() => process.exit(130));
     });
   }
+}
+
+/** Every process the bench starts, bundled once per run as the production build bundles the gateway. */
+const CHILD_ENTRIES = [
+  "./gateway-process.ts",
+  "./vendors-process.ts",
+  "./load-process.ts",
+  "./references/bare-process.ts",
+  "./references/hive-process.ts",
+];
+const bundles = new Map<string, string>();
+
+/**
+ * The JavaScript file that runs `entry`: the children are measured as production runs, plain node over a bundle
+ * (scripts/build.mjs), not TypeScript transformed as it loads (tsx's loader and its stack-trace mapping cost the
+ * gateway time and memory the image does not spend).
+ */
+function bundled(entry: string): string {
+  if (bundles.size === 0) {
+    const root = fileURLToPath(new URL("..", import.meta.url));
+    // Inside the checkout (git-ignored), so the bundles find node_modules as dist/ does; rewritten by each run,
+    // file by file atomically (a run started meanwhile reads a whole old or new file).
+    const outdir = join(root, "bench", ".build");
+    const pairs = CHILD_ENTRIES.map((e) => `${e.replace(/^\.\/(references\/)?/, "").replace(/\.ts$/, "")}=${relative(root, fileURLToPath(new URL(e, import.meta.url)))}`);
+    execFileSync(process.execPath, ["scripts/build.mjs", "--outdir", outdir, ...pairs], { cwd: root, stdio: "pipe" });
+    for (const [i, e] of CHILD_ENTRIES.entries()) bundles.set(e, join(outdir, `${pairs[i]!.split("=")[0]}.js`));
+  }
+  const file = bundles.get(entry);
+  if (file === undefined) throw new Error(`${entry} is not one of the bench's child entries (bench/children.ts CHILD_ENTRIES)`);
+  return file;
 }

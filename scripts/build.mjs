@@ -57,8 +57,8 @@ function writeAtomically(path, contents) {
   renameSync(temporary, path);
 }
 
-function copyAsset(asset) {
-  const target = join(DIST, relative(SRC, asset));
+function copyAsset(asset, outdir) {
+  const target = join(outdir, relative(SRC, asset));
   if (statSync(asset).isDirectory()) cpSync(asset, target, { recursive: true });
   else writeAtomically(target, readFileSync(asset));
   return target;
@@ -76,11 +76,22 @@ function* stale(dir, kept) {
 
 /** Builds dist/; resolves to the files written. */
 export async function build() {
+  const written = await bundle(ENTRY_POINTS, DIST);
+  for (const path of stale(DIST, written)) rmSync(path, { force: true });
+  return [...written].map((path) => relative(ROOT, path)).sort();
+}
+
+/**
+ * Bundles `entryPoints` ({ name: path from the root }) into `outdir` as the production build does, with the files
+ * they read next to their sources copied beside them; resolves to the files written. Also for processes that must
+ * run as production runs (`npm run bench`'s gateway), from entry points outside src/.
+ */
+export async function bundle(entryPoints, outdir) {
   const assets = new Set();
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: ENTRY_POINTS,
-    outdir: DIST,
+    entryPoints,
+    outdir,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -109,13 +120,20 @@ export async function build() {
     writeAtomically(file.path, file.contents);
     written.add(file.path);
   }
-  for (const asset of assets) written.add(copyAsset(asset));
-  for (const path of stale(DIST, written)) rmSync(path, { force: true });
-  return [...written].map((path) => relative(ROOT, path)).sort();
+  for (const asset of assets) written.add(copyAsset(asset, outdir));
+  return written;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = performance.now();
-  const files = await build();
-  console.log(`built ${files.length} files into dist/ in ${Math.round(performance.now() - started)} ms`);
+  // `--outdir DIR name=path ...` bundles other entry points the same way (the bench's child processes).
+  const at = process.argv.indexOf("--outdir");
+  if (at >= 0) {
+    const entries = Object.fromEntries(process.argv.slice(at + 2).map((pair) => pair.split("=")));
+    const files = await bundle(entries, resolve(process.argv[at + 1]));
+    console.log(`bundled ${files.size} files into ${process.argv[at + 1]} in ${Math.round(performance.now() - started)} ms`);
+  } else {
+    const files = await build();
+    console.log(`built ${files.length} files into dist/ in ${Math.round(performance.now() - started)} ms`);
+  }
 }
