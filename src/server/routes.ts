@@ -1,0 +1,39 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { MetricsEndpoint } from "../observability/metrics-endpoint.js";
+import { SHUTTING_DOWN, type Readiness } from "./health.js";
+import { send } from "./pipeline/refuse.js";
+
+/** What answers one path. */
+export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
+export interface RouteOptions {
+  /** The /graphql pipeline (pipeline/pipeline.ts). */
+  graphql: Route;
+  /** The checks behind /readyz (health.ts). */
+  readiness: () => Promise<Readiness>;
+  /** Whether the server is shutting down (connection-drain.ts): /readyz then says 503. */
+  draining: () => boolean;
+  metrics: MetricsEndpoint | undefined;
+}
+
+/** Every path the server answers; anything else is a 404 that says where the API is. */
+export function routeTable(o: RouteOptions): Map<string, Route> {
+  const table = new Map<string, Route>([
+    ["/graphql", o.graphql],
+    ["/healthz", (_req, res) => send(res, 200, "application/json", '{"status":"ok"}')],
+    // Alive while the process runs, draining included; ready only when health.ts says so and not shutting down.
+    [
+      "/readyz",
+      async (_req, res) => {
+        const readiness = o.draining() ? SHUTTING_DOWN : await o.readiness();
+        send(res, readiness.ready ? 200 : 503, "application/json", JSON.stringify(readiness.body));
+      },
+    ],
+    ["/", (_req, res) => void res.writeHead(302, { location: "/graphql" }).end()],
+  ]);
+  // The config refuses a metrics path that is one of the above.
+  if (o.metrics) table.set(o.metrics.path, (req, res) => o.metrics!.serve(req, res));
+  return table;
+}
+
+export const notFound: Route = (_req, res) => send(res, 404, "application/json", '{"error":"not found; the API is at /graphql"}');
