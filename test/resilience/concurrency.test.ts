@@ -64,6 +64,16 @@ describe("ConcurrencyLimit", () => {
     expect(limit.inFlight).toBe(0);
   });
 
+  it("tryAcquire takes a free slot at once and, with none free, queues nothing", async () => {
+    const limit = new ConcurrencyLimit(1);
+    const release = limit.tryAcquire();
+    expect(release).toBeTypeOf("function");
+    expect(limit.tryAcquire()).toBeUndefined();
+    expect([limit.inFlight, limit.waiting]).toEqual([1, 0]);
+    release!();
+    expect(limit.inFlight).toBe(0);
+  });
+
   it("a second release of the same slot frees nothing", async () => {
     const limit = new ConcurrencyLimit(2);
     const never = new AbortController().signal;

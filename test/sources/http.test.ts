@@ -15,6 +15,22 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push(req.url ?? "");
     req.resume(); // read any body, as a vendor that takes one does
+    const bytes = /\/bytes\/(\d+)$/.exec(req.url ?? "");
+    if (bytes) {
+      // Sent in 100-byte writes, so the client reads the body in several chunks.
+      res.writeHead(200, { "content-type": "application/json" });
+      const body = "x".repeat(Number(bytes[1]));
+      for (let at = 0; at < body.length; at += 100) res.write(body.slice(at, at + 100));
+      res.end();
+      return;
+    }
+    if (req.url?.endsWith("/cut")) {
+      // Promises 100 bytes, sends 5, then drops the connection.
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"a":');
+      setTimeout(() => res.socket?.destroy(), 20);
+      return;
+    }
     res.writeHead(200, { "content-type": "application/json" });
     res.end("{}");
   });
@@ -104,5 +120,20 @@ describe("HttpClient transport errors", () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe("HttpClient bodies", () => {
+  it("reads a body of exactly maxResponseBytes (1024), sent in chunks, and refuses one byte more without its text", async () => {
+    await withClient(async (c) => {
+      expect((await c.send({ method: "GET", path: "/bytes/1024" })).text).toBe("x".repeat(1024));
+      const error = await c.send({ method: "GET", path: "/bytes/1025" }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "UPSTREAM_BAD_RESPONSE", source: "test-src", message: "the response was larger than 1024 bytes" });
+    });
+  });
+
+  it("a body cut short by the vendor dropping the connection is UPSTREAM_UNAVAILABLE naming undici's code", async () => {
+    const error = await withClient((c) => c.send({ method: "POST", path: "/cut" })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", source: "test-src", message: "test-src: POST /cut failed: UND_ERR_SOCKET" });
   });
 });

@@ -1,8 +1,19 @@
-import { setMaxListeners } from "node:events";
+import { EventEmitter, setMaxListeners } from "node:events";
 import { currentOperation, type OperationScope } from "../../federation/operation-scope.js";
 
 /** Why a window closed before its call finished. */
 export type WindowEnd = "timeout" | "deadline" | "cancelled";
+
+/**
+ * A window's end as undici's request options take it: an EventEmitter that emits "abort", with `aborted` and
+ * `reason` (undici documents `signal: AbortSignal | EventEmitter`). A new AbortController per attempt, with the
+ * EventTarget listener undici adds to its signal, cost ~9 µs of CPU per call (a keep-alive GET, 20 in flight, the
+ * server in another process: ~33 µs per call with them, ~23 µs with this); an EventEmitter costs ~0.2 µs.
+ */
+export class AbortEvents extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+}
 
 /**
  * The time one upstream attempt may take: the source's timeout, cut short by the GraphQL operation's deadline
@@ -15,7 +26,10 @@ export class CallWindow {
   readonly timeoutMs: number;
   /** True when the operation's deadline, not the source's timeout, sets the end. */
   readonly cutByDeadline: boolean;
-  private readonly controller = new AbortController();
+  /** The window's end for undici: see AbortEvents. */
+  readonly abortEvents = new AbortEvents();
+  /** Made only when `signal` is asked for: most attempts never wait in line, so they never need one. */
+  private controller: AbortController | undefined;
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly operationSignal: AbortSignal | undefined;
   private readonly onOperationAbort = (): void => this.close(this.operationEnd(), this.operationSignal?.reason);
@@ -37,7 +51,12 @@ export class CallWindow {
     }
   }
 
+  /** The window's end as an AbortSignal, for a wait that takes one (the concurrency limit's line). */
   get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortEvents.aborted) this.controller.abort(this.abortEvents.reason);
+    }
     return this.controller.signal;
   }
 
@@ -60,7 +79,10 @@ export class CallWindow {
     if (this.endedBy !== undefined) return;
     this.endedBy = end;
     this.dispose();
-    this.controller.abort(reason);
+    this.abortEvents.aborted = true;
+    this.abortEvents.reason = reason;
+    this.abortEvents.emit("abort");
+    this.controller?.abort(reason);
   }
 }
 

@@ -17,13 +17,18 @@ export class ConcurrencyLimit {
     return this.queue.length;
   }
 
+  /** A release function if a slot is free now, else undefined (nothing waits in line). */
+  tryAcquire(): (() => void) | undefined {
+    if (this.active >= this.max) return undefined;
+    this.active += 1;
+    return this.releaser();
+  }
+
   /** Resolves with a release function once a slot is ours; rejects with `signal.reason` if it aborts first. */
   acquire(signal: AbortSignal): Promise<() => void> {
     if (signal.aborted) return Promise.reject(signal.reason);
-    if (this.active < this.max) {
-      this.active += 1;
-      return Promise.resolve(this.releaser());
-    }
+    const free = this.tryAcquire();
+    if (free) return Promise.resolve(free);
     return new Promise((resolve, reject) => {
       const grant = (): void => {
         signal.removeEventListener("abort", onAbort);

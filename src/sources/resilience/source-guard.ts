@@ -99,9 +99,13 @@ export class SourceGuard {
     const window = new CallWindow(call.timeoutMs);
     let release: (() => void) | undefined;
     try {
-      release = await this.limit.acquire(window.signal).catch(() => {
-        throw this.queueError(call, window);
-      });
+      // A free slot is taken at once, with no promise to wait for; a window already closed goes through
+      // `acquire`, which refuses it, so the call is not sent.
+      release =
+        (window.end === undefined ? this.limit.tryAcquire() : undefined) ??
+        (await this.limit.acquire(window.signal).catch(() => {
+          throw this.queueError(call, window);
+        }));
       const response = await this.breaker.run(() => this.timed(call, attempt, window));
       return { response };
     } catch (error) {
