@@ -77,9 +77,13 @@ export function decode<T>(schema: z.ZodType<T>, value: unknown): { result: z.Zod
   const outer = drifting;
   drifting = new Map();
   try {
-    // reportInput: the issue keeps the value it refused, for the log only (vendor-body.ts never shows it a client).
-    const result = schema.safeParse(value, { reportInput: true });
-    return { result, drift: result.success ? [...drifting.values()] : [] };
+    const result = schema.safeParse(value);
+    if (result.success) return { result, drift: [...drifting.values()] };
+    // Parsed again to learn what was refused: reportInput keeps the value in the issue, for the log only
+    // (vendor-body.ts never shows it a client). Not on the first parse: with it, parsing Eniris' license list
+    // (three licenses) took ~8.6 µs instead of ~6.6 µs, and most answers are good. The decoders are pure, so the
+    // second parse refuses the same thing.
+    return { result: schema.safeParse(value, { reportInput: true }), drift: [] };
   } finally {
     drifting = outer;
   }

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resilienceSchema } from "../../../src/config/schema.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
+import { buildingWithTelemetry, NO_UPSTREAM_TELEMETRY, type VendorErrorAnswer } from "../../../src/observability/upstream-telemetry.js";
 import { startEnirisSimulator, type EnirisFaultRule, type EnirisSimulator } from "../../../src/simulators/eniris/server.js";
 import { apiCalls, closeSources, expectGatewayError, rejectionOf, sourceFor } from "./support.js";
 
@@ -145,6 +146,16 @@ describe("bad bodies", () => {
   it("a 200 with the wrong shape ({licenses:[{id:5}]}) → UPSTREAM_BAD_RESPONSE, not a crash", async () => {
     const { result } = await accountsUnder({ kind: "status", status: 200, body: { licenses: [{ id: 5 }] } });
     expectGatewayError(result, "UPSTREAM_BAD_RESPONSE");
+  });
+
+  it("a 200 with the wrong shape logs where and what the vendor sent (got 5); the client's message names only where", async () => {
+    const answers: VendorErrorAnswer[] = [];
+    const source = buildingWithTelemetry({ ...NO_UPSTREAM_TELEMETRY, vendorError: (answer) => answers.push(answer) }, () => sourceFor(sim));
+    sim.fault({ server: "api", path: customerPath(), kind: "status", status: 200, body: { licenses: [{ id: 5, key: "K-1" }] } });
+    const [result] = await source.licensesOfAccounts([sim.data.examples.customerWithLicensesId]);
+    const error = expectGatewayError(result, "UPSTREAM_BAD_RESPONSE");
+    expect(error.message).toBe("sofar: license list: the answer's licenses.0.id is not of the type expected (string)");
+    expect(answers).toEqual([expect.objectContaining({ code: "UPSTREAM_BAD_RESPONSE", status: 200, vendorSaid: expect.stringMatching(/^licenses\.0\.id: .*; got 5$/) })]);
   });
 
   it("a device query with the wrong shape → UPSTREAM_BAD_RESPONSE in every slot", async () => {
