@@ -1,9 +1,9 @@
-import type { ApolloServerPlugin } from "@apollo/server";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { TelemetryConfig } from "../config/schema.js";
 import { currentTrace } from "../federation/operation-scope.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { Logger } from "../logger.js";
+import type { GraphQLPlugin } from "../server/graphql-over-http/plugin.js";
 import type { DocumentOutcome } from "../server/trusted-documents.js";
 import { GatewayMetrics } from "./metrics.js";
 import { metricsEndpoint, type MetricsEndpoint } from "./metrics-endpoint.js";
@@ -14,10 +14,10 @@ import { vendorLog, type VendorLog } from "./vendor-log.js";
 
 /** What the HTTP server needs: the operation plugin, the metrics route, and a count of early refusals. */
 export interface HttpTelemetry {
-  plugins: ApolloServerPlugin<GatewayContext>[];
+  plugins: GraphQLPlugin<GatewayContext>[];
   /** Undefined when metrics are off. */
   metrics: MetricsEndpoint | undefined;
-  /** A request refused before Apollo saw it (a body too large, a limit checked on the raw request). */
+  /** A request refused before its operation was read (a body too large, a limit checked on the raw request). */
   refused(): void;
   /** What became of an operation of an API key with trusted documents (src/server/trusted-documents.ts). */
   trustedDocument(apiKeyId: string, outcome: DocumentOutcome): void;

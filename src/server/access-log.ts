@@ -1,8 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import type { Logger } from "../logger.js";
-import { loggedOperationName } from "../observability/operation-names.js";
-import { currentRequest, REQUEST_ID_HEADER, requestIdOf, type RequestRecord } from "./request-id.js";
+import { REQUEST_ID_HEADER, requestIdOf, type RequestRecord } from "./request-id.js";
 
 /** Longer paths are cut: the path is the client's text, and a log line should stay a line. */
 const MAX_LOGGED_PATH = 200;
@@ -61,30 +59,4 @@ function accessLoggerOf(logger: Logger): Logger {
 function pathOf(url: string | undefined): string {
   const path = (url ?? "/").split("?", 1)[0]!;
   return path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…` : path;
-}
-
-/**
- * Notes on the request's record what only Apollo knows: the operation's name and type once resolved (a name from
- * the document, never the client's free text), and the codes of the errors the response carries. Listed after
- * the plugins that add errors, so it sees theirs.
- */
-export function accessLogPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      const record = currentRequest();
-      if (!record) return;
-      return {
-        async didResolveOperation({ operationName, operation }) {
-          // From the document, so the client's to choose, at any length: cut like every logged operation name.
-          record.operationName = loggedOperationName(operationName);
-          if (operation) record.operationType = operation.operation;
-        },
-        async willSendResponse({ response }) {
-          if (response.body.kind !== "single") return;
-          const codes = (response.body.singleResult.errors ?? []).map((e) => String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
-          if (codes.length > 0) record.errorCodes = [...new Set(codes)];
-        },
-      };
-    },
-  };
 }

@@ -1,39 +1,35 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { ApolloServer, type PersistedQueryOptions } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
-import { formatError } from "../errors/format.js";
-import type { GatewayContext } from "../graphql/context.js";
-import type { GraphiqlExample } from "./graphiql.js";
-import { hideSuggestionsPlugin } from "./hide-suggestions.js";
-import { KnownOperationTypesRule } from "./known-operation-types.js";
-import { DEFAULT_EXTRA_LIMITS, documentLimitRules, type OperationLimits } from "./limits.js";
-import { partialErrorsPlugin } from "./partial-errors.js";
-import { badRequest } from "./request-body.js";
-import { resolvedFieldsLimitPlugin } from "./resolved-fields.js";
 import type { Principal } from "../auth/principal.js";
 import type { ResponseCache } from "../cache/response-cache.js";
-import { CSRF_PREFLIGHT_HEADERS } from "./response-cache-http.js";
-import { responseCachePlugin } from "./response-cache-plugin.js";
-import type { RateLimiter } from "./rate-limit.js";
+import type { CorsConfig } from "../config/schema.js";
+import { formatError } from "../errors/format.js";
+import type { GatewayContext } from "../graphql/context.js";
 import type { HttpTelemetry } from "../observability/telemetry.js";
-import { accessLogPlugin, startRequestLog } from "./access-log.js";
+import { startRequestLog } from "./access-log.js";
 import { ConnectionDrain, type DrainOptions } from "./connection-drain.js";
+import type { GraphiqlExample } from "./graphiql.js";
+import { graphqlOverHttp } from "./graphql-over-http/graphql-over-http.js";
+import type { PersistedQueryOptions } from "./graphql-over-http/persisted-queries.js";
 import type { Readiness } from "./health.js";
+import { KnownOperationTypesRule } from "./known-operation-types.js";
+import { DEFAULT_EXTRA_LIMITS, documentLimitRules, type OperationLimits } from "./limits.js";
+import { NoIntrospectionRule } from "./no-introspection.js";
+import type { RateLimiter } from "./rate-limit.js";
+import { badRequest } from "./request-body.js";
 import { currentRequest, newRequestId, REQUEST_ID_HEADER, runInRequest } from "./request-id.js";
 import type { TrustedDocumentLookup } from "./trusted-documents.js";
-import { apolloExecution } from "./pipeline/apollo-execution.js";
 import { Exchange } from "./pipeline/exchange.js";
-import { graphqlPipeline } from "./pipeline/pipeline.js";
+import { graphql } from "./pipeline/graphql.js";
+import { graphqlPipeline, operationPlugins } from "./pipeline/pipeline.js";
 import { refusals, send } from "./pipeline/refuse.js";
 import { notFound, routeTable } from "./routes.js";
-import type { CorsConfig } from "../config/schema.js";
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
-  /** Who is asking; throws a GraphQLError (401, 500) that Apollo answers with, before anything runs. */
+  /** Who is asking; throws a GraphQLError (401, 500) that is the answer once the request would run, before anything runs. */
   authenticate: (req: IncomingMessage) => Promise<Principal>;
   createContext: (principal: Principal) => GatewayContext;
   /** Whole-response cache for queries; absent when `cache.responses` is off. */
@@ -60,8 +56,8 @@ export interface HttpServerOptions {
   limits: OperationLimits;
   /** Requests per principal (config `server.rateLimit`); absent when off. See rate-limit.ts. */
   rateLimiter?: RateLimiter | undefined;
-  /** Automatic persisted queries (persisted-queries.ts); false turns them off. Default: Apollo's own, in memory. */
-  persistedQueries?: PersistedQueryOptions | false;
+  /** Automatic persisted queries (persisted-queries.ts: where documents are kept, and how long); false turns them off. */
+  persistedQueries: PersistedQueryOptions | false;
   /** Metrics and traces (src/observability/): the operation plugin, the metrics route, early refusals. Default: none. */
   telemetry?: HttpTelemetry | undefined;
   /** `Cache-Control` of successful GET answers (config `server.getCacheControl`; conditional-get.ts). Default `private, no-cache`. */
@@ -84,41 +80,23 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
   const production = options.mode === "production";
   const introspection = options.introspection ?? !production;
   const { limits } = options;
-  const apollo = new ApolloServer<GatewayContext>({
+  const run = graphqlOverHttp<GatewayContext>({
     schema: options.schema,
-    // GraphiQL is served by this server from its own files (no CDN), so Apollo's landing page is off.
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      // The gateway sets the caching headers itself (conditional-get.ts) and its response cache tracks what each
-      // operation read, so Apollo's cache-control plugin, installed unless disabled, has nothing to do; it would
-      // compute a cache policy in a hook on every field resolved.
-      ApolloServerPluginCacheControlDisabled(),
-      partialErrorsPlugin(log),
-      // After partialErrorsPlugin: an operation stopped by this limit answers with its one error only.
-      resolvedFieldsLimitPlugin<GatewayContext>(limits.maxResolvedFields ?? DEFAULT_EXTRA_LIMITS.maxResolvedFields),
-      ...(production ? [hideSuggestionsPlugin<GatewayContext>()] : []),
-      // Last: it must see the errors the plugins above add.
-      ...(options.responseCache ? [responseCachePlugin()] : []),
-      // After partialErrorsPlugin too: an operation's outcome is read from the response as sent.
-      ...(options.telemetry?.plugins ?? []),
-      accessLogPlugin<GatewayContext>(),
-    ],
+    validationRules: [...(introspection ? [] : [NoIntrospectionRule]), KnownOperationTypesRule, ...documentLimitRules(limits)],
+    plugins: operationPlugins({
+      schema: options.schema,
+      log,
+      maxResolvedFields: limits.maxResolvedFields ?? DEFAULT_EXTRA_LIMITS.maxResolvedFields,
+      production,
+      responseCache: options.responseCache,
+      telemetry: options.telemetry,
+    }),
     formatError: (formatted, error) => formatError(formatted, error, log),
-    includeStacktraceInErrorResponses: false,
-    // The gateway stops on SIGTERM and SIGINT itself (src/main.ts: not ready, drain, then close). Apollo's own
-    // handler, on unless NODE_ENV is test, would stop Apollo and send the signal again, which main takes for an
-    // operator's second signal: exit 1 at once, requests in flight cut off.
-    stopOnTerminationSignals: false,
-    // Simple requests (text/plain, forms, no content type, so any GET) are refused unless they carry a header that
-    // forces a browser preflight; see CSRF_PREFLIGHT_HEADERS for why `authorization` is one.
-    csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
-    ...(options.persistedQueries !== undefined ? { persistedQueries: options.persistedQueries } : {}),
-    introspection,
-    validationRules: [KnownOperationTypesRule, ...documentLimitRules(limits)],
-    // maxBatch 1 means no batching: Apollo refuses any JSON array (BAD_REQUEST). Larger batches are refused before Apollo.
-    allowBatchedHttpRequests: limits.maxBatch > 1,
+    persistedQueries: options.persistedQueries === false ? undefined : options.persistedQueries,
+    // maxBatch 1 means no batching: any JSON array is refused (BAD_REQUEST). Larger batches are refused by the request limits.
+    batching: limits.maxBatch > 1,
+    logger: options.logger,
   });
-  await apollo.start();
 
   const refuse = refusals(log, options.telemetry?.refused);
   const pipeline = graphqlPipeline(
@@ -135,7 +113,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
       cors: options.cors,
       refuse,
     },
-    apolloExecution(apollo, options.createContext),
+    graphql(run, options.createContext),
   );
   const routes = routeTable({
     graphql: (req, res, url) => pipeline(new Exchange(req, res, url)),
@@ -196,9 +174,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
           resolve(`http://${host === "0.0.0.0" || host === "::" ? "localhost" : host}:${actual}/graphql`);
         });
       }),
-    async close(drainOptions = { delayMs: 0, graceMs: 10_000 }) {
-      await drain.close(drainOptions);
-      await apollo.stop();
-    },
+    close: (drainOptions = { delayMs: 0, graceMs: 10_000 }) => drain.close(drainOptions),
   };
 }

@@ -1,7 +1,7 @@
-import type { PersistedQueryOptions } from "@apollo/server";
 import type { Logger } from "pino";
 import { TaggedLru } from "../cache/tagged-lru.js";
 import { redisReady, type Redis } from "../redis/connection.js";
+import type { DocumentStore, PersistedQueryOptions } from "./graphql-over-http/persisted-queries.js";
 
 /** Config `server.persistedQueries`. */
 export interface PersistedQueriesConfig {
@@ -12,18 +12,15 @@ export interface PersistedQueriesConfig {
   maxEntries: number;
 }
 
-/** The store Apollo keeps documents in, keyed by their SHA-256 (Apollo adds its own `apq:` prefix). */
-type DocumentCache = NonNullable<PersistedQueryOptions["cache"]>;
-
 /**
- * Apollo Server's automatic persisted queries (APQ), with a bounded store: in the gateway's Redis when there is one,
+ * Automatic persisted queries (APQ, graphql-over-http/persisted-queries.ts), with a bounded store: in the gateway's Redis when there is one,
  * so a document registered on one replica is known to all of them (a client is not sent back to re-register by
- * whichever replica its next request lands on); in memory otherwise. False turns APQ off (Apollo then answers
+ * whichever replica its next request lands on); in memory otherwise. False turns APQ off (requests then get
  * PERSISTED_QUERY_NOT_SUPPORTED).
  *
  * Every document still passes the request limits: the token and size checks run on the text of the request that
  * registers it (a hash-only request can only name a document registered that way), and the depth and cost rules are
- * validation rules, which Apollo runs on a document taken from this store as on any other.
+ * validation rules, which run on a document taken from this store as on any other.
  */
 export function persistedQueryOptions(config: PersistedQueriesConfig, deps: { redis?: Redis | undefined; logger: Logger }): PersistedQueryOptions | false {
   if (!config.enabled) return false;
@@ -32,11 +29,11 @@ export function persistedQueryOptions(config: PersistedQueriesConfig, deps: { re
 }
 
 /**
- * Documents in Redis under the connection's key prefix (ioredis adds it), each with the TTL Apollo passes, which
+ * Documents in Redis under the connection's key prefix (ioredis adds it), each with the configured TTL, which
  * bounds the store. A Redis failure is a miss, never an error: the client answers PERSISTED_QUERY_NOT_FOUND by
  * sending the document again, so an outage costs one round trip rather than failed operations.
  */
-export class RedisDocumentCache implements DocumentCache {
+export class RedisDocumentCache implements DocumentStore {
   constructor(
     private readonly redis: Redis,
     private readonly logger: Logger,
@@ -55,7 +52,7 @@ export class RedisDocumentCache implements DocumentCache {
   async set(key: string, value: string, options?: { ttl?: number | null }): Promise<void> {
     if (!redisReady(this.redis)) return;
     const ttl = options?.ttl;
-    // Apollo logs a failed registration; the operation itself still runs, since it carried its document.
+    // A failed registration is logged (graphql-over-http/operation.ts); the operation still runs, since it carried its document.
     if (ttl) await this.redis.set(key, value, "EX", ttl);
     else await this.redis.set(key, value);
   }
@@ -69,7 +66,7 @@ export class RedisDocumentCache implements DocumentCache {
  * In memory: at most `maxEntries` documents, least recently used out first, each kept `ttl` seconds after it was
  * registered (the caches' bounded LRU, src/cache/tagged-lru.ts, with no tags: nothing invalidates a document).
  */
-export class MemoryDocumentCache implements DocumentCache {
+export class MemoryDocumentCache implements DocumentStore {
   private readonly entries: TaggedLru<string>;
 
   constructor(maxEntries: number) {

@@ -1,13 +1,22 @@
 import type { IncomingMessage } from "node:http";
+import type { GraphQLSchema } from "graphql";
 import type { Principal } from "../../auth/principal.js";
 import type { ResponseCache } from "../../cache/response-cache.js";
 import type { CorsConfig } from "../../config/schema.js";
+import type { ErrorLogger } from "../../errors/format.js";
+import type { GatewayContext } from "../../graphql/context.js";
 import type { Logger } from "../../logger.js";
 import type { HttpTelemetry } from "../../observability/telemetry.js";
 import type { GraphiqlExample } from "../graphiql.js";
+import type { GraphQLPlugin } from "../graphql-over-http/plugin.js";
 import type { OperationLimits } from "../limits.js";
 import type { RateLimiter } from "../rate-limit.js";
 import type { TrustedDocumentLookup } from "../trusted-documents.js";
+import { accessLog } from "../plugins/access-log.js";
+import { hideSuggestions } from "../plugins/hide-suggestions.js";
+import { partialErrors } from "../plugins/partial-errors.js";
+import { resolvedFieldsLimit } from "../plugins/resolved-fields.js";
+import { responseCacheRules } from "../plugins/response-cache.js";
 import { authenticate } from "./authenticate.js";
 import { publishChanges, syncCaches, type CacheSync } from "./cache-sync.js";
 import { cachingHeaders } from "./caching-headers.js";
@@ -43,10 +52,10 @@ export interface PipelineOptions {
 }
 
 /**
- * A /graphql request, step by step: the order is here and nowhere else. Each step is one file; each may answer
- * (a refusal, a cached answer) and stop there. Steps marked ↩ act on the way back, on the answer `operation` made:
- * they run in the reverse of their order here, so the answer is published, given its caching headers, stored, and
- * only then sent.
+ * A /graphql request, step by step: the order is here and nowhere else (the operation's plugins are below). Each
+ * step is one file; each may answer (a refusal, a cached answer) and stop there. Steps marked ↩ act on the way
+ * back, on the answer `operation` made (graphql.ts): they run in the reverse of their order here, so the answer is
+ * published, given its caching headers, stored, and only then sent.
  */
 export function graphqlPipeline(o: PipelineOptions, operation: Handler): Handler {
   const { refuse } = o;
@@ -76,4 +85,29 @@ export function graphqlPipeline(o: PipelineOptions, operation: Handler): Handler
     ],
     operation,
   );
+}
+
+export interface PluginOptions {
+  schema: GraphQLSchema;
+  log: ErrorLogger;
+  maxResolvedFields: number;
+  /** Production hides schema suggestions in error messages. */
+  production: boolean;
+  responseCache: ResponseCache | undefined;
+  telemetry: HttpTelemetry | undefined;
+}
+
+/** What runs around each operation (../plugins/, src/observability/operation-plugin.ts), hook by hook in this order. */
+export function operationPlugins(o: PluginOptions): GraphQLPlugin<GatewayContext>[] {
+  return [
+    partialErrors(o.log),
+    // After partialErrors: an operation stopped by this limit answers with its one error only.
+    resolvedFieldsLimit(o.schema, o.maxResolvedFields),
+    ...(o.production ? [hideSuggestions<GatewayContext>()] : []),
+    // After the plugins above: it must see the errors they add.
+    ...(o.responseCache ? [responseCacheRules()] : []),
+    // After partialErrors too: an operation's outcome is read from the response as sent.
+    ...(o.telemetry?.plugins ?? []),
+    accessLog<GatewayContext>(),
+  ];
 }
