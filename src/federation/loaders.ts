@@ -28,23 +28,163 @@ export interface LoaderOptions {
   locator?: LicenseLocator | undefined;
 }
 
+type BatchLoad<K, V> = (keys: readonly K[]) => Promise<Array<V | Error>>;
+
 /**
  * Per-request loaders: each (source, key) is fetched at most once per operation, and keys for the same source
  * are handed to it together so it can use its vendor's batch endpoint where there is one.
+ *
+ * Each loader is made when first read: an operation uses a few of the thirteen (one customer's licenses at one
+ * vendor uses three), and making all of them for every request was ~20 µs of the ~100 µs the execution layer
+ * spends on such an operation when its answers are at hand (`graphql primed` in bench/hot-path.ts). Getters on the
+ * prototype, not closures made per request: a request then allocates only the loaders it reads.
  */
-export function createLoaders(store: Store, sources: SourceRegistry, options: LoaderOptions = {}) {
-  const { tracker, locator } = options;
-  const batching = options.batching ?? true;
-  /** The DataLoader options of every loader: keyed by `cacheKeyFn` when given; no batching nor caching when off. */
-  const loaderOptions = <K>(cacheKeyFn?: (key: K) => string) => ({
-    ...(cacheKeyFn ? { cacheKeyFn } : {}),
-    ...(batching ? {} : { batch: false, cache: false }),
-  });
+export class Loaders {
+  readonly #store: Store;
+  readonly #sources: SourceRegistry;
+  readonly #tracker: ReadTracker | undefined;
+  readonly #locator: LicenseLocator | undefined;
+  readonly #batching: boolean;
+  #accountLicenses?: DataLoader<SourceKey, License[], string>;
+  #controllerLicenses?: DataLoader<SourceKey, License[], string>;
+  #sourceControllers?: DataLoader<SourceKey, ControllerInfo | null, string>;
+  #licenseByKey?: DataLoader<SourceKey, License | null, string>;
+  #profiles?: DataLoader<SourceKey, CustomerProfile | null, string>;
+  #hardware?: DataLoader<SourceKey, ControllerHardware | null, string>;
+  #customers?: DataLoader<string, CustomerRow | null>;
+  #accountsOfCustomer?: DataLoader<string, AccountRow[]>;
+  #customerOfAccount?: DataLoader<SourceKey, AccountRow | null, string>;
+  #registeredControllers?: DataLoader<string, ControllerRow | null>;
+  #controllersOfCustomer?: DataLoader<string, ControllerRow[]>;
+  #claimsOfLicense?: DataLoader<SourceKey, ClaimRow[], string>;
+  #claimsOfNode?: DataLoader<string, ClaimRow[]>;
+
+  constructor(store: Store, sources: SourceRegistry, options: LoaderOptions = {}) {
+    this.#store = store;
+    this.#sources = sources;
+    this.#tracker = options.tracker;
+    this.#locator = options.locator;
+    this.#batching = options.batching ?? true;
+  }
+
+  get accountLicenses(): DataLoader<SourceKey, License[], string> {
+    return (this.#accountLicenses ??= this.#bySourceKey(
+      this.#tracked(this.#learnLocations(this.#perSource((s, ids) => s.licensesOfAccounts?.(ids))), (k, list) => [tag.account(k.source, k.id), ...licenseListTags(list)]),
+    ));
+  }
+
+  get controllerLicenses(): DataLoader<SourceKey, License[], string> {
+    return (this.#controllerLicenses ??= this.#bySourceKey(
+      this.#tracked(this.#perSource((s, ids) => s.licensesOfControllers?.(ids)), (k, list) => [tag.node(k.source, k.id), ...licenseListTags(list)]),
+    ));
+  }
+
+  get sourceControllers(): DataLoader<SourceKey, ControllerInfo | null, string> {
+    return (this.#sourceControllers ??= this.#bySourceKey(this.#tracked(this.#perSource((s, ids) => s.controllers?.(ids)), (k) => [tag.node(k.source, k.id)])));
+  }
+
+  /** One license by key, where the source can look one up (Cryptolens key/GetKey). */
+  get licenseByKey(): DataLoader<SourceKey, License | null, string> {
+    return (this.#licenseByKey ??= this.#bySourceKey(
+      this.#tracked(
+        this.#perSource((s, keys) => {
+          const find = s.findLicense?.bind(s);
+          return find ? eachAlone((key) => find({ key }))(keys) : undefined;
+        }),
+        (k, license) => [tag.licenseKey(k.source, k.id), ...(license ? licenseTags(license) : [])],
+      ),
+    ));
+  }
+
+  get profiles(): DataLoader<SourceKey, CustomerProfile | null, string> {
+    return (this.#profiles ??= this.#bySourceKey(this.#tracked(this.#perSource((s, ids) => s.directory?.profiles(ids)), (k) => [tag.account(k.source, k.id)])));
+  }
+
+  /** Keyed by (source, serial number). */
+  get hardware(): DataLoader<SourceKey, ControllerHardware | null, string> {
+    return (this.#hardware ??= this.#bySourceKey(this.#tracked(this.#perSource((s, serials) => s.directory?.hardware(serials)), (k) => [tag.serial(k.source, k.id)])));
+  }
+
+  get customers(): DataLoader<string, CustomerRow | null> {
+    return (this.#customers ??= this.#byString(
+      this.#tracked(async (ids: readonly string[]) => {
+        const found = byId(await this.#store.customers.getMany([...ids]), (r) => r.id);
+        return ids.map((id) => found.get(id) ?? null);
+      }, (id) => [tag.customer(id)]),
+    ));
+  }
+
+  get accountsOfCustomer(): DataLoader<string, AccountRow[]> {
+    return (this.#accountsOfCustomer ??= this.#byString(
+      this.#tracked(async (ids: readonly string[]) => {
+        const groups = groupBy(await this.#store.customers.accountsOf([...ids]), (r) => r.customerId);
+        return ids.map((id) => groups.get(id) ?? []);
+      }, (id) => [tag.customer(id)]),
+    ));
+  }
+
+  get customerOfAccount(): DataLoader<SourceKey, AccountRow | null, string> {
+    return (this.#customerOfAccount ??= this.#bySourceKey(
+      this.#tracked(async (keys: readonly SourceKey[]) => {
+        const rows = await this.#store.customers.findByAccounts(keys.map((k) => ({ source: k.source, externalId: k.id })));
+        const found = byId(rows, (r) => sourceKey({ source: r.source, id: r.externalId }));
+        return keys.map((k) => found.get(sourceKey(k)) ?? null);
+      }, (k) => [tag.account(k.source, k.id)]),
+    ));
+  }
+
+  get registeredControllers(): DataLoader<string, ControllerRow | null> {
+    return (this.#registeredControllers ??= this.#byString(
+      this.#tracked(async (nodeIds: readonly string[]) => {
+        const found = byId(await this.#store.controllers.getMany([...nodeIds]), (r) => r.nodeId);
+        return nodeIds.map((id) => found.get(id) ?? null);
+      }, (nodeId) => [tag.controller(nodeId)]),
+    ));
+  }
+
+  get controllersOfCustomer(): DataLoader<string, ControllerRow[]> {
+    return (this.#controllersOfCustomer ??= this.#byString(
+      this.#tracked(async (ids: readonly string[]) => {
+        const groups = groupBy(await this.#store.controllers.ofCustomers([...ids]), (r) => r.customerId);
+        return ids.map((id) => groups.get(id) ?? []);
+      }, (id, rows) => [tag.customer(id), ...rows.map((r) => tag.controller(r.nodeId))]),
+    ));
+  }
+
+  get claimsOfLicense(): DataLoader<SourceKey, ClaimRow[], string> {
+    return (this.#claimsOfLicense ??= this.#bySourceKey(
+      this.#tracked(async (keys: readonly SourceKey[]) => {
+        const rows = await this.#store.claims.ofLicensesAt(keys.map((k) => ({ source: k.source, externalId: k.id })));
+        const groups = groupBy(rows, (r) => sourceKey({ source: r.source, id: r.licenseExternalId }));
+        return keys.map((k) => groups.get(sourceKey(k)) ?? []);
+      }, (k) => [tag.license(k.source, k.id)]),
+    ));
+  }
+
+  get claimsOfNode(): DataLoader<string, ClaimRow[]> {
+    return (this.#claimsOfNode ??= this.#byString(
+      this.#tracked(async (nodeIds: readonly string[]) => {
+        const groups = groupBy(await this.#store.claims.ofNodes([...nodeIds]), (r) => r.nodeId);
+        return nodeIds.map((id) => groups.get(id) ?? []);
+      }, (nodeId, rows) => [tag.claimsOfNode(nodeId), ...rows.map((r) => tag.license(r.source, r.licenseExternalId))]),
+    ));
+  }
+
+  /** A loader keyed by (source, id); no batching nor caching when batching is off. */
+  #bySourceKey<V>(load: BatchLoad<SourceKey, V>): DataLoader<SourceKey, V, string> {
+    return new DataLoader<SourceKey, V, string>(load, this.#batching ? { cacheKeyFn: sourceKey } : { cacheKeyFn: sourceKey, batch: false, cache: false });
+  }
+
+  /** A loader keyed by a plain string; no batching nor caching when batching is off. */
+  #byString<V>(load: BatchLoad<string, V>): DataLoader<string, V> {
+    return new DataLoader<string, V>(load, this.#batching ? {} : { batch: false, cache: false });
+  }
 
   /** Wraps a batch function so each answer's tags are recorded (errors record nothing: they are never reused). */
-  function tracked<K, V>(load: (keys: readonly K[]) => Promise<Array<V | Error>>, tagsOf: (key: K, value: V) => string[]) {
+  #tracked<K, V>(load: BatchLoad<K, V>, tagsOf: (key: K, value: V) => string[]): BatchLoad<K, V> {
+    const tracker = this.#tracker;
     if (!tracker) return load;
-    return async (keys: readonly K[]) => {
+    return async (keys) => {
       const values = await load(keys);
       keys.forEach((key, i) => {
         const value = values[i];
@@ -53,10 +193,12 @@ export function createLoaders(store: Store, sources: SourceRegistry, options: Lo
       return values;
     };
   }
+
   /** Feeds the license locator from account lists. */
-  function learnLocations(load: (keys: readonly SourceKey[]) => Promise<Array<License[] | Error>>) {
+  #learnLocations(load: BatchLoad<SourceKey, License[]>): BatchLoad<SourceKey, License[]> {
+    const locator = this.#locator;
     if (!locator) return load;
-    return async (keys: readonly SourceKey[]) => {
+    return async (keys) => {
       const lists = await load(keys);
       keys.forEach((k, i) => {
         const list = lists[i];
@@ -65,9 +207,11 @@ export function createLoaders(store: Store, sources: SourceRegistry, options: Lo
       return lists;
     };
   }
+
   /** Groups keys by source, calls `fetch` once per source, and puts each answer back in its key's place. */
-  function perSource<T>(fetch: (source: LicenseSource, ids: string[]) => Promise<BatchResult<T>> | undefined) {
-    return async (keys: readonly SourceKey[]): Promise<Array<T | Error>> => {
+  #perSource<T>(fetch: (source: LicenseSource, ids: string[]) => Promise<BatchResult<T>> | undefined): BatchLoad<SourceKey, T> {
+    const sources = this.#sources;
+    return async (keys) => {
       const out: Array<T | Error> = new Array(keys.length);
       const groups = new Map<string, number[]>();
       keys.forEach((k, i) => groups.set(k.source, [...(groups.get(k.source) ?? []), i]));
@@ -90,98 +234,18 @@ export function createLoaders(store: Store, sources: SourceRegistry, options: Lo
       return out;
     };
   }
-
-  const byId = <R, K>(rows: R[], keyOf: (r: R) => K) => new Map(rows.map((r) => [keyOf(r), r]));
-  const groupBy = <R, K>(rows: R[], keyOf: (r: R) => K) => {
-    const map = new Map<K, R[]>();
-    for (const r of rows) map.set(keyOf(r), [...(map.get(keyOf(r)) ?? []), r]);
-    return map;
-  };
-
-  return {
-    accountLicenses: new DataLoader<SourceKey, License[], string>(
-      tracked(learnLocations(perSource((s, ids) => s.licensesOfAccounts?.(ids))), (k, list) => [tag.account(k.source, k.id), ...licenseListTags(list)]),
-      loaderOptions(sourceKey),
-    ),
-    controllerLicenses: new DataLoader<SourceKey, License[], string>(
-      tracked(perSource((s, ids) => s.licensesOfControllers?.(ids)), (k, list) => [tag.node(k.source, k.id), ...licenseListTags(list)]),
-      loaderOptions(sourceKey),
-    ),
-    sourceControllers: new DataLoader<SourceKey, ControllerInfo | null, string>(
-      tracked(perSource((s, ids) => s.controllers?.(ids)), (k) => [tag.node(k.source, k.id)]),
-      loaderOptions(sourceKey),
-    ),
-    /** One license by key, where the source can look one up (Cryptolens key/GetKey). */
-    licenseByKey: new DataLoader<SourceKey, License | null, string>(
-      tracked(
-        perSource((s, keys) => {
-          const find = s.findLicense?.bind(s);
-          return find ? eachAlone((key) => find({ key }))(keys) : undefined;
-        }),
-        (k, license) => [tag.licenseKey(k.source, k.id), ...(license ? licenseTags(license) : [])]),
-      loaderOptions(sourceKey),
-    ),
-    profiles: new DataLoader<SourceKey, CustomerProfile | null, string>(
-      tracked(perSource((s, ids) => s.directory?.profiles(ids)), (k) => [tag.account(k.source, k.id)]),
-      loaderOptions(sourceKey),
-    ),
-    /** Keyed by (source, serial number). */
-    hardware: new DataLoader<SourceKey, ControllerHardware | null, string>(
-      tracked(perSource((s, serials) => s.directory?.hardware(serials)), (k) => [tag.serial(k.source, k.id)]),
-      loaderOptions(sourceKey),
-    ),
-    customers: new DataLoader<string, CustomerRow | null>(
-      tracked(async (ids: readonly string[]) => {
-        const found = byId(await store.customers.getMany([...ids]), (r) => r.id);
-        return ids.map((id) => found.get(id) ?? null);
-      }, (id) => [tag.customer(id)]),
-      loaderOptions(),
-    ),
-    accountsOfCustomer: new DataLoader<string, AccountRow[]>(
-      tracked(async (ids: readonly string[]) => {
-        const groups = groupBy(await store.customers.accountsOf([...ids]), (r) => r.customerId);
-        return ids.map((id) => groups.get(id) ?? []);
-      }, (id) => [tag.customer(id)]),
-      loaderOptions(),
-    ),
-    customerOfAccount: new DataLoader<SourceKey, AccountRow | null, string>(
-      tracked(async (keys: readonly SourceKey[]) => {
-        const rows = await store.customers.findByAccounts(keys.map((k) => ({ source: k.source, externalId: k.id })));
-        const found = byId(rows, (r) => sourceKey({ source: r.source, id: r.externalId }));
-        return keys.map((k) => found.get(sourceKey(k)) ?? null);
-      }, (k) => [tag.account(k.source, k.id)]),
-      loaderOptions(sourceKey),
-    ),
-    registeredControllers: new DataLoader<string, ControllerRow | null>(
-      tracked(async (nodeIds: readonly string[]) => {
-        const found = byId(await store.controllers.getMany([...nodeIds]), (r) => r.nodeId);
-        return nodeIds.map((id) => found.get(id) ?? null);
-      }, (nodeId) => [tag.controller(nodeId)]),
-      loaderOptions(),
-    ),
-    controllersOfCustomer: new DataLoader<string, ControllerRow[]>(
-      tracked(async (ids: readonly string[]) => {
-        const groups = groupBy(await store.controllers.ofCustomers([...ids]), (r) => r.customerId);
-        return ids.map((id) => groups.get(id) ?? []);
-      }, (id, rows) => [tag.customer(id), ...rows.map((r) => tag.controller(r.nodeId))]),
-      loaderOptions(),
-    ),
-    claimsOfLicense: new DataLoader<SourceKey, ClaimRow[], string>(
-      tracked(async (keys: readonly SourceKey[]) => {
-        const rows = await store.claims.ofLicensesAt(keys.map((k) => ({ source: k.source, externalId: k.id })));
-        const groups = groupBy(rows, (r) => sourceKey({ source: r.source, id: r.licenseExternalId }));
-        return keys.map((k) => groups.get(sourceKey(k)) ?? []);
-      }, (k) => [tag.license(k.source, k.id)]),
-      loaderOptions(sourceKey),
-    ),
-    claimsOfNode: new DataLoader<string, ClaimRow[]>(
-      tracked(async (nodeIds: readonly string[]) => {
-        const groups = groupBy(await store.claims.ofNodes([...nodeIds]), (r) => r.nodeId);
-        return nodeIds.map((id) => groups.get(id) ?? []);
-      }, (nodeId, rows) => [tag.claimsOfNode(nodeId), ...rows.map((r) => tag.license(r.source, r.licenseExternalId))]),
-      loaderOptions(),
-    ),
-  };
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+export function createLoaders(store: Store, sources: SourceRegistry, options: LoaderOptions = {}): Loaders {
+  return new Loaders(store, sources, options);
+}
+
+function byId<R, K>(rows: R[], keyOf: (r: R) => K): Map<K, R> {
+  return new Map(rows.map((r) => [keyOf(r), r]));
+}
+
+function groupBy<R, K>(rows: R[], keyOf: (r: R) => K): Map<K, R[]> {
+  const map = new Map<K, R[]>();
+  for (const r of rows) map.set(keyOf(r), [...(map.get(keyOf(r)) ?? []), r]);
+  return map;
+}

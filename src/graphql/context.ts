@@ -51,39 +51,59 @@ export interface ContextDeps {
   checkDocument: DocumentCheck;
 }
 
-/** Everything per request is built here: loaders must never outlive one operation. */
-export function createContext({ store, sources, responseCache, batching, locator, checkDocument }: ContextDeps, principal: Principal): GatewayContext {
-  const cacheReads = responseCache && new ReadTracker(responseCache.invalidation);
-  const loaders = createLoaders(store, sources, { tracker: cacheReads, batching: batching ?? true, locator });
-  const access = new Access(principal, loaders);
-  const reads = new FederatedReads(loaders, sources, store, access, cacheReads, locator);
-  const partialErrors: PartialError[] = [];
-  // Built on first use: most operations are queries, and the writer hashes the principal's scope when made.
-  let mutations: GatewayContext["mutations"] | undefined;
-  const buildMutations = (): GatewayContext["mutations"] => {
+/**
+ * Everything per request is built here: loaders must never outlive one operation. A class rather than an object
+ * literal with closures: its methods live on the prototype, so a request allocates its state only (the loaders
+ * themselves are made on first use, see Loaders); making a context went from ~3 µs to ~1 µs (bench/hot-path.ts).
+ */
+export function createContext(deps: ContextDeps, principal: Principal): GatewayContext {
+  return new OperationContext(deps, principal);
+}
+
+class OperationContext implements GatewayContext {
+  readonly access: Access;
+  readonly sources: SourceRegistry;
+  readonly loaders: Loaders;
+  readonly reads: FederatedReads;
+  readonly partialErrors: PartialError[] = [];
+  readonly cacheReads: ReadTracker | undefined;
+  readonly #deps: ContextDeps;
+  #mutations: GatewayContext["mutations"] | undefined;
+
+  constructor(
+    deps: ContextDeps,
+    readonly principal: Principal,
+  ) {
+    const { store, sources, responseCache, batching, locator } = deps;
+    this.#deps = deps;
+    this.sources = sources;
+    this.cacheReads = responseCache && new ReadTracker(responseCache.invalidation);
+    this.loaders = createLoaders(store, sources, { tracker: this.cacheReads, batching: batching ?? true, locator });
+    this.access = new Access(principal, this.loaders);
+    this.reads = new FederatedReads(this.loaders, sources, store, this.access, this.cacheReads, locator);
+  }
+
+  /** Built on first use: most operations are queries, and the writer hashes the principal's scope when made. */
+  get mutations(): GatewayContext["mutations"] {
+    return (this.#mutations ??= this.#buildMutations());
+  }
+
+  reportPartial(info: GraphQLResolveInfo): (error: Error) => void {
+    return (error) => this.partialErrors.push({ error, path: pathOf(info.path) });
+  }
+
+  #buildMutations(): GatewayContext["mutations"] {
+    const { store, sources, checkDocument } = this.#deps;
     // The whole principal, not its id: idempotent results are kept per scope (id, role and grants).
-    const writer = new AuditedWriter(store, principal);
+    const writer = new AuditedWriter(store, this.principal);
     return {
-      licenses: new LicenseMutations(writer, sources, reads, access),
-      customers: new CustomerMutations(writer, sources, access),
-      catalogue: new CatalogueMutations(writer, sources, reads, access),
-      apiKeys: new ApiKeyAdmin(writer, access),
-      documents: new TrustedDocumentAdmin(writer, access, checkDocument),
+      licenses: new LicenseMutations(writer, sources, this.reads, this.access),
+      customers: new CustomerMutations(writer, sources, this.access),
+      catalogue: new CatalogueMutations(writer, sources, this.reads, this.access),
+      apiKeys: new ApiKeyAdmin(writer, this.access),
+      documents: new TrustedDocumentAdmin(writer, this.access, checkDocument),
     };
-  };
-  return {
-    principal,
-    access,
-    sources,
-    loaders,
-    reads,
-    get mutations() {
-      return (mutations ??= buildMutations());
-    },
-    partialErrors,
-    cacheReads,
-    reportPartial: (info) => (error) => partialErrors.push({ error, path: pathOf(info.path) }),
-  };
+  }
 }
 
 function pathOf(path: GraphQLResolveInfo["path"] | undefined): Array<string | number> {
