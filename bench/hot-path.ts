@@ -1,4 +1,4 @@
-import { execute, parse } from "graphql";
+import { parse } from "graphql";
 import { pino } from "pino";
 import { startGateway } from "../src/app.js";
 import { configSchema } from "../src/config/schema.js";
@@ -8,6 +8,7 @@ import { documentChecker } from "../src/documents/document-check.js";
 import { operationScope, runInOperation } from "../src/federation/operation-scope.js";
 import { SourceRegistry } from "../src/federation/registry.js";
 import { createContext } from "../src/graphql/context.js";
+import { createExecutor, type ExecutorKind } from "../src/graphql/executor.js";
 import { buildGatewaySchema } from "../src/graphql/schema.js";
 import { createSources } from "../src/sources/create.js";
 import { openStore } from "../src/store/store.js";
@@ -21,6 +22,10 @@ import { openStore } from "../src/store/store.js";
  *   simulator answering it in this same process;
  * - `store reads`: the two reads the operation makes (the customer, its accounts);
  * - `graphql execute`: graphql-js over the gateway's schema with a fresh context: everything but HTTP and Apollo;
+ * - `graphql primed`: the same with the context's loaders primed with the source's and the store's answers, so
+ *   what is left is the execution layer alone (context, type-graphql, graphql-js, reads, connection, scalars);
+ * - `graphql-jit execute`, `graphql-jit primed`: the same two through graphql-jit (src/graphql/executor.ts), the
+ *   document compiled once, as the server's cache of parsed documents lets it be;
  * - `http`: a whole request to a running gateway with the cache off (Apollo, the HTTP handling and the client's
  *   own fetch, which runs in this process too).
  * `[N] [layer ...]`: N operations per measurement (3,000), only the layers named (all).
@@ -43,7 +48,7 @@ async function measure(name: string, one: () => Promise<unknown>): Promise<void>
   for (let i = 0; i < N; i++) await one();
   const used = process.cpuUsage(cpu);
   const ms = (n: number) => n.toFixed(3).padStart(7);
-  console.log(`${name.padEnd(16)} ${ms((used.user + used.system) / 1000 / N)} ms CPU/op ${ms((performance.now() - started) / N)} ms wall/op`);
+  console.log(`${name.padEnd(20)} ${ms((used.user + used.system) / 1000 / N)} ms CPU/op ${ms((performance.now() - started) / N)} ms wall/op`);
 }
 
 const vendors = await startDemoVendors({});
@@ -71,9 +76,33 @@ function inOperation<T>(fn: () => Promise<T>): Promise<T> {
   const scope = operationScope(10_000);
   return runInOperation(scope, fn).finally(() => scope.end());
 }
+const customerRow = (await store.customers.getMany([VARIABLES.id]))[0] ?? null;
+const accountRows = await store.customers.accountsOf([VARIABLES.id]);
+const sofarLicenses = await inOperation(() => sofar.licensesOfAccounts!([account])).then(([list]) => {
+  if (!Array.isArray(list)) throw new Error(`the source call failed: ${String(list)}`);
+  return list;
+});
 const body = JSON.stringify({ query: QUERY, variables: VARIABLES });
-const first = (await execute({ schema, document, variableValues: VARIABLES, contextValue: createContext({ store, sources, checkDocument }, principal) })) as { errors?: unknown };
-if (first.errors) throw new Error(`the operation failed: ${JSON.stringify(first.errors)}`);
+const executors: Array<[ExecutorKind, Awaited<ReturnType<typeof createExecutor>>]> = [
+  ["graphql-js", await createExecutor("graphql-js")],
+  ["graphql-jit", await createExecutor("graphql-jit")],
+];
+/** A fresh context, as every request gets; `primed`: its loaders already hold the answers (no source, no store). */
+function context(primed: boolean) {
+  const contextValue = createContext({ store, sources, checkDocument }, principal);
+  if (primed) {
+    contextValue.loaders.customers.prime(VARIABLES.id, customerRow);
+    contextValue.loaders.accountsOfCustomer.prime(VARIABLES.id, accountRows);
+    contextValue.loaders.accountLicenses.prime({ source: "sofar", id: account }, sofarLicenses);
+  }
+  return contextValue;
+}
+for (const [kind, executeOperation] of executors) {
+  for (const primed of [false, true]) {
+    const result = await inOperation(async () => executeOperation({ schema, document, variableValues: VARIABLES, contextValue: context(primed) }));
+    if (result.errors) throw new Error(`the operation failed on ${kind}: ${JSON.stringify(result.errors)}`);
+  }
+}
 
 for (let round = 0; round < 2; round++) {
   await measure("source call", () => inOperation(() => sofar.licensesOfAccounts!([account])));
@@ -81,9 +110,11 @@ for (let round = 0; round < 2; round++) {
     await store.customers.getMany([VARIABLES.id]);
     await store.customers.accountsOf([VARIABLES.id]);
   });
-  await measure("graphql execute", () =>
-    inOperation(async () => execute({ schema, document, variableValues: VARIABLES, contextValue: createContext({ store, sources, checkDocument }, principal) })),
-  );
+  for (const [kind, executeOperation] of executors) {
+    const prefix = kind === "graphql-js" ? "graphql" : kind;
+    await measure(`${prefix} execute`, () => inOperation(async () => executeOperation({ schema, document, variableValues: VARIABLES, contextValue: context(false) })));
+    await measure(`${prefix} primed`, async () => executeOperation({ schema, document, variableValues: VARIABLES, contextValue: context(true) }));
+  }
   await measure("http", () => fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body }).then((r) => r.text()));
 }
 

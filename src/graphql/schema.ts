@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { buildSchema } from "type-graphql";
-import type { GraphQLSchema } from "graphql";
+import { isInterfaceType, type GraphQLSchema } from "graphql";
 import { ControllerResolver, DatalinkResolver } from "./controller/controller.resolver.js";
 import { CustomerAccountResolver, CustomerConnectionResolver, CustomerResolver } from "./customer/customer.resolver.js";
 import { LicenseResolver } from "./license/license.resolver.js";
@@ -11,6 +11,7 @@ import { ControllerHardwareResolver, CustomerProfileResolver, DirectoryMutationR
 import { ApiKeyResolver } from "./auth/api-key.resolver.js";
 import { TrustedDocumentResolver } from "./auth/trusted-document.resolver.js";
 import { ControllerNodeResolver, NodeResolver } from "./node/node.resolver.js";
+import { resolveNodeType } from "./node/node.type.js";
 import { restrictOperationalFields } from "./restricted-fields.js";
 
 /** The schema clients build on; `schema/schema.graphql` is this, printed, and a test keeps them equal. */
@@ -38,6 +39,11 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     // Input is validated by the federation layer with coded errors; class-validator is not used.
     validate: false,
   });
+  // type-graphql wraps an interface's resolveType in an async function: a promise per node for graphql-js, and
+  // graphql-jit (src/graphql/jit-executor.ts) resolves abstract types only synchronously. The same function, bare.
+  const node = schema.getType("Node");
+  if (!isInterfaceType(node)) throw new Error("buildGatewaySchema: no interface Node in the schema");
+  node.resolveType = resolveNodeType;
   // Who may see which object is decided in the read and mutation services; this hides fields, not objects.
   return restrictOperationalFields(schema);
 }
