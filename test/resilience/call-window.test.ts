@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { operationScope, runInOperation } from "../../src/federation/operation-scope.js";
+import { encodePath } from "../../src/sources/http.js";
 import { CallWindow } from "../../src/sources/resilience/call-window.js";
-import { clientFor, closeClients, rejectionOf, settings, useScriptedServer } from "./support.js";
+import { clientFor, closeClients, ok, rejectionOf, settings, useScriptedServer } from "./support.js";
 
 /**
  * How an attempt's window ends, seen from the client: each end (its timeout, the operation's deadline, the client
@@ -35,6 +36,29 @@ describe("an attempt's window, through the client", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(error).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", message: "test-src: GET /read was abandoned: the operation was cancelled" });
     expect(server.hits).toBe(1);
+  });
+
+  it("the client going away abandons every call of its operation in flight, each once; another operation's go on", async () => {
+    const { client } = clientFor(server, settings({ retries: 0 }), 5_000);
+    let answer = false;
+    server.handle((_req, res) => {
+      if (answer) ok(res);
+    });
+    const gone = new AbortController();
+    const scope = operationScope(5_000, gone.signal);
+    const other = operationScope(5_000);
+    const calls = runInOperation(scope, () => Promise.allSettled(Array.from({ length: 20 }, (_, i) => client.send({ method: "GET", path: encodePath`/read/${String(i)}` }))));
+    await sleep(50);
+    answer = true;
+    const unaffected = runInOperation(other, () => client.send({ method: "GET", path: "/other" }));
+    gone.abort(new Error("client closed the connection"));
+    const settled = await calls;
+    expect((await unaffected).status).toBe(200);
+    scope.end();
+    other.end();
+    expect(settled.map((s) => s.status)).toEqual(Array(20).fill("rejected"));
+    for (const s of settled) expect((s as PromiseRejectedResult).reason).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", message: "test-src: GET /read/{} was abandoned: the operation was cancelled" });
+    expect(server.hits).toBe(21);
   });
 
   it("a call made after its operation's deadline passed is not sent, though a slot is free", async () => {

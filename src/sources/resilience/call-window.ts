@@ -19,8 +19,8 @@ export class AbortEvents extends EventEmitter {
  * The time one upstream attempt may take: the source's timeout, cut short by the GraphQL operation's deadline
  * when there is one (`currentOperation()`), and aborted with the operation (the client went away). It covers the
  * wait for a concurrency slot and the call itself, connect and body included. `dispose()` when the attempt ends:
- * a window holds a timer and a listener on the operation's signal (a plain timer, not `AbortSignal.timeout`, so
- * nothing waits for the garbage collector under load).
+ * a window holds a timer and a place among its operation's open windows (a plain timer, not `AbortSignal.timeout`,
+ * so nothing waits for the garbage collector under load).
  */
 export class CallWindow {
   readonly timeoutMs: number;
@@ -32,7 +32,8 @@ export class CallWindow {
   private controller: AbortController | undefined;
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly operationSignal: AbortSignal | undefined;
-  private readonly onOperationAbort = (): void => this.close(this.operationEnd(), this.operationSignal?.reason);
+  /** The open windows of this window's operation (see `openWindowsOf`), this one among them until it ends. */
+  private readonly openInOperation: Set<CallWindow> | undefined;
   private endedBy: WindowEnd | undefined;
 
   constructor(sourceTimeoutMs: number) {
@@ -40,13 +41,14 @@ export class CallWindow {
     const left = operation ? operation.deadline - Date.now() : Number.POSITIVE_INFINITY;
     this.cutByDeadline = left < sourceTimeoutMs;
     this.timeoutMs = Math.max(0, Math.min(sourceTimeoutMs, left));
-    this.operationSignal = operation && listenable(operation);
+    this.operationSignal = operation?.signal;
     if (this.operationSignal?.aborted) {
-      this.onOperationAbort();
+      this.endWithOperation();
     } else if (this.timeoutMs <= 0) {
       this.close("deadline", timeoutReason());
     } else {
-      this.operationSignal?.addEventListener("abort", this.onOperationAbort, { once: true });
+      this.openInOperation = this.operationSignal && openWindowsOf(this.operationSignal);
+      this.openInOperation?.add(this);
       this.timer = setTimeout(() => this.close(this.cutByDeadline ? "deadline" : "timeout", timeoutReason()), this.timeoutMs);
     }
   }
@@ -67,7 +69,12 @@ export class CallWindow {
 
   dispose(): void {
     clearTimeout(this.timer);
-    this.operationSignal?.removeEventListener("abort", this.onOperationAbort);
+    this.openInOperation?.delete(this);
+  }
+
+  /** Closes the window because its operation's signal aborted (the deadline, or the client went away). */
+  endWithOperation(): void {
+    this.close(this.operationEnd(), this.operationSignal?.reason);
   }
 
   private operationEnd(): WindowEnd {
@@ -86,12 +93,33 @@ export class CallWindow {
   }
 }
 
+/** Each operation's open windows, by the operation's signal: see `openWindowsOf`. */
+const openWindows = new WeakMap<AbortSignal, Set<CallWindow>>();
+
+/**
+ * The open windows of the operation whose signal is `signal`, all closed by one listener on it, added with the
+ * first. A listener of each window's own (the signal cleared for many by `listenable`, then an EventTarget add and
+ * remove per window) made a window cost ~5.2 µs of CPU instead of ~3.7 µs in a one-call operation, and ~1.4 µs
+ * instead of ~0.7 µs each in an operation of 20 calls. Kept with the signal, so it goes when the operation does.
+ */
+function openWindowsOf(signal: AbortSignal): Set<CallWindow> {
+  let windows = openWindows.get(signal);
+  if (windows === undefined) {
+    const created = new Set<CallWindow>();
+    // A window leaves the set as it closes, so each is closed once, in the order the calls started.
+    signal.addEventListener("abort", () => created.forEach((window) => window.endWithOperation()), { once: true });
+    openWindows.set(signal, created);
+    windows = created;
+  }
+  return windows;
+}
+
 const tuned = new WeakSet<AbortSignal>();
 
 /**
- * The operation's signal, cleared for many listeners: every upstream call of one operation listens to it while it
- * runs, often more than EventTarget's default of 10 at once (one per account of a 20-customer page). That is not
- * a leak (each listener goes when its call ends), so Node's warning about it is turned off for this signal only.
+ * The operation's signal, cleared for many listeners: every retry of one operation waiting out its backoff listens
+ * to it, possibly more than EventTarget's default of 10 at once (one per account of a 20-customer page). That is
+ * not a leak (each listener goes when its wait ends), so Node's warning about it is turned off for this signal only.
  */
 export function listenable(operation: OperationScope): AbortSignal {
   if (!tuned.has(operation.signal)) {
