@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 
@@ -7,6 +7,11 @@ import { parseArgs, promisify } from "node:util";
  * What the store costs on its own: RSS and time to open and migrate a store, and the time of two typical indexed
  * selects (a customer by id, the accounts of a customer) over a thousand seeded customers. Each store is measured
  * in a fresh process, so one engine's memory is never counted against another.
+ *
+ * Then the CPU time of each read a request makes (the hot reads): the customer and its accounts (every operation
+ * that names a customer), an API key (every request with auth on), a trusted document (keys that have them), the
+ * claims of a license, and an operation's two customer reads with 20 operations in flight at once, as under the
+ * bench's 20 clients. The store reports each query to an `onQuery` listener, as the gateway's metrics do.
  *
  *   node --import tsx bench/store-figures.ts [--url memory://] [--url postgres://...] [--url pglite] [--runs 3] [--selects 5000]
  *
@@ -27,6 +32,18 @@ interface Figures {
   customerByIdUs: number;
   accountsOfUs: number;
   rssAfterMiB: number;
+  /** CPU time (user + system) per call of each hot read, each awaited (µs); not measured for pglite. */
+  hot?: HotReads;
+}
+
+interface HotReads {
+  customerById: number;
+  accountsOf: number;
+  apiKey: number;
+  trustedDocument: number;
+  claimsOfLicense: number;
+  /** Per operation (its customer, then its accounts), 20 operations started together and awaited together. */
+  operationAmongTwenty: number;
 }
 
 const CUSTOMERS = 1_000;
@@ -60,7 +77,7 @@ async function measure(url: string): Promise<Figures> {
   // On PostgreSQL, a schema of the run's own, dropped at the end.
   const schema = url.startsWith("postgres") ? `lg_figures_${randomUUID().slice(0, 8)}` : undefined;
   const opening = performance.now();
-  const store = await openStore(url, schema === undefined ? {} : { schema });
+  const store = await openStore(url, { ...(schema === undefined ? {} : { schema }), onQuery: () => {} });
   const openMs = performance.now() - opening;
   const rssOpenMiB = rss();
 
@@ -78,10 +95,49 @@ async function measure(url: string): Promise<Figures> {
   };
   const customerByIdUs = await time((id) => store.customers.getMany([id]));
   const accountsOfUs = await time((id) => store.customers.accountsOf([id]));
-  const figures = { url, rssBeforeMiB, rssLoadedMiB, rssOpenMiB, loadMs: Math.round(loadMs), openMs: Math.round(openMs), customerByIdUs, accountsOfUs, rssAfterMiB: rss() };
+  const hot = await hotReads(store, ids);
+  const figures = { url, rssBeforeMiB, rssLoadedMiB, rssOpenMiB, loadMs: Math.round(loadMs), openMs: Math.round(openMs), customerByIdUs, accountsOfUs, rssAfterMiB: rss(), hot };
   if (schema !== undefined) await store.db.query(`drop schema ${schema} cascade`);
   await store.close();
   return figures;
+}
+
+/** A trusted document's id is the SHA-256 of its text, in hex. */
+function documentHash(id: string): string {
+  return createHash("sha256").update(id).digest("hex");
+}
+
+type Store = Awaited<ReturnType<typeof import("../src/store/store.js").openStore>>;
+
+/** The hot reads' CPU time over the seeded customers, plus an API key, a trusted document and a claim for each of the first 100. */
+async function hotReads(store: Store, ids: string[]): Promise<HotReads> {
+  const keyed = ids.slice(0, 100);
+  await store.transaction(async (tx) => {
+    for (const id of keyed) {
+      await tx.apiKeys.insert({ id: `key-${id}`, name: `Key ${id}`, role: "customer", customerId: id, keyHash: "figures", grants: [] });
+      await tx.trustedDocuments.publish(`key-${id}`, [{ hash: documentHash(id), body: "{ customers { id } }", operationType: "query", operationName: null }], false);
+      await tx.claims.record({ source: "sofar", licenseExternalId: `license-${id}`, licenseKey: `KEY-${id}`, nodeId: `node-${id}` });
+    }
+  });
+  const cpuUs = async (calls: number, run: (i: number) => Promise<unknown>) => {
+    for (let i = 0; i < 200; i++) await run(i);
+    const started = process.cpuUsage();
+    for (let i = 0; i < calls; i++) await run(i);
+    const used = process.cpuUsage(started);
+    return Math.round(((used.user + used.system) / calls) * 10) / 10;
+  };
+  const any = (i: number) => ids[(i * 7919) % ids.length]!;
+  const keyedId = (i: number) => keyed[(i * 31) % keyed.length]!;
+  const operation = (id: string) => store.customers.getMany([id]).then(() => store.customers.accountsOf([id]));
+  return {
+    customerById: await cpuUs(selects, (i) => store.customers.getMany([any(i)])),
+    accountsOf: await cpuUs(selects, (i) => store.customers.accountsOf([any(i)])),
+    apiKey: await cpuUs(selects, (i) => store.apiKeys.get(`key-${keyedId(i)}`)),
+    trustedDocument: await cpuUs(selects, (i) => store.trustedDocuments.has(`key-${keyedId(i)}`, documentHash(keyedId(i)))),
+    claimsOfLicense: await cpuUs(selects, (i) => store.claims.ofLicensesAt([{ source: "sofar", externalId: `license-${keyedId(i)}` }])),
+    operationAmongTwenty:
+      Math.round((await cpuUs(Math.ceil(selects / 20), (i) => Promise.all(Array.from({ length: 20 }, (_, j) => operation(any(i * 20 + j)))))) / 20 * 10) / 10,
+  };
 }
 
 async function measurePglite(): Promise<Figures> {
@@ -150,5 +206,13 @@ async function orchestrate(urls: string[], runs: number): Promise<void> {
   for (const r of rows) {
     const rss = `${r.rssBeforeMiB} / ${r.rssLoadedMiB} / ${r.rssOpenMiB} / ${r.rssAfterMiB} MiB`;
     console.log(`| ${r.url.replace(/\/\/[^/?#]*@/, "//***@")} | ${r.loadMs} ms | ${r.openMs} ms | ${rss} | ${r.customerByIdUs} µs | ${r.accountsOfUs} µs |`);
+  }
+  const hot = rows.filter((r) => r.hot !== undefined);
+  if (hot.length === 0) return;
+  console.log("\nHot reads, CPU µs per call (user + system):\n");
+  console.log("| store | customer by id | accounts of a customer | API key | trusted document | claims of a license | one operation's two reads, 20 at once |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- |");
+  for (const { url, hot: h } of hot) {
+    console.log(`| ${url.replace(/\/\/[^/?#]*@/, "//***@")} | ${h!.customerById} | ${h!.accountsOf} | ${h!.apiKey} | ${h!.trustedDocument} | ${h!.claimsOfLicense} | ${h!.operationAmongTwenty} |`);
   }
 }
