@@ -1,6 +1,7 @@
 import { GatewayError } from "../errors/gateway-error.js";
 import { sqlState, type Db } from "./db.js";
 import { fromJson, toDate, toDateOrNull } from "./dialect.js";
+import { prepared } from "./prepared.js";
 
 export type Role = "admin" | "partner" | "customer";
 
@@ -35,44 +36,47 @@ export interface InsertApiKeyInput {
 /** How stale `last_used_at` may get: one write a minute per key at most, not one per request. */
 const TOUCH_EVERY_MS = 60_000;
 
+// Grants come back as one sorted JSON array per key, so a key is always one row.
+const keysOn = (db: Db) =>
+  db.kysely
+    .selectFrom("api_keys as k")
+    .select((eb) => [
+      "k.id",
+      "k.name",
+      "k.role",
+      "k.customer_id",
+      "k.key_hash",
+      "k.created_at",
+      "k.revoked_at",
+      "k.last_used_at",
+      "k.documents_locked",
+      eb.exists(eb.selectFrom("trusted_documents as t").select("t.key_id").whereRef("t.key_id", "=", "k.id")).as("has_documents"),
+      eb.selectFrom("api_key_grants as g").select(db.dialect.sortedJsonArray("g.customer_id").as("ids")).whereRef("g.key_id", "=", "k.id").as("grants"),
+    ]);
+type Stored = Awaited<ReturnType<ReturnType<typeof keysOn>["executeTakeFirstOrThrow"]>>;
+const toKey = (r: Stored): ApiKeyRow => ({
+  id: r.id,
+  name: r.name,
+  role: r.role,
+  customerId: r.customer_id,
+  keyHash: r.key_hash,
+  createdAt: toDate(r.created_at),
+  revokedAt: toDateOrNull(r.revoked_at),
+  lastUsedAt: toDateOrNull(r.last_used_at),
+  grants: (fromJson(r.grants) ?? []) as string[],
+  documentsLocked: Boolean(r.documents_locked),
+  hasDocuments: Boolean(r.has_documents),
+});
+
+// Every request with an API key reads its key: compiled once (prepared.ts).
+const keyById = prepared((db: Db, id: string) => keysOn(db).where("k.id", "=", id));
+
 export type ApiKeyQueries = ReturnType<typeof apiKeyQueries>;
 
 export function apiKeyQueries(db: Db) {
   const { kysely, dialect } = db;
-  // Grants come back as one sorted JSON array per key, so a key is always one row.
-  const keys = () =>
-    kysely
-      .selectFrom("api_keys as k")
-      .select((eb) => [
-        "k.id",
-        "k.name",
-        "k.role",
-        "k.customer_id",
-        "k.key_hash",
-        "k.created_at",
-        "k.revoked_at",
-        "k.last_used_at",
-        "k.documents_locked",
-        eb.exists(eb.selectFrom("trusted_documents as t").select("t.key_id").whereRef("t.key_id", "=", "k.id")).as("has_documents"),
-        eb.selectFrom("api_key_grants as g").select(dialect.sortedJsonArray("g.customer_id").as("ids")).whereRef("g.key_id", "=", "k.id").as("grants"),
-      ]);
-  type Stored = Awaited<ReturnType<ReturnType<typeof keys>["executeTakeFirstOrThrow"]>>;
-  const toKey = (r: Stored): ApiKeyRow => ({
-    id: r.id,
-    name: r.name,
-    role: r.role,
-    customerId: r.customer_id,
-    keyHash: r.key_hash,
-    createdAt: toDate(r.created_at),
-    revokedAt: toDateOrNull(r.revoked_at),
-    lastUsedAt: toDateOrNull(r.last_used_at),
-    grants: (fromJson(r.grants) ?? []) as string[],
-    documentsLocked: Boolean(r.documents_locked),
-    hasDocuments: Boolean(r.has_documents),
-  });
-
   const get = async (id: string): Promise<ApiKeyRow | null> => {
-    const row = await keys().where("k.id", "=", id).executeTakeFirst();
+    const [row] = await keyById(db, id);
     return row === undefined ? null : toKey(row);
   };
 
@@ -80,7 +84,7 @@ export function apiKeyQueries(db: Db) {
     get,
 
     /** Every key, revoked ones included (an operator wants to see what was revoked), oldest first. */
-    list: async () => (await keys().orderBy("k.created_at").orderBy("k.id").execute()).map(toKey),
+    list: async () => (await keysOn(db).orderBy("k.created_at").orderBy("k.id").execute()).map(toKey),
 
     /** Inserts the key and its grants in one transaction. An unknown customer is NOT_FOUND, naming the field. */
     async insert(input: InsertApiKeyInput): Promise<ApiKeyRow> {

@@ -6,6 +6,7 @@ import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import type { ClaimsTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";
 import { toDate } from "./dialect.js";
+import { prepared } from "./prepared.js";
 
 /** A datalink (license ↔ controller) the gateway made or holds, at any source. */
 export interface ClaimRow {
@@ -47,6 +48,15 @@ const toClaim = (r: Pick<Selectable<ClaimsTable>, (typeof CLAIM)[number]>): Clai
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// Read by the loaders and the local source whenever an operation shows licenses' controllers or controllers'
+// licenses: compiled once (prepared.ts).
+const claimsOn = (db: Db) => db.kysely.selectFrom("claims").select(CLAIM);
+const claimsOfLicenses = prepared((db: Db, source: string, externalIds: string[]) =>
+  claimsOn(db).where("source", "=", source).where(db.dialect.anyOf("license_external_id", externalIds)),
+);
+const claimsOfLicensesAt = prepared((db: Db, licenses: Array<readonly [string, string]>) => claimsOn(db).where(db.dialect.pairIn(["source", "license_external_id"], licenses)));
+const claimsOfNodes = prepared((db: Db, nodeIds: string[]) => claimsOn(db).where(db.dialect.anyOf("node_id", nodeIds)).orderBy("created_at").orderBy("id"));
+
 export type ClaimQueries = ReturnType<typeof claimQueries>;
 
 /** What a claim row's change affects: its license (wherever listed), the controller's view at its source, the lists of claims. */
@@ -61,7 +71,6 @@ function claimTags(row: Pick<ClaimRow, "source" | "licenseExternalId" | "license
 
 export function claimQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
   const { kysely, dialect } = db;
-  const claims = () => kysely.selectFrom("claims").select(CLAIM);
   const newRow = (input: RecordClaimInput) => ({
     id: randomUUID(),
     source: input.source,
@@ -137,21 +146,19 @@ export function claimQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
       return row;
     },
 
-    ofLicenses: async (source: string, externalIds: string[]) =>
-      (await claims().where("source", "=", source).where(dialect.anyOf("license_external_id", externalIds)).execute()).map(toClaim),
+    ofLicenses: async (source: string, externalIds: string[]) => (await claimsOfLicenses(db, source, externalIds)).map(toClaim),
 
     /** The claims of licenses at several sources, in one query. */
     ofLicensesAt: async (licenses: ReadonlyArray<{ source: string; externalId: string }>) =>
-      (await claims().where(dialect.pairIn(["source", "license_external_id"], licenses.map((l) => [l.source, l.externalId] as const))).execute()).map(toClaim),
+      (await claimsOfLicensesAt(db, licenses.map((l) => [l.source, l.externalId] as const))).map(toClaim),
 
     /** Every claim held at one source (e.g. to list the controllers it knows). */
-    ofSource: async (source: string) => (await claims().where("source", "=", source).orderBy("created_at").orderBy("id").execute()).map(toClaim),
+    ofSource: async (source: string) => (await claimsOn(db).where("source", "=", source).orderBy("created_at").orderBy("id").execute()).map(toClaim),
 
-    ofNodes: async (nodeIds: string[]) =>
-      (await claims().where(dialect.anyOf("node_id", nodeIds)).orderBy("created_at").orderBy("id").execute()).map(toClaim),
+    ofNodes: async (nodeIds: string[]) => (await claimsOfNodes(db, nodeIds)).map(toClaim),
 
     byVendorDatalinks: async (source: string, vendorDatalinkIds: string[]) =>
-      (await claims().where("source", "=", source).where(dialect.anyOf("vendor_datalink_id", vendorDatalinkIds)).execute()).map(toClaim),
+      (await claimsOn(db).where("source", "=", source).where(dialect.anyOf("vendor_datalink_id", vendorDatalinkIds)).execute()).map(toClaim),
 
     /** Records the vendor's datalink id once it is known. Null when no claim has this id. */
     async setVendorDatalinkId(claimId: string, vendorDatalinkId: string | null): Promise<ClaimRow | null> {

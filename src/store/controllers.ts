@@ -6,6 +6,7 @@ import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import type { ControllersTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";
 import { toDate } from "./dialect.js";
+import { prepared } from "./prepared.js";
 
 export interface ControllerRow {
   nodeId: string;
@@ -37,14 +38,18 @@ const toController = (r: Selectable<ControllersTable>): ControllerRow => ({
 
 export type ControllerQueries = ReturnType<typeof controllerQueries>;
 
+// Read by the loaders of operations on controllers and customers: compiled once (prepared.ts).
+const controllersById = prepared((db: Db, nodeIds: string[]) => db.kysely.selectFrom("controllers").select(CONTROLLER).where(db.dialect.anyOf("node_id", nodeIds)));
+const controllersOfCustomers = prepared((db: Db, customerIds: string[]) =>
+  db.kysely.selectFrom("controllers").select(CONTROLLER).where(db.dialect.anyOf("customer_id", customerIds)).orderBy("node_id"),
+);
+
 export function controllerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
   const { kysely, dialect } = db;
-  const controllers = () => kysely.selectFrom("controllers").select(CONTROLLER);
   return {
-    getMany: async (nodeIds: string[]) => (await controllers().where(dialect.anyOf("node_id", nodeIds)).execute()).map(toController),
+    getMany: async (nodeIds: string[]) => (await controllersById(db, nodeIds)).map(toController),
 
-    ofCustomers: async (customerIds: string[]) =>
-      (await controllers().where(dialect.anyOf("customer_id", customerIds)).orderBy("node_id").execute()).map(toController),
+    ofCustomers: async (customerIds: string[]) => (await controllersOfCustomers(db, customerIds)).map(toController),
 
     /**
      * Registers a controller or updates the fields given. One statement, so two concurrent upserts of the same

@@ -7,6 +7,7 @@ import { sqlState, type Db } from "./db.js";
 import { toDate } from "./dialect.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import { checkNewCustomerId } from "./customer-id.js";
+import { prepared } from "./prepared.js";
 
 export interface CustomerRow {
   id: string;
@@ -70,6 +71,15 @@ type StoredAccount = Selectable<CustomerAccountsTable>;
 const toCustomer = (r: StoredCustomer): CustomerRow => ({ id: r.id, name: r.name, createdAt: toDate(r.created_at), updatedAt: toDate(r.updated_at) });
 const toAccount = (r: StoredAccount): AccountRow => ({ customerId: r.customer_id, source: r.source, externalId: r.external_id });
 
+// Every operation that names a customer reads it and its accounts (the loaders): compiled once (prepared.ts).
+const customersById = prepared((db: Db, ids: string[]) => db.kysely.selectFrom("customers").select(CUSTOMER).where(db.dialect.anyOf("id", ids)));
+const accountsOfCustomers = prepared((db: Db, customerIds: string[]) =>
+  db.kysely.selectFrom("customer_accounts").select(ACCOUNT).where(db.dialect.anyOf("customer_id", customerIds)).orderBy("source").orderBy("external_id"),
+);
+const ownersOfAccounts = prepared((db: Db, pairs: Array<readonly [string, string]>) =>
+  db.kysely.selectFrom("customer_accounts").select(ACCOUNT).where(db.dialect.pairIn(["source", "external_id"], pairs)),
+);
+
 export type CustomerQueries = ReturnType<typeof customerQueries>;
 
 export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
@@ -79,7 +89,7 @@ export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
 
   return {
     /** Rows for the ids that exist, in no particular order (DataLoaders regroup by id). */
-    getMany: async (ids: string[]) => (await customers().where(dialect.anyOf("id", ids)).execute()).map(toCustomer),
+    getMany: async (ids: string[]) => (await customersById(db, ids)).map(toCustomer),
 
     /**
      * Keyset pagination on (name, id): a position stays valid while customers are added, removed or renamed. A
@@ -115,12 +125,10 @@ export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
       return Number((await query.executeTakeFirstOrThrow()).count);
     },
 
-    accountsOf: async (customerIds: string[]) =>
-      (await accounts().where(dialect.anyOf("customer_id", customerIds)).orderBy("source").orderBy("external_id").execute()).map(toAccount),
+    accountsOf: async (customerIds: string[]) => (await accountsOfCustomers(db, customerIds)).map(toAccount),
 
     /** Which customer owns each of these accounts; accounts nobody owns are simply absent. */
-    findByAccounts: async (pairs: AccountKey[]) =>
-      (await accounts().where(dialect.pairIn(["source", "external_id"], pairs.map((p) => [p.source, p.externalId] as const))).execute()).map(toAccount),
+    findByAccounts: async (pairs: AccountKey[]) => (await ownersOfAccounts(db, pairs.map((p) => [p.source, p.externalId] as const))).map(toAccount),
 
     accountsAtSource: async (source: string) => (await accounts().where("source", "=", source).orderBy("external_id").execute()).map(toAccount),
 

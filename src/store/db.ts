@@ -1,6 +1,6 @@
 import { CompiledQuery, Kysely, type LogEvent } from "kysely";
 import type { Database } from "./database.js";
-import type { Dialect, Engine } from "./dialect.js";
+import type { Dialect, Engine, ReadNow } from "./dialect.js";
 import { openPostgres } from "./postgres.js";
 import { openSqlite } from "./sqlite.js";
 import { storeLocation } from "./store-url.js";
@@ -19,6 +19,11 @@ export interface Db {
   readonly dialect: Dialect;
   /** Raw SQL written for this engine, with `$1`-style parameters (see `Dialect.raw`): probes, the CLI, tests. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * One select as Kysely compiled it for this engine, with its parameters: how prepared reads run (prepared.ts).
+   * On SQLite outside a transaction it reads at once (sqlite.ts, `readNow`); otherwise through Kysely's driver.
+   */
+  read<T>(sql: string, parameters: readonly unknown[]): Promise<T[]>;
   /**
    * Runs `fn` between BEGIN and COMMIT (ROLLBACK if it throws). Called on a transaction's own `Db`, it runs
    * `fn` in that same transaction: there are no savepoints, so an inner failure aborts the whole outer one.
@@ -60,7 +65,7 @@ export async function openDb(url: string, options: OpenDbOptions = {}): Promise<
   if (location.engine === "sqlite" && schema !== undefined) {
     throw new Error("store.schema names a PostgreSQL schema; a SQLite store has none: remove it, or use a postgres:// URL");
   }
-  const { kyselyDialect, dialect } = location.engine === "sqlite" ? await openSqlite(location.file) : await openPostgres(location.url, schema);
+  const { kyselyDialect, dialect, readNow } = location.engine === "sqlite" ? await openSqlite(location.file) : await openPostgres(location.url, schema);
   const log = onQuery && ((event: LogEvent) => onQuery(event.query.sql, event.queryDurationMillis));
   const kysely = new Kysely<Database>({ dialect: kyselyDialect, ...(log ? { log } : {}) });
   // Kysely starts its driver at the first query, and `destroy` leaves a driver never started alone: connect now,
@@ -71,19 +76,46 @@ export async function openDb(url: string, options: OpenDbOptions = {}): Promise<
     await kysely.destroy().catch(() => {});
     throw error;
   }
-  return bindDb(kysely, dialect, () => kysely.destroy());
+  return bindDb(kysely, dialect, () => kysely.destroy(), readNow && readingNow(readNow, kysely, onQuery));
 }
 
-function bindDb(kysely: Kysely<Database>, dialect: Dialect, close: () => Promise<void>): Db {
+function bindDb(kysely: Kysely<Database>, dialect: Dialect, close: () => Promise<void>, read: Db["read"] = throughKysely(kysely)): Db {
   const db: Db = {
     engine: dialect.engine,
     kysely,
     dialect,
     query: async <T>(text: string, params: readonly unknown[] = []) => (await kysely.executeQuery<T>(dialect.raw(text, params))).rows as T[],
+    read,
+    // A transaction's reads go through its own connection, which it holds from BEGIN to COMMIT: never `readNow`.
     transaction: kysely.isTransaction
       ? (fn) => fn(db)
       : (fn) => kysely.transaction().execute((tx) => fn(bindDb(tx, dialect, () => Promise.reject(new Error("close the root Db, not a transaction"))))),
     close,
   };
   return db;
+}
+
+function throughKysely(kysely: Kysely<Database>): Db["read"] {
+  return async <T>(text: string, parameters: readonly unknown[]) => (await kysely.executeQuery<T>(CompiledQuery.raw(text, [...parameters]))).rows as T[];
+}
+
+/**
+ * Reads through `readNow` when it can answer at once, else through Kysely. Kysely's log reports only the queries
+ * its driver runs, so the ones read at once are reported to `onQuery` here, succeeded or not, as it would.
+ */
+function readingNow(readNow: ReadNow, kysely: Kysely<Database>, onQuery: OpenDbOptions["onQuery"]): Db["read"] {
+  const later = throughKysely(kysely);
+  return async <T>(text: string, parameters: readonly unknown[]) => {
+    const started = onQuery ? performance.now() : 0;
+    let rows: unknown[] | undefined;
+    try {
+      rows = readNow(text, parameters);
+    } catch (error) {
+      onQuery?.(text, performance.now() - started);
+      throw error;
+    }
+    if (rows === undefined) return later<T>(text, parameters);
+    onQuery?.(text, performance.now() - started);
+    return rows as T[];
+  };
 }

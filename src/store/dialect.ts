@@ -1,7 +1,17 @@
-import type { CompiledQuery, Kysely, RawBuilder, SqlBool } from "kysely";
+import type { CompiledQuery, Dialect as KyselyDialect, Kysely, RawBuilder, SqlBool } from "kysely";
 import type { Database } from "./database.js";
 
 export type Engine = "sqlite" | "postgres";
+
+/** What opening an engine gives openDb: Kysely's dialect for it, what differs, and a way to read at once if it has one. */
+export interface OpenedEngine {
+  kyselyDialect: KyselyDialect;
+  dialect: Dialect;
+  /** SQLite only (sqlite.ts): a select run at once, synchronously, or undefined when it must wait its turn. */
+  readNow?: ReadNow;
+}
+
+export type ReadNow = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
 
 /**
  * Where SQLite and PostgreSQL differ, behind one interface: the query modules build everything else with Kysely's

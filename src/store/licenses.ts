@@ -7,6 +7,7 @@ import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import type { LicensesTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";
 import { isStorableTime, toDate, toDateOrNull } from "./dialect.js";
+import { prepared } from "./prepared.js";
 
 export interface LicenseRow {
   id: string;
@@ -70,25 +71,30 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INT_FIELDS = ["gridKw", "solarKw", "batteryKw", "evKw", "durationMonths"] as const;
 const KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
+// The local source's reads, one or more per operation that shows local licenses: compiled once (prepared.ts).
+const licensesOn = (db: Db) => db.kysely.selectFrom("licenses").select(LICENSE);
+const licensesById = prepared((db: Db, ids: string[]) => licensesOn(db).where(db.dialect.anyOf("id", ids, "uuid")));
+const licensesByKey = prepared((db: Db, keys: string[]) => licensesOn(db).where(db.dialect.anyOf("key", keys)));
+const licensesOfCustomers = prepared((db: Db, customerIds: string[]) =>
+  licensesOn(db).where(db.dialect.anyOf("customer_id", customerIds)).orderBy("created_at").orderBy("id"),
+);
+
 export type LicenseQueries = ReturnType<typeof licenseQueries>;
 
 export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
   const { kysely, dialect } = db;
-  const licenses = () => kysely.selectFrom("licenses").select(LICENSE);
   return {
     /**
      * Ids that are not uuids cannot exist; they are dropped rather than sent, where PostgreSQL's uuid cast would
      * fail. A uuid matches in any case, as PostgreSQL compares uuids: SQLite keeps the lowercase text.
      */
-    getMany: async (ids: string[]) =>
-      (await licenses().where(dialect.anyOf("id", ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()), "uuid")).execute()).map(toLicense),
+    getMany: async (ids: string[]) => (await licensesById(db, ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))).map(toLicense),
 
-    byKeys: async (keys: string[]) => (await licenses().where(dialect.anyOf("key", keys)).execute()).map(toLicense),
+    byKeys: async (keys: string[]) => (await licensesByKey(db, keys)).map(toLicense),
 
-    ofCustomers: async (customerIds: string[]) =>
-      (await licenses().where(dialect.anyOf("customer_id", customerIds)).orderBy("created_at").orderBy("id").execute()).map(toLicense),
+    ofCustomers: async (customerIds: string[]) => (await licensesOfCustomers(db, customerIds)).map(toLicense),
 
-    all: async () => (await licenses().orderBy("created_at").orderBy("id").execute()).map(toLicense),
+    all: async () => (await licensesOn(db).orderBy("created_at").orderBy("id").execute()).map(toLicense),
 
     async issue(input: IssueLicenseInput = {}): Promise<LicenseRow> {
       for (const field of INT_FIELDS) {
@@ -149,7 +155,7 @@ export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
         changed(localLicenseTags(row));
         return { row, alreadyActivated: false };
       }
-      const existing = await licenses().where("key", "=", key).executeTakeFirst();
+      const existing = await licensesOn(db).where("key", "=", key).executeTakeFirst();
       return existing ? { row: toLicense(existing), alreadyActivated: true } : null;
     },
   };

@@ -1,6 +1,7 @@
 import { CompiledQuery, PostgresDialect, sql, type SqlBool } from "kysely";
 import type pg from "pg";
-import type { Dialect } from "./dialect.js";
+import type { Dialect, OpenedEngine } from "./dialect.js";
+import { encoded } from "./parameter.js";
 import { redactUrl, sqlState } from "./errors.js";
 
 /** Default `pg.Pool` size; override with `?pool_max=` in the URL. */
@@ -20,7 +21,7 @@ const MIGRATION_LOCK = 0x6c676d6967;
  * int8 (bigserial, count(*)) is parsed to a number, and json to nothing: the query modules parse JSON text the
  * same way on both engines (database.ts).
  */
-export async function openPostgres(url: string, schema: string | undefined): Promise<{ kyselyDialect: PostgresDialect; dialect: Dialect }> {
+export async function openPostgres(url: string, schema: string | undefined): Promise<OpenedEngine> {
   // Loaded here, not with the module: a gateway on SQLite never loads the PostgreSQL driver (~40 ms at start).
   const { default: pg } = await import("pg");
   const parsed = new URL(url);
@@ -64,9 +65,9 @@ const postgresDialect: Dialect = {
   engine: "postgres",
   now: () => sql<Date>`now()`,
   ago: (ms) => sql<Date>`now() - ${`${ms} milliseconds`}::interval`,
-  anyOf: (column, values, type = "text") => sql<SqlBool>`${sql.ref(column)} = any(${[...values]}::${sql.raw(type)}[])`,
+  anyOf: (column, values, type = "text") => sql<SqlBool>`${sql.ref(column)} = any(${encoded(values, (v) => [...v])}::${sql.raw(type)}[])`,
   pairIn: ([first, second], pairs) =>
-    sql<SqlBool>`(${sql.ref(first)}, ${sql.ref(second)}) in (select * from unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[]))`,
+    sql<SqlBool>`(${sql.ref(first)}, ${sql.ref(second)}) in (select * from unnest(${encoded(pairs, (p) => p.map((pair) => pair[0]))}::text[], ${encoded(pairs, (p) => p.map((pair) => pair[1]))}::text[]))`,
   sortedJsonArray: (column) => sql<string>`coalesce(json_agg(${sql.ref(column)} order by ${sql.ref(column)}), '[]'::json)`,
   tableExists: async (db, table) => (await sql<{ found: boolean }>`select to_regclass(${table}) is not null as found`.execute(db)).rows[0]!.found,
   migrationsTable: `create table if not exists schema_migrations (

@@ -1,5 +1,6 @@
 import type { Db } from "./db.js";
 import { toDate } from "./dialect.js";
+import { prepared } from "./prepared.js";
 
 export type OperationType = "query" | "mutation" | "subscription";
 
@@ -19,18 +20,22 @@ export type TrustedDocumentQueries = ReturnType<typeof trustedDocumentQueries>;
 /** Rows per insert statement: 6 parameters each, well under either engine's limit on one statement's parameters. */
 const INSERT_CHUNK = 1_000;
 
+// The reads a request of a key with documents makes: compiled once (prepared.ts).
+const document = (db: Db, keyId: string, hash: string) => db.kysely.selectFrom("trusted_documents").where("key_id", "=", keyId).where("hash", "=", hash);
+const bodyOf = prepared((db: Db, keyId: string, hash: string) => document(db, keyId, hash).select("body"));
+const hashOf = prepared((db: Db, keyId: string, hash: string) => document(db, keyId, hash).select("hash"));
+
 export function trustedDocumentQueries(db: Db) {
   const { kysely, dialect } = db;
-  const document = (keyId: string, hash: string) => kysely.selectFrom("trusted_documents").where("key_id", "=", keyId).where("hash", "=", hash);
   return {
     /** The key's document with this hash, or null: what each request by id (or from a locked key) costs, one primary-key read. */
     async body(keyId: string, hash: string): Promise<string | null> {
-      return (await document(keyId, hash).select("body").executeTakeFirst())?.body ?? null;
+      return (await bodyOf(db, keyId, hash))[0]?.body ?? null;
     },
 
     /** Whether the key has the document with this hash: what a request sending the text costs. */
     async has(keyId: string, hash: string): Promise<boolean> {
-      return (await document(keyId, hash).select("hash").executeTakeFirst()) !== undefined;
+      return (await hashOf(db, keyId, hash)).length > 0;
     },
 
     /**

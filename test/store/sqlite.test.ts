@@ -120,6 +120,59 @@ describe("transactions on SQLite (one connection)", () => {
       await store.close();
     }
   });
+
+  it("never show a read from outside the rows of a transaction that then rolls back", async () => {
+    const store = await openStore("memory://");
+    try {
+      let outside: Promise<unknown> | undefined;
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.customers.upsert({ id: "doomed", name: "Doomed", accounts: [{ source: "sofar", externalId: "d-1" }] });
+          outside = Promise.all([store.customers.getMany(["doomed"]), store.customers.accountsOf(["doomed"])]);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          throw new Error("rolled back");
+        }),
+      ).rejects.toThrow("rolled back");
+      expect(await outside).toEqual([[], []]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("answer a read outside any transaction at once, not queued behind a caller holding the connection", async () => {
+    const store = await openStore("memory://");
+    try {
+      await store.customers.upsert({ id: "now", name: "Now", accounts: [] });
+      // The connection is lent to this callback until it returns, without a transaction: the read cannot wait for it.
+      const names = await store.db.kysely.connection().execute(async () => {
+        const read = store.customers.getMany(["now"]).then((rows) => rows.map((r) => r.name));
+        return Promise.race([read, new Promise((resolve) => setTimeout(resolve, 200, "queued"))]);
+      });
+      expect(names).toEqual(["Now"]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("report the reads answered at once to onQuery, as Kysely reports every other query", async () => {
+    const reported: string[] = [];
+    const store = await openStore("memory://", { onQuery: (sql, ms) => void reported.push(`${sql.split(" ")[0]} ${typeof ms}`) });
+    try {
+      reported.length = 0;
+      await store.customers.getMany(["nobody"]);
+      await store.customers.upsert({ id: "c1", name: "One", accounts: [] });
+      await store.customers.accountsOf(["c1"]);
+      expect(reported).toEqual(["select number", "begin number", "select number", "select number", "insert number", "delete number", "commit number", "select number"]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("fail a read once the store is closed, as every other query", async () => {
+    const store = await openStore("memory://");
+    await store.close();
+    await expect(store.customers.getMany(["c1"])).rejects.toThrow("driver has already been destroyed");
+  });
 });
 
 describe("store URLs in the config", () => {
