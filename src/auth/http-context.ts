@@ -1,5 +1,4 @@
 import type { IncomingMessage } from "node:http";
-import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import type { Logger } from "../logger.js";
 import type { Authenticator } from "./authenticate.js";
@@ -23,10 +22,10 @@ export function requestAuthenticator(authenticator: Authenticator, logger: Logge
     } catch (error) {
       if (error instanceof AuthenticationError) {
         throw new GraphQLError(error.message, {
-          extensions: { code: "UNAUTHENTICATED", http: { status: 401, headers: new HeaderMap([["www-authenticate", challenge(error)]]) } },
+          extensions: { code: "UNAUTHENTICATED", http: { status: 401, headers: new Map([["www-authenticate", challenge(error)]]) } },
         });
       }
-      // Apollo would put "Context creation failed: <message>" in the response; the message may carry internals.
+      // Otherwise the response would say "Context creation failed: <message>", and the message may carry internals.
       logger.error({ err: error }, "authentication could not be checked");
       throw new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR", http: { status: 500 } } });
     }

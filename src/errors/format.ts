@@ -1,9 +1,8 @@
-import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { FieldProblemsError, isGatewayError } from "./gateway-error.js";
 import { ERROR_CODES } from "./codes.js";
 
-/** Codes Apollo Server and graphql-js produce for malformed requests; safe to pass through as they are. */
+/** Codes of malformed requests (src/server/graphql-over-http/request-errors.ts, graphql-js); safe to pass through as they are. */
 const REQUEST_CODES = new Set([
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
@@ -17,10 +16,11 @@ const REQUEST_CODES = new Set([
 export type ErrorLogger = (error: unknown) => void;
 
 /**
- * A refused request whose code is not on the error as it stands, or undefined. Apollo relabels every
- * validation error GRAPHQL_VALIDATION_FAILED, so a limit refused during validation (src/server/limits.ts) is
- * found on `originalError`; Apollo's introspection refusal is known by its `validationErrorCode`; and a few of
- * Apollo's request errors carry an HTTP 4xx status but no code (an unsupported persisted-query version).
+ * A refused request whose code is not on the error as it stands, or undefined. Every validation error is
+ * relabelled GRAPHQL_VALIDATION_FAILED, so a limit refused during validation (src/server/limits.ts) is found on
+ * `originalError`; the introspection refusal (src/server/no-introspection.ts) is known by its
+ * `validationErrorCode`; and a few request errors carry an HTTP 4xx status but no code (an unsupported
+ * persisted-query version).
  */
 function refusal(error: unknown): { message?: string; extensions: Record<string, unknown> } | undefined {
   if (!(error instanceof GraphQLError)) return undefined;
@@ -30,7 +30,7 @@ function refusal(error: unknown): { message?: string; extensions: Record<string,
     return { message: limited.message, extensions: { code: "OPERATION_LIMIT_EXCEEDED", ...(typeof limit === "string" ? { limit } : {}) } };
   }
   if (error.extensions.validationErrorCode === "INTROSPECTION_DISABLED") {
-    // Apollo's message tells the client to "pass introspection: true to ApolloServer"; say it in the gateway's terms.
+    // Said here, whatever the rule's own message: the code is what clients branch on, the message what they read.
     return { message: "introspection is off on this server; __schema and __type cannot be queried", extensions: { code: "INTROSPECTION_DISABLED" } };
   }
   const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
@@ -38,6 +38,11 @@ function refusal(error: unknown): { message?: string; extensions: Record<string,
     return { extensions: { code: "BAD_REQUEST" } };
   }
   return undefined;
+}
+
+/** What a resolver threw: graphql-js wraps it in a GraphQLError located at the field (with a path). */
+function unwrapResolverError(error: unknown): unknown {
+  return error instanceof GraphQLError && error.path && error.originalError ? error.originalError : error;
 }
 
 /**

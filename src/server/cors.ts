@@ -21,7 +21,10 @@ const CORS_REQUEST_HEADERS = ["content-type", "authorization", "apollo-require-p
 /** What a page may read besides the CORS-safelisted headers: the request id (for support), ETag, Retry-After (429). */
 const EXPOSED_HEADERS = ["x-request-id", "etag", "retry-after"];
 
-export type CorsStep = (req: IncomingMessage, res: ServerResponse) => Promise<"preflight answered" | GraphQLError | undefined>;
+export type CorsOutcome = "preflight answered" | GraphQLError | undefined;
+
+/** Synchronous for a request from no listed origin (almost all of them: servers, curl, same-origin pages). */
+export type CorsStep = (req: IncomingMessage, res: ServerResponse) => CorsOutcome | Promise<CorsOutcome>;
 
 /**
  * The CORS step: for a listed origin, the answer's headers (actual requests) or the whole answer (preflights, 204);
@@ -33,7 +36,7 @@ export type CorsStep = (req: IncomingMessage, res: ServerResponse) => Promise<"p
 export function corsStep(config: CorsConfig): CorsStep {
   const listed = originMatcher(config.origins);
   const middleware = cors((req, callback) => callback(null, optionsFor(req as IncomingMessage, config.maxAgeSeconds)));
-  return async (req, res) => {
+  return (req, res) => {
     const { origin } = req.headers;
     const preflight = req.method === "OPTIONS" && origin !== undefined && req.headers["access-control-request-method"] !== undefined;
     if (origin === undefined || !listed(origin)) {
@@ -41,11 +44,12 @@ export function corsStep(config: CorsConfig): CorsStep {
       if (config.origins.length > 0) addVary(res, "Origin");
       return preflight ? originRefused() : undefined;
     }
-    await new Promise<void>((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
-    if (!preflight) return undefined;
-    // Safari waits for a body on a 204 without a Content-Length.
-    res.writeHead(204, { "content-length": "0" }).end();
-    return "preflight answered";
+    return new Promise<void>((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve()))).then(() => {
+      if (!preflight) return undefined;
+      // Safari waits for a body on a 204 without a Content-Length.
+      res.writeHead(204, { "content-length": "0" }).end();
+      return "preflight answered";
+    });
   };
 }
 

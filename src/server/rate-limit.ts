@@ -1,4 +1,3 @@
-import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import type { Principal } from "../auth/principal.js";
 import type { RateLimitConfig } from "../config/schema.js";
@@ -50,6 +49,6 @@ export function createRateLimiter(config: RateLimitConfig | undefined, deps: Rat
 export function rateLimitedError(message: string, waitMs: number): GraphQLError {
   const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1_000));
   return new GraphQLError(`${message}; retry in ${retryAfterSeconds} s`, {
-    extensions: { code: "RATE_LIMITED", http: { status: 429, headers: new HeaderMap([["retry-after", String(retryAfterSeconds)]]) } },
+    extensions: { code: "RATE_LIMITED", http: { status: 429, headers: new Map([["retry-after", String(retryAfterSeconds)]]) } },
   });
 }

@@ -49,7 +49,8 @@ export async function processOperation<TContext>(
     if (listener) listeners.push(listener);
   }
 
-  const source = await persistedDocument(request, engine.persistedQueries);
+  let source = persistedDocument(request, engine.persistedQueries);
+  if (source instanceof Promise) source = await source;
   if ("refusal" in source) return refuse([source.refusal]);
   let document = engine.documents.get(source.query);
   if (document === undefined) {

@@ -32,8 +32,9 @@ export type PersistedDocument = { query: string; register: (() => Promise<void>)
  * - a document with its hash is registered under it, once its SHA-256 is checked (no one can put another document
  *   under a hash a client will use), and only if the operation got as far as being resolved (`register`);
  * - without `persistedQuery`, the document itself, which must not be empty.
+ * Synchronous unless the store is read: most requests carry their document, and an await would cost them a promise.
  */
-export async function persistedDocument(request: GraphQLRequest, options: PersistedQueryOptions | undefined): Promise<PersistedDocument> {
+export function persistedDocument(request: GraphQLRequest, options: PersistedQueryOptions | undefined): PersistedDocument | Promise<PersistedDocument> {
   const persisted = request.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
   const { query } = request;
   if (!persisted) {
@@ -44,8 +45,7 @@ export async function persistedDocument(request: GraphQLRequest, options: Persis
   if (persisted.version !== 1) return { refusal: new GraphQLError("Unsupported persisted query version", { extensions: { http: { status: 400, headers: new Map() } } }) };
   const key = `${KEY_PREFIX}${String(persisted.sha256Hash)}`;
   if (query === undefined) {
-    const registered = await options.cache.get(key);
-    return registered ? { query: registered, register: undefined } : { refusal: persistedQueryNotFound() };
+    return options.cache.get(key).then((registered) => (registered ? { query: registered, register: undefined } : { refusal: persistedQueryNotFound() }));
   }
   if (persisted.sha256Hash !== createHash("sha256").update(query).digest("hex")) {
     return { refusal: new GraphQLError("provided sha does not match query", { extensions: { http: { status: 400, headers: new Map() } } }) };

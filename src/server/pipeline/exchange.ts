@@ -46,8 +46,11 @@ export class Exchange {
   ) {}
 }
 
-/** What a step hands the request to: the rest of the pipeline. */
-export type Handler = (x: Exchange) => Promise<void>;
+/**
+ * What a step hands the request to: the rest of the pipeline. A step that has nothing to wait for returns what
+ * `next` returns (or nothing when it answered), so passing through it costs no promise.
+ */
+export type Handler = (x: Exchange) => Promise<void> | void;
 
 /**
  * A step of the pipeline, composed as undici composes interceptors: it gets the rest of the pipeline (`next`) once,

@@ -8,6 +8,5 @@ export function graphiql(options: { examples: GraphiqlExample[]; introspection: 
     if (x.req.method !== "GET" || x.url.search || !(x.req.headers.accept ?? "").includes("text/html")) return next(x);
     const page = renderGraphiqlPage({ endpoint: "/graphql", title: "License gateway", examples: options.examples, introspection: options.introspection, auth: options.auth });
     send(x.res, 200, "text/html; charset=utf-8", page);
-    return Promise.resolve();
   };
 }

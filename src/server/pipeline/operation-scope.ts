@@ -17,6 +17,6 @@ export function operationScope(deadlineMs: number): Step {
     });
     if (!x.cachesUsable) scope.cacheBypass = true;
     x.scope = scope;
-    return runInOperation(scope, () => next(x));
+    return runInOperation(scope, () => Promise.resolve(next(x)));
   };
 }

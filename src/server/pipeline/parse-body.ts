@@ -20,10 +20,7 @@ export function parsedBody(x: Exchange): GraphQLError | undefined {
 export function parseBody(refuse: Refuse): Step {
   return (next) => (x) => {
     const refusal = parsedBody(x);
-    if (refusal) {
-      refuse(x, refusal);
-      return Promise.resolve();
-    }
+    if (refusal) return refuse(x, refusal);
     return next(x);
   };
 }

@@ -6,10 +6,7 @@ import type { Refuse } from "./refuse.js";
 export function requestLimits(limits: OperationLimits, refuse: Refuse): Step {
   return (next) => (x) => {
     const refusal = checkRequestLimits(x.req.method === "GET" ? getParameters(x.url.searchParams) : x.body, limits);
-    if (refusal) {
-      refuse(x, refusal);
-      return Promise.resolve();
-    }
+    if (refusal) return refuse(x, refusal);
     return next(x);
   };
 }

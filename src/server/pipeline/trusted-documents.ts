@@ -24,11 +24,13 @@ export interface TrustedDocumentsDeps {
 export function trustedDocuments(placement: "before the cache" | "after the cache", deps: TrustedDocumentsDeps): Step {
   const lookup = deps.lookup ?? NO_DOCUMENTS;
   const here = (principal: Principal | undefined) => (withDocuments(principal) ? placement === "before the cache" : placement === "after the cache");
-  return (next) => async (x) => {
+  return (next) => (x) => {
     if (!here(x.principal)) return next(x);
-    const refusal = parsedBody(x) ?? (x.principal ? await check(x, x.principal) : undefined);
-    if (refusal) return deps.refuse(x, refusal);
-    return next(x);
+    const unparsable = parsedBody(x);
+    if (unparsable) return deps.refuse(x, unparsable);
+    // Nothing to look up (most requests): a caller without documents that names none by id.
+    if (!x.principal || (!withDocuments(x.principal) && !namesDocument(x))) return next(x);
+    return check(x, x.principal).then((refusal) => (refusal ? deps.refuse(x, refusal) : next(x)));
   };
 
   async function check(x: Exchange, principal: Principal) {
@@ -40,6 +42,13 @@ export function trustedDocuments(placement: "before the cache" | "after the cach
     }
     return verdict.refusal;
   }
+}
+
+/** Whether the request names a document by `documentId` (in its URL, its body, or an operation of its batch). */
+function namesDocument(x: Exchange): boolean {
+  if (x.req.method === "GET") return x.url.searchParams.has("documentId");
+  const named = (operation: unknown) => operation !== null && typeof operation === "object" && (operation as { documentId?: unknown }).documentId !== undefined;
+  return Array.isArray(x.body) ? x.body.some(named) : named(x.body);
 }
 
 function withDocuments(principal: Principal | undefined): boolean {
