@@ -6,8 +6,15 @@ import { join } from "node:path";
 
 /**
  * Hive Gateway, installed from the npm registry into a scratch folder outside the repository at pinned versions,
- * once per machine: the folder is named after a hash of the versions, so a run reuses it and a change of version
- * installs anew. The bench never depends on it: when it cannot be installed, the caller says why and goes on.
+ * once per machine: the folder is named after a hash of the versions and the lockfile, so a run reuses it and a
+ * change of either installs anew. The bench never depends on it: when it cannot be installed, the caller says why
+ * and goes on.
+ *
+ * The whole tree is pinned by a lockfile (hive-package-lock.json, installed with `npm ci`), not only the four
+ * packages: with `npm install`, a fresh machine resolves Hive's ~600 transitive packages to whatever is newest
+ * that day, and the reference would no longer be the same program from one machine to the next. Made by
+ * `npm install` of the package.json below; to move the reference to other versions, install them that way in a
+ * scratch folder and copy its package-lock.json here.
  */
 
 /** The reference's versions (issue 14). `graphql` is forced on every package so there is one copy of it. */
@@ -21,6 +28,7 @@ export const HIVE_PACKAGES = {
 /** An install with nothing cached takes ~35 s here; a registry that does not answer should not hold the run. */
 const INSTALL_TIMEOUT_MS = 5 * 60_000;
 const READY_FILE = "installed.json";
+const LOCKFILE = new URL("./hive-package-lock.json", import.meta.url);
 
 export interface HiveInstall {
   dir: string;
@@ -34,7 +42,7 @@ export interface HiveInstall {
 export type HiveInstallOutcome = { ok: true; install: HiveInstall } | { ok: false; reason: string };
 
 export function hiveInstallDir(): string {
-  const key = createHash("sha256").update(JSON.stringify(HIVE_PACKAGES)).digest("hex").slice(0, 12);
+  const key = createHash("sha256").update(JSON.stringify(HIVE_PACKAGES)).update(readFileSync(LOCKFILE)).digest("hex").slice(0, 12);
   return join(tmpdir(), "license-gateway-bench-hive", key);
 }
 
@@ -52,11 +60,12 @@ export async function ensureHive(log: (line: string) => void): Promise<HiveInsta
     join(staging, "package.json"),
     `${JSON.stringify({ name: "license-gateway-bench-hive", private: true, type: "module", dependencies: HIVE_PACKAGES, overrides: { graphql: HIVE_PACKAGES.graphql } }, null, 2)}\n`,
   );
+  writeFileSync(join(staging, "package-lock.json"), readFileSync(LOCKFILE));
   log(`hive: installing ${Object.entries(HIVE_PACKAGES).map(([name, version]) => `${name}@${version}`).join(", ")} into ${dir} (once per machine)`);
   const failure = await npmInstall(staging);
   if (failure !== undefined) {
     rmSync(staging, { recursive: true, force: true });
-    return { ok: false, reason: `npm install failed: ${failure}` };
+    return { ok: false, reason: `npm ci failed: ${failure}` };
   }
   writeFileSync(join(staging, READY_FILE), `${JSON.stringify({ packages: HIVE_PACKAGES, node: process.version, at: new Date().toISOString() })}\n`);
   try {
@@ -81,14 +90,14 @@ function installed(dir: string, installedNow: boolean, started: number): HiveIns
   return { ok: true, install: { dir, versions, installedNow, installMs: performance.now() - started } };
 }
 
-/** `npm install` in `dir`; undefined when it worked, else the end of what npm said. */
+/** `npm ci` in `dir` (its package.json and lockfile); undefined when it worked, else the end of what npm said. */
 function npmInstall(dir: string): Promise<string | undefined> {
   // `npm run bench` exports the project's npm context as lower-case npm_* variables (its package, its prefix):
   // the scratch install must not inherit them. A user's own NPM_CONFIG_* (a registry, a proxy) is kept.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("npm_")));
   return new Promise((resolve) => {
     // npm's default retries wait minutes on a registry that refuses connections; one quick retry is enough here.
-    const args = ["install", "--no-audit", "--no-fund", "--loglevel=error", "--fetch-retries=1", "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=10000"];
+    const args = ["ci", "--no-audit", "--no-fund", "--loglevel=error", "--fetch-retries=1", "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=10000"];
     const child = spawn("npm", args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const keep = (chunk: Buffer): void => {
