@@ -5,7 +5,7 @@ import { configSchema } from "../src/config/schema.js";
 import { seedDemo } from "../src/demo/seed.js";
 import { startDemoVendors } from "../src/demo/vendors.js";
 import { documentChecker } from "../src/documents/document-check.js";
-import { operationScope, runInOperation } from "../src/federation/operation-scope.js";
+import { operationScope, runInOperation } from "../src/domain/operation-context.js";
 import { SourceRegistry } from "../src/federation/registry.js";
 import { createContext } from "../src/graphql/context.js";
 import { createExecutor, type ExecutorKind } from "../src/graphql/executor.js";

@@ -1,6 +1,6 @@
 import { GatewayError } from "../errors/gateway-error.js";
 import type { Loaders } from "../federation/loaders.js";
-import type { License } from "../federation/model.js";
+import type { License } from "../domain/model.js";
 import type { Principal } from "./principal.js";
 
 /** What the policy reads to place a license: the request's own loaders, so each lookup is made once per operation. */

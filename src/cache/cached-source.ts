@@ -1,4 +1,4 @@
-import type { License } from "../federation/model.js";
+import type { License } from "../domain/model.js";
 import {
   eachAlone,
   type BatchResult,

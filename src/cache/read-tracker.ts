@@ -3,7 +3,7 @@ import type { Invalidation } from "./invalidation.js";
 /**
  * What one operation read, for the response cache: the tags of everything it read, and whether something in it
  * must not be reused at all (live health figures, an error). How long the vendor answers it used stay fresh is
- * noted on the operation's scope by the source cache (`cacheFreshUntil`, src/federation/operation-scope.ts).
+ * noted on the operation's scope by the source cache (`cacheFreshUntil`, src/domain/operation-context.ts).
  */
 export class ReadTracker {
   readonly tags = new Set<string>();

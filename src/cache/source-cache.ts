@@ -1,4 +1,4 @@
-import { currentOperation, noteFreshUntil, outsideOperation } from "../federation/operation-scope.js";
+import { currentOperation, noteFreshUntil, outsideOperation } from "../domain/operation-context.js";
 import { asError, type BatchResult } from "../sources/source.js";
 import type { Invalidation } from "./invalidation.js";
 import type { TaggedLru } from "./tagged-lru.js";

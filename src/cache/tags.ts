@@ -1,4 +1,4 @@
-import type { License } from "../federation/model.js";
+import type { License } from "../domain/model.js";
 
 /**
  * The names of what cached data depends on. A read records the tags of what it read; a change invalidates the

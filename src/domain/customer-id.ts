@@ -9,12 +9,11 @@
  * - an ApiKey's id is 16 lowercase hex digits, so a customer id never is.
  *
  * Generated ids (uuids) fit all three. Only new ids are checked: a customer stored before the rule keeps its id
- * and can still be updated (see node-id.ts for how `node(id)` reads such an id).
+ * and can still be updated (see src/graphql/node/node-id.ts for how `node(id)` reads such an id).
  */
-import { badInput } from "../errors/gateway-error.js";
+import { LOCAL_SOURCE_ID } from "./model.js";
 
-/** The gateway's own store as a source: its id is taken whatever the configuration says. */
-const ALWAYS_RESERVED = ["local"];
+const ALWAYS_RESERVED = [LOCAL_SOURCE_ID];
 const API_KEY_ID = /^[0-9a-f]{16}$/;
 
 /** Why `id` cannot be a new customer's id, or null when it can. `sourceIds`: the configured sources. */
@@ -23,10 +22,4 @@ export function customerIdProblem(id: string, sourceIds: readonly string[] = [])
   if (ALWAYS_RESERVED.includes(id) || sourceIds.includes(id)) return `"${id}" is a source's id; a customer id must differ from every source id`;
   if (API_KEY_ID.test(id)) return `"${id}" has the form of an API key's id (16 hex digits); choose another customer id`;
   return null;
-}
-
-/** Throws BAD_USER_INPUT on `field` when `id` cannot be a new customer's id. */
-export function checkNewCustomerId(id: string, sourceIds: readonly string[] = [], field = ["input", "id"]): void {
-  const problem = customerIdProblem(id, sourceIds);
-  if (problem) throw badInput(field, problem);
 }

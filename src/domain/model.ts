@@ -63,6 +63,12 @@ export interface ControllerInfo {
   serialNumber: string | null;
 }
 
+/**
+ * The gateway's own store as a source: the `source` of every local license, claim and customer account. Taken
+ * whatever the configuration says, so no configured source and no customer id may use it.
+ */
+export const LOCAL_SOURCE_ID = "local";
+
 /** `License.id`: unique across sources and stable, because both parts are. */
 export function licenseId(source: string, externalId: string): string {
   return `${source}:${externalId}`;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { IdempotencyQueries } from "../store/idempotency.js";
-import { currentOperation } from "./operation-scope.js";
+import { currentOperation } from "../domain/operation-context.js";
 
 /** Keys are the client's own (a UUID, usually); printable and short enough to index. */
 const KEY = /^[\x21-\x7e]{1,200}$/;

@@ -3,7 +3,7 @@ import type { Store } from "../store/store.js";
 import type { CustomerRow, AccountRow } from "../store/customers.js";
 import type { ControllerRow } from "../store/controllers.js";
 import type { ClaimRow } from "../store/claims.js";
-import type { ControllerInfo, License } from "./model.js";
+import type { ControllerInfo, License } from "../domain/model.js";
 import type { SourceRegistry } from "./registry.js";
 import { asError, eachAlone, type BatchResult, type ControllerHardware, type CustomerProfile, type LicenseSource } from "../sources/source.js";
 import { GatewayError } from "../errors/gateway-error.js";

@@ -3,13 +3,13 @@ import type { LicenseLocator } from "../cache/license-locator.js";
 import type { ReadTracker } from "../cache/read-tracker.js";
 import { licenseTags, tag } from "../cache/tags.js";
 import { badInput } from "../errors/gateway-error.js";
-import { claimToDatalink, LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
+import { claimToDatalink } from "../sources/local/mapper.js";
 import type { Store } from "../store/store.js";
 import type { AccountRow, CustomerListRequest, CustomerPage, CustomerRow } from "../store/customers.js";
 import type { ClaimRow } from "../store/claims.js";
 import type { ControllerHardware, CustomerProfile, LicenseMatch, LicenseOffer, LicenseSource, OfferFilter } from "../sources/source.js";
 import type { Loaders, SourceKey } from "./loaders.js";
-import { datalinkId, parseLicenseId, type Datalink, type License, type LicenseStatus } from "./model.js";
+import { datalinkId, LOCAL_SOURCE_ID, parseLicenseId, type Datalink, type License, type LicenseStatus } from "../domain/model.js";
 import type { SourceRegistry } from "./registry.js";
 import { checkText } from "./validate.js";
 

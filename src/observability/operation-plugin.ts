@@ -1,5 +1,5 @@
 import type { Principal } from "../auth/principal.js";
-import { enterOperationTrace } from "../federation/operation-scope.js";
+import { enterOperationTrace } from "../domain/operation-context.js";
 import { documentFacts } from "../graphql/document-facts.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { GraphQLPlugin } from "../server/graphql-over-http/plugin.js";

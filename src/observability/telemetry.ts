@@ -1,6 +1,6 @@
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { TelemetryConfig } from "../config/schema.js";
-import { currentTrace } from "../federation/operation-scope.js";
+import { currentTrace } from "../domain/operation-context.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { Logger } from "../logger.js";
 import type { GraphQLPlugin } from "../server/graphql-over-http/plugin.js";

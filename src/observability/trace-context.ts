@@ -4,7 +4,7 @@ import { createTraceState, type SpanContext } from "@opentelemetry/api";
  * The W3C Trace Context headers (https://www.w3.org/TR/trace-context/), read from a client and written to the
  * vendors. Written here rather than taken from @opentelemetry/core's propagator because that one goes through
  * the global propagation API and a context manager, and the gateway keeps its trace context on its own operation
- * scope (src/federation/operation-scope.ts) instead of in a second AsyncLocalStorage.
+ * scope (src/domain/operation-context.ts) instead of in a second AsyncLocalStorage.
  */
 
 // version "-" trace-id "-" parent-id "-" flags, lowercase hex only; a later version may append "-" and more.

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { currentRequestOf, runInRequestContext } from "../federation/operation-scope.js";
+import { currentRequestOf, runInRequestContext } from "../domain/operation-context.js";
 
 /** The header a request id arrives in (from a client or a proxy) and is returned in, on every response. */
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -37,7 +37,7 @@ export function newRequestId(): string {
 /**
  * Runs the handling of one request with its record reachable from anywhere below it (`currentRequest`), so a log
  * line written by an adapter or an Apollo plugin carries the request id without it being passed down. Carried by
- * the operation scope's AsyncLocalStorage (one for the whole process, see src/federation/operation-scope.ts).
+ * the operation scope's AsyncLocalStorage (one for the whole process, see src/domain/operation-context.ts).
  */
 export function runInRequest<T>(record: RequestRecord, fn: () => T): T {
   return runInRequestContext(record, fn);

@@ -1,4 +1,4 @@
-import type { ControllerInfo, License } from "../federation/model.js";
+import type { ControllerInfo, License } from "../domain/model.js";
 
 /** One entry per requested key, in order: the value, or an Error in its place so one bad key fails alone. */
 export type BatchResult<T> = Array<T | Error>;

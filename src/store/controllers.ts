@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
 import { GatewayError, badInput } from "../errors/gateway-error.js";
 import { tag } from "../cache/tags.js";
-import { LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
+import { LOCAL_SOURCE_ID } from "../domain/model.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import type { ControllersTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";

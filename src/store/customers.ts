@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import { GatewayError, badInput } from "../errors/gateway-error.js";
 import { tag } from "../cache/tags.js";
+import { customerIdProblem } from "../domain/customer-id.js";
 import type { CustomerAccountsTable, CustomersTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";
 import { toDate } from "./dialect.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
-import { checkNewCustomerId } from "./customer-id.js";
 import { prepared } from "./prepared.js";
 
 export interface CustomerRow {
@@ -58,7 +58,7 @@ export interface UpsertCustomerInput {
   name: string;
   /** The customer's complete set of accounts: any other account it had is removed. */
   accounts: AccountKey[];
-  /** The configured sources' ids, which a new customer id must not take (see customer-id.ts). Default none but "local". */
+  /** The configured sources' ids, which a new customer id must not take (see src/domain/customer-id.ts). Default none but "local". */
   sourceIds?: readonly string[];
 }
 
@@ -139,9 +139,10 @@ export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
       const wanted = dedupe(input.accounts);
       let replaced: AccountRow[] = [];
       const row = await db.transaction(async (tx) => {
-        // Only a new id must keep to the rule: one stored before it stays usable (customer-id.ts).
+        // Only a new id must keep to the rule: one stored before it stays usable (src/domain/customer-id.ts).
         if (input.id !== undefined && (await tx.kysely.selectFrom("customers").select("id").where("id", "=", id).executeTakeFirst()) === undefined) {
-          checkNewCustomerId(id, input.sourceIds);
+          const problem = customerIdProblem(id, input.sourceIds);
+          if (problem) throw badInput(["input", "id"], problem);
         }
         // Checked before any write so the message can name the account; the primary key below still decides
         // a race with a concurrent upsert that claims the same account.

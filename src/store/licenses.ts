@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import { GatewayError, badInput } from "../errors/gateway-error.js";
 import { licenseTags, tag } from "../cache/tags.js";
-import { LOCAL_SOURCE_ID } from "../sources/local/mapper.js";
+import { LOCAL_SOURCE_ID } from "../domain/model.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import type { LicensesTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";

@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { expect } from "vitest";
 import type { ErrorCode } from "../../src/errors/codes.js";
 import { GatewayError } from "../../src/errors/gateway-error.js";
-import type { License, LicenseStatus } from "../../src/federation/model.js";
+import type { License, LicenseStatus } from "../../src/domain/model.js";
 
 /** The assertions both contract suites share: the License model's invariants and what every failure must carry. */
 
@@ -65,7 +65,7 @@ const isValidDateOrNull = (value: unknown): boolean => value === null || (value 
 const isIntOrNull = (value: unknown): boolean => value === null || Number.isInteger(value);
 
 /**
- * The one License model's invariants (src/federation/model.ts), whatever the vendor. `account`, when given, is the
+ * The one License model's invariants (src/domain/model.ts), whatever the vendor. `account`, when given, is the
  * account the license was listed under: the license must name it.
  */
 export function expectLicenseInvariants(license: License, sourceId: string, account?: string): void {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { License } from "../../src/federation/model.js";
+import type { License } from "../../src/domain/model.js";
 import type { LicenseSource } from "../../src/sources/source.js";
 import { batch, expectEveryProbeFails, expectFailure, expectLicenseInvariants, single, type Probe } from "./assertions.js";
 import { licenseFixtures, SHORT_TIMEOUT_MS, SLOW_LATENCY_MS, type Harness } from "./fixtures.js";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { operationScope, runInOperation } from "../../src/federation/operation-scope.js";
+import { operationScope, runInOperation } from "../../src/domain/operation-context.js";
 import { encodePath } from "../../src/sources/http.js";
 import { CallWindow } from "../../src/sources/resilience/call-window.js";
 import { clientFor, closeClients, ok, rejectionOf, settings, useScriptedServer } from "./support.js";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { operationScope, runInOperation } from "../../src/federation/operation-scope.js";
+import { operationScope, runInOperation } from "../../src/domain/operation-context.js";
 import { clientFor, closeClients, ok, rejectionOf, settings, status, useScriptedServer } from "./support.js";
 
 /** SourceGuard's retries through the real HttpClient, against a scripted node:http server. */

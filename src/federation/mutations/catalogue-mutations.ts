@@ -1,8 +1,8 @@
 import type { Access } from "../../auth/policy.js";
 import { badInput, GatewayError } from "../../errors/gateway-error.js";
 import type { CatalogueApi, LicenseSource } from "../../sources/source.js";
-import type { License } from "../model.js";
-import { parseLicenseId } from "../model.js";
+import type { License } from "../../domain/model.js";
+import { parseLicenseId } from "../../domain/model.js";
 import type { FederatedReads } from "../reads.js";
 import type { SourceRegistry } from "../registry.js";
 import { checkCustomerId, checkId, checkText, MAX_NAME_LENGTH } from "../validate.js";

@@ -1,4 +1,4 @@
-import type { Datalink, License } from "../model.js";
+import type { Datalink, License } from "../../domain/model.js";
 import type { FederatedReads } from "../reads.js";
 
 /** What claimLicense answers: the new link with the license it links, and the license. */

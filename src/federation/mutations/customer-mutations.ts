@@ -1,6 +1,6 @@
 import type { Access } from "../../auth/policy.js";
 import { FieldProblemsError, GatewayError } from "../../errors/gateway-error.js";
-import { LOCAL_SOURCE_ID } from "../../sources/local/mapper.js";
+import { LOCAL_SOURCE_ID } from "../../domain/model.js";
 import type { ContactPatch, CustomerProfile, DirectoryApi } from "../../sources/source.js";
 import type { ControllerRow } from "../../store/controllers.js";
 import type { CustomerRow } from "../../store/customers.js";

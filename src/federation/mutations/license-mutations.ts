@@ -1,10 +1,10 @@
 import type { Access } from "../../auth/policy.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { claimToDatalink, LOCAL_SOURCE_ID } from "../../sources/local/mapper.js";
+import { claimToDatalink } from "../../sources/local/mapper.js";
 import { LocalSource } from "../../sources/local/source.js";
 import type { ClaimOutcome, LicenseSource } from "../../sources/source.js";
 import type { Store } from "../../store/store.js";
-import { datalinkId, type Datalink, type License } from "../model.js";
+import { datalinkId, LOCAL_SOURCE_ID, type Datalink, type License } from "../../domain/model.js";
 import type { FederatedReads } from "../reads.js";
 import type { SourceRegistry } from "../registry.js";
 import { checkCustomerId, checkKey, checkNodeId, checkOptionalInt, checkText } from "../validate.js";

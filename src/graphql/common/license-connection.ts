@@ -1,4 +1,4 @@
-import { licenseId, type License } from "../../federation/model.js";
+import { licenseId, type License } from "../../domain/model.js";
 import { keyedConnection } from "./connection.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Resolver, Root } from "type-graphql";
-import type { Datalink as DatalinkModel, License as LicenseModel } from "../../federation/model.js";
+import type { Datalink as DatalinkModel, License as LicenseModel } from "../../domain/model.js";
 import type { ControllerView } from "../../federation/reads.js";
 import { licenseConnection } from "../common/license-connection.js";
 import { LicenseConnection, LicenseConnectionArgs } from "../common/license-connection.type.js";

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Ctx, FieldResolver, ID, Info, Resolver, Root } from "type-graphql";
-import { licenseId, type License as LicenseModel } from "../../federation/model.js";
+import { licenseId, type License as LicenseModel } from "../../domain/model.js";
 import type { GatewayContext } from "../context.js";
 import { Datalink } from "../controller/controller.type.js";
 import type { DatalinkParent } from "../controller/controller.resolver.js";

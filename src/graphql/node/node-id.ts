@@ -1,4 +1,4 @@
-import { parseLicenseId } from "../../federation/model.js";
+import { parseLicenseId } from "../../domain/model.js";
 
 /**
  * Global ids (Relay's `Node.id`), unique by construction without changing any id clients already hold. Relay keys
@@ -13,7 +13,7 @@ import { parseLicenseId } from "../../federation/model.js";
  * | TrustedDocument | `sha256:<64 hex>`                    | contains ':', so never a customer's                   |
  * | Source          | its configured id, or `local`        | no ':'; customer ids may not take it                  |
  * | ApiKey          | 16 lowercase hex digits              | no ':'; customer ids may not have that form           |
- * | Customer        | anything else: never a ':', never a source id, never 16 hex digits (src/store/customer-id.ts) |
+ * | Customer        | anything else: never a ':', never a source id, never 16 hex digits (src/domain/customer-id.ts) |
  *
  * `node(id:)` tells the three Node types apart by form, in this order: `Controller:<nodeId>`, then
  * `<source>:<externalId>` with a configured source, then a Customer. A customer stored before the rule may have

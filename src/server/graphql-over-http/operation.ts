@@ -1,5 +1,4 @@
-import { getOperationAST, GraphQLError, Kind, parse, validate, type ExecutionResult, type GraphQLSchema, type ValidationRule } from "graphql";
-import type { ExecuteOperation } from "../../graphql/executor.js";
+import { execute, getOperationAST, GraphQLError, Kind, parse, validate, type ExecutionResult, type GraphQLSchema, type ValidationRule } from "graphql";
 import type { Logger } from "../../logger.js";
 import { formatErrors, type FormatError } from "./format-errors.js";
 import { persistedDocument, type PersistedQueryOptions } from "./persisted-queries.js";
@@ -17,8 +16,6 @@ export interface OperationEngine<TContext> {
   persistedQueries: PersistedQueryOptions | undefined;
   plugins: readonly GraphQLPlugin<TContext>[];
   formatError: FormatError;
-  /** graphql-js's execute, or what config `server.executor` chose (src/graphql/executor.ts). */
-  execute: ExecuteOperation;
   logger: Logger;
 }
 
@@ -89,7 +86,7 @@ export async function processOperation<TContext>(
   for (const listener of listeners) listener.executionDidStart?.(run);
   let result: ExecutionResult;
   try {
-    result = await engine.execute({ schema: engine.schema, document, rootValue: run.rootValue, contextValue, variableValues: request.variables, operationName: request.operationName });
+    result = await execute({ schema: engine.schema, document, rootValue: run.rootValue, contextValue, variableValues: request.variables, operationName: request.operationName });
   } catch (error) {
     return refuse([ensureGraphQLError(error)]);
   }

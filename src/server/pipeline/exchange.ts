@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Principal } from "../../auth/principal.js";
-import type { OperationScope } from "../../federation/operation-scope.js";
+import type { OperationScope } from "../../domain/operation-context.js";
 import type { GatewayContext } from "../../graphql/context.js";
 
 /** An executed request's answer, finished by the steps it passes on the way back (caching headers, cache store). */

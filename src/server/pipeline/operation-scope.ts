@@ -1,8 +1,8 @@
-import { operationScope as scopeOf, runInOperation } from "../../federation/operation-scope.js";
+import { operationScope as scopeOf, runInOperation } from "../../domain/operation-context.js";
 import type { Step } from "./exchange.js";
 
 /**
- * The operation's scope (src/federation/operation-scope.ts): every upstream call made for it sees its deadline, and
+ * The operation's scope (src/domain/operation-context.ts): every upstream call made for it sees its deadline, and
  * stops if the client hangs up. A close after the answer was sent is not the client going away: aborting then only
  * made an AbortError for nothing.
  */

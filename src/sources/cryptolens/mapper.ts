@@ -1,5 +1,5 @@
-import { datalinkId, type Datalink, type License } from "../../federation/model.js";
-import { deriveStatus } from "../../federation/status.js";
+import { datalinkId, type Datalink, type License } from "../../domain/model.js";
+import { deriveStatus } from "../../domain/status.js";
 import { FEATURES, parseVendorDate, type CryptolensKey, type CryptolensKeyMetadata } from "./vendor-types.js";
 
 /**

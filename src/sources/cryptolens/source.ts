@@ -1,6 +1,6 @@
 import type { CryptolensSourceConfig } from "../../config/schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import type { License } from "../../federation/model.js";
+import type { License } from "../../domain/model.js";
 import { HealthTracker } from "../health.js";
 import { HttpClient, type UpstreamResponse } from "../http.js";
 import { resilienceOf } from "../resilience/policy.js";

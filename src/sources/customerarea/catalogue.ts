@@ -1,5 +1,5 @@
 import { FieldProblemsError, GatewayError } from "../../errors/gateway-error.js";
-import type { License } from "../../federation/model.js";
+import type { License } from "../../domain/model.js";
 import type { CatalogueApi, LicenseOffer, OfferFilter } from "../source.js";
 import type { CustomerareaApi } from "./api.js";
 import { toLicense, toOffer } from "./mapper.js";

@@ -1,5 +1,5 @@
-import type { License, LicenseStatus } from "../../federation/model.js";
-import { addMonths, deriveStatus } from "../../federation/status.js";
+import type { License, LicenseStatus } from "../../domain/model.js";
+import { addMonths, deriveStatus } from "../../domain/status.js";
 import type { LicenseOffer } from "../source.js";
 import { parseVendorDate, type CustomerareaLicence, type CustomerareaOffer, type CustomerareaStatus } from "./vendor-types.js";
 

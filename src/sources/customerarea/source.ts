@@ -1,6 +1,6 @@
 import type { CustomerareaSourceConfig } from "../../config/schema.js";
 import { FieldProblemsError, GatewayError } from "../../errors/gateway-error.js";
-import type { License } from "../../federation/model.js";
+import type { License } from "../../domain/model.js";
 import { eachAlone, type BatchResult, type CatalogueApi, type LicenseSource, type SourceHealth } from "../source.js";
 import { CustomerareaApi } from "./api.js";
 import { CustomerareaCatalogue } from "./catalogue.js";

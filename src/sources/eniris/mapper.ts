@@ -1,5 +1,5 @@
-import { datalinkId, type License } from "../../federation/model.js";
-import { addMonths, deriveStatus } from "../../federation/status.js";
+import { datalinkId, type License } from "../../domain/model.js";
+import { addMonths, deriveStatus } from "../../domain/status.js";
 import type { EnirisLicense } from "./vendor-types.js";
 
 function date(value: string | null | undefined): Date | null {

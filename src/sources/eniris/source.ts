@@ -1,6 +1,6 @@
 import type { EnirisSourceConfig } from "../../config/schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { datalinkId, type ControllerInfo, type License } from "../../federation/model.js";
+import { datalinkId, type ControllerInfo, type License } from "../../domain/model.js";
 import { HealthTracker } from "../health.js";
 import { encodePath, HttpClient, type UpstreamRequest, type UpstreamResponse } from "../http.js";
 import { resilienceOf } from "../resilience/policy.js";

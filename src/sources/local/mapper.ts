@@ -1,9 +1,7 @@
-import { datalinkId, type Datalink, type License } from "../../federation/model.js";
-import { addMonths, deriveStatus } from "../../federation/status.js";
+import { datalinkId, LOCAL_SOURCE_ID, type Datalink, type License } from "../../domain/model.js";
+import { addMonths, deriveStatus } from "../../domain/status.js";
 import type { ClaimRow } from "../../store/claims.js";
 import type { LicenseRow } from "../../store/licenses.js";
-
-export const LOCAL_SOURCE_ID = "local";
 
 export function claimToDatalink(claim: ClaimRow): Datalink {
   return {

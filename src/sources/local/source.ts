@@ -1,8 +1,8 @@
 import { GatewayError } from "../../errors/gateway-error.js";
-import type { ControllerInfo, License } from "../../federation/model.js";
+import { LOCAL_SOURCE_ID, type ControllerInfo, type License } from "../../domain/model.js";
 import type { Store } from "../../store/store.js";
 import type { ActivateInput, BatchResult, ClaimInput, ClaimOutcome, LicenseMatch, LicenseSource, SourceHealth } from "../source.js";
-import { claimToDatalink, LOCAL_SOURCE_ID, localLicense } from "./mapper.js";
+import { claimToDatalink, localLicense } from "./mapper.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

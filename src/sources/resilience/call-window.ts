@@ -1,5 +1,5 @@
 import { EventEmitter, setMaxListeners } from "node:events";
-import { currentOperation, type OperationScope } from "../../federation/operation-scope.js";
+import { currentOperation, type OperationScope } from "../../domain/operation-context.js";
 
 /** Why a window closed before its call finished. */
 export type WindowEnd = "timeout" | "deadline" | "cancelled";

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { License } from "../../../src/federation/model.js";
+import type { License } from "../../../src/domain/model.js";
 import { startCryptolensSimulator, type CryptolensSimulator } from "../../../src/simulators/cryptolens/server.js";
 import { SOURCE_ID, TOKEN, callLog, closeSources, expectGatewayError, methodCalls, rawKey, sourceFor, utc } from "./support.js";
 

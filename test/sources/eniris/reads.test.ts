@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { License } from "../../../src/federation/model.js";
+import type { License } from "../../../src/domain/model.js";
 import type { EnirisDemoLicense } from "../../../src/simulators/eniris/data.js";
 import { startEnirisSimulator, type EnirisSimulator } from "../../../src/simulators/eniris/server.js";
 import type { BatchResult } from "../../../src/sources/source.js";
