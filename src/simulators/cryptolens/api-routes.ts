@@ -1,15 +1,13 @@
-import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parse as parseYaml } from "yaml";
 import { sendJson, sendText, type SimulatorHandler } from "../http-kit.js";
 import { getCustomerLicenses, getCustomerLicensesBySecret } from "./customer-routes.js";
 import type { CryptolensDemoData } from "./data.js";
 import { CRYPTOLENS_MESSAGES, cryptolensErrorBody, sendCryptolensError } from "./envelope.js";
 import { activate, deactivate, getKey } from "./key-routes.js";
 import { INVALID, readParams, type CryptolensParams } from "./params.js";
+import { OpenApiDocument } from "../openapi-document.js";
 
-const OPENAPI_YAML = readFileSync(new URL("./openapi.yaml", import.meta.url), "utf8");
-const OPENAPI_JSON = JSON.stringify(parseYaml(OPENAPI_YAML));
+const OPENAPI = new OpenApiDocument(new URL("./openapi.yaml", import.meta.url));
 
 /** Access-token permissions, named as in the Cryptolens dashboard (seed 004 names two of them). */
 export type CryptolensPermission = "GetCustomerLicenses" | "GetCustomerLicensesBySecret" | "GetKey" | "Activate" | "Deactivate";
@@ -58,8 +56,8 @@ export function cryptolensApiHandler({ data, tokens }: ApiRoutesOptions): Simula
     const httpMethod = req.method ?? "GET";
 
     // The simulator's own documents: no token, exact path.
-    if (httpMethod === "GET" && url.pathname === "/openapi.yaml") return sendText(res, 200, OPENAPI_YAML, {}, "application/yaml; charset=utf-8");
-    if (httpMethod === "GET" && url.pathname === "/openapi.json") return sendText(res, 200, OPENAPI_JSON, {}, "application/json; charset=utf-8");
+    if (httpMethod === "GET" && url.pathname === "/openapi.yaml") return sendText(res, 200, OPENAPI.yaml, {}, "application/yaml; charset=utf-8");
+    if (httpMethod === "GET" && url.pathname === "/openapi.json") return sendText(res, 200, OPENAPI.json, {}, "application/json; charset=utf-8");
 
     const method = methods[path];
     // Unknown paths and verbs answer in the envelope too (simulator choice; the real host's 404 is not documented).

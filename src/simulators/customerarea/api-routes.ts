@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
-import { parse as parseYaml } from "yaml";
 import { sendText, type SimulatorHandler } from "../http-kit.js";
 import { NOT_FOUND_MESSAGES, sendCustomerareaError, sendUnauthorized } from "./envelope.js";
 import {
@@ -14,9 +12,9 @@ import {
   type LicenceState,
 } from "./licence-routes.js";
 import { readInput, type CustomerareaInputRecord } from "./request-input.js";
+import { OpenApiDocument } from "../openapi-document.js";
 
-const OPENAPI_YAML = readFileSync(new URL("./openapi.yaml", import.meta.url), "utf8");
-const OPENAPI_JSON = JSON.stringify(parseYaml(OPENAPI_YAML));
+const OPENAPI = new OpenApiDocument(new URL("./openapi.yaml", import.meta.url));
 
 /** The API's base path: the real base URL is https://api.fsflt.net/customerarea/ (customerarea.md, documented). */
 export const BASE_PATH = "/customerarea/";
@@ -33,8 +31,8 @@ const OPERATIONS = new Map<string, ReadonlyMap<string, LicenceHandler>>([
 
 /** The simulator's own documents, with or without the base path; they need no key. */
 const DOCUMENTS = new Map([
-  ["openapi.yaml", { text: OPENAPI_YAML, type: "application/yaml; charset=utf-8" }],
-  ["openapi.json", { text: OPENAPI_JSON, type: "application/json; charset=utf-8" }],
+  ["openapi.yaml", { text: () => OPENAPI.yaml, type: "application/yaml; charset=utf-8" }],
+  ["openapi.json", { text: () => OPENAPI.json, type: "application/json; charset=utf-8" }],
 ]);
 
 export interface ApiRoutesOptions {
@@ -50,7 +48,7 @@ export function customerareaApiHandler({ state, apiKeys, onInput }: ApiRoutesOpt
     const below = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : undefined;
 
     const document = DOCUMENTS.get(below ?? url.pathname.slice(1));
-    if (document !== undefined && method === "GET") return sendText(res, 200, document.text, {}, document.type);
+    if (document !== undefined && method === "GET") return sendText(res, 200, document.text(), {}, document.type);
 
     const operation = below === undefined ? undefined : OPERATIONS.get(below);
     // Routing comes before the key check (Laravel matches the route, then runs the auth middleware): an unknown

@@ -1,15 +1,13 @@
-import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parse as parseYaml } from "yaml";
 import { bearerToken, sendText, type SimulatorHandler } from "../http-kit.js";
 import type { EnirisDemoData } from "./data.js";
 import { queryDevices } from "./device-routes.js";
 import { sendEnirisError } from "./envelope.js";
 import { activateLicense, claimLicense, licensesByController, licensesByCustomer } from "./license-routes.js";
 import type { EnirisTokenStore } from "./token-store.js";
+import { OpenApiDocument } from "../openapi-document.js";
 
-const OPENAPI_YAML = readFileSync(new URL("./openapi.yaml", import.meta.url), "utf8");
-const OPENAPI_JSON = JSON.stringify(parseYaml(OPENAPI_YAML));
+const OPENAPI = new OpenApiDocument(new URL("./openapi.yaml", import.meta.url));
 
 interface ApiRoute {
   method: string;
@@ -46,13 +44,13 @@ export function enirisApiHandler({ data, tokens }: ApiRoutesOptions): SimulatorH
       method: "GET",
       pattern: /^\/openapi\.yaml$/,
       authenticated: false,
-      handle: (_req, res) => sendText(res, 200, OPENAPI_YAML, {}, "application/yaml; charset=utf-8"),
+      handle: (_req, res) => sendText(res, 200, OPENAPI.yaml, {}, "application/yaml; charset=utf-8"),
     },
     {
       method: "GET",
       pattern: /^\/openapi\.json$/,
       authenticated: false,
-      handle: (_req, res) => sendText(res, 200, OPENAPI_JSON, {}, "application/json; charset=utf-8"),
+      handle: (_req, res) => sendText(res, 200, OPENAPI.json, {}, "application/json; charset=utf-8"),
     },
   ];
 

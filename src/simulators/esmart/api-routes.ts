@@ -1,15 +1,13 @@
-import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parse as parseYaml } from "yaml";
 import { sendJson, sendText, type SimulatorHandler } from "../http-kit.js";
 import { getCustomer, patchCustomer, type EsmartRequestContext } from "./customer-routes.js";
 import { ESMART_AREA, type EsmartArea, type EsmartDemoData } from "./data.js";
 import { sendEsmartError, sendUnauthorized } from "./envelope.js";
 import { deviceBySerialNumber, devicesByGatewayExternalId, gatewayBySerialNumber } from "./hardware-routes.js";
 import { basicAuthUser, rawAreaHeader, requestArea, type EsmartUser } from "./request-context.js";
+import { OpenApiDocument } from "../openapi-document.js";
 
-const OPENAPI_YAML = readFileSync(new URL("./openapi.yaml", import.meta.url), "utf8");
-const OPENAPI_JSON = JSON.stringify(parseYaml(OPENAPI_YAML));
+const OPENAPI = new OpenApiDocument(new URL("./openapi.yaml", import.meta.url));
 
 /** Inferred: the version GET api/ping reports; any four-part .NET assembly version would do. */
 export const ESMART_API_VERSION = "5.14.2.0";
@@ -61,8 +59,8 @@ export function esmartApiHandler({ data, users, recordArea }: ApiRoutesOptions):
     route("GET", `api/gateways/externalId/${segment}/devices`, (ctx, _req, res, [id]) => devicesByGatewayExternalId(ctx, res, id!)),
     route("GET", `api/devices/serialnumber/${segment}`, (ctx, _req, res, [serial]) => deviceBySerialNumber(ctx, res, serial!)),
     route("GET", "api/ping", (ctx, _req, res) => sendJson(res, 200, ping(ctx.area))),
-    route("GET", "openapi\\.yaml", (_ctx, _req, res) => sendText(res, 200, OPENAPI_YAML, {}, "application/yaml; charset=utf-8"), false),
-    route("GET", "openapi\\.json", (_ctx, _req, res) => sendText(res, 200, OPENAPI_JSON, {}, "application/json; charset=utf-8"), false),
+    route("GET", "openapi\\.yaml", (_ctx, _req, res) => sendText(res, 200, OPENAPI.yaml, {}, "application/yaml; charset=utf-8"), false),
+    route("GET", "openapi\\.json", (_ctx, _req, res) => sendText(res, 200, OPENAPI.json, {}, "application/json; charset=utf-8"), false),
   ];
 
   return async (req, res, url) => {
