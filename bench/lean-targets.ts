@@ -96,6 +96,17 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
     }
   }
 
+  // graphql-jit stays an option only if it wins (issue 14): judged where it runs, against the cache-off gateway.
+  for (const id of ["customer", "sofar1"] as const) {
+    if (!r.options.scenarios.includes(id)) continue;
+    const name = `${id}: CPU per op on graphql-jit / on graphql-js at ${at} (cache off)`;
+    const goal = "< 1x (else the option goes)";
+    const jit = find(r, id, "jit", c);
+    const js = find(r, id, "uncached", c);
+    if (!jit || !js) checks.push(na(name, "not measured", goal));
+    else checks.push(judge(name, jit.cpuMsPerOp < js.cpuMsPerOp, `${(jit.cpuMsPerOp / js.cpuMsPerOp).toFixed(2)}x (${fmt(jit.cpuMsPerOp)} / ${fmt(js.cpuMsPerOp)} ms)`, goal));
+  }
+
   const demo = r.demoStart;
   const demoWhy = !demo ? "not measured (--start-runs 0)" : demo.error !== undefined ? `did not start: ${demo.error.split("\n")[0]}` : undefined;
   const startName = "demo: spawn to first answer (median of its starts)";
@@ -114,7 +125,7 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
 
   for (const id of UNDER_LOAD_VARIANTS) {
     const p = r.processes[id];
-    const name = `"${VARIANTS[id].label}": peak RSS over its measurements (VmHWM, bench gateway under tsx)`;
+    const name = `"${VARIANTS[id].label}": peak RSS over its measurements (VmHWM)`;
     const goal = `<= ${LEAN_GOALS.peakRssMb} MiB`;
     checks.push(p ? judge(name, p.peakRssMb <= LEAN_GOALS.peakRssMb, `${fmt(p.peakRssMb)} MiB`, goal) : na(name, "not measured", goal));
   }

@@ -292,6 +292,12 @@ export const configSchema = z.strictObject({
        * off, every field asks its source on its own. Default on.
        */
       batching: z.boolean().default(true),
+      /**
+       * What executes an operation: `graphql-js` (the reference) or `graphql-jit`, which compiles each document once
+       * into a function (src/graphql/jit-executor.ts; same answers, checked by test/graphql/executor.test.ts).
+       * Measured with `npm run bench` (the `cache off, jit` gateway). Default graphql-js.
+       */
+      executor: z.enum(["graphql-js", "graphql-jit"]).default("graphql-js"),
       /** The longest a GraphQL operation may take, all its upstream calls included. Default 15 s. */
       operationDeadlineMs: z.number().int().positive().max(300_000).default(15_000),
       /**

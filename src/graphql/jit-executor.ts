@@ -19,8 +19,7 @@ import { executeOperation, type ExecuteOperation, type OperationArgs } from "./e
  *   the locations graphql-jit gives), with extensions always an object (the error boundary reads them).
  */
 export async function jitExecutor(): Promise<ExecuteOperation> {
-  // Loaded here, not imported: graphql-jit is a devDependency (the bench, the tests) until the server offers this
-  // executor as an option; whoever wires it in makes it a dependency (test/ops/container.test.ts then insists).
+  // Loaded here, not imported: only a gateway configured with `server.executor: graphql-jit` pays for loading it.
   const { compileQuery, isCompiledQuery } = await import("graphql-jit");
   /** Per schema, per document, per operation name (`""` for none); null when graphql-jit did not compile it. */
   const compiled = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CompiledQuery | null>>>();

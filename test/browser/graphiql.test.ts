@@ -27,8 +27,8 @@ if (!hasChromium) console.warn(`test/browser/graphiql.test.ts${skipped}`);
 /** GraphiQL titles each tab with the operation's name. */
 const operationName = (query: string) => /^(?:query|mutation) (\w+)/m.exec(query)![1]!;
 /** The example run and pictured: small enough to read whole in the screenshot, with variables and a nested result. */
-const RUN = DEMO_EXAMPLES.find((e) => operationName(e.query) === "ControllerLicenses");
-if (!RUN) throw new Error("test/browser: no ControllerLicenses example in DEMO_EXAMPLES; pick another to run and picture");
+const RUN = DEMO_EXAMPLES.find((e) => operationName(e.query) === "ControllerWithLicenses");
+if (!RUN) throw new Error("test/browser: no ControllerWithLicenses example in DEMO_EXAMPLES; pick another to run and picture");
 
 /**
  * The whole text of a GraphiQL editor. Its DOM holds only the lines in view, and line numbers among them;

@@ -11,6 +11,7 @@ import {
   type GraphiqlPageOptions,
 } from "../../src/server/graphiql.js";
 import { DEMO_EXAMPLES } from "../../src/server/graphiql-examples.js";
+import { generateGraphiqlDocuments, GRAPHIQL_DOCUMENTS_FILE } from "../../scripts/graphiql-documents.js";
 
 const require = createRequire(import.meta.url);
 function bundle(pkg: string, file: string): string {
@@ -222,6 +223,11 @@ describe("inlining", () => {
 });
 
 describe("DEMO_EXAMPLES", () => {
+  it("come from operations/*.graphql: the committed generated module is what the script gives", async () => {
+    const committed = readFileSync(GRAPHIQL_DOCUMENTS_FILE, "utf8");
+    expect(committed === (await generateGraphiqlDocuments()), "src/server/graphiql-documents.generated.ts is stale: run `npm run codegen`").toBe(true);
+  });
+
   it.each(DEMO_EXAMPLES.map((e) => [e.name, e] as const))("%s is one named operation after a comment", (_, example) => {
     expect(example.query.split("\n")[0]).toMatch(/^# \S/);
     const operations = parse(example.query).definitions.filter(

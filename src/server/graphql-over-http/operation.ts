@@ -1,4 +1,5 @@
-import { execute, getOperationAST, GraphQLError, Kind, parse, validate, type ExecutionResult, type GraphQLSchema, type ValidationRule } from "graphql";
+import { getOperationAST, GraphQLError, Kind, parse, validate, type ExecutionResult, type GraphQLSchema, type ValidationRule } from "graphql";
+import type { ExecuteOperation } from "../../graphql/executor.js";
 import type { Logger } from "../../logger.js";
 import { formatErrors, type FormatError } from "./format-errors.js";
 import { persistedDocument, type PersistedQueryOptions } from "./persisted-queries.js";
@@ -16,6 +17,8 @@ export interface OperationEngine<TContext> {
   persistedQueries: PersistedQueryOptions | undefined;
   plugins: readonly GraphQLPlugin<TContext>[];
   formatError: FormatError;
+  /** graphql-js's execute, or what config `server.executor` chose (src/graphql/executor.ts). */
+  execute: ExecuteOperation;
   logger: Logger;
 }
 
@@ -86,7 +89,7 @@ export async function processOperation<TContext>(
   for (const listener of listeners) listener.executionDidStart?.(run);
   let result: ExecutionResult;
   try {
-    result = await execute({ schema: engine.schema, document, rootValue: run.rootValue, contextValue, variableValues: request.variables, operationName: request.operationName });
+    result = await engine.execute({ schema: engine.schema, document, rootValue: run.rootValue, contextValue, variableValues: request.variables, operationName: request.operationName });
   } catch (error) {
     return refuse([ensureGraphQLError(error)]);
   }
