@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { redactUrl } from "../store/db.js";
 
 export type { Redis };
@@ -15,6 +15,8 @@ export interface RedisOptions {
  * means for it (a cache miss, a token fetch of its own).
  */
 export async function openRedis(url: string, options: RedisOptions): Promise<Redis> {
+  // Loaded only by a gateway that has Redis: ioredis was the heaviest package the demo loaded without using it.
+  const { Redis } = await import("ioredis");
   const redis = new Redis(url, {
     keyPrefix: options.keyPrefix,
     lazyConnect: true,
