@@ -1,4 +1,4 @@
-import { OPERATION_DOCUMENTS as DOCUMENTS } from "./graphiql-documents.generated.js";
+import * as DOCUMENTS from "./graphiql-documents.generated.js";
 import type { GraphiqlExample } from "./graphiql.js";
 
 /**
