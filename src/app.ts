@@ -55,7 +55,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
   // Before anything is opened: a bad JWT setting (an unreadable JWKS file) is a config error, nothing to clean up.
   const jwt = await Authenticator.jwtVerifier(auth);
-  const telemetry = createTelemetry(config.telemetry, { logger, spanExporter: options.spanExporter });
+  const telemetry = await createTelemetry(config.telemetry, { logger, spanExporter: options.spanExporter });
   const store = await openStore(config.store.url, { ...(config.store.schema === undefined ? {} : { schema: config.store.schema }), onQuery: telemetry.storeQuery });
   let redis: Redis | undefined;
   let cache: GatewayCache;

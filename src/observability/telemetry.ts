@@ -46,9 +46,9 @@ export interface TelemetryOptions {
  * Builds the telemetry `config` asks for. Off means free: with metrics off and no trace exporter, the HTTP client's
  * calls are not timed (only vendor errors and drift are still logged), the store is not wrapped, and no plugin is added.
  */
-export function createTelemetry(config: TelemetryConfig, options: TelemetryOptions): Telemetry {
+export async function createTelemetry(config: TelemetryConfig, options: TelemetryOptions): Promise<Telemetry> {
   const metrics = config.metrics.enabled ? new GatewayMetrics({ maxOperationNames: config.metrics.maxOperationNames }) : undefined;
-  const tracing = Tracing.create(config.tracing, options.logger, options.spanExporter);
+  const tracing = await Tracing.create(config.tracing, options.logger, options.spanExporter);
   return {
     upstream: upstreamTelemetry(metrics, tracing, vendorLog(options.logger, metrics)),
     storeQuery: metrics && ((sql, ms) => metrics.storeQuery(sql, ms / 1000)),

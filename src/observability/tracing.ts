@@ -1,15 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from "@opentelemetry/api";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import {
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  SimpleSpanProcessor,
-  TraceIdRatioBasedSampler,
-  type SpanExporter,
-} from "@opentelemetry/sdk-trace-base";
+import type { BasicTracerProvider, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -23,10 +13,10 @@ import {
 } from "@opentelemetry/semantic-conventions";
 import type { TelemetryConfig } from "../config/schema.js";
 import type { Logger } from "../logger.js";
-import { loggedExporter } from "./logged-exporter.js";
 import type { OperationOutcome } from "./metrics.js";
 import { loggedOperationName } from "./operation-names.js";
 import { parseTraceparent, traceHeaders } from "./trace-context.js";
+import { tracerProvider } from "./tracer-provider.js";
 import type { UpstreamCallInfo } from "./upstream-telemetry.js";
 
 // Incubating semantic conventions, copied as the package recommends rather than imported from its unstable entry.
@@ -72,22 +62,9 @@ export class Tracing {
    * Tracing per the config, or undefined when it is off (no `otlp` and no `exporter`): then no span is made and no
    * header is sent. `exporter` (tests) receives every span as it ends, instead of OTLP.
    */
-  static create(config: TelemetryConfig["tracing"], logger: Logger, exporter?: SpanExporter): Tracing | undefined {
-    const processor = exporter
-      ? new SimpleSpanProcessor(exporter)
-      : config.otlp
-        ? new BatchSpanProcessor(loggedExporter(new OTLPTraceExporter({ url: config.otlp.url, headers: { ...config.otlp.headers }, timeoutMillis: config.otlp.timeoutMs }), logger))
-        : undefined;
-    if (!processor) return undefined;
-    const root = config.sampleRatio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(config.sampleRatio);
-    return new Tracing(
-      new BasicTracerProvider({
-        resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName }),
-        // A client's sampling decision is followed, so its trace is whole; otherwise the ratio decides.
-        sampler: new ParentBasedSampler({ root }),
-        spanProcessors: [processor],
-      }),
-    );
+  static async create(config: TelemetryConfig["tracing"], logger: Logger, exporter?: SpanExporter): Promise<Tracing | undefined> {
+    const provider = await tracerProvider(config, logger, exporter, { [ATTR_SERVICE_NAME]: config.serviceName });
+    return provider && new Tracing(provider);
   }
 
   /** `http`: the request as Apollo saw it; its `traceparent` and `tracestate` headers name the parent. */
