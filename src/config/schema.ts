@@ -60,33 +60,42 @@ export const sourceCacheSchema = z
 /** The gateway's cross-request cache (issue 5). */
 const cacheSchema = z
   .strictObject({
-    /** Off: every operation asks the vendors again (per-request batching still applies). Default on. */
-    enabled: z.boolean().default(true),
-    /**
-     * `redis://[user:password@]host:port[/db]` or `rediss://...`: what replicas must share lives there (cached
-     * answers and their invalidations, vendor access tokens, rate-limit counters), so several gateway processes
-     * behave as one. Default: none, everything in this process.
-     */
-    url: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
-    /** Prefix of every Redis key, so gateways (or tests) can share one Redis. Default "license-gateway:". */
-    keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, "1-64 letters, digits or : _ . -").default("license-gateway:"),
-    /** Most source answers kept in memory (least recently used go first). Default 20,000. */
-    maxEntries: z.number().int().positive().default(20_000),
-    /** Whole query responses, reused for the same principal, document and variables until something they read changes. */
+    enabled: z.boolean().default(true).describe("Off: every operation asks the vendors again (per-request batching still applies)."),
+    url: z
+      .string()
+      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+      .optional()
+      .describe(
+        "`redis://[user:password@]host:port[/db]` or `rediss://...`: what replicas must share lives there (cached answers " +
+          "and their invalidations, vendor access tokens, rate-limit counters, persisted queries), so several gateway " +
+          "processes behave as one. Default: none, everything in this process.",
+      ),
+    keyPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/, "1-64 letters, digits or : _ . -")
+      .default("license-gateway:")
+      .describe("Prefix of every Redis key, so gateways (or tests) can share one Redis."),
+    maxEntries: z.number().int().positive().default(20_000).describe("Most vendor answers kept in memory (least recently used go first)."),
     responses: z
       .strictObject({
-        enabled: z.boolean().default(true),
-        /**
-         * The longest a response is reused; one that read a vendor is reused no longer than that source's ttlMs.
-         * Changes made through the gateway invalidate it at once. Default 30 s.
-         */
-        ttlMs: z.number().int().min(0).max(86_400_000).default(30_000),
-        /** Memory for cached response bodies. Default 64 MiB. */
-        maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+        enabled: z.boolean().default(true).describe("Off: whole responses are never reused (vendor answers still are)."),
+        ttlMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(86_400_000)
+          .default(30_000)
+          .describe(
+            "The longest (ms) a response is reused; one that read a vendor is reused no longer than that source's ttlMs. " +
+              "Changes made through the gateway invalidate it at once.",
+          ),
+        maxBytes: z.number().int().positive().default(64 * 1024 * 1024).describe("Memory for cached response bodies, in bytes (64 MiB)."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("Whole query responses, reused for the same principal, document and variables until something they read changes."),
   })
-  .prefault({});
+  .prefault({})
+  .describe("The gateway's cross-request caches: vendor answers and whole responses, in memory, shared through Redis with `url`.");
 
 /** Options every upstream source accepts. Defaults are the documented ones; say so when you change them. */
 const upstreamOptions = {
@@ -171,18 +180,28 @@ const sources = z.record(z.string(), sourceConfigSchema).superRefine((value, ctx
 });
 
 /** Who may call the gateway (issue 4). `mode: off` is for the demo and tests only; the gateway says so at start. */
-const authSchema = z.strictObject({
-  mode: z.enum(["on", "off"]).default("on"),
-  /** JWT bearer tokens: an HS256 secret, or a JWKS file (RS256/ES256 public keys). */
-  jwt: z
-    .strictObject({
-      hs256Secret: z.string().min(32, "an HS256 secret needs at least 32 characters").optional(),
-      jwksFile: z.string().min(1).optional(),
-      issuer: z.string().min(1).optional(),
-      audience: z.string().min(1).optional(),
-    })
-    .optional(),
-});
+const authSchema = z
+  .strictObject({
+    mode: z.enum(["on", "off"]).default("on").describe("`off` lets every request in as an admin: for the demo and tests only (a warning says so at start)."),
+    jwt: z
+      .strictObject({
+        hs256Secret: z
+          .string()
+          .min(32, "an HS256 secret needs at least 32 characters")
+          .optional()
+          .describe("The shared secret of HS256-signed tokens; use a `${ENV}` reference."),
+        jwksFile: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('A file holding `{"keys": [public JWKs]}` (RS256/ES256), instead of hs256Secret; issuer and audience are then required.'),
+        issuer: z.string().min(1).optional().describe("When set, a token's `iss` must be this."),
+        audience: z.string().min(1).optional().describe("When set, a token's `aud` must name this."),
+      })
+      .optional()
+      .describe("JWT bearer tokens besides API keys: an HS256 secret, or a JWKS file. Default: API keys only."),
+  })
+  .describe("Who may call the gateway. Required in every config file; the demo alone runs without it.");
 
 /**
  * Requests each principal may make (src/server/rate-limit.ts): a bucket of `burst` requests, refilled at
@@ -190,10 +209,13 @@ const authSchema = z.strictObject({
  * process.
  */
 const rateLimitSchema = z.strictObject({
-  /** The sustained rate: one request's allowance comes back every 60 / requestsPerMinute seconds. Required. */
-  requestsPerMinute: z.number().int().positive().max(1_000_000),
-  /** Requests an idle client may send at once. Default: requestsPerMinute (a minute's worth). */
-  burst: z.number().int().positive().max(1_000_000).optional(),
+  requestsPerMinute: z
+    .number()
+    .int()
+    .positive()
+    .max(1_000_000)
+    .describe("The sustained rate: one request's allowance comes back every 60 / requestsPerMinute seconds."),
+  burst: z.number().int().positive().max(1_000_000).optional().describe("Requests an idle client may send at once. Default: requestsPerMinute (a minute's worth)."),
 });
 
 /**
@@ -202,10 +224,7 @@ const rateLimitSchema = z.strictObject({
  */
 const corsSchema = z
   .strictObject({
-    /**
-     * Exact origins as browsers send them (`https://app.example.com`), or `scheme://host:*` for any port on that
-     * host (local development servers); no other wildcard (src/config/origin-patterns.ts says why). Default none.
-     */
+    // No other wildcard: src/config/origin-patterns.ts says why.
     origins: z
       .array(
         z.string().superRefine((origin, ctx) => {
@@ -214,11 +233,21 @@ const corsSchema = z
         }),
       )
       .max(100)
-      .default([]),
-    /** How long a browser may reuse a preflight's answer. Default 7,200 s (2 h, Chromium's cap; Firefox allows 24 h). */
-    maxAgeSeconds: z.number().int().min(0).max(86_400).default(7_200),
+      .default([])
+      .describe(
+        "Exact origins as browsers send them (`https://app.example.com`), or `scheme://host:*` for any port on that host " +
+          "(local development servers); no other wildcard.",
+      ),
+    maxAgeSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400)
+      .default(7_200)
+      .describe("How long (s) a browser may reuse a preflight's answer: 2 h is Chromium's cap; Firefox allows 24 h."),
   })
-  .prefault({});
+  .prefault({})
+  .describe("Web pages on other origins allowed to call /graphql from a browser. Default: none, so every preflight is refused.");
 
 /** Paths the HTTP server answers itself; the metrics endpoint may not take one of them. */
 const RESERVED_PATHS = new Set(["/", "/graphql", "/healthz", "/readyz"]);
@@ -230,161 +259,220 @@ const telemetrySchema = z
   .strictObject({
     metrics: z
       .strictObject({
-        /** Serve Prometheus metrics at `path`. Default on. */
-        enabled: z.boolean().default(true),
-        /** Default "/metrics". Not behind GraphQL authentication: see `bearerToken`. */
+        enabled: z.boolean().default(true).describe("Serve Prometheus metrics at `path`."),
         path: z
           .string()
           .regex(/^\/[A-Za-z0-9/_.-]{0,127}$/, "a path such as /metrics: letters, digits, / _ . -")
           .refine((path) => !RESERVED_PATHS.has(path), "is already taken by the gateway (/, /graphql, /healthz, /readyz)")
-          .default("/metrics"),
-        /**
-         * When set, a scrape must send `Authorization: Bearer <bearerToken>` (compared in constant time). Default:
-         * none, so keep the path off the public network. At least 16 characters; use a `${ENV}` reference.
-         */
-        bearerToken: z.string().min(16, "at least 16 characters").optional(),
-        /**
-         * Distinct operation names counted under their own label; later names count as "other", so clients cannot
-         * grow the metrics without bound. Default 100.
-         */
-        maxOperationNames: z.number().int().min(0).max(10_000).default(100),
+          .default("/metrics")
+          .describe("Not /, /graphql, /healthz or /readyz. Not behind GraphQL authentication: see `bearerToken`."),
+        bearerToken: z
+          .string()
+          .min(16, "at least 16 characters")
+          .optional()
+          .describe(
+            "When set, a scrape must send `Authorization: Bearer <bearerToken>` (compared in constant time). Default: none, " +
+              "so keep the path off the public network. Use a `${ENV}` reference.",
+          ),
+        maxOperationNames: z
+          .number()
+          .int()
+          .min(0)
+          .max(10_000)
+          .default(100)
+          .describe('Distinct operation names counted under their own label; later names count as "other", so clients cannot grow the metrics without bound.'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("Prometheus metrics, each process its own: scrape every replica."),
     tracing: z
       .strictObject({
-        /** Where spans go, over OTLP/HTTP (JSON). Default: none, and no spans are made at all. */
         otlp: z
           .strictObject({
-            /** The collector's traces endpoint, e.g. http://otel-collector:4318/v1/traces. */
-            url: z.url({ protocol: /^https?$/ }).refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), "must not carry credentials; use headers"),
-            /** Sent with every export, e.g. an API key from `${ENV}`. Never logged. Default none. */
+            url: z
+              .url({ protocol: /^https?$/ })
+              .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), "must not carry credentials; use headers")
+              .describe("The collector's traces endpoint, e.g. http://otel-collector:4318/v1/traces; no credentials in it (use headers)."),
             headers: z
               .record(z.string(), z.string().regex(/^[^\r\n]*$/, "a header value cannot contain a line break"))
               .refine((headers) => Object.keys(headers).every((name) => HEADER_NAME.test(name)), "header names are letters, digits and !#$%&'*+.^_`|~-")
-              .default({}),
-            /** The longest one export may take. Default 10 s. */
-            timeoutMs: z.number().int().positive().max(60_000).default(10_000),
+              .default({})
+              .describe("Sent with every export, e.g. an API key from `${ENV}`. Never logged."),
+            timeoutMs: z.number().int().positive().max(60_000).default(10_000).describe("The longest (ms) one export may take."),
           })
-          .optional(),
-        /** `service.name` of every span. Default "license-gateway". */
-        serviceName: z.string().min(1).max(128).default("license-gateway"),
-        /**
-         * Share of operations traced when the client sent no sampling decision (a `traceparent` header's is
-         * followed). Default 1: all.
-         */
-        sampleRatio: z.number().min(0).max(1).default(1),
+          .optional()
+          .describe("Where spans go, over OTLP/HTTP (JSON). Default: none, and no spans are made at all."),
+        serviceName: z.string().min(1).max(128).default("license-gateway").describe("`service.name` of every span."),
+        sampleRatio: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(1)
+          .describe("Share of operations traced when the client sent no sampling decision (a `traceparent` header's is followed)."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("OpenTelemetry traces: one span per operation and one per vendor request."),
   })
-  .prefault({});
+  .prefault({})
+  .describe("Metrics and traces.");
 
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
-      host: z.string().min(1).default("0.0.0.0"),
-      port: z.number().int().min(0).max(65535).default(4000),
-      /** production hides field suggestions and turns introspection off unless `introspection` says otherwise. Default production. */
-      mode: z.enum(["production", "development"]).default("production"),
-      /** Default: on in development, off in production. */
-      introspection: z.boolean().optional(),
-      /**
-       * Per-request batching and deduplication (DataLoader). Only for measuring what it saves (`npm run bench`):
-       * off, every field asks its source on its own. Default on.
-       */
-      batching: z.boolean().default(true),
+      host: z.string().min(1).default("0.0.0.0").describe("The address to listen on; the `HOST` environment variable overrides it."),
+      port: z.number().int().min(0).max(65535).default(4000).describe("The port to listen on; the `PORT` environment variable overrides it."),
+      mode: z
+        .enum(["production", "development"])
+        .default("production")
+        .describe("`production` hides field suggestions and turns introspection off unless `introspection` says otherwise."),
+      introspection: z.boolean().optional().describe("Default: on in development, off in production."),
+      batching: z
+        .boolean()
+        .default(true)
+        .describe(
+          "Per-request batching and deduplication (DataLoader). Only for measuring what it saves (`npm run bench`): off, " +
+            "every field asks its source on its own.",
+        ),
       /**
        * What executes an operation: `graphql-js` (the reference) or `graphql-jit`, which compiles each document once
        * into a function (src/graphql/jit-executor.ts; same answers, checked by test/graphql/executor.test.ts).
        * Measured with `npm run bench` (the `cache off, jit` gateway). Default graphql-js.
        */
       executor: z.enum(["graphql-js", "graphql-jit"]).default("graphql-js"),
-      /** The longest a GraphQL operation may take, all its upstream calls included. Default 15 s. */
-      operationDeadlineMs: z.number().int().positive().max(300_000).default(15_000),
-      /**
-       * On SIGTERM/SIGINT, how long requests in flight may take to finish once the listener is closed; connections
-       * still open after it are cut. Keep it below the orchestrator's kill timeout (Docker and Kubernetes: 10 s
-       * by default, hence compose's `stop_grace_period`). Default 10 s.
-       */
-      shutdownGraceMs: z.number().int().min(0).max(300_000).default(10_000),
-      /**
-       * On SIGTERM/SIGINT, how long /readyz answers 503 while new connections are still accepted, before the
-       * listener closes: time for a load balancer's health check to take the replica out. Default 0.
-       */
-      shutdownDelayMs: z.number().int().min(0).max(60_000).default(0),
-      /** Lowest level written to the JSON log on stdout: fatal, error, warn, info, debug, trace or silent. Default info. */
-      logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-      /** Limits against abusive operations. */
+      operationDeadlineMs: z
+        .number()
+        .int()
+        .positive()
+        .max(300_000)
+        .default(15_000)
+        .describe("The longest (ms) a GraphQL operation may take, all its upstream calls included."),
+      shutdownGraceMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(300_000)
+        .default(10_000)
+        .describe(
+          "On SIGTERM/SIGINT, how long (ms) requests in flight may take to finish once the listener is closed; connections " +
+            "still open after it are cut. Keep it below the orchestrator's kill timeout (Docker and Kubernetes: 10 s by " +
+            "default, hence compose's `stop_grace_period`).",
+        ),
+      shutdownDelayMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(60_000)
+        .default(0)
+        .describe(
+          "On SIGTERM/SIGINT, how long (ms) /readyz answers 503 while new connections are still accepted, before the listener " +
+            "closes: time for a load balancer's health check to take the replica out.",
+        ),
+      logLevel: z
+        .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+        .default("info")
+        .describe("Lowest level written to the JSON log on stdout."),
       limits: z
         .strictObject({
-          maxDepth: z.number().int().positive().default(12),
-          maxAliases: z.number().int().nonnegative().default(30),
-          maxTokens: z.number().int().positive().default(5_000),
-          maxCost: z.number().int().positive().default(20_000),
-          maxDirectives: z.number().int().nonnegative().default(20),
-          /** Operations in one batched HTTP request; 1 turns batching off. Default 1. */
-          maxBatch: z.number().int().positive().max(100).default(1),
-          maxBodyBytes: z.number().int().positive().default(1024 * 1024),
-          /** Nesting inside `variables` (the schema needs 3). Default 10. */
-          maxVariableDepth: z.number().int().positive().default(10),
-          /** Values inside `variables`. Default 5,000. */
-          maxVariableValues: z.number().int().positive().default(5_000),
-          /** Fields resolved while running one operation (lists within lists); the largest real query resolves about 2,000. Default 20,000. */
-          maxResolvedFields: z.number().int().positive().default(20_000),
+          maxDepth: z.number().int().positive().default(12).describe("Fields on the longest path from the operation, fragments flattened."),
+          maxAliases: z.number().int().nonnegative().default(30).describe("Aliases in the operation, counted at every fragment spread."),
+          maxTokens: z.number().int().positive().default(5_000).describe("Lexical tokens in the document, checked before it is parsed."),
+          maxCost: z
+            .number()
+            .int()
+            .positive()
+            .default(20_000)
+            .describe("Estimated cost: a field with a selection 2, a leaf 1, each level down 1.2 times the one above, times a literal `first`/`last`."),
+          maxDirectives: z.number().int().nonnegative().default(20).describe("Directives in the operation, counted at every fragment spread."),
+          maxBatch: z.number().int().positive().max(100).default(1).describe("Operations in one batched HTTP request; 1 turns batching off."),
+          maxBodyBytes: z
+            .number()
+            .int()
+            .positive()
+            .default(1024 * 1024)
+            .describe("Request body size; a larger one is answered 413 as soon as that is known."),
+          maxVariableDepth: z.number().int().positive().default(10).describe("Nesting inside `variables` (the schema needs 3)."),
+          maxVariableValues: z.number().int().positive().default(5_000).describe("Values inside `variables`."),
+          maxResolvedFields: z
+            .number()
+            .int()
+            .positive()
+            .default(20_000)
+            .describe("Fields resolved while running one operation (lists within lists); the largest real query resolves about 2,000."),
         })
-        .prefault({}),
-      /** Requests per client (API key, JWT subject), shared by the replicas through `cache.url`. Default: no limit. */
-      rateLimit: rateLimitSchema.optional(),
-      /**
-       * `Cache-Control` of successful GET answers, which also carry an ETag and `Vary: Accept, Authorization`
-       * (src/server/conditional-get.ts). Default `private, no-cache`: browsers keep an answer and revalidate it each
-       * time; shared caches keep none. `public, no-cache` lets a CDN keep one per credential and revalidate it;
-       * `public, s-maxage=30` lets it serve one up to 30 s old, stale by up to that after a mutation.
-       */
+        .prefault({})
+        .describe("Limits against abusive operations; a refusal is OPERATION_LIMIT_EXCEEDED naming the key."),
+      rateLimit: rateLimitSchema
+        .optional()
+        .describe(
+          "Requests per client (API key, JWT subject): a bucket of `burst` requests refilled at `requestsPerMinute`, shared " +
+            "by the replicas through `cache.url`. Default: no limit.",
+        ),
+      // src/server/conditional-get.ts adds the ETag and Vary that go with it.
       getCacheControl: z
         .string()
         .regex(/^[a-z-]+(=\d+)?(, ?[a-z-]+(=\d+)?)*$/, "a Cache-Control value: directives like private, public, no-cache, max-age=N, s-maxage=N")
-        .default("private, no-cache"),
-      /** Browsers on other origins allowed to call the API; see `corsSchema`. Default: none. */
+        .default("private, no-cache")
+        .describe(
+          "`Cache-Control` of successful GET answers, which also carry an ETag and `Vary: Accept, Authorization`. The default: " +
+            "browsers keep an answer and revalidate it each time; shared caches keep none. `public, no-cache` lets a CDN keep " +
+            "one per credential and revalidate it; `public, s-maxage=30` lets it serve one up to 30 s old, stale by up to " +
+            "that after a mutation.",
+        ),
       cors: corsSchema,
-      /** Automatic persisted queries (src/server/persisted-queries.ts): in Redis through `cache.url`, else in memory. */
       persistedQueries: z
         .strictObject({
-          enabled: z.boolean().default(true),
-          /** How long a registered document is kept. Default one day. */
-          ttlSeconds: z.number().int().positive().max(30 * 86_400).default(86_400),
-          /** Documents kept in memory without Redis (least recently used go first). Default 10,000. */
-          maxEntries: z.number().int().positive().max(1_000_000).default(10_000),
+          enabled: z.boolean().default(true).describe("Off: a hash alone is answered PERSISTED_QUERY_NOT_SUPPORTED."),
+          ttlSeconds: z.number().int().positive().max(30 * 86_400).default(86_400).describe("How long (s) a registered document is kept."),
+          maxEntries: z
+            .number()
+            .int()
+            .positive()
+            .max(1_000_000)
+            .default(10_000)
+            .describe("Documents kept in memory without Redis (least recently used go first)."),
         })
-        .prefault({}),
+        .prefault({})
+        .describe("Automatic persisted queries (src/server/persisted-queries.ts): in Redis through `cache.url`, else in memory."),
     })
-    .prefault({}),
-  /** Required in every config file; the demo alone runs without it. */
+    .prefault({})
+    .describe("The HTTP server, its limits and its protocol options."),
   auth: authSchema.optional(),
   store: z
     .strictObject({
-      /**
-       * `sqlite://<file>` (embedded SQLite; default `sqlite://./data/store.db`), `memory://` (SQLite in memory,
-       * nothing kept), or `postgres://...`. `pglite://` is refused with the way to copy its data (src/store/store-url.ts).
-       */
+      // `pglite://` is refused with the way to copy its data (src/store/store-url.ts).
       url: z
         .string()
         .superRefine((url, ctx) => {
           const problem = storeUrlProblem(url);
           if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
         })
-        .default(DEFAULT_STORE_URL),
-      /**
-       * A schema to keep every table in, created if missing: several gateways (or test runs) can share one
-       * PostgreSQL database. Default: none (PostgreSQL's search_path, usually \`public\`). PostgreSQL only.
-       */
-      schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "lowercase letters, digits and _, starting with a letter or _").optional(),
+        .default(DEFAULT_STORE_URL)
+        .describe(
+          "`sqlite://<file>` (embedded SQLite, for one gateway process), `memory://` (SQLite in memory, nothing kept), or " +
+            "`postgres://user@host:5432/db[?pool_max=10]` (PostgreSQL, for several replicas). `pglite://` (earlier releases) " +
+            "is refused with the command that copies its data.",
+        ),
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, "lowercase letters, digits and _, starting with a letter or _")
+        .optional()
+        .describe(
+          "A schema to keep every table in, created if missing: several gateways (or test runs) can share one PostgreSQL " +
+            "database. Default: none (PostgreSQL's search_path, usually `public`). PostgreSQL only.",
+        ),
     })
     .refine((store) => store.schema === undefined || /^postgres(ql)?:\/\//.test(store.url), {
       path: ["schema"],
       message: "only a PostgreSQL store has schemas: remove store.schema, or use a postgres:// URL",
     })
-    .default({ url: DEFAULT_STORE_URL }),
-  sources: sources.default({}),
+    .default({ url: DEFAULT_STORE_URL })
+    .describe("The gateway's own store: customers, controllers, local licenses, claims, API keys, audit log, idempotency keys."),
+  sources: sources
+    .default({})
+    .describe(
+      "The vendors, by source id: `Source.id` and the prefix of every `License.id`, so 1-32 lowercase letters, digits, " +
+        "`-` or `_`, starting with a letter (`local` and `sha256` are reserved). Each has a `kind`; the options every kind " +
+        "shares are at the end.",
+    ),
   cache: cacheSchema,
   telemetry: telemetrySchema,
 });
