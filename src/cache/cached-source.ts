@@ -11,7 +11,7 @@ import {
 } from "../sources/source.js";
 import type { Invalidation } from "./invalidation.js";
 import type { CachePolicy, KeyedRead, SourceCache } from "./source-cache.js";
-import { licenseListTags, licenseTags, tag } from "./tags.js";
+import { licenseListTags, licenseTags, tag } from "../domain/data-tags.js";
 
 /**
  * A source whose reads go through the cross-request cache and whose writes invalidate what they change. The

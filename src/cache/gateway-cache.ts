@@ -1,6 +1,5 @@
 import type { CacheConfig } from "../config/schema.js";
 import type { SourceCaching } from "../sources/create.js";
-import type { ContextDeps } from "../graphql/context.js";
 import type { Logger } from "../logger.js";
 import type { Redis } from "../redis/connection.js";
 import { SharedEntries } from "../redis/shared-entries.js";
@@ -18,8 +17,11 @@ export interface GatewayCache {
   /** For createSources: undefined when caching is off. */
   sources: SourceCaching | undefined;
   responses: ResponseCache | undefined;
-  /** For createContext: undefined when responses are not cached. */
-  contextDeps: ContextDeps["responseCache"];
+  /**
+   * For createContext (src/graphql/context.ts), whose operations record what they read from this invalidation's
+   * epoch on: undefined when responses are not cached.
+   */
+  contextDeps: { invalidation: Invalidation } | undefined;
   /** Which account listed a license; undefined when caching is off. */
   locator: LicenseLocator | undefined;
   /** For the HTTP server, with Redis: other replicas' changes applied before a request, ours published after. */

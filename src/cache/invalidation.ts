@@ -1,6 +1,6 @@
 /**
  * Which cached data is out of date: mutations name what they changed as tags ("sofar:lic:<id>", "customer:<id>",
- * see tags.ts), and every cache drops the entries carrying one of them.
+ * see src/domain/data-tags.ts), and every cache drops the entries carrying one of them.
  *
  * A read that was already under way when something it read changed must not store what it got: it may have got
  * the old value. So each invalidation gets a sequence number, a read notes the number when it starts, and it

@@ -9,7 +9,7 @@ import { asError, eachAlone, type BatchResult, type ControllerHardware, type Cus
 import { GatewayError } from "../errors/gateway-error.js";
 import type { LicenseLocator } from "../cache/license-locator.js";
 import type { ReadTracker } from "../cache/read-tracker.js";
-import { licenseListTags, licenseTags, tag } from "../cache/tags.js";
+import { licenseListTags, licenseTags, tag } from "../domain/data-tags.js";
 
 /** A key addressed to one source: an account id, a node id. */
 export interface SourceKey {

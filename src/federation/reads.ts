@@ -1,7 +1,7 @@
 import type { Access } from "../auth/policy.js";
 import type { LicenseLocator } from "../cache/license-locator.js";
 import type { ReadTracker } from "../cache/read-tracker.js";
-import { licenseTags, tag } from "../cache/tags.js";
+import { licenseTags, tag } from "../domain/data-tags.js";
 import { badInput } from "../errors/gateway-error.js";
 import { claimToDatalink } from "../sources/local/mapper.js";
 import type { Store } from "../store/store.js";

@@ -1,6 +1,7 @@
 import type { ErrorCode } from "../errors/codes.js";
 import { GatewayError } from "../errors/gateway-error.js";
-import { retryAfterSeconds, type HttpClient, type UpstreamResponse } from "./http.js";
+import { retryAfterSeconds, type HttpClient } from "./http.js";
+import type { UpstreamResponse } from "./upstream-exchange.js";
 
 /**
  * Turning a vendor's answer into the gateway's error. The rule: a client's error says what happened in the

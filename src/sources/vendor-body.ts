@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import type { HttpClient, UpstreamResponse } from "./http.js";
+import type { HttpClient } from "./http.js";
+import type { UpstreamResponse } from "./upstream-exchange.js";
 import { decode } from "./lenient.js";
 import { answerError } from "./vendor-answer.js";
 

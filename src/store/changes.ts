@@ -1,5 +1,5 @@
 /**
- * Where the store reports what a write changed, as cache tags (src/cache/tags.ts), once it is committed: a
+ * Where the store reports what a write changed, as cache tags (src/domain/data-tags.ts), once it is committed: a
  * write inside a transaction is reported when the transaction commits, and not at all if it rolls back.
  */
 export type ChangeSink = (tags: readonly string[]) => void;

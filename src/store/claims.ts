@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Selectable, type SqlBool } from "kysely";
 import { GatewayError } from "../errors/gateway-error.js";
-import { licenseTags, tag } from "../cache/tags.js";
+import { licenseTags, tag } from "../domain/data-tags.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import type { ClaimsTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";

@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import { GatewayError, badInput } from "../errors/gateway-error.js";
-import { tag } from "../cache/tags.js";
+import { tag } from "../domain/data-tags.js";
 import { LOCAL_SOURCE_ID } from "../domain/model.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import type { ControllersTable } from "./database.js";

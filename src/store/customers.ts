@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import { GatewayError, badInput } from "../errors/gateway-error.js";
-import { tag } from "../cache/tags.js";
+import { tag } from "../domain/data-tags.js";
 import { customerIdProblem } from "../domain/customer-id.js";
 import type { CustomerAccountsTable, CustomersTable } from "./database.js";
 import { sqlState, type Db } from "./db.js";

@@ -1,7 +1,8 @@
 import { randomInt, randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import { GatewayError, badInput } from "../errors/gateway-error.js";
-import { licenseTags, tag } from "../cache/tags.js";
+import { licenseTags, tag } from "../domain/data-tags.js";
+import type { IssueLicenseInput } from "../domain/issue-license.js";
 import { LOCAL_SOURCE_ID } from "../domain/model.js";
 import { NO_CHANGE_SINK, type ChangeSink } from "./changes.js";
 import type { LicensesTable } from "./database.js";
@@ -25,18 +26,11 @@ export interface LicenseRow {
   blocked: boolean;
 }
 
-/** Every field is optional; absent ones are stored as null (the key is generated). */
-export interface IssueLicenseInput {
-  /** Default (absent or null): a generated `LOC-XXXX-XXXX-XXXX` (uppercase letters and digits). */
-  key?: string | null;
-  type?: string | null;
-  gridKw?: number | null;
-  solarKw?: number | null;
-  batteryKw?: number | null;
-  evKw?: number | null;
-  durationMonths?: number | null;
-  customerId?: string | null;
-  /** Default: null, i.e. issued but not yet activated. */
+/**
+ * A license to issue, and when it was activated: the API issues licenses unactivated (the default, null), the
+ * demo's seed issues some already active.
+ */
+export interface StoredLicenseInput extends IssueLicenseInput {
   activatedAt?: Date | null;
 }
 
@@ -96,7 +90,7 @@ export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
 
     all: async () => (await licensesOn(db).orderBy("created_at").orderBy("id").execute()).map(toLicense),
 
-    async issue(input: IssueLicenseInput = {}): Promise<LicenseRow> {
+    async issue(input: StoredLicenseInput = {}): Promise<LicenseRow> {
       for (const field of INT_FIELDS) {
         const value = input[field];
         if (value != null && !(Number.isInteger(value) && value >= 0 && value <= 2_147_483_647)) {

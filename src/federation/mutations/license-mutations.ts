@@ -4,6 +4,7 @@ import { claimToDatalink } from "../../sources/local/mapper.js";
 import { LocalSource } from "../../sources/local/source.js";
 import type { ClaimOutcome, LicenseSource } from "../../sources/source.js";
 import type { Store } from "../../store/store.js";
+import type { IssueLicenseInput } from "../../domain/issue-license.js";
 import { datalinkId, LOCAL_SOURCE_ID, type Datalink, type License } from "../../domain/model.js";
 import type { FederatedReads } from "../reads.js";
 import type { SourceRegistry } from "../registry.js";
@@ -21,17 +22,6 @@ export interface ClaimLicenseInput {
   key: string;
   nodeId: string;
 }
-export interface IssueLicenseInput {
-  key?: string | null;
-  type?: string | null;
-  gridKw?: number | null;
-  solarKw?: number | null;
-  batteryKw?: number | null;
-  evKw?: number | null;
-  durationMonths?: number | null;
-  customerId?: string | null;
-}
-
 export interface ActivateResult {
   license: License | null;
   /** Set when the source needed no change (Cryptolens keys are active from creation). */

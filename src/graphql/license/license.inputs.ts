@@ -1,3 +1,4 @@
+import type { IssueLicenseInput as LicenseToIssue } from "../../domain/issue-license.js";
 import { IdempotentInput } from "../common/idempotent.input.js";
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { UserError } from "../common/user-error.type.js";
@@ -83,7 +84,7 @@ export class ReleaseLicensePayload {
 }
 
 @InputType({ description: "A license held in the gateway's own store (source `local`)." })
-export class IssueLicenseInput extends IdempotentInput {
+export class IssueLicenseInput extends IdempotentInput implements LicenseToIssue {
   @Field(() => String, { nullable: true, description: "1 to 50 characters; generated (LOC-XXXX-XXXX-XXXX) when omitted." })
   key?: string | null;
 

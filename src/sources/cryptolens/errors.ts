@@ -1,6 +1,7 @@
 import type { ErrorCode } from "../../errors/codes.js";
 import type { GatewayError } from "../../errors/gateway-error.js";
-import type { HttpClient, UpstreamResponse } from "../http.js";
+import type { HttpClient } from "../http.js";
+import type { UpstreamResponse } from "../upstream-exchange.js";
 import { answerError, statusError } from "../vendor-answer.js";
 
 /** What an error is about, for its message and its field. */

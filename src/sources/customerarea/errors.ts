@@ -1,6 +1,7 @@
 import type { ErrorCode } from "../../errors/codes.js";
 import { FieldProblemsError, type GatewayError } from "../../errors/gateway-error.js";
-import type { HttpClient, UpstreamResponse } from "../http.js";
+import type { HttpClient } from "../http.js";
+import type { UpstreamResponse } from "../upstream-exchange.js";
 import type { FieldProblem } from "../source.js";
 import { answerError, noteVendorAnswer, statusError } from "../vendor-answer.js";
 import { validationBody } from "./vendor-types.js";

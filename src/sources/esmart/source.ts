@@ -1,7 +1,8 @@
 import type { EsmartSourceConfig } from "../../config/schema.js";
 import { FieldProblemsError, GatewayError, isGatewayError } from "../../errors/gateway-error.js";
 import { HealthTracker } from "../health.js";
-import { encodePath, HttpClient, type UpstreamRequest, type UpstreamResponse } from "../http.js";
+import { encodePath, HttpClient } from "../http.js";
+import type { UpstreamRequest, UpstreamResponse } from "../upstream-exchange.js";
 import { resilienceOf } from "../resilience/policy.js";
 import { SourceGuard } from "../resilience/source-guard.js";
 import {

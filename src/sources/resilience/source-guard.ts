@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ResilienceConfig } from "../../config/schema.js";
 import { GatewayError, isGatewayError } from "../../errors/gateway-error.js";
 import { currentOperation } from "../../domain/operation-context.js";
-import type { UpstreamResponse } from "../http.js";
+import type { UpstreamResponse } from "../upstream-exchange.js";
 import { fullJitterMs } from "./backoff.js";
 import { CircuitOpenError, SourceBreaker, type CircuitState } from "./breaker.js";
 import { CallWindow, listenable } from "./call-window.js";

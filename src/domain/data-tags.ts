@@ -1,9 +1,12 @@
-import type { License } from "../domain/model.js";
+import type { License } from "./model.js";
 
 /**
  * The names of what cached data depends on. A read records the tags of what it read; a change invalidates the
  * tags of what it changed; the caches drop every entry carrying one of them. Tags name data, not who may see
  * it: invalidating by them is always safe, however the data was reached.
+ *
+ * In the domain layer because both sides of that exchange use them: the store names what a write changed, the
+ * caches and the federation's reads name what an answer depends on; neither side imports the other for it.
  */
 export const tag = {
   /** A source's answer about one of its accounts (its licenses, its profile, its catalogue). */
