@@ -43,7 +43,7 @@ beforeAll(async () => {
 // Each run with a store opens the SQLite file in a new process: the runs are few and chained.
 describe("license-gateway keys (the CLI, spawned)", () => {
   it("creates, lists and revokes keys in the gateway's store, audited as `cli`; the gateway accepts and refuses them", { timeout: 120_000 }, async () => {
-    // The command from the README, through npx and the package's bin.
+    // The command from docs/operations.md ("Authentication and roles"), through npx and the package's bin.
     const admin = await cli(["keys", "create", "--role", "admin", "--name", "ops", "--config", config], { npx: true });
     expect(admin.code).toBe(0);
     expect(admin.stdout).toMatch(/^lgw_[0-9a-f]{16}_[\w-]{43}\n$/);

@@ -9,7 +9,7 @@ import { useTestGateway, type TestGateway } from "../support/gateway.js";
  * The GraphQL-over-HTTP specification, as the `graphql-http` package's server audits read it, against the real
  * server: every audit is one test. An audit ending in `error` (a failed MUST) fails its test; one ending in `warn`
  * (a failed SHOULD or MAY) fails too unless it is listed in EXPECTED_WARNINGS with the reason the gateway differs,
- * and a listed audit that passes fails as well, so the list (and README "GraphQL over HTTP") cannot go stale.
+ * and a listed audit that passes fails as well, so the list (and docs/operations.md "GraphQL over HTTP") cannot go stale.
  *
  * Twice: with auth off (the demo), and with auth on and a valid partner API key on every request (what partners
  * get: authentication runs before anything else, so it must not change any answer the spec governs).
@@ -34,14 +34,14 @@ const GET_NEEDS_PREFLIGHT =
   "a GET must carry content-type: application/json, a credential (authorization), or an apollo-require-preflight or " +
   "x-apollo-operation-name header";
 const STATUS_400_UNDER_JSON =
-  "under application/json a request the server refuses before execution is HTTP 400, as Apollo Server answers and " +
-  "README Limits documents (existing clients rely on it); clients wanting the spec's semantics ask for " +
+  "under application/json a request the server refuses before execution is HTTP 400, as Apollo Server answered and " +
+  "docs/operations.md \"Limits\" documents (existing clients rely on it); clients wanting the spec's semantics ask for " +
   "application/graphql-response+json, where 400 is what the spec requires";
 
 /**
  * Audit id → the HTTP status the gateway answers instead of the SHOULD or MAY, and why. The status is checked too,
- * so a listed audit failing for another reason (a 500, say) still fails. Explained for users in README "GraphQL
- * over HTTP".
+ * so a listed audit failing for another reason (a 500, say) still fails. Explained for users in docs/operations.md
+ * "GraphQL over HTTP".
  */
 const EXPECTED_WARNINGS: Record<string, { status: number; why: string; withoutCredentialOnly?: true }> = {
   // Only without a credential: `authorization` forces a preflight too, so CSRF prevention lets a partner's GET
@@ -74,7 +74,7 @@ for (const [label, target, fetchFn] of targets) {
         const listed = EXPECTED_WARNINGS[audit.id];
         const expected = listed?.withoutCredentialOnly && fetchFn !== fetch ? undefined : listed;
         if (result.status === "ok") {
-          expect(expected, `audit ${audit.id} passes now: remove it from EXPECTED_WARNINGS and README "GraphQL over HTTP"`).toBeUndefined();
+          expect(expected, `audit ${audit.id} passes now: remove it from EXPECTED_WARNINGS and docs/operations.md "GraphQL over HTTP"`).toBeUndefined();
           return;
         }
         const why = `${result.status}: ${result.reason}`;

@@ -8,7 +8,7 @@ import { expectClientSees, gatewayCustomerOf, payloadError, type Seen } from "./
  * and the validation 500 `{"code":500,"message":"the given data was invalid","errors":{"field":["..."]}}`; the two
  * product rules (2 demos per customer, enough credit) come without their answer, so their shape is the simulator's
  * inferred one (`errors.demo`, `errors.credit`), produced from its data. A 404 for an unknown licence is inferred
- * too (the contract names no 404): the README maps it to NOT_FOUND.
+ * too (the contract names no 404): docs/errors.md maps it to NOT_FOUND.
  */
 
 // Rows fail one source many times in a row: its circuit breaker (tested in test/resilience) would soon fail fast

@@ -208,7 +208,7 @@ const rows: Row[] = [
       }),
     query: CONTROLLER_LICENSES,
     variables: () => ({ n: sofar().data.examples.controllerWithLicensesNodeId }),
-    // README: the brand does not know the controller, so it holds none of its licenses; not an error.
+    // docs/errors.md: the brand does not know the controller, so it holds none of its licenses; not an error.
     sees: () => ({ data: { controller: { nodeId: sofar().data.examples.controllerWithLicensesNodeId, licenses: [] } } }),
     calls: () => expect(sofar().calls.count({ server: "api", path: controllerList(sofar().data.examples.controllerWithLicensesNodeId) })).toBe(1),
   },
@@ -227,7 +227,7 @@ const rows: Row[] = [
     arrange: () => sofar().fault({ server: "api", path: "/v1/license/activate", kind: "status", status: 400, body: envelope(400, "Bad Request", "Missing or misformatted query parameter or body") }),
     query: ACTIVATE,
     variables: () => ({ input: { source: "sofar", key: sofar().data.examples.inactiveUnclaimedKey } }),
-    // README: only "already activated" is the license's state; any other 400 refuses a body the gateway validated.
+    // docs/errors.md: only "already activated" is the license's state; any other 400 refuses a body the gateway validated.
     sees: () => mutationFailed("activateLicense", "UPSTREAM_REJECTED"),
     calls: () => expect(sofar().calls.count({ server: "api", path: "/v1/license/activate" })).toBe(1),
   },
@@ -262,7 +262,7 @@ const rows: Row[] = [
     operation: "claimLicense",
     query: CLAIM,
     variables: () => ({ input: { source: "sofar", key: sofar().data.examples.activeClaimedKey, nodeId: sofar().data.examples.controllerWithoutLicensesNodeId } }),
-    // README: the body was validated first, so the 400 can only mean "already claimed".
+    // docs/errors.md: the body was validated first, so the 400 can only mean "already claimed".
     sees: () => claimRefused("LICENSE_ALREADY_CLAIMED", ["input", "key"]),
     calls: () => expect(sofar().calls.count({ server: "api", path: "/v1/license/claim" })).toBe(1),
   },
