@@ -1,61 +1,12 @@
 import { z } from "zod";
+import { VENDORS } from "../sources/registry.js";
+import type { ConfigSchemasOf, Vendors } from "../sources/vendor-module.js";
 import { DEFAULT_STORE_URL, storeUrlProblem } from "../store/store-url.js";
 import { originPatternProblem } from "./origin-patterns.js";
 
-/**
- * A source's keep-alive connections and calls in flight, unless its config says otherwise: 128, so one operation
- * never waits in line behind itself (`nodes` and every page take at most 100 items, so one operation makes at most
- * about 100 calls to one vendor at once). Measured (`npm run bench -- --scenarios sofar20 --upstream N:N`, 20
- * clients each asking for 20 customers' licenses at one Eniris brand, 20 ms per call): 16 gave 29 req/s, 32 56,
- * 64 104, 128 137, 256 127; past 128 the gateway's CPU, not the queue, is the bound. Sockets open only when needed.
- */
-export const DEFAULT_UPSTREAM = { connections: 128, maxConcurrent: 128 } as const;
-
-/** Retries, circuit breaking and concurrency for one source. Every field has a documented default. */
-export const resilienceSchema = z
-  .strictObject({
-      /** Retries of an idempotent read after a transient failure (timeout, reset, 5xx, 429). Writes are never retried. Default 2. */
-      retries: z.number().int().min(0).max(10).default(2),
-      /** First backoff; doubles each retry, with full jitter. Default 100 ms. */
-      retryBaseMs: z.number().int().positive().default(100),
-      /** Longest single backoff, and the cap on a vendor's Retry-After that is honoured. Default 2 s. */
-      retryMaxMs: z.number().int().positive().default(2_000),
-      /** Retries may add at most this fraction of the source's recent calls (a budget, so an outage is not multiplied). Default 0.2. */
-      retryBudgetRatio: z.number().min(0).max(1).default(0.2),
-      /**
-       * ...or this many retries a second, whichever allows more, so a quiet source still retries its odd transient
-       * fault (Finagle's floor, `minRetriesPerSec`). Default 10.
-       */
-      retryBudgetMinPerSecond: z.number().int().min(0).max(1000).default(10),
-      /** Upstream calls in flight to this source at once; more wait in line. Default 128 (DEFAULT_UPSTREAM). */
-      maxConcurrent: z.number().int().positive().max(1024).default(DEFAULT_UPSTREAM.maxConcurrent),
-      circuit: z
-        .strictObject({
-          /** Open the circuit when this percentage of calls in the window fail. Default 50. */
-          errorThresholdPercentage: z.number().min(1).max(100).default(50),
-          /** ...and at least this many calls were made in the window. Default 10. */
-          volumeThreshold: z.number().int().min(1).default(10),
-          /** How long an open circuit fails fast before one probe call is let through. Default 10 s. */
-          resetTimeoutMs: z.number().int().positive().default(10_000),
-          /** The window failures are counted over. Default 10 s. */
-          rollingWindowMs: z.number().int().positive().default(10_000),
-        })
-        .prefault({}),
-    })
-  .prefault({});
-
-/** Cross-request caching of one source's reads. */
-export const sourceCacheSchema = z
-  .strictObject({
-    /** An answer is fresh this long; 0 turns caching off for the source. Default 30 s. */
-    ttlMs: z.number().int().min(0).max(86_400_000).default(30_000),
-    /**
-     * After that, it is still served this long while one background call refreshes it (stale-while-revalidate).
-     * 0 means a stale answer is never served. Default 30 s.
-     */
-    staleMs: z.number().int().min(0).max(86_400_000).default(30_000),
-  })
-  .prefault({});
+// Where a vendor's config starts from; re-exported because the rest of the gateway knows them as config.
+export { DEFAULT_UPSTREAM, resilienceSchema, sourceCacheSchema } from "./source-options.js";
+export type { ResilienceConfig, SourceCacheConfig } from "./source-options.js";
 
 /** The gateway's cross-request cache (issue 5). */
 const cacheSchema = z
@@ -97,87 +48,37 @@ const cacheSchema = z
   .prefault({})
   .describe("The gateway's cross-request caches: vendor answers and whole responses, in memory, shared through Redis with `url`.");
 
-/** Options every upstream source accepts. Defaults are the documented ones; say so when you change them. */
-const upstreamOptions = {
-  /** Total time for one upstream call, connect included. Default 10 s (Eniris' own clients use 30-60 s; a gateway answering people should give up sooner). */
-  timeoutMs: z.number().int().positive().max(120_000).default(10_000),
-  /** Keep-alive connections per vendor host. Default: see DEFAULT_UPSTREAM. */
-  connections: z.number().int().positive().max(1024).default(DEFAULT_UPSTREAM.connections),
-  /** Largest vendor response body accepted, in bytes. Default 5 MiB; anything larger is UPSTREAM_BAD_RESPONSE. */
-  maxResponseBytes: z.number().int().positive().default(5 * 1024 * 1024),
-  /** Retries, circuit breaking and concurrency for this source; see `resilienceSchema` for the defaults. */
-  resilience: resilienceSchema.optional(),
-  /**
-   * HTTP/1.1 requests sent on one connection before the answer to the first arrives. Default 1 (no pipelining):
-   * none of the vendors documents support for it, and a pipelined write that fails cannot be told apart from one
-   * never sent. Only idempotent reads are ever pipelined (undici's rule).
-   */
-  pipelining: z.number().int().min(1).max(16).optional(),
-  /** How long this source's answers are reused across requests (see the top-level `cache`). */
-  cache: sourceCacheSchema.optional(),
-};
+/** One entry of `sources`, of any vendor in `vendors`: its `kind` picks the vendor's own schema. */
+export function sourceConfigSchemaOf<const V extends Vendors>(vendors: V) {
+  return z.discriminatedUnion("kind", vendors.map((vendor) => vendor.configSchema) as ConfigSchemasOf<V>);
+}
 
-const enirisSource = z
-  .strictObject({
-    kind: z.literal("eniris"),
-    apiUrl: z.url({ protocol: /^https?$/ }),
-    authUrl: z.url({ protocol: /^https?$/ }),
-    refreshToken: z.string().min(1).optional(),
-    username: z.string().min(1).optional(),
-    password: z.string().min(1).optional(),
-    ...upstreamOptions,
-  })
-  .refine((s) => s.refreshToken !== undefined || (s.username !== undefined && s.password !== undefined), {
-    message: "needs either refreshToken, or username and password",
-  });
-
-const httpUrl = z.url({ protocol: /^https?$/ });
-
-/** Cryptolens Web API (seed 004): an access token with GetCustomerLicenses, GetKey, Activate and Deactivate rights. */
-const cryptolensSource = z.strictObject({
-  kind: z.literal("cryptolens"),
-  url: httpUrl,
-  token: z.string().min(1),
-  productId: z.number().int().positive(),
-  ...upstreamOptions,
-});
-
-/** FlashStart's reseller "Customerarea" licences API (seed 002). */
-const customerareaSource = z.strictObject({
-  kind: z.literal("customerarea"),
-  url: httpUrl,
-  apiKey: z.string().min(1),
-  ...upstreamOptions,
-});
-
-/** eSmart Systems customer web API (seed 003): profiles and controller hardware. `area` picks the X-Area header. */
-const esmartSource = z.strictObject({
-  kind: z.literal("esmart"),
-  url: httpUrl,
-  username: z.string().min(1),
-  password: z.string().min(1),
-  area: z.enum(["power", "net"]).default("power"),
-  ...upstreamOptions,
-});
-
-export const sourceConfigSchema = z.discriminatedUnion("kind", [enirisSource, cryptolensSource, customerareaSource, esmartSource]);
+/** One entry of `sources`, of a vendor in src/sources/registry.ts. */
+export const sourceConfigSchema = sourceConfigSchemaOf(VENDORS);
 
 /** Source ids become `Source.id` and part of every `License.id`, so they are short, lowercase and stable. */
 const SOURCE_ID = /^[a-z][a-z0-9_-]{0,31}$/;
 
-// Checked here rather than as the record's key schema, whose errors would not carry these messages.
-const sources = z.record(z.string(), sourceConfigSchema).superRefine((value, ctx) => {
-  for (const id of Object.keys(value)) {
-    if (!SOURCE_ID.test(id)) {
-      ctx.addIssue({ code: "custom", path: [id], message: "a source id is 1-32 lowercase letters, digits, '-' or '_', starting with a letter" });
-    } else if (id === "local") {
-      ctx.addIssue({ code: "custom", path: [id], message: "'local' is reserved for the gateway's own store" });
-    } else if (id === "sha256") {
-      // A License id is "<source>:<id>", a TrustedDocument id "sha256:<hex>": the two forms must never meet.
-      ctx.addIssue({ code: "custom", path: [id], message: "'sha256' is reserved: trusted documents' ids begin with it" });
+/**
+ * The `sources` section for `vendors`: each id checked, each entry by the schema of the vendor its `kind` names.
+ * Checked here rather than as the record's key schema, whose errors would not carry these messages.
+ */
+export function sourcesSchemaOf<const V extends Vendors>(vendors: V) {
+  return z.record(z.string(), sourceConfigSchemaOf(vendors)).superRefine((value, ctx) => {
+    for (const id of Object.keys(value)) {
+      if (!SOURCE_ID.test(id)) {
+        ctx.addIssue({ code: "custom", path: [id], message: "a source id is 1-32 lowercase letters, digits, '-' or '_', starting with a letter" });
+      } else if (id === "local") {
+        ctx.addIssue({ code: "custom", path: [id], message: "'local' is reserved for the gateway's own store" });
+      } else if (id === "sha256") {
+        // A License id is "<source>:<id>", a TrustedDocument id "sha256:<hex>": the two forms must never meet.
+        ctx.addIssue({ code: "custom", path: [id], message: "'sha256' is reserved: trusted documents' ids begin with it" });
+      }
     }
-  }
-});
+  });
+}
+
+const sources = sourcesSchemaOf(VENDORS);
 
 /** Who may call the gateway (issue 4). `mode: off` is for the demo and tests only; the gateway says so at start. */
 const authSchema = z
@@ -483,12 +384,6 @@ export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
 export type CorsConfig = z.infer<typeof corsSchema>;
 export type CacheConfig = z.infer<typeof cacheSchema>;
 export type TelemetryConfig = z.infer<typeof telemetrySchema>;
-export type SourceCacheConfig = z.infer<typeof sourceCacheSchema>;
-export type ResilienceConfig = z.infer<typeof resilienceSchema>;
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 /** A source as written in a config file, before defaults. */
 export type SourceConfigInput = z.input<typeof sourceConfigSchema>;
-export type EnirisSourceConfig = Extract<SourceConfig, { kind: "eniris" }>;
-export type CryptolensSourceConfig = Extract<SourceConfig, { kind: "cryptolens" }>;
-export type CustomerareaSourceConfig = Extract<SourceConfig, { kind: "customerarea" }>;
-export type EsmartSourceConfig = Extract<SourceConfig, { kind: "esmart" }>;

@@ -1,7 +1,5 @@
-import { cryptolensDemoData } from "../simulators/cryptolens/data.js";
-import { customerareaDemoData } from "../simulators/customerarea/data.js";
-import { enirisDemoData } from "../simulators/eniris/data.js";
-import { esmartDemoData } from "../simulators/esmart/data.js";
+import { VENDORS } from "../sources/registry.js";
+import type { Vendors } from "../sources/vendor-module.js";
 import type { Store } from "../store/store.js";
 
 /** Gateway ids of the demo customers, stable so GraphiQL's examples can name them. */
@@ -10,38 +8,28 @@ export const DEMO_CUSTOMER_IDS = ["demo-customer-1", "demo-customer-2", "demo-cu
 export const DEMO_LOCAL_KEYS = { unclaimed: "LOC-DEMO-0001", claimed: "LOC-DEMO-0002", inactive: "LOC-DEMO-0003" } as const;
 
 /**
- * The demo's federation map: customer N of the gateway is customer N at every vendor (Sofar, SmartgridOne,
- * Cryptolens, FlashStart's Customerarea, eSmart), so one query shows all five; every
- * controller a brand links to that customer's licenses is registered to it; and a few licenses live in the
- * local store. Idempotent, so restarting on a kept store changes nothing.
+ * The demo's federation map: customer N of the gateway is customer N at every demo source of every vendor, so
+ * one query shows them all; the controllers the vendors' demo data link to a customer's licenses are registered to
+ * it; and a few licenses live in the local store, one claimed on a controller of customer 2. Idempotent, so
+ * restarting on a kept store changes nothing. `vendors`: the registry, or a test's own list.
  */
-export async function seedDemo(store: Store): Promise<void> {
-  const brands = { sofar: enirisDemoData("sofar"), smartgridone: enirisDemoData("smartgridone") };
-  const others: Array<[string, string[]]> = [
-    ["cryptolens", cryptolensDemoData().customers.map((c) => String(c.id))],
-    ["flashstart", customerareaDemoData().customers.map((c) => String(c.code))],
-    ["esmart", [...new Set(esmartDemoData().customers.filter((c) => c.area === 2).map((c) => c.CustomerId))]],
-  ];
+export async function seedDemo(store: Store, vendors: Vendors = VENDORS): Promise<void> {
+  const seeds = vendors.map((vendor) => vendor.demo.seed(DEMO_CUSTOMER_IDS.length));
   const owner = new Map<string, string>();
+  for (const seed of seeds) {
+    for (const [nodeId, i] of seed.controllerOwners ?? []) owner.set(nodeId, DEMO_CUSTOMER_IDS[i]!);
+  }
+  const controllers = seeds.flatMap((seed) => seed.controllers ?? []);
   await store.transaction(async (tx) => {
     for (const [i, id] of DEMO_CUSTOMER_IDS.entries()) {
-      const accounts = [
-        ...Object.entries(brands).flatMap(([source, data]) => (data.customers[i] ? [{ source, externalId: data.customers[i].id }] : [])),
-        ...others.flatMap(([source, ids]) => (ids[i] !== undefined ? [{ source, externalId: ids[i] }] : [])),
-      ];
-      const name = brands.sofar.customers[i]?.name ?? `Demo customer ${i + 1}`;
+      const accounts = seeds.flatMap((seed) =>
+        Object.entries(seed.accounts).flatMap(([source, ids]) => (ids[i] !== undefined ? [{ source, externalId: ids[i] }] : [])),
+      );
+      const name = seeds.map((seed) => seed.customerNames?.[i]).find((n) => n !== undefined) ?? `Demo customer ${i + 1}`;
       await tx.customers.upsert({ id, name, accounts });
-      for (const data of Object.values(brands)) {
-        const customerId = data.customers[i]?.id;
-        for (const link of data.datalinks) {
-          if (data.licenses.find((l) => l.id === link.licenseId)?.customerId === customerId) owner.set(link.nodeId, id);
-        }
-      }
     }
-    for (const data of Object.values(brands)) {
-      for (const c of data.controllers) {
-        await tx.controllers.upsert({ nodeId: c.nodeId, name: c.name, serialNumber: c.serialNumber, customerId: owner.get(c.nodeId) ?? null });
-      }
+    for (const c of controllers) {
+      await tx.controllers.upsert({ nodeId: c.nodeId, name: c.name, serialNumber: c.serialNumber, customerId: owner.get(c.nodeId) ?? null });
     }
     const existing = new Set((await tx.licenses.byKeys(Object.values(DEMO_LOCAL_KEYS))).map((l) => l.key));
     const issue = async (key: string, extra: Parameters<Store["licenses"]["issue"]>[0]) => {
@@ -51,8 +39,9 @@ export async function seedDemo(store: Store): Promise<void> {
     await issue(DEMO_LOCAL_KEYS.claimed, { type: "commercial", gridKw: 250, solarKw: 120, durationMonths: 60, customerId: DEMO_CUSTOMER_IDS[1], activatedAt: new Date("2025-02-01T00:00:00Z") });
     await issue(DEMO_LOCAL_KEYS.inactive, { type: "residential", evKw: 22, durationMonths: 24, customerId: DEMO_CUSTOMER_IDS[2] });
     const [claimed] = await tx.licenses.byKeys([DEMO_LOCAL_KEYS.claimed]);
-    const node = [...owner].find(([, customer]) => customer === DEMO_CUSTOMER_IDS[1])?.[0] ?? brands.sofar.controllers[0]!.nodeId;
-    if (claimed && (await tx.claims.ofLicenses("local", [claimed.id])).length === 0) {
+    // With no vendor controllers at all (a test's own vendors), there is nothing to claim it on.
+    const node = [...owner].find(([, customer]) => customer === DEMO_CUSTOMER_IDS[1])?.[0] ?? controllers[0]?.nodeId;
+    if (claimed && node !== undefined && (await tx.claims.ofLicenses("local", [claimed.id])).length === 0) {
       await tx.claims.record({ source: "local", licenseExternalId: claimed.id, licenseKey: claimed.key, nodeId: node });
     }
   });

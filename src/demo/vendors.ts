@@ -1,57 +1,37 @@
 import type { SourceConfigInput } from "../config/schema.js";
-import { DEFAULT_CRYPTOLENS_PRODUCT_ID } from "../simulators/cryptolens/data.js";
-import { DEFAULT_CRYPTOLENS_TOKEN, startCryptolensSimulator, type CryptolensSimulator } from "../simulators/cryptolens/server.js";
-import { DEFAULT_CUSTOMERAREA_API_KEYS, startCustomerareaSimulator, type CustomerareaSimulator } from "../simulators/customerarea/server.js";
-import { startEnirisSimulator, type EnirisSimulator } from "../simulators/eniris/server.js";
-import { defaultEsmartUsers, startEsmartSimulator, type EsmartSimulator } from "../simulators/esmart/server.js";
-import type { EsmartUser } from "../simulators/esmart/request-context.js";
+import { VENDORS } from "../sources/registry.js";
+import type { DemoOptions, DemoSimulatorsOf, Vendors } from "../sources/vendor-module.js";
 
-export interface DemoVendors {
-  sofar: EnirisSimulator;
-  smartgridone: EnirisSimulator;
-  cryptolens: CryptolensSimulator;
-  flashstart: CustomerareaSimulator;
-  esmart: EsmartSimulator;
-  /**
-   * Source configs pointing at the simulators, with the simulators' demo credentials. Sofar uses a refresh token
-   * and SmartgridOne a login, to show both Eniris flows.
-   */
+/**
+ * The demo's vendors, running: each demo source's simulator under the source's id (`sofar`, `cryptolens`, ...), the
+ * source configs pointing at them, and one `close` for all.
+ */
+export type DemoVendorsOf<V extends Vendors> = DemoSimulatorsOf<V> & {
+  /** Source configs pointing at the simulators, with the simulators' demo credentials. */
   sources: Record<string, SourceConfigInput>;
   close(): Promise<void>;
+};
+
+export type DemoVendors = DemoVendorsOf<typeof VENDORS>;
+
+/** Every option has a default: no latency, the simulators' demo logins. */
+export type DemoVendorOptions = Partial<DemoOptions>;
+
+/** Starts every registered vendor's demo simulators on 127.0.0.1, each on a free port. */
+export function startDemoVendors(options: DemoVendorOptions = {}): Promise<DemoVendors> {
+  return startVendorDemos(VENDORS, options);
 }
 
-/** Starts one simulator per demo vendor on 127.0.0.1, each on a free port. */
-export async function startDemoVendors(options: { latencyMs?: number; esmartUser?: EsmartUser } = {}): Promise<DemoVendors> {
-  const latencyMs = options.latencyMs ?? 0;
-  const esmartUser = options.esmartUser ?? defaultEsmartUsers()[0]!;
-  const [sofar, smartgridone, cryptolens, flashstart, esmart] = await Promise.all([
-    startEnirisSimulator({ brand: "sofar", latencyMs }),
-    startEnirisSimulator({ brand: "smartgridone", latencyMs }),
-    startCryptolensSimulator({ latencyMs }),
-    startCustomerareaSimulator({ latencyMs }),
-    startEsmartSimulator({ latencyMs, users: [esmartUser] }),
-  ]);
-  return {
-    sofar,
-    smartgridone,
-    cryptolens,
-    flashstart,
-    esmart,
-    sources: {
-      sofar: { kind: "eniris", apiUrl: sofar.apiUrl, authUrl: sofar.authUrl, refreshToken: "demo-refresh-token-sofar" },
-      smartgridone: {
-        kind: "eniris",
-        apiUrl: smartgridone.apiUrl,
-        authUrl: smartgridone.authUrl,
-        username: "demo@example.com",
-        password: "demo-password",
-      },
-      cryptolens: { kind: "cryptolens", url: cryptolens.url, token: DEFAULT_CRYPTOLENS_TOKEN, productId: DEFAULT_CRYPTOLENS_PRODUCT_ID },
-      flashstart: { kind: "customerarea", url: flashstart.url, apiKey: DEFAULT_CUSTOMERAREA_API_KEYS[0]! },
-      esmart: { kind: "esmart", url: esmart.url, username: esmartUser.username, password: esmartUser.password, area: "power" },
-    },
+/** The same for `vendors`: the registry, or a test's own list. */
+export async function startVendorDemos<V extends Vendors>(vendors: V, options: DemoVendorOptions = {}): Promise<DemoVendorsOf<V>> {
+  const demoOptions = { latencyMs: options.latencyMs ?? 0, esmartUser: options.esmartUser };
+  const started = await Promise.all(vendors.map((vendor) => vendor.demo.start(demoOptions)));
+  const running = {
+    sources: Object.assign({}, ...started.map((demo) => demo.sources)) as Record<string, SourceConfigInput>,
     async close() {
-      await Promise.all([sofar.close(), smartgridone.close(), cryptolens.close(), flashstart.close(), esmart.close()]);
+      await Promise.all(started.flatMap((demo) => Object.values(demo.simulators).map((simulator) => simulator.close())));
     },
   };
+  // Demo source ids are unique across vendors, so the simulators merge as their sources do.
+  return Object.assign({}, ...started.map((demo) => demo.simulators), running) as DemoVendorsOf<V>;
 }

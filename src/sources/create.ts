@@ -2,15 +2,13 @@ import { createHash } from "node:crypto";
 import { cachedSource } from "../cache/cached-source.js";
 import type { Invalidation } from "../cache/invalidation.js";
 import type { SourceCache } from "../cache/source-cache.js";
-import { sourceCacheSchema, type SourceConfig } from "../config/schema.js";
+import { sourceCacheSchema } from "../config/source-options.js";
 import type { Store } from "../store/store.js";
-import { CryptolensSource } from "./cryptolens/source.js";
-import { CustomerareaSource } from "./customerarea/source.js";
-import { EnirisSource } from "./eniris/source.js";
-import { EsmartSource } from "./esmart/source.js";
 import { LocalSource } from "./local/source.js";
+import { VENDORS } from "./registry.js";
 import type { SharedTokens } from "./shared-tokens.js";
 import type { LicenseSource } from "./source.js";
+import type { VendorConfig, Vendors } from "./vendor-module.js";
 
 export interface SourceCaching {
   cache: SourceCache;
@@ -22,16 +20,22 @@ export interface SourceCaching {
  * `caching`, each vendor source's reads are reused across requests for its `cache.ttlMs`; the local store is
  * read fresh every time (it is a local query, and other replicas may write it).
  */
-export function createSources(configs: Record<string, SourceConfig>, store: Store, caching?: SourceCaching, sharedTokens?: SharedTokens): LicenseSource[] {
-  const vendors = Object.entries(configs).map(([id, config]) => {
-    const source = vendorSource(id, config, sharedTokens);
+export function createSources(
+  configs: Readonly<Record<string, VendorConfig>>,
+  store: Store,
+  caching?: SourceCaching,
+  sharedTokens?: SharedTokens,
+  vendors: Vendors = VENDORS,
+): LicenseSource[] {
+  const upstream = Object.entries(configs).map(([id, config]) => {
+    const source = vendorSource(id, config, sharedTokens, vendors);
     return caching ? cachedSource(source, credentialScope(id, config), cachePolicyOf(config), caching.cache, caching.invalidation) : source;
   });
-  return [...vendors, new LocalSource(store)];
+  return [...upstream, new LocalSource(store)];
 }
 
 /** How long a source's answers are reused, its defaults applied. */
-function cachePolicyOf(config: SourceConfig) {
+function cachePolicyOf(config: VendorConfig) {
   return config.cache ?? sourceCacheSchema.parse({});
 }
 
@@ -39,20 +43,17 @@ function cachePolicyOf(config: SourceConfig) {
  * Names the source instance and the credentials it calls with, without the secret: a one-way fingerprint of its
  * whole config. Answers cached under one credential are never served under another, even in a shared cache.
  */
-function credentialScope(id: string, config: SourceConfig): string {
+function credentialScope(id: string, config: VendorConfig): string {
   return `${id}#${createHash("sha256").update(JSON.stringify(config)).digest("base64url").slice(0, 16)}`;
 }
 
-/** `sharedTokens`: where sources that fetch access tokens share them with other replicas (Redis), if anywhere. */
-export function vendorSource(id: string, config: SourceConfig, sharedTokens?: SharedTokens): LicenseSource {
-  switch (config.kind) {
-    case "eniris":
-      return new EnirisSource(id, config, undefined, sharedTokens);
-    case "cryptolens":
-      return new CryptolensSource(id, config);
-    case "customerarea":
-      return new CustomerareaSource(id, config);
-    case "esmart":
-      return new EsmartSource(id, config);
-  }
+/**
+ * The source of the vendor `config.kind` names, from `vendors` (the registry, or a test's own list). `sharedTokens`:
+ * where sources that fetch access tokens share them with other replicas (Redis), if anywhere.
+ */
+export function vendorSource(id: string, config: VendorConfig, sharedTokens?: SharedTokens, vendors: Vendors = VENDORS): LicenseSource {
+  const vendor = vendors.find((candidate) => candidate.kind === config.kind);
+  // The config was parsed against the same list, so only a caller that built a config by hand can get here.
+  if (vendor === undefined) throw new Error(`source "${id}": no vendor of kind "${config.kind}" is registered`);
+  return vendor.create(id, config, { sharedTokens });
 }

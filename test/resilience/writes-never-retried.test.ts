@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  sourceConfigSchema,
-  type CryptolensSourceConfig,
-  type CustomerareaSourceConfig,
-  type EnirisSourceConfig,
-  type EsmartSourceConfig,
-  type SourceConfig,
-  type SourceConfigInput,
-} from "../../src/config/schema.js";
+import { sourceConfigSchema, type SourceConfig, type SourceConfigInput } from "../../src/config/schema.js";
+import type { CryptolensSourceConfig } from "../../src/sources/cryptolens/config.js";
+import type { CustomerareaSourceConfig } from "../../src/sources/customerarea/config.js";
+import type { EnirisSourceConfig } from "../../src/sources/eniris/config.js";
+import type { EsmartSourceConfig } from "../../src/sources/esmart/config.js";
 import { startDemoVendors, type DemoVendors } from "../../src/demo/vendors.js";
 import { CryptolensSource } from "../../src/sources/cryptolens/source.js";
 import { CustomerareaSource } from "../../src/sources/customerarea/source.js";

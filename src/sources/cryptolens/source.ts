@@ -1,14 +1,12 @@
-import type { CryptolensSourceConfig } from "../../config/schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { License } from "../../domain/model.js";
-import { HealthTracker } from "../health.js";
 import { HttpClient } from "../http.js";
 import type { UpstreamResponse } from "../upstream-exchange.js";
-import { resilienceOf } from "../resilience/policy.js";
-import { SourceGuard } from "../resilience/source-guard.js";
 import { eachAlone, type ActivateInput, type BatchResult, type ClaimInput, type ClaimOutcome, type LicenseMatch, type LicenseSource, type SourceHealth } from "../source.js";
 import { answerError } from "../vendor-answer.js";
 import { decodeAnswer, decodeIfShaped } from "../vendor-body.js";
+import { VendorTransport } from "../vendor-transport.js";
+import type { CryptolensSourceConfig } from "./config.js";
 import { codeOfMessage, cryptolensError, type FailureContext } from "./errors.js";
 import { blockedKeyLicense, toLicense } from "./mapper.js";
 import {
@@ -47,9 +45,8 @@ export const ACTIVATE_NOTE = "Cryptolens keys are active from creation; nothing 
  */
 export class CryptolensSource implements LicenseSource {
   readonly kind = "cryptolens";
+  private readonly transport: VendorTransport;
   private readonly http: HttpClient;
-  private readonly guard: SourceGuard;
-  private readonly healthTracker: HealthTracker;
   private readonly productId: number;
   // An ES private field: unlike a TypeScript `private`, it never shows in util.inspect or a logged object.
   readonly #token: string;
@@ -59,19 +56,9 @@ export class CryptolensSource implements LicenseSource {
     config: CryptolensSourceConfig,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.guard = new SourceGuard(id, resilienceOf(config));
-    this.healthTracker = new HealthTracker(this.guard);
-    this.http = new HttpClient({
-      source: id,
-      baseUrl: config.url,
-      timeoutMs: config.timeoutMs,
-      connections: config.connections,
-      pipelining: config.pipelining,
-      maxResponseBytes: config.maxResponseBytes,
-      guard: this.guard,
-      // Redacted from whatever the vendor says, should it echo the request's parameters.
-      secrets: () => [config.token],
-    });
+    // Redacted from whatever the vendor says, should it echo the request's parameters.
+    this.transport = new VendorTransport(id, config, () => [config.token]);
+    this.http = this.transport.client(config.url);
     this.productId = config.productId;
     this.#token = config.token;
   }
@@ -95,7 +82,7 @@ export class CryptolensSource implements LicenseSource {
   async findLicense(match: LicenseMatch): Promise<License | null> {
     const key = "key" in match ? match.key : match.externalId;
     if (key.trim() === "") return null;
-    return this.healthTracker.track(() =>
+    return this.transport.health.track(() =>
       this.getKey(key).catch((error: unknown) => {
         if (error instanceof GatewayError && error.code === "NOT_FOUND") return null;
         if (error instanceof GatewayError && error.code === "LICENSE_BLOCKED") return blockedKeyLicense(this.id, key);
@@ -110,7 +97,7 @@ export class CryptolensSource implements LicenseSource {
    */
   async activate(input: ActivateInput): Promise<License & { note: string }> {
     this.checkKey(input.key);
-    const license = await this.healthTracker.track(() => this.getKey(input.key));
+    const license = await this.transport.health.track(() => this.getKey(input.key));
     return { ...license, note: ACTIVATE_NOTE };
   }
 
@@ -121,7 +108,7 @@ export class CryptolensSource implements LicenseSource {
   async claim(input: ClaimInput): Promise<ClaimOutcome> {
     this.checkKey(input.key);
     this.checkNodeId(input.nodeId);
-    const { res, value } = await this.healthTracker.track(() =>
+    const { res, value } = await this.transport.health.track(() =>
       this.call(METHOD.activate, { ProductId: String(this.productId), Key: input.key, MachineCode: input.nodeId, Metadata: "true" }, { key: input.key }, WRITE),
     );
     // `result` 0 says the machine was added. A licenseKey we cannot read does not undo that: the claim is
@@ -135,15 +122,15 @@ export class CryptolensSource implements LicenseSource {
   async release(input: ClaimInput): Promise<License | null> {
     this.checkKey(input.key);
     this.checkNodeId(input.nodeId);
-    await this.healthTracker.track(() =>
+    await this.transport.health.track(() =>
       this.call(METHOD.deactivate, { ProductId: String(this.productId), Key: input.key, MachineCode: input.nodeId }, { key: input.key }, WRITE),
     );
     // The release happened; the re-read is best effort.
-    return this.healthTracker.track(() => this.getKey(input.key)).catch(() => null);
+    return this.transport.health.track(() => this.getKey(input.key)).catch(() => null);
   }
 
   health(): SourceHealth {
-    return this.healthTracker.snapshot();
+    return this.transport.health.snapshot();
   }
 
   /**
@@ -155,15 +142,14 @@ export class CryptolensSource implements LicenseSource {
   }
 
   async close(): Promise<void> {
-    await this.http.close();
-    this.guard.close();
+    await this.transport.close();
   }
 
   private customerLicenses(customerId: string): Promise<License[]> {
     const problem = this.validateAccountId(customerId);
     // Nothing is sent for an id the vendor could not accept; the gateway checks ids when mapping, so this is a guard.
     if (problem) return Promise.reject(new GatewayError("BAD_USER_INPUT", `"${customerId}": ${problem}`, { source: this.id }));
-    return this.healthTracker.track(async () => {
+    return this.transport.health.track(async () => {
       const { res, value } = await this.call(METHOD.customerLicenses, { CustomerId: customerId, Detailed: "true", Metadata: "true" }, { customerId }, READ);
       const body = decodeAnswer(this.http, res, value, customerLicensesResponse, METHOD.customerLicenses);
       const metadata = body.metadata ?? {};

@@ -1,11 +1,9 @@
 import type { z } from "zod";
-import type { CustomerareaSourceConfig } from "../../config/schema.js";
-import { HealthTracker } from "../health.js";
 import { HttpClient } from "../http.js";
-import { resilienceOf } from "../resilience/policy.js";
-import { SourceGuard } from "../resilience/source-guard.js";
 import type { SourceHealth } from "../source.js";
 import { parseBody } from "../vendor-body.js";
+import { VendorTransport } from "../vendor-transport.js";
+import type { CustomerareaSourceConfig } from "./config.js";
 import { customerareaError, isValidationAnswer, type Operation } from "./errors.js";
 
 /**
@@ -29,27 +27,16 @@ const METHODS: Readonly<Record<Operation, "GET" | "POST">> = {
  * vendor's validation answer is a 500 (documented): it is the vendor's word about the request, never retried.
  */
 export class CustomerareaApi {
+  private readonly transport: VendorTransport;
   private readonly http: HttpClient;
-  private readonly guard: SourceGuard;
-  private readonly healthTracker: HealthTracker;
 
   constructor(
     readonly source: string,
     private readonly config: CustomerareaSourceConfig,
   ) {
-    this.guard = new SourceGuard(source, resilienceOf(config));
-    this.healthTracker = new HealthTracker(this.guard);
-    this.http = new HttpClient({
-      source,
-      baseUrl: config.url,
-      timeoutMs: config.timeoutMs,
-      connections: config.connections,
-      pipelining: config.pipelining,
-      maxResponseBytes: config.maxResponseBytes,
-      guard: this.guard,
-      // Redacted from whatever the vendor says, should it echo the request's headers.
-      secrets: () => [config.apiKey],
-    });
+    // Redacted from whatever the vendor says, should it echo the request's headers.
+    this.transport = new VendorTransport(source, config, () => [config.apiKey]);
+    this.http = this.transport.client(config.url);
   }
 
   /**
@@ -57,7 +44,7 @@ export class CustomerareaApi {
    * (e.g. "customer 5001"); `params` undefined values are left out, so the vendor applies its defaults.
    */
   call<T>(operation: Operation, subject: string, params: Record<string, unknown>, answer: z.ZodType<{ content: T }>): Promise<T> {
-    return this.healthTracker.track(async () => {
+    return this.transport.health.track(async () => {
       const res = await this.http.send({
         method: METHODS[operation],
         path: operation,
@@ -73,11 +60,10 @@ export class CustomerareaApi {
   }
 
   health(): SourceHealth {
-    return this.healthTracker.snapshot();
+    return this.transport.health.snapshot();
   }
 
   async close(): Promise<void> {
-    await this.http.close();
-    this.guard.close();
+    await this.transport.close();
   }
 }

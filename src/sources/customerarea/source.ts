@@ -1,9 +1,9 @@
-import type { CustomerareaSourceConfig } from "../../config/schema.js";
 import { FieldProblemsError, GatewayError } from "../../errors/gateway-error.js";
 import type { License } from "../../domain/model.js";
 import { eachAlone, type BatchResult, type CatalogueApi, type LicenseSource, type SourceHealth } from "../source.js";
 import { CustomerareaApi } from "./api.js";
 import { CustomerareaCatalogue } from "./catalogue.js";
+import type { CustomerareaSourceConfig } from "./config.js";
 import { toLicense } from "./mapper.js";
 import { customerCodeProblem, licenceList, offerList } from "./vendor-types.js";
 

@@ -1,15 +1,13 @@
-import type { EnirisSourceConfig } from "../../config/schema.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { datalinkId, type ControllerInfo, type License } from "../../domain/model.js";
-import { HealthTracker } from "../health.js";
 import { encodePath, HttpClient } from "../http.js";
 import type { UpstreamRequest, UpstreamResponse } from "../upstream-exchange.js";
-import { resilienceOf } from "../resilience/policy.js";
-import { SourceGuard } from "../resilience/source-guard.js";
 import { asError, eachAlone, type ActivateInput, type BatchResult, type ClaimInput, type ClaimOutcome, type LicenseSource, type SourceHealth } from "../source.js";
 import { answerError, statusError } from "../vendor-answer.js";
 import { parseBody } from "../vendor-body.js";
+import { VendorTransport } from "../vendor-transport.js";
 import { EnirisTokens } from "./auth.js";
+import type { EnirisSourceConfig } from "./config.js";
 import type { SharedTokens } from "../shared-tokens.js";
 import { checkCustomerId, checkNodeId, customerIdProblem, nodeIdProblem } from "./ids.js";
 import { toLicense } from "./mapper.js";
@@ -34,12 +32,11 @@ const PROBE_NODE_ID = "license-gateway-probe";
  */
 export class EnirisSource implements LicenseSource {
   readonly kind = "eniris";
+  /** One guard for both hosts: an auth host that is down makes the whole source unusable, so it counts too. */
+  private readonly transport: VendorTransport;
   private readonly api: HttpClient;
   private readonly authClient: HttpClient;
   private readonly tokens: EnirisTokens;
-  /** One guard for both hosts: an auth host that is down makes the whole source unusable, so it counts too. */
-  private readonly guard: SourceGuard;
-  private readonly healthTracker: HealthTracker;
 
   constructor(
     readonly id: string,
@@ -47,13 +44,10 @@ export class EnirisSource implements LicenseSource {
     private readonly now: () => Date = () => new Date(),
     sharedTokens?: SharedTokens,
   ) {
-    this.guard = new SourceGuard(id, resilienceOf(config));
-    this.healthTracker = new HealthTracker(this.guard);
     // Redacted from whatever the vendor says, should it echo them (the tokens are read when a text is logged).
-    const secrets = () => [config.refreshToken, config.password, ...this.tokens.inUse()];
-    const http = { source: id, timeoutMs: config.timeoutMs, connections: config.connections, pipelining: config.pipelining, maxResponseBytes: config.maxResponseBytes, guard: this.guard, secrets };
-    this.api = new HttpClient({ ...http, baseUrl: config.apiUrl });
-    this.authClient = new HttpClient({ ...http, baseUrl: config.authUrl, connections: 2, pipelining: 1, maxResponseBytes: 64 * 1024 });
+    this.transport = new VendorTransport(id, config, () => [config.refreshToken, config.password, ...this.tokens.inUse()]);
+    this.api = this.transport.client(config.apiUrl);
+    this.authClient = this.transport.client(config.authUrl, { connections: 2, pipelining: 1, maxResponseBytes: 64 * 1024 });
     this.tokens = new EnirisTokens(this.authClient, config, Date.now, sharedTokens);
   }
 
@@ -93,7 +87,7 @@ export class EnirisSource implements LicenseSource {
     try {
       for (let i = 0; i < asked.length; i += DEVICE_QUERY_CHUNK) {
         const chunk = asked.slice(i, i + DEVICE_QUERY_CHUNK);
-        const body = await this.healthTracker.track(async () => {
+        const body = await this.transport.health.track(async () => {
           const res = await this.call({
             method: "POST",
             path: "/v1/device/query",
@@ -118,7 +112,7 @@ export class EnirisSource implements LicenseSource {
 
   async activate(input: ActivateInput): Promise<License> {
     checkKey(this.id, input.key);
-    return this.healthTracker.track(async () => {
+    return this.transport.health.track(async () => {
       const res = await this.call({
         method: "POST",
         path: "/v1/license/activate",
@@ -140,7 +134,7 @@ export class EnirisSource implements LicenseSource {
     // The claim's body could carry any node id, but the license is read back by `/v1/license/controller/{nodeId}`:
     // a node id that path cannot hold would make a claim nobody can see.
     checkNodeId(this.id, input.nodeId, ["input", "nodeId"]);
-    const claimed = await this.healthTracker.track(async () => {
+    const claimed = await this.transport.health.track(async () => {
       const res = await this.call({ method: "POST", path: "/v1/license/claim", json: { licenseKey: input.key, nodeId: input.nodeId } });
       if (res.status === 400) {
         // Documented as "Invalid request body or license already claimed". The body was validated before the call,
@@ -186,7 +180,7 @@ export class EnirisSource implements LicenseSource {
   }
 
   health(): SourceHealth {
-    return this.healthTracker.snapshot();
+    return this.transport.health.snapshot();
   }
 
   /**
@@ -200,13 +194,12 @@ export class EnirisSource implements LicenseSource {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.api.close(), this.authClient.close()]);
-    this.guard.close();
+    await this.transport.close();
   }
 
   /** `notFoundIsNone`: a 404 means the vendor holds none (no error, nothing logged), not a failure. */
   private licenses(path: string, query: UpstreamRequest["query"], accountId: string | null, options: { notFoundIsNone?: boolean } = {}): Promise<License[]> {
-    return this.healthTracker.track(async () => {
+    return this.transport.health.track(async () => {
       const res = await this.call({ method: "GET", path, query });
       if (res.status === 404 && options.notFoundIsNone) return [];
       if (res.status !== 200) throw this.failure(res, "license list");

@@ -1,10 +1,6 @@
-import type { EsmartSourceConfig } from "../../config/schema.js";
 import { FieldProblemsError, GatewayError, isGatewayError } from "../../errors/gateway-error.js";
-import { HealthTracker } from "../health.js";
 import { encodePath, HttpClient } from "../http.js";
 import type { UpstreamRequest, UpstreamResponse } from "../upstream-exchange.js";
-import { resilienceOf } from "../resilience/policy.js";
-import { SourceGuard } from "../resilience/source-guard.js";
 import {
   eachAlone,
   type BatchResult,
@@ -17,6 +13,8 @@ import {
 } from "../source.js";
 import { answerError, noteVendorAnswer, statusError } from "../vendor-answer.js";
 import { decodeIfShaped, parseBody } from "../vendor-body.js";
+import { VendorTransport } from "../vendor-transport.js";
+import type { EsmartSourceConfig } from "./config.js";
 import { contactProblems } from "./contact-rules.js";
 import { modelStateProblems, toHardware, toProfile, toVendorPatch } from "./mapper.js";
 import { AREA_HEADER, esmartCustomer, esmartDeviceList, esmartError, esmartGateway, type EsmartDevice } from "./vendor-types.js";
@@ -34,9 +32,8 @@ import { AREA_HEADER, esmartCustomer, esmartDeviceList, esmartError, esmartGatew
 export class EsmartSource implements LicenseSource {
   readonly kind = "esmart";
   readonly directory: DirectoryApi;
+  private readonly transport: VendorTransport;
   private readonly http: HttpClient;
-  private readonly guard: SourceGuard;
-  private readonly healthTracker: HealthTracker;
   /**
    * Authorization and X-Area, sent on every call. A private (#) field so that logging or inspecting the source
    * never shows the credentials; no error message is built from request headers.
@@ -47,21 +44,11 @@ export class EsmartSource implements LicenseSource {
     readonly id: string,
     config: EsmartSourceConfig,
   ) {
-    this.guard = new SourceGuard(id, resilienceOf(config));
-    this.healthTracker = new HealthTracker(this.guard);
     // RFC 7617: base64 of "user:password" in UTF-8.
     const credentials = Buffer.from(`${config.username}:${config.password}`, "utf8").toString("base64");
-    this.http = new HttpClient({
-      source: id,
-      baseUrl: config.url,
-      timeoutMs: config.timeoutMs,
-      connections: config.connections,
-      pipelining: config.pipelining,
-      maxResponseBytes: config.maxResponseBytes,
-      guard: this.guard,
-      // Redacted from whatever the vendor says, should it echo them.
-      secrets: () => [config.password, credentials],
-    });
+    // Redacted from whatever the vendor says, should it echo them.
+    this.transport = new VendorTransport(id, config, () => [config.password, credentials]);
+    this.http = this.transport.client(config.url);
     this.#headers = { authorization: `Basic ${credentials}`, "x-area": AREA_HEADER[config.area] };
     this.directory = {
       profiles: (accountIds) => this.profiles(accountIds),
@@ -80,7 +67,7 @@ export class EsmartSource implements LicenseSource {
   }
 
   health(): SourceHealth {
-    return this.healthTracker.snapshot();
+    return this.transport.health.snapshot();
   }
 
   /**
@@ -88,15 +75,14 @@ export class EsmartSource implements LicenseSource {
    * both.
    */
   async probe(): Promise<void> {
-    await this.healthTracker.track(async () => {
+    await this.transport.health.track(async () => {
       const res = await this.send({ method: "GET", path: "api/ping" });
       if (res.status !== 200) throw this.failure(res, "ping");
     });
   }
 
   async close(): Promise<void> {
-    await this.http.close();
-    this.guard.close();
+    await this.transport.close();
   }
 
   private profiles(accountIds: readonly string[]): Promise<BatchResult<CustomerProfile | null>> {
@@ -105,7 +91,7 @@ export class EsmartSource implements LicenseSource {
 
   private async profile(accountId: string): Promise<CustomerProfile | null> {
     this.checkAccountId(accountId);
-    return this.healthTracker.track(() => this.readProfile(accountId));
+    return this.transport.health.track(() => this.readProfile(accountId));
   }
 
   /**
@@ -131,7 +117,7 @@ export class EsmartSource implements LicenseSource {
     // Serials come from other vendors, unchecked: one that cannot be a path segment cannot be asked for, so
     // eSmart has no gateway under it.
     if (pathSegmentProblem(serialNumber, "a serial number") !== null) return null;
-    return this.healthTracker.track(async () => {
+    return this.transport.health.track(async () => {
       const res = await this.send({ method: "GET", path: encodePath`api/gateways/serialnumber/${serialNumber}` });
       if (res.status === 404) return null;
       if (res.status !== 200) throw this.failure(res, "gateway");
@@ -162,7 +148,7 @@ export class EsmartSource implements LicenseSource {
     const problems = contactProblems(patch);
     if (problems.length > 0) throw new FieldProblemsError(problems, { source: this.id });
     this.checkAccountId(accountId);
-    return this.healthTracker.track(async () => {
+    return this.transport.health.track(async () => {
       const res = await this.send({ method: "PATCH", path: encodePath`api/customers/${accountId}`, json: toVendorPatch(patch) });
       if (res.status === 200 || res.status === 204) {
         // The update happened either way: a 200 whose body is not a customer (empty, `true`, some envelope) is

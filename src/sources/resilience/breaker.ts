@@ -1,5 +1,5 @@
 import CircuitBreaker from "opossum";
-import type { ResilienceConfig } from "../../config/schema.js";
+import type { ResilienceConfig } from "../../config/source-options.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 
 export type CircuitState = "closed" | "open" | "half-open";

@@ -1,4 +1,4 @@
-import { resilienceSchema, type ResilienceConfig } from "../../config/schema.js";
+import { resilienceSchema, type ResilienceConfig } from "../../config/source-options.js";
 
 /**
  * A source's resilience settings with their documented defaults (`resilienceSchema`). The config leaves the

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ResilienceConfig } from "../../config/schema.js";
+import type { ResilienceConfig } from "../../config/source-options.js";
 import { GatewayError, isGatewayError } from "../../errors/gateway-error.js";
 import { currentOperation } from "../../domain/operation-context.js";
 import type { UpstreamResponse } from "../upstream-exchange.js";

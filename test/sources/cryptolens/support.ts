@@ -1,4 +1,4 @@
-import type { CryptolensSourceConfig } from "../../../src/config/schema.js";
+import type { CryptolensSourceConfig } from "../../../src/sources/cryptolens/config.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
 import type { GatewayError } from "../../../src/errors/gateway-error.js";
 import { CryptolensSource } from "../../../src/sources/cryptolens/source.js";

@@ -1,4 +1,4 @@
-import type { CustomerareaSourceConfig } from "../../../src/config/schema.js";
+import type { CustomerareaSourceConfig } from "../../../src/sources/customerarea/config.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
 import type { GatewayError } from "../../../src/errors/gateway-error.js";
 import { CustomerareaSource } from "../../../src/sources/customerarea/source.js";

@@ -1,4 +1,4 @@
-import type { EnirisSourceConfig } from "../../../src/config/schema.js";
+import type { EnirisSourceConfig } from "../../../src/sources/eniris/config.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
 import type { GatewayError } from "../../../src/errors/gateway-error.js";
 import { EnirisSource } from "../../../src/sources/eniris/source.js";

@@ -1,4 +1,4 @@
-import type { EsmartSourceConfig } from "../../../src/config/schema.js";
+import type { EsmartSourceConfig } from "../../../src/sources/esmart/config.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
 import type { GatewayError } from "../../../src/errors/gateway-error.js";
 import { esmartDemoData } from "../../../src/simulators/esmart/data.js";

@@ -1,0 +1,12 @@
+import type { CustomerareaSimulator } from "../../simulators/customerarea/server.js";
+import type { VendorModule } from "../vendor-module.js";
+import { customerareaConfigSchema } from "./config.js";
+import { customerareaDemo } from "./demo.js";
+import { CustomerareaSource } from "./source.js";
+
+export const customerareaVendor: VendorModule<typeof customerareaConfigSchema, { flashstart: CustomerareaSimulator }> = {
+  kind: "customerarea",
+  configSchema: customerareaConfigSchema,
+  create: (id, config) => new CustomerareaSource(id, config),
+  demo: customerareaDemo,
+};
