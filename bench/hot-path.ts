@@ -8,7 +8,8 @@ import { documentChecker } from "../src/documents/document-check.js";
 import { operationScope, runInOperation } from "../src/domain/operation-context.js";
 import { SourceRegistry } from "../src/federation/registry.js";
 import { createContext } from "../src/graphql/context.js";
-import { createExecutor, type ExecutorKind } from "../src/graphql/executor.js";
+import { createExecutor } from "../src/graphql/create-executor.js";
+import type { ExecutorKind } from "../src/graphql/executor.js";
 import { buildGatewaySchema } from "../src/graphql/schema.js";
 import { createSources } from "../src/sources/create.js";
 import { openStore } from "../src/store/store.js";
@@ -24,7 +25,7 @@ import { openStore } from "../src/store/store.js";
  * - `graphql execute`: graphql-js over the gateway's schema with a fresh context: everything but HTTP and Apollo;
  * - `graphql primed`: the same with the context's loaders primed with the source's and the store's answers, so
  *   what is left is the execution layer alone (context, type-graphql, graphql-js, reads, connection, scalars);
- * - `graphql-jit execute`, `graphql-jit primed`: the same two through graphql-jit (src/graphql/executor.ts), the
+ * - `graphql-jit execute`, `graphql-jit primed`: the same two through graphql-jit (src/graphql/create-executor.ts), the
  *   document compiled once, as the server's cache of parsed documents lets it be;
  * - `http`: a whole request to a running gateway with the cache off (Apollo, the HTTP handling and the client's
  *   own fetch, which runs in this process too).

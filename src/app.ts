@@ -7,7 +7,7 @@ import { RedisTokenCache } from "./redis/redis-token-cache.js";
 import type { GatewayConfig } from "./config/schema.js";
 import { SourceRegistry } from "./federation/registry.js";
 import { createContext } from "./graphql/context.js";
-import { createExecutor } from "./graphql/executor.js";
+import { createExecutor } from "./graphql/create-executor.js";
 import { documentChecker } from "./documents/document-check.js";
 import { buildGatewaySchema } from "./graphql/schema.js";
 import { createLogger, type Logger } from "./logger.js";

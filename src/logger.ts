@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from "pino";
-import { currentRequest } from "./server/request-id.js";
+import { currentRequest } from "./domain/operation-context.js";
 
 export type { Logger };
 

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { Principal } from "../auth/principal.js";
 import type { Invalidation } from "./invalidation.js";
 import type { ReadTracker } from "./read-tracker.js";
 import type { TaggedLru } from "./tagged-lru.js";
@@ -14,7 +13,8 @@ export interface CachedResponse {
 
 /** What identifies an operation's answer: who asks, and the request as sent (method, media types, body or query string). */
 export interface ResponseKeyParts {
-  principal: Principal;
+  /** The caller (a Principal, src/auth/principal.ts), as far as what it may see follows from it. */
+  principal: { readonly id: string; readonly role: string; readonly customerIds: readonly string[] };
   request: readonly string[];
 }
 

@@ -3,9 +3,17 @@ import { existingKey, infoOf, type ApiKeyInfo } from "../auth/key-admin.js";
 import { FieldProblemsError, badInput } from "../errors/gateway-error.js";
 import type { AuditedWriter, UserErrorView } from "../federation/mutations/audited.js";
 import { checkId } from "../federation/validate.js";
-import type { NewTrustedDocument, TrustedDocumentRow } from "../store/trusted-documents.js";
-import type { DocumentCheck } from "./document-check.js";
+import type { NewTrustedDocument, OperationType, TrustedDocumentRow } from "../store/trusted-documents.js";
 import { documentHash, documentIdOf, hashOfDocumentId } from "./document-id.js";
+
+export type DocumentCheckResult = { ok: true; operationType: OperationType; operationName: string | null } | { ok: false; problem: string };
+
+/**
+ * Whether a document would run here: what publishing checks, so a partner learns of a bad one then, not at run
+ * time. Given to the admin by whoever builds the gateway: the check runs the server's own rules and limits
+ * (src/documents/document-check.ts), which sit above this layer.
+ */
+export type DocumentCheck = (body: string) => DocumentCheckResult;
 
 export interface PublishTrustedDocumentsInput {
   apiKeyId: string;

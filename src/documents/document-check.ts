@@ -1,12 +1,7 @@
 import { Kind, parse, specifiedRules, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { KnownOperationTypesRule } from "../server/known-operation-types.js";
 import { checkRequestLimits, documentLimitRules, type OperationLimits } from "../server/limits.js";
-import type { OperationType } from "../store/trusted-documents.js";
-
-export type DocumentCheckResult = { ok: true; operationType: OperationType; operationName: string | null } | { ok: false; problem: string };
-
-/** Whether a document would run here: what publishing checks, so a partner learns of a bad one then, not at run time. */
-export type DocumentCheck = (body: string) => DocumentCheckResult;
+import type { DocumentCheck } from "./document-admin.js";
 
 /**
  * Checks a document as a request carrying it would be checked: the request limits on its text (tokens, nesting),

@@ -23,13 +23,25 @@ export interface OperationScope {
   cacheBypass?: boolean;
 }
 
+/** What the gateway learns about one HTTP request while it runs, for its log lines and its access-log line. */
+export interface RequestRecord {
+  readonly id: string;
+  /** The GraphQL operation's name (null for an anonymous one) and type, once it is resolved. */
+  operationName?: string | null;
+  operationType?: string;
+  /** The codes of the GraphQL errors in the response, each once. */
+  errorCodes?: string[];
+  /** The authenticated principal (`apikey:<id>`, `jwt:<sub>`, `auth-off`); never a credential. */
+  principalId?: string;
+}
+
 /**
- * What is carried along one HTTP request: the request's record for its log lines (src/server/request-id.ts) and,
+ * What is carried along one HTTP request: the request's record for its log lines (its id: src/server/request-id.ts) and,
  * while its GraphQL operation runs, the operation's scope. One AsyncLocalStorage for both, on purpose: each one
  * adds its cost to every promise the process makes (measured by `npm run bench`: ~8% of busy CPU for one).
  */
 interface Ambient {
-  request?: unknown;
+  request?: RequestRecord;
   operation?: OperationScope;
   /**
    * The trace context of the operation's span, when tracing is on: the parent of the spans of its upstream calls.
@@ -41,14 +53,17 @@ interface Ambient {
 
 const storage = new AsyncLocalStorage<Ambient>();
 
-/** Runs `fn` with `request` (the server's record of the HTTP request) reachable below it (`currentRequestOf`). */
-export function runInRequestContext<T>(request: unknown, fn: () => T): T {
+/**
+ * Runs the handling of one request with its record reachable from anywhere below it (`currentRequest`), so a log
+ * line written by an adapter or a plugin carries the request id without it being passed down.
+ */
+export function runInRequest<T>(request: RequestRecord, fn: () => T): T {
   return storage.run({ request }, fn);
 }
 
-/** The record given to `runInRequestContext` for the request being handled, also in work it started. */
-export function currentRequestOf<T>(): T | undefined {
-  return storage.getStore()?.request as T | undefined;
+/** The request being handled (also in work it started, such as a background cache refresh), or undefined outside one. */
+export function currentRequest(): RequestRecord | undefined {
+  return storage.getStore()?.request;
 }
 
 export function runInOperation<T>(scope: OperationScope, fn: () => Promise<T>): Promise<T> {

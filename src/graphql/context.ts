@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { ApiKeyAdmin } from "../auth/key-admin.js";
 import { TrustedDocumentAdmin } from "../documents/document-admin.js";
-import type { DocumentCheck } from "../documents/document-check.js";
+import type { DocumentCheck } from "../documents/document-admin.js";
 import { Access } from "../auth/policy.js";
 import type { Principal } from "../auth/principal.js";
 import { createLoaders, type Loaders } from "../federation/loaders.js";

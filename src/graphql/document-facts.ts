@@ -2,7 +2,7 @@ import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSche
 
 /** What the plugins need to know of a document's selections, found in one walk of it. */
 export interface DocumentFacts {
-  /** The first live field (`Type.field`, see LIVE in src/server/live-fields.ts) it selects, or null. */
+  /** The first live field (`Type.field`, see LIVE in src/graphql/live-fields.ts) it selects, or null. */
   liveField: string | null;
   /**
    * The deprecated fields and arguments it uses, as schema coordinates (`Customer.licenses`,

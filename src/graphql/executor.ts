@@ -33,13 +33,3 @@ export const executeOperation: ExecuteOperation = (args) =>
     rootValue: args.rootValue,
     fieldResolver: args.fieldResolver,
   });
-
-/**
- * The executor of that kind. graphql-jit is loaded only when asked for: it (with fast-json-stringify and ajv)
- * would otherwise cost every start for an option most never set.
- */
-export async function createExecutor(kind: ExecutorKind = "graphql-js"): Promise<ExecuteOperation> {
-  if (kind === "graphql-js") return executeOperation;
-  const { jitExecutor } = await import("./jit-executor.js");
-  return jitExecutor();
-}

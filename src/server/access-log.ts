@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../logger.js";
-import { REQUEST_ID_HEADER, requestIdOf, type RequestRecord } from "./request-id.js";
+import type { RequestRecord } from "../domain/operation-context.js";
+import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
 
 /** Longer paths are cut: the path is the client's text, and a log line should stay a line. */
 const MAX_LOGGED_PATH = 200;

@@ -20,7 +20,8 @@ import { DEFAULT_EXTRA_LIMITS, documentLimitRules, type OperationLimits } from "
 import { NoIntrospectionRule } from "./no-introspection.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { badRequest } from "./request-body.js";
-import { currentRequest, newRequestId, REQUEST_ID_HEADER, runInRequest } from "./request-id.js";
+import { currentRequest, runInRequest } from "../domain/operation-context.js";
+import { newRequestId, REQUEST_ID_HEADER } from "./request-id.js";
 import type { TrustedDocumentLookup } from "./trusted-documents.js";
 import { Exchange } from "./pipeline/exchange.js";
 import { graphql } from "./pipeline/graphql.js";

@@ -11,7 +11,8 @@ import { operationScope, runInOperation } from "../../src/domain/operation-conte
 import { SourceRegistry } from "../../src/federation/registry.js";
 import { encodeCursor } from "../../src/graphql/common/connection.js";
 import { createContext, type GatewayContext } from "../../src/graphql/context.js";
-import { createExecutor, type ExecuteOperation } from "../../src/graphql/executor.js";
+import { createExecutor } from "../../src/graphql/create-executor.js";
+import type { ExecuteOperation } from "../../src/graphql/executor.js";
 import { buildGatewaySchema } from "../../src/graphql/schema.js";
 import { DEMO_EXAMPLES } from "../../src/server/graphiql-examples.js";
 import { createSources } from "../../src/sources/create.js";

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Extensions, Mutation, Query, Resolver } from "type-graphql";
-import { LIVE } from "../../server/live-fields.js";
+import { LIVE } from "../live-fields.js";
 import type { GatewayContext } from "../context.js";
 import { CreateApiKeyInput, GrantInput, RevokeApiKeyInput } from "./api-key.inputs.js";
 import { ApiKey, ApiKeyPayload, CreateApiKeyPayload } from "./api-key.type.js";

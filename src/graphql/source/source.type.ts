@@ -1,5 +1,5 @@
 import { Extensions, Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { LIVE } from "../../server/live-fields.js";
+import { LIVE } from "../live-fields.js";
 import { DateTimeScalar } from "../scalars/date-time.js";
 
 export enum SourceState {

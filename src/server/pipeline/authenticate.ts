@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Principal } from "../../auth/principal.js";
-import { currentRequest } from "../request-id.js";
+import { currentRequest } from "../../domain/operation-context.js";
 import type { Step } from "./exchange.js";
 
 /**

@@ -1,6 +1,6 @@
 import { loggedOperationName } from "../../observability/operation-names.js";
 import type { GraphQLPlugin } from "../graphql-over-http/plugin.js";
-import { currentRequest } from "../request-id.js";
+import { currentRequest } from "../../domain/operation-context.js";
 
 /**
  * Notes on the request's access-log record (../access-log.ts) what only the operation knows: its name and type once
