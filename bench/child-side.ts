@@ -19,14 +19,17 @@ export function announce(ready: unknown): void {
   process.stdout.write(`${JSON.stringify({ ready })}\n`);
 }
 
-/** Runs `handle` for each command in order; an error becomes an `{"error"}` answer, not an exit. */
-export function serveCommands(handle: (command: any) => Promise<unknown>, onClose: () => Promise<void>): void {
+/**
+ * Runs `handle` for each command in order; an error becomes an `{"error"}` answer, not an exit. `Command` is what
+ * the orchestrator sends this child, taken on trust: both sides are this folder's code.
+ */
+export function serveCommands<Command>(handle: (command: Command) => Promise<unknown>, onClose: () => Promise<void>): void {
   let queue = Promise.resolve();
   const lines = createInterface({ input: process.stdin });
   lines.on("line", (line) => {
     queue = queue.then(async () => {
       try {
-        process.stdout.write(`${JSON.stringify({ ok: (await handle(JSON.parse(line))) ?? null })}\n`);
+        process.stdout.write(`${JSON.stringify({ ok: (await handle(JSON.parse(line) as Command)) ?? null })}\n`);
       } catch (error) {
         process.stdout.write(`${JSON.stringify({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) })}\n`);
       }

@@ -140,6 +140,7 @@ function checkSameLicenses(run: HiveRunContext, id: ScenarioId, variantId: keyof
 function hiveLogLines(file: string): number {
   try {
     return readFileSync(file, "utf8")
+      // eslint-disable-next-line no-control-regex -- ESC opens the ANSI colour codes removed here
       .replace(/\x1b\[[0-9;]*m/g, "")
       .split("\n")
       .filter((line) => line.trim() !== "" && !/ INF /.test(line)).length;

@@ -98,10 +98,15 @@ interface Tally {
 /** Per customer query, the sources its license list has when every vendor is up (measured before the load). */
 type Baseline = Map<string, Set<string>>;
 
+/** The part of a customer query's `data` this script reads. */
+type CustomerData = { customer?: { licenses?: Array<{ source: { id: string } }> } | null } | null | undefined;
+/** The part of a `{ sources { ... } }` answer this script reads; the rest is printed as is. */
+type SourcesAnswer = { data?: { sources?: Array<{ id: string; circuit?: string }> } };
+
 async function licenseSources(url: string, query: string): Promise<Set<string>> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
-  const body = (await res.json()) as any;
-  return new Set<string>((body.data?.customer?.licenses ?? []).map((l: any) => l.source.id));
+  const body = (await res.json()) as { data?: CustomerData };
+  return new Set<string>((body.data?.customer?.licenses ?? []).map((l) => l.source.id));
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -115,10 +120,10 @@ function mean(values: number[]): number {
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** A customer's license list must hold every healthy source it holds when all are up, every time. */
-function checkLicenses(query: string, data: any, tally: Tally, baseline: Baseline): void {
+function checkLicenses(query: string, data: CustomerData, tally: Tally, baseline: Baseline): void {
   const expected = baseline.get(query);
   if (expected === undefined) return;
-  const seen = new Set<string>((data?.customer?.licenses ?? []).map((l: any) => l.source.id));
+  const seen = new Set<string>((data?.customer?.licenses ?? []).map((l) => l.source.id));
   for (const source of expected) if (source !== FAILING && !seen.has(source)) tally.healthyMissing += 1;
   tally.customerQueries += 1;
   if (seen.has(FAILING)) tally.failingAnswered += 1;
@@ -135,7 +140,7 @@ async function worker(url: string, until: number, tally: Tally, baseline: Baseli
         body: JSON.stringify({ query }),
         signal: AbortSignal.timeout(30_000),
       });
-      const body = (await res.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string; source?: string } }> };
+      const body = (await res.json()) as { data?: CustomerData; errors?: Array<{ extensions?: { code?: string; source?: string } }> };
       tally.latencies.push(performance.now() - started);
       tally.requests += 1;
       if (res.status !== 200 || body.data == null) tally.broken += 1;
@@ -204,9 +209,9 @@ async function parent(): Promise<void> {
   const circuit = new Map<string, number>();
   const circuitTimer = setInterval(() => {
     void fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ sources { id circuit } }" }) })
-      .then((r) => r.json() as Promise<any>)
+      .then((r) => r.json() as Promise<SourcesAnswer>)
       .then((body) => {
-        const state = body.data?.sources?.find((s: any) => s.id === FAILING)?.circuit ?? "?";
+        const state = body.data?.sources?.find((s) => s.id === FAILING)?.circuit ?? "?";
         circuit.set(state, (circuit.get(state) ?? 0) + 1);
       })
       .catch(() => undefined);
@@ -228,7 +233,7 @@ async function parent(): Promise<void> {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ query: "{ sources { id state circuit lastErrorCode latencyP50Ms latencyP95Ms errorRate } }" }),
-  }).then((r) => r.json() as Promise<any>);
+  }).then((r) => r.json() as Promise<SourcesAnswer>);
   const aliveAtEnd = exit === undefined;
   gateway.send("stop");
   await new Promise<void>((resolve) => (exit ? resolve() : gateway.once("exit", () => resolve())));

@@ -54,6 +54,7 @@ export class GraphQLRequestError extends Error {
  * Variables may be left out only when the operation has no required ones: CustomersPage (first and after are
  * optional) can be called bare, CustomerDashboard cannot be called without an id.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{} extends T` is the test for "every property optional"
 type VariablesArgument<TVariables> = {} extends TVariables ? [variables?: TVariables] : [variables: TVariables];
 
 export interface GatewayClient {

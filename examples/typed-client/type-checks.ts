@@ -27,9 +27,9 @@ export async function misusesTheCompilerRefuses(client: GatewayClient): Promise<
 
   const { data } = await client.request(LicenseDetailsDocument, { id: "sofar:1" });
   // @ts-expect-error license is null for an unknown id: check it first.
-  data.license.status;
+  void data.license.status;
   // @ts-expect-error A field LicenseDetails does not select is not on its result.
-  data.license?.customer?.accounts;
+  void data.license?.customer?.accounts;
   // @ts-expect-error Statuses are the schema's enum values, nothing else.
   const unknown: LicenseStatus = "RUNNING";
   void unknown;

@@ -19,6 +19,7 @@ export const MAX_ID_LENGTH = 256;
  * surrogates, which are not text at all: UTF-8 cannot encode them, so the store and each vendor would see something
  * else. With the `u` flag a surrogate pair is one code point, so only a lone half matches `\p{Cs}`.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u;
 
 /** `value` with each such character written out as `\uXXXX` text: for records that keep what a client sent. */

@@ -1,5 +1,4 @@
 import { CompiledQuery, PostgresDialect, sql, type SqlBool } from "kysely";
-import type pg from "pg";
 import type { Dialect, OpenedEngine } from "./dialect.js";
 import { encoded } from "./parameter.js";
 import { redactUrl, sqlState } from "./errors.js";
