@@ -5,7 +5,10 @@ import { describe, expect, it } from "vitest";
 /** ESLint and Prettier run in CI with the type-check, on tools that run on the lowest Node the package supports (issue 15). */
 
 const root = new URL("../../", import.meta.url);
-const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { engines: { node: string }; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as {
+  engines: { node: string };
+  scripts: Record<string, string>;
+};
 
 describe("npm run lint", () => {
   it("runs in .ci/run after the type-check and before the tests", () => {
@@ -26,7 +29,9 @@ describe("npm run lint", () => {
   it("uses an ESLint, typescript-eslint and Prettier that support the lowest Node in engines", () => {
     const lowest = minVersion(pkg.engines.node)!.version;
     const unmet = ["eslint", "typescript-eslint", "prettier"].flatMap((name) => {
-      const manifest = JSON.parse(readFileSync(new URL(`node_modules/${name}/package.json`, root), "utf8")) as { engines?: { node?: string } };
+      const manifest = JSON.parse(readFileSync(new URL(`node_modules/${name}/package.json`, root), "utf8")) as {
+        engines?: { node?: string };
+      };
       const needs = manifest.engines?.node;
       return needs !== undefined && !satisfies(lowest, needs) ? [`${name} needs node ${needs}`] : [];
     });
