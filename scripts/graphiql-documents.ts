@@ -12,7 +12,16 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Kind, parse, Source, TokenKind, visit, type DefinitionNode, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
+import {
+  Kind,
+  parse,
+  Source,
+  TokenKind,
+  visit,
+  type DefinitionNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from "graphql";
 
 export const OPERATIONS_DIR = fileURLToPath(new URL("../operations/", import.meta.url));
 export const GRAPHIQL_DOCUMENTS_FILE = fileURLToPath(new URL("../src/server/graphiql-documents.generated.ts", import.meta.url));
@@ -43,7 +52,8 @@ export async function generateGraphiqlDocuments(): Promise<string> {
     }
     if (own.length === 0) continue;
     // A tab runs one operation: a file of two could not be told apart by name in GraphiQL's tab bar.
-    if (own.length > 1 || own[0]!.name === undefined) throw new Error(`operations/${name}: one named operation per file, or fragments only`);
+    if (own.length > 1 || own[0]!.name === undefined)
+      throw new Error(`operations/${name}: one named operation per file, or fragments only`);
     operations.push({ operation: own[0]!, text });
   }
   const entries = operations
