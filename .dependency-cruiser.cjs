@@ -24,7 +24,13 @@ const LAYERS = [
       "operation context), the options every upstream source has (config/source-options.ts), the port the HTTP client reports its calls " +
       "to (observability/upstream-telemetry.ts; the metrics and traces behind it sit above, with the server), and the vendor simulators, " +
       "stand-alone fake vendors that a vendor's demo registration starts",
-    path: ["^src/errors/", "^src/logger\\.ts$", "^src/config/source-options\\.ts$", "^src/observability/upstream-telemetry\\.ts$", "^src/simulators/"],
+    path: [
+      "^src/errors/",
+      "^src/logger\\.ts$",
+      "^src/config/source-options\\.ts$",
+      "^src/observability/upstream-telemetry\\.ts$",
+      "^src/simulators/",
+    ],
   },
   {
     name: "store",

@@ -19,7 +19,8 @@ const API_KEY_ID = /^[0-9a-f]{16}$/;
 /** Why `id` cannot be a new customer's id, or null when it can. `sourceIds`: the configured sources. */
 export function customerIdProblem(id: string, sourceIds: readonly string[] = []): string | null {
   if (id.includes(":")) return `a customer id must not contain ':' (license, datalink and controller ids do), got "${id}"`;
-  if (ALWAYS_RESERVED.includes(id) || sourceIds.includes(id)) return `"${id}" is a source's id; a customer id must differ from every source id`;
+  if (ALWAYS_RESERVED.includes(id) || sourceIds.includes(id))
+    return `"${id}" is a source's id; a customer id must differ from every source id`;
   if (API_KEY_ID.test(id)) return `"${id}" has the form of an API key's id (16 hex digits); choose another customer id`;
   return null;
 }
