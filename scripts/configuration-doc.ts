@@ -89,7 +89,11 @@ function renderSources(name: string, kinds: JsonSchema[]): string {
   }
   if (shared.length > 0 && first) {
     parts.push("### Every kind\n");
-    const common = { ...first, required: first.required?.filter((key) => shared.includes(key)), properties: Object.fromEntries(shared.map((key) => [key, first.properties![key]!])) };
+    const common = {
+      ...first,
+      required: first.required?.filter((key) => shared.includes(key)),
+      properties: Object.fromEntries(shared.map((key) => [key, first.properties![key]!])),
+    };
     parts.push(table(rows(common, prefix)));
   }
   return parts.join("\n");
@@ -100,7 +104,12 @@ function rows(schema: JsonSchema, prefix: string): Row[] {
   for (const [key, property] of Object.entries(schema.properties ?? {})) {
     const path = `${prefix}.${key}`;
     const required = schema.required?.includes(key) ?? false;
-    out.push({ key: path, type: typeOf(property) + (required ? ", **required**" : ""), default: defaultOf(property), description: oneLine(property.description ?? "") });
+    out.push({
+      key: path,
+      type: typeOf(property) + (required ? ", **required**" : ""),
+      default: defaultOf(property),
+      description: oneLine(property.description ?? ""),
+    });
     if (property.properties) out.push(...rows(property, path));
   }
   return out;

@@ -13,7 +13,7 @@ describe("docs/configuration.md", () => {
     const page = await readFile(PAGE, "utf8");
     // Spot checks that the walk reaches nested sections, the sources' shared options and their defaults.
     expect(page).toContain("| `server.limits.maxDepth` | integer, at least 1 | `12` |");
-    expect(page).toContain("| `store.url` | string | `\"sqlite://./data/store.db\"` |");
+    expect(page).toContain('| `store.url` | string | `"sqlite://./data/store.db"` |');
     expect(page).toContain("| `sources.<id>.resilience.circuit.resetTimeoutMs` |");
     expect(page).toContain("### `kind: eniris`");
   });
