@@ -25,8 +25,8 @@ type Matches = (license: License) => boolean;
 
 /**
  * A vendor with a lookup by id or key is asked directly. Eniris and Customerarea have none: the license is
- * looked for in the account lists the gateway can read, cheapest first, each step only when the one before
- * found nothing (see the three strategies below).
+ * looked for in the lists the gateway can read there (an account's, a controller's), cheapest first, each of
+ * the three fallbacks below only when the one before found nothing.
  */
 async function findLicense(deps: ReadDeps, sourceId: string, match: LicenseMatch, report: ReportPartial): Promise<License | null> {
   const source = deps.sources.require(sourceId, ["source"]);
