@@ -7,7 +7,12 @@ import { settle, type ReadDeps, type ReportPartial } from "./read-deps.js";
 const MAX_FILTER_LENGTH = 100;
 
 /** Offers from the catalogues of the sources where the customer has an account. */
-export async function offers(deps: ReadDeps, customerId: string, filter: OfferFilter & { source?: string | null }, report: ReportPartial): Promise<LicenseOffer[]> {
+export async function offers(
+  deps: ReadDeps,
+  customerId: string,
+  filter: OfferFilter & { source?: string | null },
+  report: ReportPartial,
+): Promise<LicenseOffer[]> {
   if (filter.source) deps.sources.require(filter.source, ["source"]);
   // The filter's words go to the vendor as they are: the same rule as every other value a client names.
   for (const name of ["version", "code", "lang", "currency"] as const) {

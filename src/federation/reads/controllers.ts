@@ -30,7 +30,10 @@ export async function atVendors(deps: ReadDeps, nodeId: string, report: ReportPa
     .all()
     .filter((s) => s.controllers && s.id !== LOCAL_SOURCE_ID)
     .map((s) => ({ source: s.id, id: nodeId }));
-  const found = await settle(keys.map((k) => deps.loaders.sourceControllers.load(k)), report);
+  const found = await settle(
+    keys.map((k) => deps.loaders.sourceControllers.load(k)),
+    report,
+  );
   return found.filter((c) => c !== null);
 }
 

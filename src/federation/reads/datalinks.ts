@@ -44,7 +44,14 @@ export function forgetClaims(deps: ReadDeps, source: string, licenseExternalId: 
  * Which controller a vendor link points at, when the vendor does not say: a claim the gateway recorded for it,
  * or the one controller registered for the license's customer whose license list holds it. Null otherwise.
  */
-async function resolveNode(deps: ReadDeps, license: License, link: Datalink, linkCount: number, rows: ClaimRow[], report: ReportPartial): Promise<Datalink> {
+async function resolveNode(
+  deps: ReadDeps,
+  license: License,
+  link: Datalink,
+  linkCount: number,
+  rows: ClaimRow[],
+  report: ReportPartial,
+): Promise<Datalink> {
   const byVendorId = rows.find((c) => c.vendorDatalinkId === link.vendorId);
   if (byVendorId) return { ...link, nodeId: byVendorId.nodeId, createdAt: link.createdAt ?? byVendorId.createdAt };
   if (linkCount === 1 && rows.length === 1) return { ...link, nodeId: rows[0]!.nodeId, createdAt: link.createdAt ?? rows[0]!.createdAt };
@@ -54,7 +61,10 @@ async function resolveNode(deps: ReadDeps, license: License, link: Datalink, lin
   const controllers = await deps.loaders.controllersOfCustomer.load(customer.id);
   const holders: string[] = [];
   const lists = await settle(
-    controllers.map(async (c) => ({ nodeId: c.nodeId, licenses: await deps.loaders.controllerLicenses.load({ source: license.source, id: c.nodeId }) })),
+    controllers.map(async (c) => ({
+      nodeId: c.nodeId,
+      licenses: await deps.loaders.controllerLicenses.load({ source: license.source, id: c.nodeId }),
+    })),
     report,
   );
   for (const { nodeId, licenses } of lists) if (licenses.some((l) => l.externalId === license.externalId)) holders.push(nodeId);
@@ -74,5 +84,12 @@ function withClaimTime(link: Datalink, claims: readonly ClaimRow[]): Datalink {
 
 /** The link a license read through a controller has to that controller, though no claim or vendor list shows it. */
 function derivedLink(license: License, nodeId: string): Datalink {
-  return { id: datalinkId(license.source, null, license.externalId, nodeId), source: license.source, licenseExternalId: license.externalId, vendorId: null, nodeId, createdAt: null };
+  return {
+    id: datalinkId(license.source, null, license.externalId, nodeId),
+    source: license.source,
+    licenseExternalId: license.externalId,
+    vendorId: null,
+    nodeId,
+    createdAt: null,
+  };
 }

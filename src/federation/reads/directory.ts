@@ -11,7 +11,10 @@ export async function profile(deps: ReadDeps, customerId: string, report: Report
       .map((s) => s.id),
   );
   const accounts = (await deps.loaders.accountsOfCustomer.load(customerId)).filter((a) => directories.has(a.source));
-  const profiles = await settle(accounts.map((a) => deps.loaders.profiles.load({ source: a.source, id: a.externalId })), report);
+  const profiles = await settle(
+    accounts.map((a) => deps.loaders.profiles.load({ source: a.source, id: a.externalId })),
+    report,
+  );
   return profiles.find((p) => p !== null) ?? null;
 }
 
@@ -25,6 +28,9 @@ export async function hardware(deps: ReadDeps, serialNumber: string | null, repo
     .all()
     .filter((s) => s.directory)
     .map((s) => ({ source: s.id, id: serialNumber }));
-  const found = await settle(keys.map((k) => deps.loaders.hardware.load(k)), report);
+  const found = await settle(
+    keys.map((k) => deps.loaders.hardware.load(k)),
+    report,
+  );
   return found.find((h) => h !== null) ?? null;
 }

@@ -51,7 +51,13 @@ function recordLookup(deps: ReadDeps, sourceId: string, match: LicenseMatch, fou
  * Fallback 1: the account that listed the license before, when the gateway saw it (LicenseLocator): one read
  * instead of one per account. Only for a lookup by id, and only an account of a customer the principal sees.
  */
-async function inHintedAccount(deps: ReadDeps, sourceId: string, match: LicenseMatch, matches: Matches, report: ReportPartial): Promise<License | null> {
+async function inHintedAccount(
+  deps: ReadDeps,
+  sourceId: string,
+  match: LicenseMatch,
+  matches: Matches,
+  report: ReportPartial,
+): Promise<License | null> {
   const hinted = "externalId" in match ? deps.locator?.accountOf(sourceId, match.externalId) : undefined;
   if (hinted === undefined) return null;
   const owner = await deps.loaders.customerOfAccount.load({ source: sourceId, id: hinted });
@@ -67,7 +73,10 @@ async function inHintedAccount(deps: ReadDeps, sourceId: string, match: LicenseM
 async function inMappedAccounts(deps: ReadDeps, sourceId: string, matches: Matches, report: ReportPartial): Promise<License | null> {
   deps.tracker?.read([tag.accountsAt(sourceId)]);
   const accounts = (await deps.store.customers.accountsAtSource(sourceId)).filter((a) => deps.access.seesCustomer(a.customerId));
-  const lists = await settle(accounts.map((a) => deps.loaders.accountLicenses.load({ source: sourceId, id: a.externalId })), report);
+  const lists = await settle(
+    accounts.map((a) => deps.loaders.accountLicenses.load({ source: sourceId, id: a.externalId })),
+    report,
+  );
   return lists.flat().find(matches) ?? null;
 }
 
@@ -79,6 +88,9 @@ async function atClaimedControllers(deps: ReadDeps, sourceId: string, matches: M
   if (!deps.access.isAdmin) return null;
   deps.tracker?.read([tag.claimsAt(sourceId)]);
   const nodes = [...new Set((await deps.store.claims.ofSource(sourceId)).map((c) => c.nodeId))];
-  const lists = await settle(nodes.map((n) => deps.loaders.controllerLicenses.load({ source: sourceId, id: n })), report);
+  const lists = await settle(
+    nodes.map((n) => deps.loaders.controllerLicenses.load({ source: sourceId, id: n })),
+    report,
+  );
   return lists.flat().find(matches) ?? null;
 }

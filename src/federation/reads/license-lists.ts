@@ -18,7 +18,10 @@ export async function ofCustomer(deps: ReadDeps, customerId: string, filter: Lic
     ...(await loaders.accountsOfCustomer.load(customerId)).map((a) => ({ source: a.source, id: a.externalId })),
     { source: LOCAL_SOURCE_ID, id: customerId },
   ].filter((a) => (!filter.source || a.source === filter.source) && sources.find(a.source)?.licensesOfAccounts);
-  const lists = await settle(accounts.map((a) => loaders.accountLicenses.load(a)), report);
+  const lists = await settle(
+    accounts.map((a) => loaders.accountLicenses.load(a)),
+    report,
+  );
   return dedupe(lists.flat()).filter((l) => !filter.status || l.status === filter.status);
 }
 
@@ -26,9 +29,13 @@ export async function ofCustomer(deps: ReadDeps, customerId: string, filter: Lic
 export async function ofController(deps: ReadDeps, nodeId: string, report: ReportPartial, filter: LicenseFilter = {}): Promise<License[]> {
   if (filter.source) deps.sources.require(filter.source, ["source"]);
   // Sources that hold no licenses at all (a directory such as eSmart) are not asked.
-  const sources = deps.sources.all().filter((s) => (!filter.source || s.id === filter.source) && (s.licensesOfControllers || s.licensesOfAccounts));
+  const sources = deps.sources
+    .all()
+    .filter((s) => (!filter.source || s.id === filter.source) && (s.licensesOfControllers || s.licensesOfAccounts));
   const lists = await settle(
-    sources.map((s) => (s.licensesOfControllers ? deps.loaders.controllerLicenses.load({ source: s.id, id: nodeId }) : knownForNode(deps, s, nodeId, report))),
+    sources.map((s) =>
+      s.licensesOfControllers ? deps.loaders.controllerLicenses.load({ source: s.id, id: nodeId }) : knownForNode(deps, s, nodeId, report),
+    ),
     report,
   );
   const licenses = dedupe(lists.flat())
@@ -57,7 +64,10 @@ async function knownForNode(deps: ReadDeps, source: LicenseSource, nodeId: strin
   );
   const owner = (await loaders.registeredControllers.load(nodeId))?.customerId;
   const accounts = owner ? (await loaders.accountsOfCustomer.load(owner)).filter((a) => a.source === source.id) : [];
-  const owned = await settle(accounts.map((a) => loaders.accountLicenses.load({ source: source.id, id: a.externalId })), report);
+  const owned = await settle(
+    accounts.map((a) => loaders.accountLicenses.load({ source: source.id, id: a.externalId })),
+    report,
+  );
   const linked = owned.flat().filter((l) => l.datalinks?.some((d) => d.nodeId === nodeId));
   return [...claimed.filter((l) => l !== null), ...linked];
 }

@@ -62,8 +62,14 @@ describe("a customer's offers", () => {
   it("refuse an unknown source and a filter word longer than any vendor's, before asking anyone", async () => {
     const all = shops();
     const { reads, report } = oneRequest(store, ADMIN, all);
-    await expect(reads.customerOffers("cust-ann", { source: "nowhere" }, report)).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: ["source"] });
-    await expect(reads.customerOffers("cust-ann", { currency: "x".repeat(101) }, report)).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: ["currency"] });
+    await expect(reads.customerOffers("cust-ann", { source: "nowhere" }, report)).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: ["source"],
+    });
+    await expect(reads.customerOffers("cust-ann", { currency: "x".repeat(101) }, report)).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: ["currency"],
+    });
     expect(all.flatMap((s) => s.calls)).toEqual([]);
   });
 

@@ -22,13 +22,22 @@ afterEach(async () => {
 });
 
 const vendor = (id: string, known: string[]) =>
-  memorySource(id, { controllers: Object.fromEntries(known.map((nodeId) => [nodeId, { nodeId, source: id, name: `${id} ${nodeId}`, serialNumber: `${id}-SN` }])) });
+  memorySource(id, {
+    controllers: Object.fromEntries(
+      known.map((nodeId) => [nodeId, { nodeId, source: id, name: `${id} ${nodeId}`, serialNumber: `${id}-SN` }]),
+    ),
+  });
 
 describe("a controller by node id", () => {
   it("is the registry's when registered there, and no vendor is asked", async () => {
     const v = vendor("alpha", ["node-ann"]);
     const { reads, report } = oneRequest(store, ADMIN, [v]);
-    expect(await reads.controller("node-ann", report)).toEqual({ nodeId: "node-ann", name: "Ann's", serialNumber: "SN-1", customerId: "cust-ann" });
+    expect(await reads.controller("node-ann", report)).toEqual({
+      nodeId: "node-ann",
+      name: "Ann's",
+      serialNumber: "SN-1",
+      customerId: "cust-ann",
+    });
     expect(v.calls).toEqual([]);
   });
 
@@ -44,7 +53,12 @@ describe("a controller by node id", () => {
   it("unregistered, is the first vendor's description, for an admin; the local source is never asked as a vendor", async () => {
     const [a, b, local] = [vendor("alpha", []), vendor("beta", ["node-x"]), vendor(LOCAL_SOURCE_ID, ["node-x"])];
     const { reads, report } = oneRequest(store, ADMIN, [a, b, local]);
-    expect(await reads.controller("node-x", report)).toEqual({ nodeId: "node-x", name: "beta node-x", serialNumber: "beta-SN", customerId: null });
+    expect(await reads.controller("node-x", report)).toEqual({
+      nodeId: "node-x",
+      name: "beta node-x",
+      serialNumber: "beta-SN",
+      customerId: null,
+    });
     expect(await reads.controller("node-none", report)).toBeNull();
     expect(local.calls).toEqual([]);
   });
@@ -61,7 +75,11 @@ describe("vendor descriptions of controllers", () => {
   it("are one batched call per source for the nodes asked in one request, each node once", async () => {
     const [a, b] = [vendor("alpha", ["node-1"]), vendor("beta", ["node-1", "node-2"])];
     const { reads, report } = oneRequest(store, ADMIN, [a, b]);
-    const [one, two] = await Promise.all([reads.vendorControllers("node-1", report), reads.vendorControllers("node-2", report), reads.vendorControllers("node-1", report)]);
+    const [one, two] = await Promise.all([
+      reads.vendorControllers("node-1", report),
+      reads.vendorControllers("node-2", report),
+      reads.vendorControllers("node-1", report),
+    ]);
     expect(one.map((c) => c.source)).toEqual(["alpha", "beta"]);
     expect(two.map((c) => c.source)).toEqual(["beta"]);
     expect(a.callsTo("controllers")).toEqual([["node-1", "node-2"]]);
@@ -80,7 +98,9 @@ describe("vendor descriptions of controllers", () => {
 describe("a customer's controllers", () => {
   it("are the ones registered to it, for whoever sees the customer", async () => {
     const { reads } = oneRequest(store, partnerOf("cust-ann"), []);
-    expect(await reads.controllersOfCustomer("cust-ann")).toEqual([{ nodeId: "node-ann", name: "Ann's", serialNumber: "SN-1", customerId: "cust-ann" }]);
+    expect(await reads.controllersOfCustomer("cust-ann")).toEqual([
+      { nodeId: "node-ann", name: "Ann's", serialNumber: "SN-1", customerId: "cust-ann" },
+    ]);
     expect(await reads.controllersOfCustomer("cust-bob")).toEqual([]);
   });
 });

@@ -75,7 +75,9 @@ describe("a license's customer", () => {
   it("is the one it is issued to, else the owner of the account that listed it, else none", async () => {
     const { reads } = oneRequest(store, ADMIN, []);
     expect(await reads.licenseCustomer(licenseAt("local", "1", { customerId: "cust-cy" }))).toMatchObject({ id: "cust-cy" });
-    expect(await reads.licenseCustomer(licenseAt("alpha", "L", { account: { source: "alpha", externalId: "acc-bob" } }))).toMatchObject({ id: "cust-bob" });
+    expect(await reads.licenseCustomer(licenseAt("alpha", "L", { account: { source: "alpha", externalId: "acc-bob" } }))).toMatchObject({
+      id: "cust-bob",
+    });
     expect(await reads.licenseCustomer(licenseAt("alpha", "L", { account: { source: "alpha", externalId: "acc-nobody" } }))).toBeNull();
     expect(await reads.licenseCustomer(licenseAt("alpha", "L"))).toBeNull();
   });

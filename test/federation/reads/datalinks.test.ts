@@ -26,14 +26,23 @@ const link = (licenseExternalId: string, vendorId: string | null, nodeId: string
   createdAt,
 });
 const claim = (licenseExternalId: string, nodeId: string, vendorDatalinkId: string | null = null) =>
-  store.claims.record({ source: "alpha", licenseExternalId, licenseKey: `KEY-${licenseExternalId}`, nodeId, vendorDatalinkId, exclusive: false });
+  store.claims.record({
+    source: "alpha",
+    licenseExternalId,
+    licenseKey: `KEY-${licenseExternalId}`,
+    nodeId,
+    vendorDatalinkId,
+    exclusive: false,
+  });
 const nodes = (links: Datalink[]) => links.map((d) => d.nodeId);
 
 describe("the vendor's links", () => {
   it("take the claim's time when the vendor gives none, and the gateway's other claims are added", async () => {
     const claimed = await claim("L1", "node-1", "v1");
     await claim("L1", "node-9");
-    const license = licenseAt("alpha", "L1", { datalinks: [link("L1", "v1", "node-1"), link("L1", "v2", "node-2", new Date("2025-01-01T00:00:00Z"))] });
+    const license = licenseAt("alpha", "L1", {
+      datalinks: [link("L1", "v1", "node-1"), link("L1", "v2", "node-2", new Date("2025-01-01T00:00:00Z"))],
+    });
     const { reads, report } = oneRequest(store, ADMIN, []);
     const links = await reads.licenseDatalinks(license, report);
     expect(nodes(links)).toEqual(["node-1", "node-2", "node-9"]);
@@ -42,7 +51,9 @@ describe("the vendor's links", () => {
   });
 
   it("are read again from the account that listed the license when this read did not include them", async () => {
-    const source = memorySource("alpha", { accounts: { "acc-ann": [licenseAt("alpha", "L1", { datalinks: [link("L1", "v1", "node-1")] })] } });
+    const source = memorySource("alpha", {
+      accounts: { "acc-ann": [licenseAt("alpha", "L1", { datalinks: [link("L1", "v1", "node-1")] })] },
+    });
     const { reads, report } = oneRequest(store, ADMIN, [source]);
     const license = licenseAt("alpha", "L1", { account: { source: "alpha", externalId: "acc-ann" } });
     expect(nodes(await reads.licenseDatalinks(license, report))).toEqual(["node-1"]);
@@ -83,7 +94,9 @@ describe("a vendor link that does not name its controller", () => {
   it("is the one claim, when the vendor lists one link and the gateway made one claim", async () => {
     await claim("L1", "node-1");
     const { reads, report } = oneRequest(store, ADMIN, []);
-    expect(nodes(await reads.licenseDatalinks(licenseAt("alpha", "L1", { datalinks: [link("L1", "v1", null)] }), report))).toEqual(["node-1"]);
+    expect(nodes(await reads.licenseDatalinks(licenseAt("alpha", "L1", { datalinks: [link("L1", "v1", null)] }), report))).toEqual([
+      "node-1",
+    ]);
   });
 
   it("is the one controller of the license's customer that lists the license, else stays unknown with no claim added", async () => {
@@ -98,7 +111,10 @@ describe("a vendor link that does not name its controller", () => {
     // Two links: nothing to pick between, so both stay unknown, and no claim is added beside them.
     await claim("L2", "node-a");
     await claim("L2", "node-b");
-    const two = licenseAt("alpha", "L2", { account: { source: "alpha", externalId: "acc-ann" }, datalinks: [link("L2", "v1", null), link("L2", "v2", null)] });
+    const two = licenseAt("alpha", "L2", {
+      account: { source: "alpha", externalId: "acc-ann" },
+      datalinks: [link("L2", "v1", null), link("L2", "v2", null)],
+    });
     expect(nodes(await reads.licenseDatalinks(two, report))).toEqual([null, null]);
   });
 });

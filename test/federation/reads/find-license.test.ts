@@ -39,7 +39,10 @@ function alpha(data: Pick<MemorySourceData, "accounts" | "nodes"> = {}): MemoryS
 
 describe("a source with its own lookup (Cryptolens-like)", () => {
   const keys = () =>
-    memorySource("keys", { accounts: { "acc-ann": [licenseAt("keys", "K1", { key: "AAAA-1", account: { source: "keys", externalId: "acc-ann" } })] }, lookup: true });
+    memorySource("keys", {
+      accounts: { "acc-ann": [licenseAt("keys", "K1", { key: "AAAA-1", account: { source: "keys", externalId: "acc-ann" } })] },
+      lookup: true,
+    });
 
   it("is asked once, by id or by key, and the response cache learns the match and the license", async () => {
     const source = keys();
@@ -75,7 +78,11 @@ describe("ids and sources named by the client", () => {
 
   it("an unknown source for a key is BAD_USER_INPUT on source, naming the known ones", async () => {
     const { reads, report } = oneRequest(store, ADMIN, [alpha()]);
-    await expect(reads.licenseByKey("nowhere", "KEY-L-ann", report)).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: ["source"], message: expect.stringContaining("alpha") });
+    await expect(reads.licenseByKey("nowhere", "KEY-L-ann", report)).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: ["source"],
+      message: expect.stringContaining("alpha"),
+    });
   });
 });
 

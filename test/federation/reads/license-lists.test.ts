@@ -37,7 +37,8 @@ const alpha = () =>
     },
   });
 const beta = () => memorySource("beta", { accounts: { "b-ann": [licenseAt("beta", "B-ann")] } });
-const local = () => memorySource(LOCAL_SOURCE_ID, { accounts: { "cust-ann": [licenseAt(LOCAL_SOURCE_ID, "local-1", { customerId: "cust-ann" })] } });
+const local = () =>
+  memorySource(LOCAL_SOURCE_ID, { accounts: { "cust-ann": [licenseAt(LOCAL_SOURCE_ID, "local-1", { customerId: "cust-ann" })] } });
 /** A directory (eSmart-like): it holds no licenses and must not be asked for any. */
 const directory = () => memorySource("dir", { profiles: {} });
 const ids = (list: { source: string; externalId: string }[]) => list.map((l) => `${l.source}:${l.externalId}`);
@@ -46,7 +47,13 @@ describe("a customer's licenses", () => {
   it("come from each of its accounts and the local store, one entry per license, each account read once", async () => {
     const [a, b, l, d] = [alpha(), beta(), local(), directory()];
     const { reads, report, errors } = oneRequest(store, ADMIN, [a, b, d, l]);
-    expect(ids(await reads.customerLicenses("cust-ann", {}, report))).toEqual(["alpha:L-ann", "alpha:L-shared", "alpha:L-old", "beta:B-ann", "local:local-1"]);
+    expect(ids(await reads.customerLicenses("cust-ann", {}, report))).toEqual([
+      "alpha:L-ann",
+      "alpha:L-shared",
+      "alpha:L-old",
+      "beta:B-ann",
+      "local:local-1",
+    ]);
     expect(a.callsTo("licensesOfAccounts")).toEqual([["acc-ann", "acc-ann-2"]]);
     expect(b.callsTo("licensesOfAccounts")).toEqual([["b-ann"]]);
     expect(l.callsTo("licensesOfAccounts")).toEqual([["cust-ann"]]);
@@ -68,7 +75,10 @@ describe("a customer's licenses", () => {
     expect(ids(await reads.customerLicenses("cust-ann", { source: "beta" }, report))).toEqual(["beta:B-ann"]);
     expect(a.calls).toEqual([]);
     expect(ids(await reads.customerLicenses("cust-ann", { status: "EXPIRED" }, report))).toEqual(["alpha:L-old"]);
-    await expect(reads.customerLicenses("cust-ann", { source: "gamma" }, report)).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: ["source"] });
+    await expect(reads.customerLicenses("cust-ann", { source: "gamma" }, report)).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: ["source"],
+    });
   });
 
   it("a source that fails costs only its own licenses, and its error is reported", async () => {
@@ -104,17 +114,31 @@ describe("a controller's licenses", () => {
   it("of two nodes read in one request share one call per source", async () => {
     const n = nodal();
     const { reads, report } = oneRequest(store, ADMIN, [n]);
-    await Promise.all([reads.controllerLicenses("node-1", report), reads.controllerLicenses("node-2", report), reads.controllerLicenses("node-1", report)]);
+    await Promise.all([
+      reads.controllerLicenses("node-1", report),
+      reads.controllerLicenses("node-2", report),
+      reads.controllerLicenses("node-1", report),
+    ]);
     expect(n.callsTo("licensesOfControllers")).toEqual([["node-1", "node-2"]]);
   });
 
   it("at a source without a list by node: the claims recorded for it and its owner's licenses that link it", async () => {
     await store.controllers.upsert({ nodeId: "node-1", customerId: "cust-ann" });
     // A claim that names the account it was found under, and one by key only (the source can look keys up).
-    await store.claims.record({ source: "alpha", licenseExternalId: "L-bob", licenseKey: "KEY-L-bob", nodeId: "node-1", licenseAccount: "acc-bob" });
+    await store.claims.record({
+      source: "alpha",
+      licenseExternalId: "L-bob",
+      licenseKey: "KEY-L-bob",
+      nodeId: "node-1",
+      licenseAccount: "acc-bob",
+    });
     await store.claims.record({ source: "keyed", licenseExternalId: "K-9", licenseKey: "KEY-K-9", nodeId: "node-1" });
-    const linked = licenseAt("alpha", "L-linked", { datalinks: [{ id: "alpha:dl:x", source: "alpha", licenseExternalId: "L-linked", vendorId: "x", nodeId: "node-1", createdAt: null }] });
-    const a = memorySource("alpha", { accounts: { "acc-ann": [licenseAt("alpha", "L-ann"), linked], "acc-ann-2": [], "acc-bob": [licenseAt("alpha", "L-bob")] } });
+    const linked = licenseAt("alpha", "L-linked", {
+      datalinks: [{ id: "alpha:dl:x", source: "alpha", licenseExternalId: "L-linked", vendorId: "x", nodeId: "node-1", createdAt: null }],
+    });
+    const a = memorySource("alpha", {
+      accounts: { "acc-ann": [licenseAt("alpha", "L-ann"), linked], "acc-ann-2": [], "acc-bob": [licenseAt("alpha", "L-bob")] },
+    });
     const keyed = memorySource("keyed", { accounts: { "k-acc": [licenseAt("keyed", "K-9", { key: "KEY-K-9" })] }, lookup: true });
     const { reads, report } = oneRequest(store, ADMIN, [a, keyed]);
     expect(ids(await reads.controllerLicenses("node-1", report))).toEqual(["alpha:L-bob", "alpha:L-linked", "keyed:K-9"]);
@@ -129,7 +153,10 @@ describe("a controller's licenses", () => {
     expect(await reads.controllerLicenses("node-1", report, { source: "beta" })).toEqual([]);
     expect(n.calls).toEqual([]);
     expect(await reads.controllerLicenses("node-1", report, { status: "EXPIRED" })).toEqual([]);
-    await expect(reads.controllerLicenses("node-1", report, { source: "gamma" })).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: ["source"] });
+    await expect(reads.controllerLicenses("node-1", report, { source: "gamma" })).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: ["source"],
+    });
   });
 
   it("show a partner only the licenses of customers it sees", async () => {
