@@ -12,7 +12,6 @@ import { documentChecker } from "./documents/document-check.js";
 import { buildGatewaySchema } from "./graphql/schema.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createTelemetry } from "./observability/telemetry.js";
-import { buildingWithTelemetry } from "./observability/upstream-telemetry.js";
 import { DEMO_EXAMPLES } from "./server/graphiql-examples.js";
 import type { GraphiqlExample } from "./server/graphiql.js";
 import { readinessCheck } from "./server/health.js";
@@ -69,7 +68,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
   const sharedTokens = redis ? new RedisTokenCache(redis, logger) : undefined;
   // Every vendor HTTP client built here reports its calls to this gateway's telemetry.
-  const sources = new SourceRegistry(buildingWithTelemetry(telemetry.upstream, () => createSources(config.sources, store, cache.sources, sharedTokens)));
+  const sources = new SourceRegistry(createSources(config.sources, store, cache.sources, { sharedTokens, telemetry: telemetry.upstream }));
   telemetry.metrics?.watchSources(() => sources.all());
   telemetry.metrics?.watchCaches({ sources: cache.sources?.cache, responses: cache.responses });
   try {

@@ -2,7 +2,7 @@ import { readStartupSettings } from "../config/env.js";
 import { ConfigError } from "../config/load.js";
 import type { GatewayConfig, SourceConfig } from "../config/schema.js";
 import { isGatewayError } from "../errors/gateway-error.js";
-import { buildingWithTelemetry, NO_UPSTREAM_TELEMETRY } from "../observability/upstream-telemetry.js";
+import { NO_UPSTREAM_TELEMETRY } from "../observability/upstream-telemetry.js";
 import { openRedis } from "../redis/connection.js";
 import { vendorSource } from "../sources/create.js";
 import { openDb, redactUrl, type Db } from "../store/db.js";
@@ -145,7 +145,7 @@ async function checkSource(id: string, config: SourceConfig): Promise<CheckLine>
   const name = `source ${id}`;
   let vendorSaid: string | undefined;
   const listening = { ...NO_UPSTREAM_TELEMETRY, vendorError: (answer: { vendorSaid: string }) => void (vendorSaid = answer.vendorSaid) };
-  const source = buildingWithTelemetry(listening, () => vendorSource(id, config));
+  const source = vendorSource(id, config, { telemetry: listening });
   const started = performance.now();
   try {
     if (!source.probe) return { name, ok: true, detail: `${config.kind}: nothing to check` };

@@ -25,7 +25,7 @@ export interface HttpTelemetry {
 
 /** Metrics and traces of one gateway, handed to the parts that report them (see src/app.ts). */
 export interface Telemetry {
-  /** For the HTTP clients of the sources, through `buildingWithTelemetry`. */
+  /** For the HTTP clients of the sources: given to each source as it is built (SourceContext). */
   upstream: UpstreamTelemetry;
   /** For the store: times each query (ms). Undefined when metrics are off, so queries are not wrapped at all. */
   storeQuery: ((sql: string, ms: number) => void) | undefined;

@@ -1,7 +1,8 @@
 /**
- * What the HTTP client (src/sources/http.ts) reports about each call to a vendor, and how it gets the telemetry
- * of the gateway it belongs to. Nothing here depends on prom-client or OpenTelemetry: a client built outside a
- * gateway (adapter tests) reports to the no-op below.
+ * What the HTTP client (src/sources/http.ts) reports about each call to a vendor. The gateway hands its telemetry
+ * to every source it builds (SourceContext, src/sources/vendor-module.ts), and each source to its clients (its
+ * VendorTransport). Nothing here depends on prom-client or OpenTelemetry: a client built outside a gateway
+ * (adapter tests) reports to the no-op below.
  */
 
 /** One attempt at an upstream call, as the client knows it before sending. */
@@ -70,28 +71,3 @@ export const NO_UPSTREAM_TELEMETRY: UpstreamTelemetry = {
   vendorError: () => {},
   drifted: () => {},
 };
-
-let building: UpstreamTelemetry | undefined;
-
-/**
- * Runs `build` (the gateway's `createSources`) so that every HttpClient constructed during it reports to
- * `telemetry`. The sources construct their clients synchronously in their constructors, so this reaches every one
- * of them without each adapter passing telemetry down, and two gateways in one process (tests) never mix: the
- * setting holds only while `build` runs, which must therefore be synchronous.
- */
-export function buildingWithTelemetry<T>(telemetry: UpstreamTelemetry, build: () => T): T {
-  const previous = building;
-  building = telemetry;
-  try {
-    const built = build();
-    if (built instanceof Promise) throw new Error("buildingWithTelemetry needs a synchronous build");
-    return built;
-  } finally {
-    building = previous;
-  }
-}
-
-/** The telemetry of the gateway being built (see `buildingWithTelemetry`), else the no-op. */
-export function telemetryBeingBuilt(): UpstreamTelemetry {
-  return building ?? NO_UPSTREAM_TELEMETRY;
-}

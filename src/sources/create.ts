@@ -6,9 +6,8 @@ import { sourceCacheSchema } from "../config/source-options.js";
 import type { Store } from "../store/store.js";
 import { LocalSource } from "./local/source.js";
 import { VENDORS } from "./registry.js";
-import type { SharedTokens } from "./shared-tokens.js";
 import type { LicenseSource } from "./source.js";
-import type { VendorConfig, Vendors } from "./vendor-module.js";
+import type { SourceContext, VendorConfig, Vendors } from "./vendor-module.js";
 
 export interface SourceCaching {
   cache: SourceCache;
@@ -18,17 +17,18 @@ export interface SourceCaching {
 /**
  * Builds the configured vendor sources, then the local store's source, which is always present and last. With
  * `caching`, each vendor source's reads are reused across requests for its `cache.ttlMs`; the local store is
- * read fresh every time (it is a local query, and other replicas may write it).
+ * read fresh every time (it is a local query, and other replicas may write it). `context` is given to every vendor
+ * source: where to share access tokens, where to report its calls.
  */
 export function createSources(
   configs: Readonly<Record<string, VendorConfig>>,
   store: Store,
   caching?: SourceCaching,
-  sharedTokens?: SharedTokens,
+  context: SourceContext = {},
   vendors: Vendors = VENDORS,
 ): LicenseSource[] {
   const upstream = Object.entries(configs).map(([id, config]) => {
-    const source = vendorSource(id, config, sharedTokens, vendors);
+    const source = vendorSource(id, config, context, vendors);
     return caching ? cachedSource(source, credentialScope(id, config), cachePolicyOf(config), caching.cache, caching.invalidation) : source;
   });
   return [...upstream, new LocalSource(store)];
@@ -48,12 +48,12 @@ function credentialScope(id: string, config: VendorConfig): string {
 }
 
 /**
- * The source of the vendor `config.kind` names, from `vendors` (the registry, or a test's own list). `sharedTokens`:
- * where sources that fetch access tokens share them with other replicas (Redis), if anywhere.
+ * The source of the vendor `config.kind` names, from `vendors` (the registry, or a test's own list), given what the
+ * gateway gives every source (`context`: shared tokens, telemetry).
  */
-export function vendorSource(id: string, config: VendorConfig, sharedTokens?: SharedTokens, vendors: Vendors = VENDORS): LicenseSource {
+export function vendorSource(id: string, config: VendorConfig, context: SourceContext = {}, vendors: Vendors = VENDORS): LicenseSource {
   const vendor = vendors.find((candidate) => candidate.kind === config.kind);
   // The config was parsed against the same list, so only a caller that built a config by hand can get here.
   if (vendor === undefined) throw new Error(`source "${id}": no vendor of kind "${config.kind}" is registered`);
-  return vendor.create(id, config, { sharedTokens });
+  return vendor.create(id, config, context);
 }

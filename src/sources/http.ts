@@ -1,7 +1,7 @@
 import { finished, type Readable } from "node:stream";
 import { Agent, errors as undiciErrors } from "undici";
 import { GatewayError } from "../errors/gateway-error.js";
-import { telemetryBeingBuilt, type UpstreamTelemetry } from "../observability/upstream-telemetry.js";
+import { NO_UPSTREAM_TELEMETRY, type UpstreamTelemetry } from "../observability/upstream-telemetry.js";
 import type { CallWindow } from "./resilience/call-window.js";
 import { resilienceOf } from "./resilience/policy.js";
 import { retryAfterSeconds } from "./resilience/retry-after.js";
@@ -27,8 +27,8 @@ export interface HttpClientOptions {
    */
   guard?: SourceGuard;
   /**
-   * Where each attempt's metrics and span go. Default: the telemetry of the gateway whose sources are being built
-   * (src/observability/upstream-telemetry.ts), or none outside one.
+   * Where each attempt's metrics and span go: the gateway's, handed down by the source that owns the client
+   * (src/sources/vendor-transport.ts). Default: none (a client outside a gateway).
    */
   telemetry?: UpstreamTelemetry;
   /**
@@ -100,7 +100,7 @@ export class HttpClient {
     this.origin = this.base.origin;
     this.ownsGuard = options.guard === undefined;
     this.guard = options.guard ?? new SourceGuard(options.source, resilienceOf({}));
-    this.telemetry = options.telemetry ?? telemetryBeingBuilt();
+    this.telemetry = options.telemetry ?? NO_UPSTREAM_TELEMETRY;
     this.agent = new Agent({
       connections: options.connections,
       pipelining: options.pipelining ?? 1,

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { UpstreamConfig } from "../config/source-options.js";
 import type { EsmartUser } from "../simulators/esmart/request-context.js";
+import type { UpstreamTelemetry } from "../observability/upstream-telemetry.js";
 import type { SharedTokens } from "./shared-tokens.js";
 import type { LicenseSource } from "./source.js";
 
@@ -17,6 +18,8 @@ export type VendorConfigSchema = z.ZodObject<{ kind: z.ZodLiteral<string> } & z.
 export interface SourceContext {
   /** Where sources that fetch access tokens share them with other replicas (Redis), if anywhere. */
   sharedTokens?: SharedTokens | undefined;
+  /** Where its HTTP clients report each call (metrics, traces, the vendor log); none outside a gateway. */
+  telemetry?: UpstreamTelemetry | undefined;
 }
 
 /** How the demo (and the tests that run it) start the simulators. */

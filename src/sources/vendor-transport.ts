@@ -1,4 +1,5 @@
 import type { UpstreamConfig } from "../config/source-options.js";
+import type { UpstreamTelemetry } from "../observability/upstream-telemetry.js";
 import { HealthTracker } from "./health.js";
 import { HttpClient, type HttpClientOptions } from "./http.js";
 import { resilienceOf } from "./resilience/policy.js";
@@ -23,22 +24,31 @@ export class VendorTransport {
    */
   readonly #settings: Pick<HttpClientOptions, "source" | "timeoutMs" | "connections" | "pipelining" | "maxResponseBytes">;
   readonly #secrets: () => Iterable<string | undefined>;
+  readonly #telemetry: UpstreamTelemetry | undefined;
 
   /**
    * `secrets`: the source's credentials (and any token it holds now), read each time a vendor's text is logged and
-   * redacted from it, should the vendor echo the request.
+   * redacted from it, should the vendor echo the request. `telemetry`: the gateway's (SourceContext), none outside one.
    */
-  constructor(source: string, config: UpstreamConfig, secrets: () => Iterable<string | undefined>) {
+  constructor(source: string, config: UpstreamConfig, secrets: () => Iterable<string | undefined>, telemetry?: UpstreamTelemetry) {
     this.guard = new SourceGuard(source, resilienceOf(config));
     this.health = new HealthTracker(this.guard);
     const { timeoutMs, connections, pipelining, maxResponseBytes } = config;
     this.#settings = { source, timeoutMs, connections, pipelining, maxResponseBytes };
     this.#secrets = secrets;
+    this.#telemetry = telemetry;
   }
 
   /** A client for one host of the vendor, with the source's upstream settings unless `overrides` says otherwise. */
   client(baseUrl: string, overrides: HostOverrides = {}): HttpClient {
-    const client = new HttpClient({ ...this.#settings, baseUrl, ...overrides, guard: this.guard, secrets: this.#secrets });
+    const client = new HttpClient({
+      ...this.#settings,
+      baseUrl,
+      ...overrides,
+      guard: this.guard,
+      secrets: this.#secrets,
+      telemetry: this.#telemetry,
+    });
     this.clients.push(client);
     return client;
   }

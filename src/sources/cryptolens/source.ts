@@ -5,6 +5,7 @@ import type { UpstreamResponse } from "../upstream-exchange.js";
 import { eachAlone, type ActivateInput, type BatchResult, type ClaimInput, type ClaimOutcome, type LicenseMatch, type LicenseSource, type SourceHealth } from "../source.js";
 import { answerError } from "../vendor-answer.js";
 import { decodeAnswer, decodeIfShaped } from "../vendor-body.js";
+import type { UpstreamTelemetry } from "../../observability/upstream-telemetry.js";
 import { VendorTransport } from "../vendor-transport.js";
 import type { CryptolensSourceConfig } from "./config.js";
 import { codeOfMessage, cryptolensError, type FailureContext } from "./errors.js";
@@ -55,9 +56,10 @@ export class CryptolensSource implements LicenseSource {
     readonly id: string,
     config: CryptolensSourceConfig,
     private readonly now: () => Date = () => new Date(),
+    telemetry?: UpstreamTelemetry,
   ) {
     // Redacted from whatever the vendor says, should it echo the request's parameters.
-    this.transport = new VendorTransport(id, config, () => [config.token]);
+    this.transport = new VendorTransport(id, config, () => [config.token], telemetry);
     this.http = this.transport.client(config.url);
     this.productId = config.productId;
     this.#token = config.token;

@@ -7,6 +7,6 @@ import { CryptolensSource } from "./source.js";
 export const cryptolensVendor: VendorModule<typeof cryptolensConfigSchema, { cryptolens: CryptolensSimulator }> = {
   kind: "cryptolens",
   configSchema: cryptolensConfigSchema,
-  create: (id, config) => new CryptolensSource(id, config),
+  create: (id, config, { telemetry }) => new CryptolensSource(id, config, undefined, telemetry),
   demo: cryptolensDemo,
 };

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { UpstreamTelemetry } from "../../observability/upstream-telemetry.js";
 import { HttpClient } from "../http.js";
 import type { SourceHealth } from "../source.js";
 import { parseBody } from "../vendor-body.js";
@@ -33,9 +34,10 @@ export class CustomerareaApi {
   constructor(
     readonly source: string,
     private readonly config: CustomerareaSourceConfig,
+    telemetry?: UpstreamTelemetry,
   ) {
     // Redacted from whatever the vendor says, should it echo the request's headers.
-    this.transport = new VendorTransport(source, config, () => [config.apiKey]);
+    this.transport = new VendorTransport(source, config, () => [config.apiKey], telemetry);
     this.http = this.transport.client(config.url);
   }
 

@@ -1,6 +1,7 @@
 import { FieldProblemsError, GatewayError } from "../../errors/gateway-error.js";
 import type { License } from "../../domain/model.js";
 import { eachAlone, type BatchResult, type CatalogueApi, type LicenseSource, type SourceHealth } from "../source.js";
+import type { UpstreamTelemetry } from "../../observability/upstream-telemetry.js";
 import { CustomerareaApi } from "./api.js";
 import { CustomerareaCatalogue } from "./catalogue.js";
 import type { CustomerareaSourceConfig } from "./config.js";
@@ -23,8 +24,9 @@ export class CustomerareaSource implements LicenseSource {
     readonly id: string,
     config: CustomerareaSourceConfig,
     private readonly now: () => Date = () => new Date(),
+    telemetry?: UpstreamTelemetry,
   ) {
-    this.api = new CustomerareaApi(id, config);
+    this.api = new CustomerareaApi(id, config, telemetry);
     this.catalogue = new CustomerareaCatalogue(this.api, now);
   }
 

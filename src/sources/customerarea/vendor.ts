@@ -7,6 +7,6 @@ import { CustomerareaSource } from "./source.js";
 export const customerareaVendor: VendorModule<typeof customerareaConfigSchema, { flashstart: CustomerareaSimulator }> = {
   kind: "customerarea",
   configSchema: customerareaConfigSchema,
-  create: (id, config) => new CustomerareaSource(id, config),
+  create: (id, config, { telemetry }) => new CustomerareaSource(id, config, undefined, telemetry),
   demo: customerareaDemo,
 };

@@ -8,6 +8,7 @@ import { parseBody } from "../vendor-body.js";
 import { VendorTransport } from "../vendor-transport.js";
 import { EnirisTokens } from "./auth.js";
 import type { EnirisSourceConfig } from "./config.js";
+import type { UpstreamTelemetry } from "../../observability/upstream-telemetry.js";
 import type { SharedTokens } from "../shared-tokens.js";
 import { checkCustomerId, checkNodeId, customerIdProblem, nodeIdProblem } from "./ids.js";
 import { toLicense } from "./mapper.js";
@@ -43,9 +44,10 @@ export class EnirisSource implements LicenseSource {
     config: EnirisSourceConfig,
     private readonly now: () => Date = () => new Date(),
     sharedTokens?: SharedTokens,
+    telemetry?: UpstreamTelemetry,
   ) {
     // Redacted from whatever the vendor says, should it echo them (the tokens are read when a text is logged).
-    this.transport = new VendorTransport(id, config, () => [config.refreshToken, config.password, ...this.tokens.inUse()]);
+    this.transport = new VendorTransport(id, config, () => [config.refreshToken, config.password, ...this.tokens.inUse()], telemetry);
     this.api = this.transport.client(config.apiUrl);
     this.authClient = this.transport.client(config.authUrl, { connections: 2, pipelining: 1, maxResponseBytes: 64 * 1024 });
     this.tokens = new EnirisTokens(this.authClient, config, Date.now, sharedTokens);

@@ -7,6 +7,6 @@ export const enirisVendor: VendorModule<typeof enirisConfigSchema, EnirisDemoSim
   kind: "eniris",
   configSchema: enirisConfigSchema,
   // The only vendor with access tokens, so the only one that shares them across replicas.
-  create: (id, config, { sharedTokens }) => new EnirisSource(id, config, undefined, sharedTokens),
+  create: (id, config, { sharedTokens, telemetry }) => new EnirisSource(id, config, undefined, sharedTokens, telemetry),
   demo: enirisDemo,
 };

@@ -13,6 +13,7 @@ import {
 } from "../source.js";
 import { answerError, noteVendorAnswer, statusError } from "../vendor-answer.js";
 import { decodeIfShaped, parseBody } from "../vendor-body.js";
+import type { UpstreamTelemetry } from "../../observability/upstream-telemetry.js";
 import { VendorTransport } from "../vendor-transport.js";
 import type { EsmartSourceConfig } from "./config.js";
 import { contactProblems } from "./contact-rules.js";
@@ -43,11 +44,12 @@ export class EsmartSource implements LicenseSource {
   constructor(
     readonly id: string,
     config: EsmartSourceConfig,
+    telemetry?: UpstreamTelemetry,
   ) {
     // RFC 7617: base64 of "user:password" in UTF-8.
     const credentials = Buffer.from(`${config.username}:${config.password}`, "utf8").toString("base64");
     // Redacted from whatever the vendor says, should it echo them.
-    this.transport = new VendorTransport(id, config, () => [config.password, credentials]);
+    this.transport = new VendorTransport(id, config, () => [config.password, credentials], telemetry);
     this.http = this.transport.client(config.url);
     this.#headers = { authorization: `Basic ${credentials}`, "x-area": AREA_HEADER[config.area] };
     this.directory = {

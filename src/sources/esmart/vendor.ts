@@ -7,6 +7,6 @@ import { EsmartSource } from "./source.js";
 export const esmartVendor: VendorModule<typeof esmartConfigSchema, { esmart: EsmartSimulator }> = {
   kind: "esmart",
   configSchema: esmartConfigSchema,
-  create: (id, config) => new EsmartSource(id, config),
+  create: (id, config, { telemetry }) => new EsmartSource(id, config, telemetry),
   demo: esmartDemo,
 };

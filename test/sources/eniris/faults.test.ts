@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resilienceSchema } from "../../../src/config/schema.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
-import { buildingWithTelemetry, NO_UPSTREAM_TELEMETRY, type VendorErrorAnswer } from "../../../src/observability/upstream-telemetry.js";
+import { NO_UPSTREAM_TELEMETRY, type VendorErrorAnswer } from "../../../src/observability/upstream-telemetry.js";
 import { startEnirisSimulator, type EnirisFaultRule, type EnirisSimulator } from "../../../src/simulators/eniris/server.js";
 import { apiCalls, closeSources, expectGatewayError, rejectionOf, sourceFor } from "./support.js";
 
@@ -150,7 +150,7 @@ describe("bad bodies", () => {
 
   it("a 200 with the wrong shape logs where and what the vendor sent (got 5); the client's message names only where", async () => {
     const answers: VendorErrorAnswer[] = [];
-    const source = buildingWithTelemetry({ ...NO_UPSTREAM_TELEMETRY, vendorError: (answer) => answers.push(answer) }, () => sourceFor(sim));
+    const source = sourceFor(sim, {}, { ...NO_UPSTREAM_TELEMETRY, vendorError: (answer) => answers.push(answer) });
     sim.fault({ server: "api", path: customerPath(), kind: "status", status: 200, body: { licenses: [{ id: 5, key: "K-1" }] } });
     const [result] = await source.licensesOfAccounts([sim.data.examples.customerWithLicensesId]);
     const error = expectGatewayError(result, "UPSTREAM_BAD_RESPONSE");

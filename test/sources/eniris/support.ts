@@ -1,6 +1,7 @@
 import type { EnirisSourceConfig } from "../../../src/sources/eniris/config.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
 import type { GatewayError } from "../../../src/errors/gateway-error.js";
+import type { UpstreamTelemetry } from "../../../src/observability/upstream-telemetry.js";
 import { EnirisSource } from "../../../src/sources/eniris/source.js";
 import type { EnirisSimulator } from "../../../src/simulators/eniris/server.js";
 import { expectGatewayErrorFrom, rejectionOf } from "../shared.js";
@@ -17,8 +18,11 @@ const open: EnirisSource[] = [];
 
 type Overrides = Partial<Omit<EnirisSourceConfig, "kind">>;
 
-/** A source with the refresh token unless `overrides` says otherwise; `refreshToken: undefined` drops it. */
-export function sourceFor(sim: Pick<EnirisSimulator, "apiUrl" | "authUrl">, overrides: Overrides = {}): EnirisSource {
+/**
+ * A source with the refresh token unless `overrides` says otherwise; `refreshToken: undefined` drops it. `telemetry`:
+ * where its clients report their calls, as a gateway's would.
+ */
+export function sourceFor(sim: Pick<EnirisSimulator, "apiUrl" | "authUrl">, overrides: Overrides = {}, telemetry?: UpstreamTelemetry): EnirisSource {
   const config: EnirisSourceConfig = {
     kind: "eniris",
     apiUrl: sim.apiUrl,
@@ -29,7 +33,7 @@ export function sourceFor(sim: Pick<EnirisSimulator, "apiUrl" | "authUrl">, over
     maxResponseBytes: 1024 * 1024,
     ...overrides,
   };
-  const source = new EnirisSource(SOURCE_ID, config);
+  const source = new EnirisSource(SOURCE_ID, config, undefined, undefined, telemetry);
   open.push(source);
   return source;
 }
