@@ -17,6 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The length bound is the gateway's: the contract sets none, and a longer segment is not a controller's id.
  */
 const MAX_NODE_ID_LENGTH = 200;
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function customerIdProblem(customerId: string): string | null {

@@ -230,6 +230,7 @@ function pathSegmentProblem(value: string, what: string): string | null {
   if (value.trim() === "") return `${what} must not be empty`;
   if (/[/\\]/.test(value)) return `${what} goes into a URL path, so it cannot contain "/" or "\\"`;
   if (value === "." || value === "..") return `${what} cannot be "." or ".."`;
+  // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
   if (/[\u0000-\u001f\u007f]/.test(value)) return `${what} goes into a URL path, so it cannot contain control characters`;
   return null;
 }
