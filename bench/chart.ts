@@ -60,7 +60,9 @@ function panel(r: BenchResults, id: ScenarioId, x0: number, y0: number): string 
   const points = r.measurements.filter((m) => m.scenario === id);
   const critical = r.scenarios[id]?.isolated.uncached?.criticalPathMs;
   const levels = r.options.concurrency;
-  const values = [...points.flatMap((m) => [m.load.latencyMs.p50, m.load.latencyMs.p99]), ...(critical ? [critical] : [])].map((v) => Math.max(v, FLOOR_MS));
+  const values = [...points.flatMap((m) => [m.load.latencyMs.p50, m.load.latencyMs.p99]), ...(critical ? [critical] : [])].map((v) =>
+    Math.max(v, FLOOR_MS),
+  );
   const lo = 0;
   const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(10, ...values))));
   const plotW = PANEL.width - PANEL.left - PANEL.right;
@@ -80,13 +82,18 @@ function panel(r: BenchResults, id: ScenarioId, x0: number, y0: number): string 
   out.push(`<text x="${x0 + PANEL.left + plotW / 2}" y="${y0 + PANEL.top + plotH + 30}" text-anchor="middle">concurrent clients</text>`);
   if (critical) {
     const y = py(critical);
-    out.push(`<line x1="${x0 + PANEL.left}" y1="${y}" x2="${x0 + PANEL.left + plotW}" y2="${y}" stroke="${CRITICAL_COLOR}" stroke-width="1.5" stroke-dasharray="1,3"/>`);
+    out.push(
+      `<line x1="${x0 + PANEL.left}" y1="${y}" x2="${x0 + PANEL.left + plotW}" y2="${y}" stroke="${CRITICAL_COLOR}" stroke-width="1.5" stroke-dasharray="1,3"/>`,
+    );
   }
   for (const s of SERIES) {
     // A measurement without a single answer has no latency to draw.
     const series = points.filter((m) => m.target === s.target && m.load.requests > 0).sort((a, b) => a.concurrency - b.concurrency);
     if (series.length === 0) continue;
-    for (const [pick, dash] of [[(m: (typeof series)[number]) => m.load.latencyMs.p50, ""], [(m: (typeof series)[number]) => m.load.latencyMs.p99, ` stroke-dasharray="5,3"`]] as const) {
+    for (const [pick, dash] of [
+      [(m: (typeof series)[number]) => m.load.latencyMs.p50, ""],
+      [(m: (typeof series)[number]) => m.load.latencyMs.p99, ` stroke-dasharray="5,3"`],
+    ] as const) {
       const path = series.map((m) => `${px(m.concurrency).toFixed(1)},${py(pick(m)).toFixed(1)}`).join(" ");
       out.push(`<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="${dash ? 1.5 : 2}"${dash}/>`);
       if (dash) continue;

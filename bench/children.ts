@@ -116,7 +116,8 @@ export class BenchChild<Ready = unknown> {
   }
 
   private nextLine(): Promise<string> {
-    if (this.exitCode !== undefined) return Promise.reject(new Error(`${this.name} has exited; its log: ${this.logFile}\n${this.logTail()}`));
+    if (this.exitCode !== undefined)
+      return Promise.reject(new Error(`${this.name} has exited; its log: ${this.logFile}\n${this.logTail()}`));
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
@@ -168,7 +169,9 @@ function bundled(entry: string): string {
     // Inside the checkout (git-ignored), so the bundles find node_modules as dist/ does; rewritten by each run,
     // file by file atomically (a run started meanwhile reads a whole old or new file).
     const outdir = join(root, "bench", ".build");
-    const pairs = CHILD_ENTRIES.map((e) => `${e.replace(/^\.\/(references\/)?/, "").replace(/\.ts$/, "")}=${relative(root, fileURLToPath(new URL(e, import.meta.url)))}`);
+    const pairs = CHILD_ENTRIES.map(
+      (e) => `${e.replace(/^\.\/(references\/)?/, "").replace(/\.ts$/, "")}=${relative(root, fileURLToPath(new URL(e, import.meta.url)))}`,
+    );
     execFileSync(process.execPath, ["scripts/build.mjs", "--outdir", outdir, ...pairs], { cwd: root, stdio: "pipe" });
     for (const [i, e] of CHILD_ENTRIES.entries()) bundles.set(e, join(outdir, `${pairs[i]!.split("=")[0]}.js`));
   }

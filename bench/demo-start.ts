@@ -13,7 +13,9 @@ export async function measureDemoStart(runs: number, log: (line: string) => void
     buildDist();
     const [figures] = await measureStartup(["built"], runs);
     const f = figures!;
-    log(`demo start (${command}, ${runs} starts): first answer after ${f.runs.map((r) => Math.round(r.firstAnswerMs)).join(", ")} ms, idle RSS ${f.runs.map((r) => Math.round(r.idleRssMb)).join(", ")} MiB`);
+    log(
+      `demo start (${command}, ${runs} starts): first answer after ${f.runs.map((r) => Math.round(r.firstAnswerMs)).join(", ")} ms, idle RSS ${f.runs.map((r) => Math.round(r.idleRssMb)).join(", ")} MiB`,
+    );
     return {
       command,
       firstAnswerMs: f.runs.map((r) => r.firstAnswerMs),

@@ -26,7 +26,18 @@ export function hiveStatusLine(r: BenchResults): string {
 
 /** Per sofar scenario and concurrency: the cache-off gateway against Hive, the cached gateway against "hive cached". */
 export function hiveComparisonRows(r: BenchResults): string[][] {
-  const rows = [["scenario", "clients", "req/s cache off / hive", "p50 ms cache off / hive", "p99 ms cache off / hive", "CPU ms/op cache off / hive", "calls/op cache off / hive", "req/s gateway / hive cached"]];
+  const rows = [
+    [
+      "scenario",
+      "clients",
+      "req/s cache off / hive",
+      "p50 ms cache off / hive",
+      "p99 ms cache off / hive",
+      "CPU ms/op cache off / hive",
+      "calls/op cache off / hive",
+      "req/s gateway / hive cached",
+    ],
+  ];
   for (const id of r.options.scenarios) {
     for (const c of r.options.concurrency) {
       const hive = find(r, id, "hive", c);

@@ -51,7 +51,12 @@ export async function runHive(run: HiveRunContext): Promise<void> {
     return log(`\nhive: NOT INSTALLED, going on without it: ${outcome.reason}`);
   }
   const install = outcome.install;
-  Object.assign(summary, { versions: install.versions, installDir: install.dir, installedNow: install.installedNow, installMs: install.installMs });
+  Object.assign(summary, {
+    versions: install.versions,
+    installDir: install.dir,
+    installedNow: install.installedNow,
+    installMs: install.installMs,
+  });
   const world = run.measure.world;
   let composition;
   try {
@@ -61,7 +66,11 @@ export async function runHive(run: HiveRunContext): Promise<void> {
     return log(`\nhive: composition FAILED, going on without it: ${message(error)}`);
   }
   summary.composeMs = composition.composeMs;
-  log(`\nhive: ${install.installedNow ? "installed" : "reusing"} ${install.dir} (${Object.entries(install.versions).map(([n, v]) => `${n} ${v}`).join(", ")}); composed in ${fmt(composition.composeMs)} ms`);
+  log(
+    `\nhive: ${install.installedNow ? "installed" : "reusing"} ${install.dir} (${Object.entries(install.versions)
+      .map(([n, v]) => `${n} ${v}`)
+      .join(", ")}); composed in ${fmt(composition.composeMs)} ms`,
+  );
   const token = await run.measure.vendors.enirisToken("sofar", TOKEN_TTL_S);
 
   for (const variantId of HIVE_VARIANT_ORDER) {
@@ -85,16 +94,21 @@ export async function runHive(run: HiveRunContext): Promise<void> {
     }
     child.adopt(child.ready.pid);
     const target = { id: variantId, url: child.ready.url, pid: child.ready.pid };
-    log(`\n${variant.label}: ${variant.description}\n  first answer ${fmt(child.ready.startToFirstAnswerMs)} ms after spawn, idle RSS ${fmt(child.ready.idleRssMb)} MiB`);
+    log(
+      `\n${variant.label}: ${variant.description}\n  first answer ${fmt(child.ready.startToFirstAnswerMs)} ms after spawn, idle RSS ${fmt(child.ready.idleRssMb)} MiB`,
+    );
 
     for (const id of scenarios) {
       const scenario = hiveScenario(id, world);
       const alone = await runIsolated(target.url, scenario, run.measure.vendors, world, options.latencyMs);
       const entry = (results.scenarios[id] ??= { title: scenario.title, description: scenario.description, isolated: {} });
       entry.isolated[variantId] = alone.run;
-      for (const op of alone.run.operations) if (op.failure) results.broken.push(`${id} on ${variant.label}, alone: HTTP ${op.status}: ${op.failure}`);
+      for (const op of alone.run.operations)
+        if (op.failure) results.broken.push(`${id} on ${variant.label}, alone: HTTP ${op.status}: ${op.failure}`);
       checkSameLicenses(run, id, variantId, alone.bodies);
-      log(`  ${id} alone: ${fmt(alone.run.calls)} calls (${fmt(alone.run.duplicates)} repeated), answered in ${fmt(alone.run.latencyMs)} ms`);
+      log(
+        `  ${id} alone: ${fmt(alone.run.calls)} calls (${fmt(alone.run.duplicates)} repeated), answered in ${fmt(alone.run.latencyMs)} ms`,
+      );
       for (const c of options.concurrency) run.record(await measure(run.measure, target, scenario, c));
     }
     results.processes[variantId] = {
@@ -131,19 +145,25 @@ function checkSameLicenses(run: HiveRunContext, id: ScenarioId, variantId: keyof
   const same = (run.results.hive!.sameLicenses ??= {});
   (same[id] ??= {})[variantId] = { customers, differences };
   if (differences.length > 0) {
-    run.results.broken.push(`${id} on ${HIVE_VARIANTS[variantId].label}: not the gateway's licenses: ${differences.slice(0, 3).join("; ")}`);
+    run.results.broken.push(
+      `${id} on ${HIVE_VARIANTS[variantId].label}: not the gateway's licenses: ${differences.slice(0, 3).join("; ")}`,
+    );
   }
-  run.log(`  ${id}: ${differences.length === 0 ? `same licenses as the gateway for ${customers} customers` : `${differences.length} DIFFERENCES from the gateway's answers`}`);
+  run.log(
+    `  ${id}: ${differences.length === 0 ? `same licenses as the gateway for ${customers} customers` : `${differences.length} DIFFERENCES from the gateway's answers`}`,
+  );
 }
 
 /** Lines Hive logged after its start-up banner (which it prints before it reads the configured level). */
 function hiveLogLines(file: string): number {
   try {
-    return readFileSync(file, "utf8")
-      // eslint-disable-next-line no-control-regex -- ESC opens the ANSI colour codes removed here
-      .replace(/\x1b\[[0-9;]*m/g, "")
-      .split("\n")
-      .filter((line) => line.trim() !== "" && !/ INF /.test(line)).length;
+    return (
+      readFileSync(file, "utf8")
+        // eslint-disable-next-line no-control-regex -- ESC opens the ANSI colour codes removed here
+        .replace(/\x1b\[[0-9;]*m/g, "")
+        .split("\n")
+        .filter((line) => line.trim() !== "" && !/ INF /.test(line)).length
+    );
   } catch {
     return 0;
   }

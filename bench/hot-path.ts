@@ -49,7 +49,9 @@ async function measure(name: string, one: () => Promise<unknown>): Promise<void>
   for (let i = 0; i < N; i++) await one();
   const used = process.cpuUsage(cpu);
   const ms = (n: number) => n.toFixed(3).padStart(7);
-  console.log(`${name.padEnd(20)} ${ms((used.user + used.system) / 1000 / N)} ms CPU/op ${ms((performance.now() - started) / N)} ms wall/op`);
+  console.log(
+    `${name.padEnd(20)} ${ms((used.user + used.system) / 1000 / N)} ms CPU/op ${ms((performance.now() - started) / N)} ms wall/op`,
+  );
 }
 
 const vendors = await startDemoVendors({});
@@ -100,7 +102,9 @@ function context(primed: boolean) {
 }
 for (const [kind, executeOperation] of executors) {
   for (const primed of [false, true]) {
-    const result = await inOperation(async () => executeOperation({ schema, document, variableValues: VARIABLES, contextValue: context(primed) }));
+    const result = await inOperation(async () =>
+      executeOperation({ schema, document, variableValues: VARIABLES, contextValue: context(primed) }),
+    );
     if (result.errors) throw new Error(`the operation failed on ${kind}: ${JSON.stringify(result.errors)}`);
   }
 }
@@ -113,10 +117,16 @@ for (let round = 0; round < 2; round++) {
   });
   for (const [kind, executeOperation] of executors) {
     const prefix = kind === "graphql-js" ? "graphql" : kind;
-    await measure(`${prefix} execute`, () => inOperation(async () => executeOperation({ schema, document, variableValues: VARIABLES, contextValue: context(false) })));
-    await measure(`${prefix} primed`, async () => executeOperation({ schema, document, variableValues: VARIABLES, contextValue: context(true) }));
+    await measure(`${prefix} execute`, () =>
+      inOperation(async () => executeOperation({ schema, document, variableValues: VARIABLES, contextValue: context(false) })),
+    );
+    await measure(`${prefix} primed`, async () =>
+      executeOperation({ schema, document, variableValues: VARIABLES, contextValue: context(true) }),
+    );
   }
-  await measure("http", () => fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body }).then((r) => r.text()));
+  await measure("http", () =>
+    fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body }).then((r) => r.text()),
+  );
 }
 
 await gateway.close();

@@ -48,7 +48,13 @@ export async function runIsolated(
     await sleep(latencyMs + 100);
     const shape = callShape((await vendors.calls(true)).records ?? []);
     const failed = res.status !== 200 || reportsErrors(res.body, scenario.failureMarker);
-    operations.push({ ...shape, status: res.status, latencyMs: latency, bytes: Buffer.byteLength(res.body), ...(failed ? { failure: res.body.slice(0, 500) } : {}) });
+    operations.push({
+      ...shape,
+      status: res.status,
+      latencyMs: latency,
+      bytes: Buffer.byteLength(res.body),
+      ...(failed ? { failure: res.body.slice(0, 500) } : {}),
+    });
     response ??= { headers: res.headers, body: res.body };
     bodies.push(res.body);
   }

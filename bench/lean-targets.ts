@@ -35,7 +35,12 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
   const c = [...r.options.concurrency].sort((a, b) => Math.abs(a - HIVE_CONCURRENCY) - Math.abs(b - HIVE_CONCURRENCY))[0];
   const at = `${c ?? "?"} clients`;
   const checks: TargetCheck[] = [];
-  const judge = (name: string, ok: boolean, value: string, goal: string): TargetCheck => ({ name, verdict: ok ? "PASS" : "FAIL", value, goal });
+  const judge = (name: string, ok: boolean, value: string, goal: string): TargetCheck => ({
+    name,
+    verdict: ok ? "PASS" : "FAIL",
+    value,
+    goal,
+  });
   // The reason is in results.hive and the report's Hive line; a target's value only says which case it is.
   const hiveMissing = r.hive?.status === "measured" ? undefined : `Hive ${r.hive?.status ?? "not part of this run"}`;
   const pair = (id: ScenarioId, ours: VariantId, theirs: "hive" | "hiveCached"): [Measurement, Measurement] | string => {
@@ -52,7 +57,11 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
     if (keys === undefined) continue;
     const name = `${id}: upstream calls per op = the distinct keys it needs (cache off, alone)`;
     const goal = `${keys}, none repeated`;
-    checks.push(alone ? judge(name, alone.calls === keys && alone.duplicates === 0, `${fmt(alone.calls)} calls, ${fmt(alone.duplicates)} repeated`, goal) : na(name, "not measured", goal));
+    checks.push(
+      alone
+        ? judge(name, alone.calls === keys && alone.duplicates === 0, `${fmt(alone.calls)} calls, ${fmt(alone.duplicates)} repeated`, goal)
+        : na(name, "not measured", goal),
+    );
   }
 
   if (r.options.scenarios.includes("sofar1")) {
@@ -63,7 +72,14 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
     else {
       const [ours, theirs] = p;
       const ratio = ours.cpuMsPerOp / theirs.cpuMsPerOp;
-      checks.push(judge(name, ratio <= LEAN_GOALS.cpuShareOfHive, `${ratio.toFixed(2)}x (${fmt(ours.cpuMsPerOp)} / ${fmt(theirs.cpuMsPerOp)} ms)`, goal));
+      checks.push(
+        judge(
+          name,
+          ratio <= LEAN_GOALS.cpuShareOfHive,
+          `${ratio.toFixed(2)}x (${fmt(ours.cpuMsPerOp)} / ${fmt(theirs.cpuMsPerOp)} ms)`,
+          goal,
+        ),
+      );
     }
   }
 
@@ -80,8 +96,22 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
     }
     const [ours, theirs] = p;
     const ratio = ours.load.reqPerSec / theirs.load.reqPerSec;
-    checks.push(judge(reqName, ratio >= LEAN_GOALS.reqPerSecOverHive, `${ratio.toFixed(2)}x (${fmt(ours.load.reqPerSec)} / ${fmt(theirs.load.reqPerSec)})`, reqGoal));
-    checks.push(judge(p50Name, ours.load.latencyMs.p50 <= theirs.load.latencyMs.p50, `${fmt(ours.load.latencyMs.p50)} / ${fmt(theirs.load.latencyMs.p50)} ms`, p50Goal));
+    checks.push(
+      judge(
+        reqName,
+        ratio >= LEAN_GOALS.reqPerSecOverHive,
+        `${ratio.toFixed(2)}x (${fmt(ours.load.reqPerSec)} / ${fmt(theirs.load.reqPerSec)})`,
+        reqGoal,
+      ),
+    );
+    checks.push(
+      judge(
+        p50Name,
+        ours.load.latencyMs.p50 <= theirs.load.latencyMs.p50,
+        `${fmt(ours.load.latencyMs.p50)} / ${fmt(theirs.load.latencyMs.p50)} ms`,
+        p50Goal,
+      ),
+    );
   }
 
   if (r.options.scenarios.includes("sofar1")) {
@@ -92,7 +122,14 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
     else {
       const [ours, theirs] = p;
       const ratio = ours.load.reqPerSec / theirs.load.reqPerSec;
-      checks.push(judge(name, ratio >= LEAN_GOALS.cachedOverHiveCached, `${ratio.toFixed(2)}x (${fmt(ours.load.reqPerSec)} / ${fmt(theirs.load.reqPerSec)})`, goal));
+      checks.push(
+        judge(
+          name,
+          ratio >= LEAN_GOALS.cachedOverHiveCached,
+          `${ratio.toFixed(2)}x (${fmt(ours.load.reqPerSec)} / ${fmt(theirs.load.reqPerSec)})`,
+          goal,
+        ),
+      );
     }
   }
 
@@ -104,11 +141,23 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
     const jit = find(r, id, "jit", c);
     const js = find(r, id, "uncached", c);
     if (!jit || !js) checks.push(na(name, "not measured", goal));
-    else checks.push(judge(name, jit.cpuMsPerOp < js.cpuMsPerOp, `${(jit.cpuMsPerOp / js.cpuMsPerOp).toFixed(2)}x (${fmt(jit.cpuMsPerOp)} / ${fmt(js.cpuMsPerOp)} ms)`, goal));
+    else
+      checks.push(
+        judge(
+          name,
+          jit.cpuMsPerOp < js.cpuMsPerOp,
+          `${(jit.cpuMsPerOp / js.cpuMsPerOp).toFixed(2)}x (${fmt(jit.cpuMsPerOp)} / ${fmt(js.cpuMsPerOp)} ms)`,
+          goal,
+        ),
+      );
   }
 
   const demo = r.demoStart;
-  const demoWhy = !demo ? "not measured (--start-runs 0)" : demo.error !== undefined ? `did not start: ${demo.error.split("\n")[0]}` : undefined;
+  const demoWhy = !demo
+    ? "not measured (--start-runs 0)"
+    : demo.error !== undefined
+      ? `did not start: ${demo.error.split("\n")[0]}`
+      : undefined;
   const startName = "demo: spawn to first answer (median of its starts)";
   const startGoal = `<= ${LEAN_GOALS.startToFirstAnswerMs} ms`;
   const idleName = "demo: RSS idle after its first answer (median)";
@@ -118,7 +167,12 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
   } else {
     const runs = (values: number[] | undefined) => (values ?? []).map((v) => fmt(v)).join(", ");
     checks.push(
-      judge(startName, demo.medianFirstAnswerMs <= LEAN_GOALS.startToFirstAnswerMs, `${fmt(demo.medianFirstAnswerMs)} ms (${runs(demo.firstAnswerMs)})`, startGoal),
+      judge(
+        startName,
+        demo.medianFirstAnswerMs <= LEAN_GOALS.startToFirstAnswerMs,
+        `${fmt(demo.medianFirstAnswerMs)} ms (${runs(demo.firstAnswerMs)})`,
+        startGoal,
+      ),
       judge(idleName, demo.medianIdleRssMb <= LEAN_GOALS.idleRssMb, `${fmt(demo.medianIdleRssMb)} MiB (${runs(demo.idleRssMb)})`, idleGoal),
     );
   }

@@ -57,7 +57,13 @@ async function run(command: LoadCommand): Promise<LoadResult> {
     const outcome = typeof cache === "string" ? (/;\s*(hit|fwd=[a-z-]+)/.exec(cache)?.[1] ?? cache) : "none";
     cacheStatus[outcome] = (cacheStatus[outcome] ?? 0) + 1;
   };
-  const request = (body: GraphQLBody): autocannon.Request => ({ method: "POST", path, headers: HEADERS, body: JSON.stringify(body), onResponse });
+  const request = (body: GraphQLBody): autocannon.Request => ({
+    method: "POST",
+    path,
+    headers: HEADERS,
+    body: JSON.stringify(body),
+    onResponse,
+  });
 
   const plan = command.plan;
   if (plan.kind === "claims" && plan.targets.length < command.connections) {
@@ -103,7 +109,10 @@ async function run(command: LoadCommand): Promise<LoadResult> {
 }
 
 try {
-  serveCommands((command: LoadCommand) => run(command), async () => {});
+  serveCommands(
+    (command: LoadCommand) => run(command),
+    async () => {},
+  );
   announce({ pid: process.pid });
 } catch (error) {
   failStart(error);

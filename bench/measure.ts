@@ -98,8 +98,13 @@ async function planFor(ctx: MeasureContext, target: MeasureTarget, scenario: Sce
     const operations = target.id === "bare" ? scenario.operations.slice(0, 1) : scenario.operations;
     return { kind: "operations", operations, ...(scenario.failureMarker === undefined ? {} : { failureMarker: scenario.failureMarker }) };
   }
-  if (target.id === "bare") return { kind: "operations", operations: [claimBody({ source: ctx.world.claimSource, key: "bare", nodeId }, "bare")] };
+  if (target.id === "bare")
+    return { kind: "operations", operations: [claimBody({ source: ctx.world.claimSource, key: "bare", nodeId }, "bare")] };
   // Fresh keys for every load run: one stopped between a claim and its release leaves keys claimed.
   const keys = await ctx.vendors.claimKeys(concurrency);
-  return { kind: "claims", targets: keys.map((key) => ({ source: ctx.world.claimSource, key, nodeId })), runId: `bench-${process.pid}-${Date.now()}` };
+  return {
+    kind: "claims",
+    targets: keys.map((key) => ({ source: ctx.world.claimSource, key, nodeId })),
+    runId: `bench-${process.pid}-${Date.now()}`,
+  };
 }

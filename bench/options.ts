@@ -91,7 +91,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   const concurrency = (values.concurrency ?? (quick ? "1,10" : "1,10,50,100")).split(",").map((c) => number("concurrency", c.trim(), 0, 1));
   const scenarios = values.scenarios === "none" ? [] : (values.scenarios?.split(",").map((s) => s.trim()) ?? [...SCENARIO_IDS]);
   for (const s of scenarios) {
-    if (!SCENARIO_IDS.includes(s as ScenarioId)) throw new Error(`--scenarios: unknown scenario ${JSON.stringify(s)}; known: ${SCENARIO_IDS.join(", ")}`);
+    if (!SCENARIO_IDS.includes(s as ScenarioId))
+      throw new Error(`--scenarios: unknown scenario ${JSON.stringify(s)}; known: ${SCENARIO_IDS.join(", ")}`);
   }
   return {
     latencyMs: number("latency", values.latency, 20, 0),
@@ -121,12 +122,14 @@ function upstream(raw: string | undefined): BenchOptions["upstream"] {
   if (raw === undefined) return { ...BENCH_UPSTREAM };
   if (raw === "defaults") return undefined;
   const match = /^(\d+):(\d+)$/.exec(raw);
-  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new Error(`--upstream must be <connections>:<maxConcurrent> or defaults, got ${JSON.stringify(raw)}`);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1)
+    throw new Error(`--upstream must be <connections>:<maxConcurrent> or defaults, got ${JSON.stringify(raw)}`);
   return { connections: Number(match[1]), maxConcurrent: Number(match[2]) };
 }
 
 function storeUrl(raw: string | undefined): string {
   if (raw === undefined) return "memory://";
-  if (!/^(memory:\/\/$|postgres(ql)?:\/\/)/.test(raw)) throw new Error(`--store must be memory:// or a postgres:// URL, got ${JSON.stringify(raw)}`);
+  if (!/^(memory:\/\/$|postgres(ql)?:\/\/)/.test(raw))
+    throw new Error(`--store must be memory:// or a postgres:// URL, got ${JSON.stringify(raw)}`);
   return raw;
 }

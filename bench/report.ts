@@ -27,11 +27,28 @@ function errorsOf(m: Measurement): number {
 function hitShare(m: Measurement): string {
   const total = Object.values(m.load.cacheStatus).reduce((a, b) => a + b, 0);
   const hits = m.load.cacheStatus.hit ?? 0;
-  return total === 0 || m.target === "bare" || Object.keys(m.load.cacheStatus).every((k) => k === "none") ? "-" : `${Math.round((100 * hits) / total)}%`;
+  return total === 0 || m.target === "bare" || Object.keys(m.load.cacheStatus).every((k) => k === "none")
+    ? "-"
+    : `${Math.round((100 * hits) / total)}%`;
 }
 
 export function measurementRows(r: BenchResults): string[][] {
-  const rows = [["scenario", "gateway", "clients", "req/s", "p50 ms", "p99 ms", "calls/op", "CPU ms/op", "vendors + load CPU ms/op", "peak RSS MiB", "errors", "cache hits"]];
+  const rows = [
+    [
+      "scenario",
+      "gateway",
+      "clients",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "calls/op",
+      "CPU ms/op",
+      "vendors + load CPU ms/op",
+      "peak RSS MiB",
+      "errors",
+      "cache hits",
+    ],
+  ];
   const sorted = [...r.measurements].sort(
     (a, b) =>
       r.options.scenarios.indexOf(a.scenario) - r.options.scenarios.indexOf(b.scenario) ||
@@ -107,7 +124,15 @@ export function processRows(r: BenchResults): string[][] {
   const demo = r.demoStart;
   const demoRow =
     demo && demo.error === undefined
-      ? [[`demo (\`${demo.command}\`, median of ${demo.firstAnswerMs?.length ?? 0})`, optional(demo.medianFirstAnswerMs), optional(demo.medianIdleRssMb), "-", "-"]]
+      ? [
+          [
+            `demo (\`${demo.command}\`, median of ${demo.firstAnswerMs?.length ?? 0})`,
+            optional(demo.medianFirstAnswerMs),
+            optional(demo.medianIdleRssMb),
+            "-",
+            "-",
+          ],
+        ]
       : [];
   return [
     ["process", "spawn to first answer ms", "idle RSS MiB", "peak RSS MiB (VmHWM)", "log lines"],

@@ -139,9 +139,7 @@ export interface BenchResults {
   loadAverage: { start: number; end: number };
   options: BenchOptions;
   upstream: { connections: number; maxConcurrent: number };
-  scenarios: Partial<
-    Record<ScenarioId, { title: string; description: string; isolated: Partial<Record<GraphQLTargetId, IsolatedRun>> }>
-  >;
+  scenarios: Partial<Record<ScenarioId, { title: string; description: string; isolated: Partial<Record<GraphQLTargetId, IsolatedRun>> }>>;
   measurements: Measurement[];
   processes: Partial<Record<TargetId, ProcessStats>>;
   /** Absent in results written before the Hive reference existed. */

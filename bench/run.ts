@@ -73,11 +73,23 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
     results.demoStart = await measureDemoStart(options.startRuns, log);
     if (results.demoStart.error !== undefined) results.broken.push(`the demo did not start: ${results.demoStart.error}`);
   }
-  const vendorsChild = await BenchChild.start<VendorsReady>("vendors", "./vendors-process.ts", { latencyMs: options.latencyMs, syntheticCustomers: SYNTHETIC_CUSTOMERS }, logDir);
+  const vendorsChild = await BenchChild.start<VendorsReady>(
+    "vendors",
+    "./vendors-process.ts",
+    { latencyMs: options.latencyMs, syntheticCustomers: SYNTHETIC_CUSTOMERS },
+    logDir,
+  );
   const vendors = new VendorsControl(vendorsChild.ready.controlUrl);
   const world = await vendors.world();
   const load = await BenchChild.start("load", "./load-process.ts", {}, logDir);
-  const ctx: MeasureContext = { load, vendors, vendorsPid: vendorsChild.pid, world, durationS: options.durationS, warmupS: options.warmupS };
+  const ctx: MeasureContext = {
+    load,
+    vendors,
+    vendorsPid: vendorsChild.pid,
+    world,
+    durationS: options.durationS,
+    warmupS: options.warmupS,
+  };
   const scenarios = options.scenarios.map((id) => SCENARIOS[id]);
   const responses: BareResponses = {};
   const gatewayBodies: Partial<Record<ScenarioId, string[]>> = {};
@@ -88,10 +100,17 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
     if (variantId === "unbatched" && !scenarios.some((s) => UNBATCHED_SCENARIOS.has(s.id))) continue;
     if (variantId === "jit" && !scenarios.some((s) => JIT_SCENARIOS.has(s.id))) continue;
     const variant = VARIANTS[variantId];
-    const levels = variantId === "unbatched" ? options.concurrency.filter((c) => c <= options.unbatchedMaxConcurrency) : options.concurrency;
+    const levels =
+      variantId === "unbatched" ? options.concurrency.filter((c) => c <= options.unbatchedMaxConcurrency) : options.concurrency;
     // One directory per gateway: Node writes a profile per thread (tsx's loader runs on one of its own).
     const profile = options.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", join(logDir, `gateway-${variantId}-cpuprofiles`)] : [];
-    const gateway = await BenchChild.start<GatewayReady>(`gateway-${variantId}`, "./gateway-process.ts", gatewayInput(variant, world, options.storeUrl, options.upstream), logDir, profile);
+    const gateway = await BenchChild.start<GatewayReady>(
+      `gateway-${variantId}`,
+      "./gateway-process.ts",
+      gatewayInput(variant, world, options.storeUrl, options.upstream),
+      logDir,
+      profile,
+    );
     log(`\n${variant.label}: ${variant.description}`);
     for (const scenario of scenarios) {
       if (variantId === "unbatched" && !UNBATCHED_SCENARIOS.has(scenario.id)) continue;
@@ -101,8 +120,11 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
       entry.isolated[variantId] = run;
       responses[scenario.id] ??= response;
       if (variantId === "uncached") gatewayBodies[scenario.id] = bodies;
-      for (const op of run.operations) if (op.failure) results.broken.push(`${scenario.id} on ${variant.label}, alone: HTTP ${op.status}: ${op.failure}`);
-      log(`  ${scenario.id} alone: ${fmt(run.calls)} calls (${fmt(run.duplicates)} repeated), depth ${fmt(run.depth)}, critical path ${fmt(run.criticalPathMs)} ms, answered in ${fmt(run.latencyMs)} ms`);
+      for (const op of run.operations)
+        if (op.failure) results.broken.push(`${scenario.id} on ${variant.label}, alone: HTTP ${op.status}: ${op.failure}`);
+      log(
+        `  ${scenario.id} alone: ${fmt(run.calls)} calls (${fmt(run.duplicates)} repeated), depth ${fmt(run.depth)}, critical path ${fmt(run.criticalPathMs)} ms, answered in ${fmt(run.latencyMs)} ms`,
+      );
       for (const c of levels) record(results, await measure(ctx, { id: variantId, url: gateway.ready.url, pid: gateway.pid }, scenario, c));
     }
     results.processes[variantId] = { peakRssMb: memory(gateway.pid).peakRssKb / 1024, logLines: 0, logFile: gateway.logFile };
@@ -119,7 +141,8 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
     const bare = await BenchChild.start<BareReady>("bare", "./references/bare-process.ts", { responsesFile } satisfies BareInput, logDir);
     log("\nbare node:http: the same response bytes, nothing else");
     for (const scenario of scenarios) {
-      for (const c of options.concurrency) record(results, await measure(ctx, { id: "bare", url: bare.ready.url, pid: bare.pid }, scenario, c));
+      for (const c of options.concurrency)
+        record(results, await measure(ctx, { id: "bare", url: bare.ready.url, pid: bare.pid }, scenario, c));
     }
     results.processes.bare = { peakRssMb: memory(bare.pid).peakRssKb / 1024, logLines: 0, logFile: bare.logFile };
     await bare.stop();
@@ -127,7 +150,12 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
   }
 
   if (options.soakS > 0) {
-    const gateway = await BenchChild.start<GatewayReady>("gateway-soak", "./gateway-process.ts", gatewayInput(VARIANTS.cached, world, options.storeUrl, options.upstream, "soak"), logDir);
+    const gateway = await BenchChild.start<GatewayReady>(
+      "gateway-soak",
+      "./gateway-process.ts",
+      gatewayInput(VARIANTS.cached, world, options.storeUrl, options.upstream, "soak"),
+      logDir,
+    );
     log(`\nsoak: ${options.soakS} s of "customer" on a fresh ${VARIANTS.cached.label}`);
     results.soak = await soak(load, { url: gateway.ready.url, pid: gateway.pid }, options.soakS);
     if (results.soak.errors > 0) results.broken.push(`soak: ${results.soak.errors} failed requests`);
@@ -156,7 +184,8 @@ function emptyResults(options: BenchOptions): BenchResults {
   const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8" }).trim();
   let commit = "unknown";
   try {
-    commit = git("rev-parse", "--short", "HEAD") + (git("status", "--porcelain", "--untracked-files=no") === "" ? "" : " + uncommitted changes");
+    commit =
+      git("rev-parse", "--short", "HEAD") + (git("status", "--porcelain", "--untracked-files=no") === "" ? "" : " + uncommitted changes");
   } catch {
     // Not a git checkout: the commit stays unknown.
   }

@@ -74,7 +74,8 @@ export const SCENARIOS: Record<ScenarioId, Scenario> = {
   customers20: {
     id: "customers20",
     title: "20 customers (N+1 trap)",
-    description: "`customers(first: 20)` with licenses, their datalinks' controllers and hardware, and each customer's controllers with their licenses.",
+    description:
+      "`customers(first: 20)` with licenses, their datalinks' controllers and hardware, and each customer's controllers with their licenses.",
     operations: [{ query: CUSTOMERS_WITH_EVERYTHING }],
   },
   claim: {
@@ -88,14 +89,22 @@ export const SCENARIOS: Record<ScenarioId, Scenario> = {
     id: "sofar1",
     title: "one customer's Sofar licenses",
     description: "One customer's licenses at one Eniris brand (one vendor call), cycling through the 20 synthetic customers.",
-    operations: SYNTHETIC_IDS.map((id) => ({ query: `query SofarOne($id: ID!) { customer(id: $id) { id ${SOFAR_LICENSES} } }`, variables: { id } })),
+    operations: SYNTHETIC_IDS.map((id) => ({
+      query: `query SofarOne($id: ID!) { customer(id: $id) { id ${SOFAR_LICENSES} } }`,
+      variables: { id },
+    })),
     upstreamKeys: 1,
   },
   sofar20: {
     id: "sofar20",
     title: "20 customers' Sofar licenses",
     description: "The 20 synthetic customers' licenses at one Eniris brand in one operation (`nodes`): 20 calls to one vendor at once.",
-    operations: [{ query: `query SofarTwenty($ids: [ID!]!) { nodes(ids: $ids) { id ... on Customer { ${SOFAR_LICENSES} } } }`, variables: { ids: SYNTHETIC_IDS } }],
+    operations: [
+      {
+        query: `query SofarTwenty($ids: [ID!]!) { nodes(ids: $ids) { id ... on Customer { ${SOFAR_LICENSES} } } }`,
+        variables: { ids: SYNTHETIC_IDS },
+      },
+    ],
     upstreamKeys: SYNTHETIC_IDS.length,
   },
   repeated: {

@@ -33,12 +33,27 @@ const SHOWN = 20;
 
 /** Which part of the start an owner's time belongs to; the first rule that matches decides. */
 const AREAS: Array<[area: string, owns: (owner: string) => boolean]> = [
-  ["embedded store (PGlite: its JavaScript and WebAssembly)", (o) => o === "WebAssembly" || o === "@electric-sql/pglite" || /^native: (GenericJSToWasmWrapper|grow|instantiate|compile)/.test(o)],
+  [
+    "embedded store (PGlite: its JavaScript and WebAssembly)",
+    (o) => o === "WebAssembly" || o === "@electric-sql/pglite" || /^native: (GenericJSToWasmWrapper|grow|instantiate|compile)/.test(o),
+  ],
   ["embedded store (SQLite)", (o) => o === "better-sqlite3" || o === "kysely" || o === "src/store/"],
-  ["schema (type-graphql, graphql-js)", (o) => ["type-graphql", "graphql", "reflect-metadata", "graphql-scalars", "src/graphql/"].includes(o)],
+  [
+    "schema (type-graphql, graphql-js)",
+    (o) => ["type-graphql", "graphql", "reflect-metadata", "graphql-scalars", "src/graphql/"].includes(o),
+  ],
   ["Apollo Server", (o) => o.startsWith("@apollo/")],
-  ["demo: vendor simulators and seed (their OpenAPI documents parsed by yaml)", (o) => o === "yaml" || o === "src/simulators/" || o === "src/demo/"],
-  ["loading code (module loader, file reads, compiling)", (o) => o === "node: module loader" || o.startsWith("V8 and node native") || /^native: (openFileHandle|internalModuleStat|read|fstat|readFileUtf8|realpath|stat|lstat)$/.test(o)],
+  [
+    "demo: vendor simulators and seed (their OpenAPI documents parsed by yaml)",
+    (o) => o === "yaml" || o === "src/simulators/" || o === "src/demo/",
+  ],
+  [
+    "loading code (module loader, file reads, compiling)",
+    (o) =>
+      o === "node: module loader" ||
+      o.startsWith("V8 and node native") ||
+      /^native: (openFileHandle|internalModuleStat|read|fstat|readFileUtf8|realpath|stat|lstat)$/.test(o),
+  ],
   ["V8: garbage collector", (o) => o === "V8: garbage collector"],
 ];
 
@@ -86,7 +101,8 @@ function ownerOf(frame: ProfileNode["callFrame"], bundleUrl: string, map: Source
   if (url.startsWith("wasm://")) return "WebAssembly";
   if (url === "") return `native: ${functionName || "(anonymous)"}`;
   // Resolving, reading, lexing CommonJS for its exports and compiling modules: what a start pays per module.
-  if (url.startsWith("node:")) return /^node:internal\/(modules|deps\/cjs-module-lexer)\//.test(url) ? "node: module loader" : "node: other internals";
+  if (url.startsWith("node:"))
+    return /^node:internal\/(modules|deps\/cjs-module-lexer)\//.test(url) ? "node: module loader" : "node: other internals";
   const pkg = /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (pkg) return pkg[1]!;
   if (url === bundleUrl) {

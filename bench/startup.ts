@@ -58,7 +58,10 @@ export function buildDist(): void {
  * `runs` starts of each variant, taking turns (one of each, then again), so that a busy moment of the machine
  * falls on every variant alike rather than on whichever ran then; the figures and their medians.
  */
-export async function measureStartup(variants: readonly StartVariant[] = Object.keys(START_VARIANTS) as StartVariant[], runs = 5): Promise<StartFigures[]> {
+export async function measureStartup(
+  variants: readonly StartVariant[] = Object.keys(START_VARIANTS) as StartVariant[],
+  runs = 5,
+): Promise<StartFigures[]> {
   const done = new Map<StartVariant, StartRun[]>(variants.map((v) => [v, []]));
   for (let i = 0; i < runs; i++) {
     for (const variant of variants) {
@@ -89,7 +92,8 @@ async function startOnce(args: readonly string[], nodeArgs: readonly string[] = 
   child.stderr!.on("data", (chunk) => (stderr += String(chunk)));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
-    const firstAnswerMs = (await firstAnswer(`http://127.0.0.1:${port}/graphql`, () => child.exitCode !== null || child.signalCode !== null)) - spawnedAt;
+    const firstAnswerMs =
+      (await firstAnswer(`http://127.0.0.1:${port}/graphql`, () => child.exitCode !== null || child.signalCode !== null)) - spawnedAt;
     const cpuToFirstAnswerMs = cpuMs(child.pid!);
     const idleRssMb = await idleRss(child.pid!);
     return { firstAnswerMs, cpuToFirstAnswerMs, idleRssMb, exited };
@@ -167,7 +171,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
   buildDist();
   const figures = await measureStartup(undefined, runs);
-  const rows = [["demo started as", "start to first answer (median)", "runs (ms)", "its CPU (median)", "runs (ms)", "idle RSS (median)", "runs (MB)"]];
+  const rows = [
+    ["demo started as", "start to first answer (median)", "runs (ms)", "its CPU (median)", "runs (ms)", "idle RSS (median)", "runs (MB)"],
+  ];
   for (const f of figures) {
     rows.push([
       `node ${START_VARIANTS[f.variant].join(" ")}`,
@@ -182,10 +188,16 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   console.log(textTable(rows));
   if (process.argv.includes("--profile")) {
     const profile = await profileBuiltStart();
-    console.log(`\nCPU until the first answer of one built start (${Math.round(profile.firstAnswerMs)} ms; ${Math.round(profile.cpuMs)} ms on the CPU, the rest waiting):`);
+    console.log(
+      `\nCPU until the first answer of one built start (${Math.round(profile.firstAnswerMs)} ms; ${Math.round(profile.cpuMs)} ms on the CPU, the rest waiting):`,
+    );
     const share = (ms: number) => `${Math.round((ms / profile.cpuMs) * 100)}%`;
-    console.log(textTable([["part of the start", "ms", "share"], ...profile.areas.map((a) => [a.area, String(Math.round(a.ms)), share(a.ms)])]));
+    console.log(
+      textTable([["part of the start", "ms", "share"], ...profile.areas.map((a) => [a.area, String(Math.round(a.ms)), share(a.ms)])]),
+    );
     console.log();
-    console.log(textTable([["where (self time)", "ms", "share"], ...profile.top.map((t) => [t.owner, String(Math.round(t.ms)), share(t.ms)])]));
+    console.log(
+      textTable([["where (self time)", "ms", "share"], ...profile.top.map((t) => [t.owner, String(Math.round(t.ms)), share(t.ms)])]),
+    );
   }
 }

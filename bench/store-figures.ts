@@ -84,7 +84,14 @@ async function measure(url: string): Promise<Figures> {
   const ids = Array.from({ length: CUSTOMERS }, (_, i) => `figures-${i}`);
   await store.transaction(async (tx) => {
     for (const id of ids) {
-      await tx.customers.upsert({ id, name: `Customer ${id}`, accounts: [{ source: "sofar", externalId: `a-${id}` }, { source: "eniris", externalId: `b-${id}` }] });
+      await tx.customers.upsert({
+        id,
+        name: `Customer ${id}`,
+        accounts: [
+          { source: "sofar", externalId: `a-${id}` },
+          { source: "eniris", externalId: `b-${id}` },
+        ],
+      });
     }
   });
   const time = async (run: (id: string) => Promise<unknown>) => {
@@ -96,7 +103,18 @@ async function measure(url: string): Promise<Figures> {
   const customerByIdUs = await time((id) => store.customers.getMany([id]));
   const accountsOfUs = await time((id) => store.customers.accountsOf([id]));
   const hot = await hotReads(store, ids);
-  const figures = { url, rssBeforeMiB, rssLoadedMiB, rssOpenMiB, loadMs: Math.round(loadMs), openMs: Math.round(openMs), customerByIdUs, accountsOfUs, rssAfterMiB: rss(), hot };
+  const figures = {
+    url,
+    rssBeforeMiB,
+    rssLoadedMiB,
+    rssOpenMiB,
+    loadMs: Math.round(loadMs),
+    openMs: Math.round(openMs),
+    customerByIdUs,
+    accountsOfUs,
+    rssAfterMiB: rss(),
+    hot,
+  };
   if (schema !== undefined) await store.db.query(`drop schema ${schema} cascade`);
   await store.close();
   return figures;
@@ -115,7 +133,11 @@ async function hotReads(store: Store, ids: string[]): Promise<HotReads> {
   await store.transaction(async (tx) => {
     for (const id of keyed) {
       await tx.apiKeys.insert({ id: `key-${id}`, name: `Key ${id}`, role: "customer", customerId: id, keyHash: "figures", grants: [] });
-      await tx.trustedDocuments.publish(`key-${id}`, [{ hash: documentHash(id), body: "{ customers { id } }", operationType: "query", operationName: null }], false);
+      await tx.trustedDocuments.publish(
+        `key-${id}`,
+        [{ hash: documentHash(id), body: "{ customers { id } }", operationType: "query", operationName: null }],
+        false,
+      );
       await tx.claims.record({ source: "sofar", licenseExternalId: `license-${id}`, licenseKey: `KEY-${id}`, nodeId: `node-${id}` });
     }
   });
@@ -136,7 +158,11 @@ async function hotReads(store: Store, ids: string[]): Promise<HotReads> {
     trustedDocument: await cpuUs(selects, (i) => store.trustedDocuments.has(`key-${keyedId(i)}`, documentHash(keyedId(i)))),
     claimsOfLicense: await cpuUs(selects, (i) => store.claims.ofLicensesAt([{ source: "sofar", externalId: `license-${keyedId(i)}` }])),
     operationAmongTwenty:
-      Math.round((await cpuUs(Math.ceil(selects / 20), (i) => Promise.all(Array.from({ length: 20 }, (_, j) => operation(any(i * 20 + j)))))) / 20 * 10) / 10,
+      Math.round(
+        ((await cpuUs(Math.ceil(selects / 20), (i) => Promise.all(Array.from({ length: 20 }, (_, j) => operation(any(i * 20 + j)))))) /
+          20) *
+          10,
+      ) / 10,
   };
 }
 
@@ -150,7 +176,9 @@ async function measurePglite(): Promise<Figures> {
   const rssLoadedMiB = rss();
   const opening = performance.now();
   const pglite = await PGlite.create({ parsers: { [types.INT8]: Number } });
-  await pglite.exec("create table schema_migrations (version int primary key, name text not null, applied_at timestamptz not null default now())");
+  await pglite.exec(
+    "create table schema_migrations (version int primary key, name text not null, applied_at timestamptz not null default now())",
+  );
   for (const migration of MIGRATIONS) {
     for (const statement of migration.statements) await pglite.exec(statement);
     await pglite.query("insert into schema_migrations (version, name) values ($1, $2)", [migration.version, migration.name]);
@@ -162,7 +190,11 @@ async function measurePglite(): Promise<Figures> {
   await pglite.transaction(async (tx) => {
     for (const id of ids) {
       await tx.query("insert into customers (id, name) values ($1, $2)", [id, `Customer ${id}`]);
-      await tx.query("insert into customer_accounts (customer_id, source, external_id) values ($1, 'sofar', $2), ($1, 'eniris', $3)", [id, `a-${id}`, `b-${id}`]);
+      await tx.query("insert into customer_accounts (customer_id, source, external_id) values ($1, 'sofar', $2), ($1, 'eniris', $3)", [
+        id,
+        `a-${id}`,
+        `b-${id}`,
+      ]);
     }
   });
   const time = async (run: (id: string) => Promise<unknown>) => {
@@ -171,9 +203,14 @@ async function measurePglite(): Promise<Figures> {
     for (let i = 0; i < selects; i++) await run(ids[(i * 7919) % CUSTOMERS]!);
     return Math.round(((performance.now() - t0) / selects) * 1000 * 10) / 10;
   };
-  const customerByIdUs = await time((id) => pglite.query(`select id, name, created_at as "createdAt", updated_at as "updatedAt" from customers where id = any($1::text[])`, [[id]]));
+  const customerByIdUs = await time((id) =>
+    pglite.query(`select id, name, created_at as "createdAt", updated_at as "updatedAt" from customers where id = any($1::text[])`, [[id]]),
+  );
   const accountsOfUs = await time((id) =>
-    pglite.query(`select customer_id as "customerId", source, external_id as "externalId" from customer_accounts where customer_id = any($1::text[]) order by source, external_id`, [[id]]),
+    pglite.query(
+      `select customer_id as "customerId", source, external_id as "externalId" from customer_accounts where customer_id = any($1::text[]) order by source, external_id`,
+      [[id]],
+    ),
   );
   const figures = {
     url: "pglite (in memory, before)",
@@ -196,23 +233,35 @@ async function orchestrate(urls: string[], runs: number): Promise<void> {
   const rows: Figures[] = [];
   for (let i = 0; i < runs; i++) {
     for (const url of urls) {
-      const { stdout } = await run(process.execPath, ["--import", "tsx", self, "--child", url, "--selects", String(selects)], { timeout: 300_000 });
+      const { stdout } = await run(process.execPath, ["--import", "tsx", self, "--child", url, "--selects", String(selects)], {
+        timeout: 300_000,
+      });
       rows.push(JSON.parse(stdout.trim().split("\n").at(-1)!) as Figures);
     }
   }
-  console.log(`node ${process.version}, ${selects} selects per figure, ${CUSTOMERS} customers, ${runs} runs per store (one process each)\n`);
-  console.log("| store | load modules | open+migrate | RSS before / loaded / open+migrated / after selects | customer by id | accounts of a customer |");
+  console.log(
+    `node ${process.version}, ${selects} selects per figure, ${CUSTOMERS} customers, ${runs} runs per store (one process each)\n`,
+  );
+  console.log(
+    "| store | load modules | open+migrate | RSS before / loaded / open+migrated / after selects | customer by id | accounts of a customer |",
+  );
   console.log("| --- | --- | --- | --- | --- | --- |");
   for (const r of rows) {
     const rss = `${r.rssBeforeMiB} / ${r.rssLoadedMiB} / ${r.rssOpenMiB} / ${r.rssAfterMiB} MiB`;
-    console.log(`| ${r.url.replace(/\/\/[^/?#]*@/, "//***@")} | ${r.loadMs} ms | ${r.openMs} ms | ${rss} | ${r.customerByIdUs} µs | ${r.accountsOfUs} µs |`);
+    console.log(
+      `| ${r.url.replace(/\/\/[^/?#]*@/, "//***@")} | ${r.loadMs} ms | ${r.openMs} ms | ${rss} | ${r.customerByIdUs} µs | ${r.accountsOfUs} µs |`,
+    );
   }
   const hot = rows.filter((r) => r.hot !== undefined);
   if (hot.length === 0) return;
   console.log("\nHot reads, CPU µs per call (user + system):\n");
-  console.log("| store | customer by id | accounts of a customer | API key | trusted document | claims of a license | one operation's two reads, 20 at once |");
+  console.log(
+    "| store | customer by id | accounts of a customer | API key | trusted document | claims of a license | one operation's two reads, 20 at once |",
+  );
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
   for (const { url, hot: h } of hot) {
-    console.log(`| ${url.replace(/\/\/[^/?#]*@/, "//***@")} | ${h!.customerById} | ${h!.accountsOf} | ${h!.apiKey} | ${h!.trustedDocument} | ${h!.claimsOfLicense} | ${h!.operationAmongTwenty} |`);
+    console.log(
+      `| ${url.replace(/\/\/[^/?#]*@/, "//***@")} | ${h!.customerById} | ${h!.accountsOf} | ${h!.apiKey} | ${h!.trustedDocument} | ${h!.claimsOfLicense} | ${h!.operationAmongTwenty} |`,
+    );
   }
 }

@@ -52,12 +52,21 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
   const at = `${c ?? "?"} clients`;
   const checks: TargetCheck[] = [];
   const na = (name: string, goal: string): TargetCheck => ({ name, verdict: "n/a", value: "not measured", goal });
-  const judge = (name: string, ok: boolean, value: string, goal: string): TargetCheck => ({ name, verdict: ok ? "PASS" : "FAIL", value, goal });
+  const judge = (name: string, ok: boolean, value: string, goal: string): TargetCheck => ({
+    name,
+    verdict: ok ? "PASS" : "FAIL",
+    value,
+    goal,
+  });
 
   for (const id of r.options.scenarios) {
     const alone = r.scenarios[id]?.isolated.uncached;
     const name = `${id}: duplicate upstream calls per op (cache off, alone)`;
-    checks.push(alone ? judge(name, alone.duplicates <= GOALS.duplicates, `${fmt(alone.duplicates)} of ${fmt(alone.calls)} calls`, "0") : na(name, "0"));
+    checks.push(
+      alone
+        ? judge(name, alone.duplicates <= GOALS.duplicates, `${fmt(alone.duplicates)} of ${fmt(alone.calls)} calls`, "0")
+        : na(name, "0"),
+    );
   }
 
   for (const id of r.options.scenarios) {
@@ -67,7 +76,8 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
       const m = find(r, id, target, c);
       const goal = `<= ${GOALS.p50OverCriticalPath}x`;
       if (!m || critical === undefined) checks.push(na(name, goal));
-      else if (m.load.requests === 0) checks.push({ name, verdict: "FAIL", value: `no answer within the ${m.load.durationS.toFixed(0)} s measurement`, goal });
+      else if (m.load.requests === 0)
+        checks.push({ name, verdict: "FAIL", value: `no answer within the ${m.load.durationS.toFixed(0)} s measurement`, goal });
       else if (critical <= 0) checks.push({ name, verdict: "n/a", value: `no upstream calls (p50 ${fmt(m.load.latencyMs.p50)} ms)`, goal });
       else {
         const ratio = m.load.latencyMs.p50 / critical;
@@ -93,7 +103,14 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
     if (!gateway || !bare) checks.push(na(name, goal));
     else {
       const share = gateway.load.reqPerSec / bare.load.reqPerSec;
-      checks.push(judge(name, share >= GOALS.cachedShareOfBare, `${(share * 100).toFixed(0)}% (${fmt(gateway.load.reqPerSec)} / ${fmt(bare.load.reqPerSec)})`, goal));
+      checks.push(
+        judge(
+          name,
+          share >= GOALS.cachedShareOfBare,
+          `${(share * 100).toFixed(0)}% (${fmt(gateway.load.reqPerSec)} / ${fmt(bare.load.reqPerSec)})`,
+          goal,
+        ),
+      );
     }
   }
 
@@ -103,7 +120,12 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
     const soak = r.soak;
     checks.push(
       soak
-        ? judge(name, soak.growth < GOALS.soakGrowth, `${(soak.growth * 100).toFixed(1)}% over ${soak.seconds} s (${fmt(soak.rssAfterWarmupMb)} -> ${fmt(soak.rssAtEndMb)} MiB)`, goal)
+        ? judge(
+            name,
+            soak.growth < GOALS.soakGrowth,
+            `${(soak.growth * 100).toFixed(1)}% over ${soak.seconds} s (${fmt(soak.rssAfterWarmupMb)} -> ${fmt(soak.rssAtEndMb)} MiB)`,
+            goal,
+          )
         : { name, verdict: "n/a", value: "no --soak", goal },
     );
   }

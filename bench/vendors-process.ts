@@ -64,7 +64,9 @@ async function main(): Promise<void> {
     return {
       total: Object.values(byVendor).reduce((a, b) => a + b, 0),
       byVendor,
-      ...(records ? { records: Object.entries(sims).flatMap(([vendor, sim]) => sim.calls.list().map((call) => ({ vendor, ...call }))) } : {}),
+      ...(records
+        ? { records: Object.entries(sims).flatMap(([vendor, sim]) => sim.calls.list().map((call) => ({ vendor, ...call }))) }
+        : {}),
     };
   };
 
@@ -76,9 +78,27 @@ async function main(): Promise<void> {
       const n = poolSize++;
       const key = `BENCH-CLAIM-${String(n).padStart(6, "0")}`;
       data.keys.push({
-        productId: data.productId, id: 600_000 + n, key, created: "2025-01-10T00:00:00", expires: "2035-01-10T00:00:00", period: 3652,
-        f1: false, f2: false, f3: true, f4: false, f5: false, f6: false, f7: false, f8: false, notes: "bench claim pool", block: false,
-        globalId: 700_000 + n, customerId: null, maxNoOfMachines: 1, activatedMachines: [], dataObjects: [],
+        productId: data.productId,
+        id: 600_000 + n,
+        key,
+        created: "2025-01-10T00:00:00",
+        expires: "2035-01-10T00:00:00",
+        period: 3652,
+        f1: false,
+        f2: false,
+        f3: true,
+        f4: false,
+        f5: false,
+        f6: false,
+        f7: false,
+        f8: false,
+        notes: "bench claim pool",
+        block: false,
+        globalId: 700_000 + n,
+        customerId: null,
+        maxNoOfMachines: 1,
+        activatedMachines: [],
+        dataObjects: [],
       });
       keys.push(key);
     }
@@ -103,12 +123,14 @@ async function main(): Promise<void> {
       const sim = enirisSims[url.searchParams.get("source") ?? ""];
       const ttlS = Number(url.searchParams.get("ttlS"));
       if (!sim) return send(404, { error: `no Eniris source ${url.searchParams.get("source")}` });
-      if (!Number.isInteger(ttlS) || ttlS < 1 || ttlS > 7 * 24 * 3600) return send(400, { error: `ttlS must be 1..604800, got ${url.searchParams.get("ttlS")}` });
+      if (!Number.isInteger(ttlS) || ttlS < 1 || ttlS > 7 * 24 * 3600)
+        return send(400, { error: `ttlS must be 1..604800, got ${url.searchParams.get("ttlS")}` });
       return send(200, { token: sim.issueAccessToken(ttlS * 1000) });
     }
     if (route === "POST /claim-pool") {
       const count = Number(url.searchParams.get("count"));
-      if (!Number.isInteger(count) || count < 1 || count > 10_000) return send(400, { error: `count must be 1..10000, got ${url.searchParams.get("count")}` });
+      if (!Number.isInteger(count) || count < 1 || count > 10_000)
+        return send(400, { error: `count must be 1..10000, got ${url.searchParams.get("count")}` });
       return send(200, { keys: addClaimKeys(count) });
     }
     return send(404, { error: `no route ${route}` });

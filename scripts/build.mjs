@@ -33,7 +33,8 @@ function relocateAssets(assets) {
         const contents = source.replace(RELATIVE_URL, (_, quote, path) => {
           const asset = resolve(dirname(args.path), path);
           const inDist = relative(SRC, asset);
-          if (inDist.startsWith("..")) throw new Error(`${relative(ROOT, args.path)} reads ${path}, outside src/: the build copies only files under src/`);
+          if (inDist.startsWith(".."))
+            throw new Error(`${relative(ROOT, args.path)} reads ${path}, outside src/: the build copies only files under src/`);
           assets.add(asset);
           // Keep a trailing slash (a directory URL) and use URL separators whatever the platform.
           const target = `./${inDist.split(sep).join("/")}${path.endsWith("/") ? "/" : ""}`;
@@ -41,7 +42,9 @@ function relocateAssets(assets) {
         });
         // Any other use would point at dist/ rather than the source's folder: fail here, not at run time.
         if (contents.replace(RELATIVE_URL, "").replace(PACKAGE_REQUIRE, "").includes("import.meta.url")) {
-          throw new Error(`${relative(ROOT, args.path)} uses import.meta.url in a way the build cannot relocate: use new URL("./file", import.meta.url)`);
+          throw new Error(
+            `${relative(ROOT, args.path)} uses import.meta.url in a way the build cannot relocate: use new URL("./file", import.meta.url)`,
+          );
         }
         return { contents, loader: "ts" };
       });

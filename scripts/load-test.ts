@@ -167,8 +167,17 @@ async function parent(): Promise<void> {
   });
 
   const vendors = await startDemoVendors();
-  const sims = { sofar: vendors.sofar, smartgridone: vendors.smartgridone, cryptolens: vendors.cryptolens, flashstart: vendors.flashstart, esmart: vendors.esmart };
-  const sourceConfigs = { ...vendors.sources, [FAILING]: { ...vendors.sources[FAILING]!, resilience: { circuit: { errorThresholdPercentage: threshold } } } };
+  const sims = {
+    sofar: vendors.sofar,
+    smartgridone: vendors.smartgridone,
+    cryptolens: vendors.cryptolens,
+    flashstart: vendors.flashstart,
+    esmart: vendors.esmart,
+  };
+  const sourceConfigs = {
+    ...vendors.sources,
+    [FAILING]: { ...vendors.sources[FAILING]!, resilience: { circuit: { errorThresholdPercentage: threshold } } },
+  };
   const gateway: ChildProcess = fork(fileURLToPath(import.meta.url), ["--child"], {
     execArgv: [...process.execArgv, "--expose-gc"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -208,7 +217,11 @@ async function parent(): Promise<void> {
   // The failing source's circuit, once a second: how much of the run it spent failing fast.
   const circuit = new Map<string, number>();
   const circuitTimer = setInterval(() => {
-    void fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ sources { id circuit } }" }) })
+    void fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ sources { id circuit } }" }),
+    })
       .then((r) => r.json() as Promise<SourcesAnswer>)
       .then((body) => {
         const state = body.data?.sources?.find((s) => s.id === FAILING)?.circuit ?? "?";
@@ -221,7 +234,16 @@ async function parent(): Promise<void> {
     process.stderr.write(`  ${Math.round((Date.now() - started) / 1000)} s, rss ${last ? mb(last.rss) : "?"}\n`);
   }, 10_000);
 
-  const tally: Tally = { requests: 0, latencies: [], errors: new Map(), leaked: 0, broken: 0, healthyMissing: 0, customerQueries: 0, failingAnswered: 0 };
+  const tally: Tally = {
+    requests: 0,
+    latencies: [],
+    errors: new Map(),
+    leaked: 0,
+    broken: 0,
+    healthyMissing: 0,
+    customerQueries: 0,
+    failingAnswered: 0,
+  };
   await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(url, until, tally, baseline, i)));
   const elapsedS = (Date.now() - started) / 1_000;
   clearInterval(progress);
@@ -257,7 +279,10 @@ async function parent(): Promise<void> {
     `errors outside ${FAILING}: ${tally.leaked}; healthy sources missing from a license list: ${tally.healthyMissing}; broken responses: ${tally.broken}`,
     `${FAILING} licenses present in ${tally.failingAnswered} of ${tally.customerQueries} customer queries; its circuit (sampled each second): ${[...circuit].map(([k, n]) => `${k} ${n}`).join(", ")}`,
     `memory (gateway RSS): 10-20 s mean ${mb(mean(early.map((m) => m.rss)))}, last 20 s mean ${mb(mean(late.map((m) => m.rss)))} (${(growth * 100).toFixed(1)}%), heap at end ${mb(memory.at(-1)?.heapUsed ?? 0)}`,
-    `rss every 10 s:      ${memory.filter((_, i) => i % 10 === 9).map((m) => mb(m.rss)).join(", ")}`,
+    `rss every 10 s:      ${memory
+      .filter((_, i) => i % 10 === 9)
+      .map((m) => mb(m.rss))
+      .join(", ")}`,
     `unhandled rejections / uncaught exceptions: gateway ${problems.length}, load generator ${parentRejections}`,
     `gateway alive at the end: ${aliveAtEnd ? "yes" : `no (${JSON.stringify(exit)})`}`,
     `Query.sources at the end: ${JSON.stringify(sources.data?.sources ?? sources)}`,
@@ -265,7 +290,15 @@ async function parent(): Promise<void> {
   console.log(lines.join("\n"));
   if (problems.length > 0) console.log(problems.slice(0, 5).join("\n"));
 
-  const ok = aliveAtEnd && problems.length === 0 && parentRejections === 0 && tally.leaked === 0 && tally.healthyMissing === 0 && tally.broken === 0 && failingErrors > 0 && growth < 0.1;
+  const ok =
+    aliveAtEnd &&
+    problems.length === 0 &&
+    parentRejections === 0 &&
+    tally.leaked === 0 &&
+    tally.healthyMissing === 0 &&
+    tally.broken === 0 &&
+    failingErrors > 0 &&
+    growth < 0.1;
   console.log(ok ? "PASS" : "FAIL");
   process.exitCode = ok ? 0 : 1;
 }

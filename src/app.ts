@@ -50,12 +50,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     throw new Error('the config has no auth section: set auth.mode to "on" (API keys, JWTs) or, for a demo or test only, "off"');
   }
   if (auth.mode === "off") {
-    logger.warn({ auth: "off" }, "AUTHENTICATION IS OFF: every client is an admin and can see and change everything. Only for the demo and tests.");
+    logger.warn(
+      { auth: "off" },
+      "AUTHENTICATION IS OFF: every client is an admin and can see and change everything. Only for the demo and tests.",
+    );
   }
   // Before anything is opened: a bad JWT setting (an unreadable JWKS file) is a config error, nothing to clean up.
   const jwt = await Authenticator.jwtVerifier(auth);
   const telemetry = await createTelemetry(config.telemetry, { logger, spanExporter: options.spanExporter });
-  const store = await openStore(config.store.url, { ...(config.store.schema === undefined ? {} : { schema: config.store.schema }), onQuery: telemetry.storeQuery });
+  const store = await openStore(config.store.url, {
+    ...(config.store.schema === undefined ? {} : { schema: config.store.schema }),
+    onQuery: telemetry.storeQuery,
+  });
   let redis: Redis | undefined;
   let cache: GatewayCache;
   try {
@@ -82,7 +88,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       examples: options.examples ?? DEMO_EXAMPLES,
       auth: auth.mode,
       authenticate: requestAuthenticator(authenticator, logger),
-      createContext: (principal) => createContext({ store, sources, responseCache: cache.contextDeps, batching: config.server.batching, locator: cache.locator, checkDocument }, principal),
+      createContext: (principal) =>
+        createContext(
+          { store, sources, responseCache: cache.contextDeps, batching: config.server.batching, locator: cache.locator, checkDocument },
+          principal,
+        ),
       responseCache: cache.responses,
       cacheSync: cache.sync,
       operationDeadlineMs: config.server.operationDeadlineMs,

@@ -31,7 +31,11 @@ ${STORE_USAGE}
 environment. A sqlite:// store may be used while the gateway runs: a command's write waits for the gateway's.`;
 
 /** Runs one command; resolves to the exit code (0 done, 1 refused or failed, 2 usage). Audited as principal `cli`. */
-export async function main(argv: readonly string[], env: Record<string, string | undefined>, io: CliOutput = processOutput): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  io: CliOutput = processOutput,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -70,24 +74,38 @@ export async function main(argv: readonly string[], env: Record<string, string |
       case "migrate": {
         if (positionals.length > 1) return usage(io, "migrate takes no arguments besides --config");
         const config = await configOf(values.config, env);
-        return config ? await runMigrate(config, io) : usage(io, "needs --config FILE (or GATEWAY_CONFIG): migrate works on the store it names");
+        return config
+          ? await runMigrate(config, io)
+          : usage(io, "needs --config FILE (or GATEWAY_CONFIG): migrate works on the store it names");
       }
       case "keys": {
         const args = { command, rest, role: values.role, name: values.name, customer: values.customer, grant: values.grant };
         const problem = keysUsageProblem(args);
         if (problem) return usage(io, problem);
         const config = await configOf(values.config, env);
-        return config ? await runKeys(args, config, io) : usage(io, "needs --config FILE (or GATEWAY_CONFIG): the keys live in the store it names");
+        return config
+          ? await runKeys(args, config, io)
+          : usage(io, "needs --config FILE (or GATEWAY_CONFIG): the keys live in the store it names");
       }
       case "documents": {
         const args = { command, rest, replace: values.replace, lock: values.lock };
         const problem = documentsUsageProblem(args);
         if (problem) return usage(io, problem);
         const config = await configOf(values.config, env);
-        return config ? await runDocuments(args, config, io) : usage(io, "needs --config FILE (or GATEWAY_CONFIG): the documents live in the store it names");
+        return config
+          ? await runDocuments(args, config, io)
+          : usage(io, "needs --config FILE (or GATEWAY_CONFIG): the documents live in the store it names");
       }
       case "store": {
-        const args = { command, rest, from: values.from, to: values.to, fromSchema: values["from-schema"], toSchema: values["to-schema"], config: values.config };
+        const args = {
+          command,
+          rest,
+          from: values.from,
+          to: values.to,
+          fromSchema: values["from-schema"],
+          toSchema: values["to-schema"],
+          config: values.config,
+        };
         const problem = storeUsageProblem(args);
         return problem ? usage(io, problem) : await runStore(args, io);
       }

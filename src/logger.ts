@@ -7,7 +7,20 @@ export type { Logger };
  * Field names that hold a credential wherever they appear: vendor passwords and tokens, API keys, the JWT secret,
  * the metrics endpoint's bearer token.
  */
-const SECRET_FIELDS = ["password", "refreshToken", "accessToken", "token", "bearerToken", "apiKey", "secret", "hs256Secret", "clientSecret", "keyHash", "authorization", "cookie"];
+const SECRET_FIELDS = [
+  "password",
+  "refreshToken",
+  "accessToken",
+  "token",
+  "bearerToken",
+  "apiKey",
+  "secret",
+  "hs256Secret",
+  "clientSecret",
+  "keyHash",
+  "authorization",
+  "cookie",
+];
 
 /**
  * Redaction by path (pino has no recursive wildcard): each secret field at the top level and two levels down, a

@@ -33,7 +33,25 @@ describe("schema/schema.graphql", () => {
     expect(status.getValues().map((v) => v.name)).toEqual(["INACTIVE", "ACTIVE", "EXPIRED", "DEACTIVATED", "BLOCKED"]);
     const license = schema.getType("License") as GraphQLObjectType;
     expect(Object.keys(license.getFields())).toEqual(
-      expect.arrayContaining(["id", "source", "externalId", "key", "type", "status", "gridKw", "solarKw", "batteryKw", "evKw", "createdAt", "activatedAt", "expiresAt", "deactivatedAt", "durationMonths", "customer", "datalinks"]),
+      expect.arrayContaining([
+        "id",
+        "source",
+        "externalId",
+        "key",
+        "type",
+        "status",
+        "gridKw",
+        "solarKw",
+        "batteryKw",
+        "evKw",
+        "createdAt",
+        "activatedAt",
+        "expiresAt",
+        "deactivatedAt",
+        "durationMonths",
+        "customer",
+        "datalinks",
+      ]),
     );
   });
 });

@@ -33,7 +33,8 @@ export const VARIANTS: Record<VariantId, Variant> = {
   jit: {
     id: "jit",
     label: "cache off, jit",
-    description: "`cache: { enabled: false }` and `server: { executor: graphql-jit }`: the cache-off gateway with each document compiled by graphql-jit.",
+    description:
+      "`cache: { enabled: false }` and `server: { executor: graphql-jit }`: the cache-off gateway with each document compiled by graphql-jit.",
     config: { cache: { enabled: false }, executor: "graphql-jit" },
   },
   unbatched: {
@@ -62,7 +63,9 @@ export function gatewayInput(
   const sources = Object.fromEntries(
     Object.entries(world.sources).map(([id, source]): [string, SourceConfigInput] => [
       id,
-      upstream === undefined ? source : { ...source, connections: upstream.connections, resilience: { maxConcurrent: upstream.maxConcurrent } },
+      upstream === undefined
+        ? source
+        : { ...source, connections: upstream.connections, resilience: { maxConcurrent: upstream.maxConcurrent } },
     ]),
   );
   return { sources, customers: world.customers, logLevel: "warn", storeUrl, name, ...variant.config };

@@ -45,7 +45,8 @@ export function compareLicenses(gateway: LicensesByCustomer, hive: LicensesByCus
   gateway.forEach((expected, i) => {
     const actual = hive[i]!;
     if (expected.length === 0) differences.push(`customer ${i + 1}: no licenses in the gateway's answer`);
-    else if (expected.join(",") !== actual.join(",")) differences.push(`customer ${i + 1}: gateway [${expected.join(", ")}], Hive [${actual.join(", ")}]`);
+    else if (expected.join(",") !== actual.join(","))
+      differences.push(`customer ${i + 1}: gateway [${expected.join(", ")}], Hive [${actual.join(", ")}]`);
   });
   return differences;
 }

@@ -48,7 +48,9 @@ export async function composeHive(installDir: string, logDir: string, apiUrl: st
 
 /** The script a package's `bin` names, run with this Node rather than through a shell wrapper. */
 export function binOf(installDir: string, pkg: string, bin: string): string {
-  const manifest = JSON.parse(readFileSync(join(installDir, "node_modules", pkg, "package.json"), "utf8")) as { bin: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(installDir, "node_modules", pkg, "package.json"), "utf8")) as {
+    bin: Record<string, string>;
+  };
   return join(installDir, "node_modules", pkg, manifest.bin[bin]!);
 }
 

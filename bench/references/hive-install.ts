@@ -61,13 +61,20 @@ export async function ensureHive(log: (line: string) => void): Promise<HiveInsta
     `${JSON.stringify({ name: "license-gateway-bench-hive", private: true, type: "module", dependencies: HIVE_PACKAGES, overrides: { graphql: HIVE_PACKAGES.graphql } }, null, 2)}\n`,
   );
   writeFileSync(join(staging, "package-lock.json"), readFileSync(LOCKFILE));
-  log(`hive: installing ${Object.entries(HIVE_PACKAGES).map(([name, version]) => `${name}@${version}`).join(", ")} into ${dir} (once per machine)`);
+  log(
+    `hive: installing ${Object.entries(HIVE_PACKAGES)
+      .map(([name, version]) => `${name}@${version}`)
+      .join(", ")} into ${dir} (once per machine)`,
+  );
   const failure = await npmInstall(staging);
   if (failure !== undefined) {
     rmSync(staging, { recursive: true, force: true });
     return { ok: false, reason: `npm ci failed: ${failure}` };
   }
-  writeFileSync(join(staging, READY_FILE), `${JSON.stringify({ packages: HIVE_PACKAGES, node: process.version, at: new Date().toISOString() })}\n`);
+  writeFileSync(
+    join(staging, READY_FILE),
+    `${JSON.stringify({ packages: HIVE_PACKAGES, node: process.version, at: new Date().toISOString() })}\n`,
+  );
   try {
     renameSync(staging, dir);
   } catch {
@@ -97,7 +104,15 @@ function npmInstall(dir: string): Promise<string | undefined> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("npm_")));
   return new Promise((resolve) => {
     // npm's default retries wait minutes on a registry that refuses connections; one quick retry is enough here.
-    const args = ["ci", "--no-audit", "--no-fund", "--loglevel=error", "--fetch-retries=1", "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=10000"];
+    const args = [
+      "ci",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      "--fetch-retries=1",
+      "--fetch-retry-mintimeout=2000",
+      "--fetch-retry-maxtimeout=10000",
+    ];
     const child = spawn("npm", args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const keep = (chunk: Buffer): void => {

@@ -50,7 +50,17 @@ async function main(): Promise<void> {
   const started = performance.now();
   const hive = spawn(
     process.execPath,
-    [binOf(input.installDir, "@graphql-hive/gateway", "hive-gateway"), "supergraph", input.supergraph, "-c", input.config, "--host", "127.0.0.1", "--port", String(port)],
+    [
+      binOf(input.installDir, "@graphql-hive/gateway", "hive-gateway"),
+      "supergraph",
+      input.supergraph,
+      "-c",
+      input.config,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+    ],
     { cwd: input.dir, env, stdio: ["ignore", "pipe", "pipe"] },
   );
   // Hive's output goes to this process' log (stderr); stdout is the bench's protocol channel.
@@ -95,7 +105,11 @@ async function firstAnswer(url: string, input: HiveInput, exited: () => boolean)
   let last = "no answer";
   while (performance.now() < deadline && !exited()) {
     try {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(input.probe) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify(input.probe),
+      });
       const body = await res.text();
       if (res.status === 200 && !reportsErrors(body, input.failureMarker)) return;
       last = `${res.status} ${body.slice(0, 300)}`;

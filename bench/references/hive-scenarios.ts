@@ -36,7 +36,13 @@ export function enirisCustomerIds(world: World): string[] {
 export function hiveScenario(id: ScenarioId, world: World): Scenario {
   const uuids = enirisCustomerIds(world);
   const base = SCENARIOS[id];
-  const common = { id, title: base.title, description: base.description, failureMarker: ERROR_MEMBER, ...(base.upstreamKeys === undefined ? {} : { upstreamKeys: base.upstreamKeys }) };
+  const common = {
+    id,
+    title: base.title,
+    description: base.description,
+    failureMarker: ERROR_MEMBER,
+    ...(base.upstreamKeys === undefined ? {} : { upstreamKeys: base.upstreamKeys }),
+  };
   if (id === "sofar1") {
     return {
       ...common,

@@ -60,7 +60,10 @@ type VariablesArgument<TVariables> = {} extends TVariables ? [variables?: TVaria
 export interface GatewayClient {
   // NoInfer: the types come from the document alone. Were TVariables also inferred from the variables passed,
   // a misspelt or extra variable would widen it instead of being refused.
-  request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, ...variables: VariablesArgument<NoInfer<TVariables>>): Promise<Result<TResult>>;
+  request<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    ...variables: VariablesArgument<NoInfer<TVariables>>
+  ): Promise<Result<TResult>>;
 }
 
 export function createClient(options: ClientOptions): GatewayClient {
@@ -75,7 +78,9 @@ export function createClient(options: ClientOptions): GatewayClient {
           accept: "application/graphql-response+json, application/json;q=0.9",
           ...options.headers,
         },
-        body: JSON.stringify(options.persistedDocuments ? { documentId: await documentId(document), variables } : { query: documentText(document), variables }),
+        body: JSON.stringify(
+          options.persistedDocuments ? { documentId: await documentId(document), variables } : { query: documentText(document), variables },
+        ),
       });
       const body = await readBody(response);
       const errors = body?.errors ?? [];

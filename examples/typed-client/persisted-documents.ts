@@ -37,7 +37,9 @@ export async function manifestOf(exports: Record<string, unknown>): Promise<Reco
     .filter(([name, value]) => name.endsWith("Document") && isOperationDocument(value))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, value]) => value as DocumentNode);
-  const entries = await Promise.all(operations.map(async (document) => [(await documentId(document)).slice("sha256:".length), documentText(document)] as const));
+  const entries = await Promise.all(
+    operations.map(async (document) => [(await documentId(document)).slice("sha256:".length), documentText(document)] as const),
+  );
   return Object.fromEntries(entries);
 }
 

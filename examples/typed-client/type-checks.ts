@@ -42,6 +42,10 @@ export async function usesItAllows(client: GatewayClient): Promise<LicenseStatus
   if (first === undefined) return undefined;
   const { data } = await client.request(CustomerDashboardDocument, { id: first });
   // The next page of the dashboard's licenses: the same operation, after the last page's endCursor.
-  const next = await client.request(CustomerDashboardDocument, { id: first, licensesFirst: 5, licensesAfter: data.customer?.licensesConnection.pageInfo.endCursor ?? null });
+  const next = await client.request(CustomerDashboardDocument, {
+    id: first,
+    licensesFirst: 5,
+    licensesAfter: data.customer?.licensesConnection.pageInfo.endCursor ?? null,
+  });
   return next.data.customer?.licensesConnection.edges[0]?.node.status;
 }

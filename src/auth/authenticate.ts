@@ -57,7 +57,8 @@ export class Authenticator {
     if (!parsed) throw new AuthenticationError("malformed API key (expected lgw_<id>_<secret>)", true);
     const row = await this.keys.get(parsed.id);
     // Unknown, revoked and wrong secret read the same, so the answer does not say which ids exist.
-    if (!row || row.revokedAt !== null || !secretMatches(parsed.secret, row.keyHash)) throw new AuthenticationError("unknown or revoked API key", true);
+    if (!row || row.revokedAt !== null || !secretMatches(parsed.secret, row.keyHash))
+      throw new AuthenticationError("unknown or revoked API key", true);
     await this.keys.touch(row.id);
     return {
       id: `apikey:${row.id}`,

@@ -47,7 +47,9 @@ export class JwtVerifier {
     let jwks: JWTVerifyGetKey | undefined;
     if (config.jwksFile !== undefined) {
       if (config.issuer === undefined || config.audience === undefined) {
-        throw new ConfigError("invalid config:\n  auth.jwt: with jwksFile, issuer and audience are required (an identity provider signs tokens for other applications too)");
+        throw new ConfigError(
+          "invalid config:\n  auth.jwt: with jwksFile, issuer and audience are required (an identity provider signs tokens for other applications too)",
+        );
       }
       jwks = createLocalJWKSet(await readJwks(config.jwksFile));
     }
@@ -83,7 +85,10 @@ export class JwtVerifier {
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) {
-      throw new AuthenticationError(`the token's claims are not usable: ${claims.error.issues.map((i) => `${i.path.join(".") || "claims"}: ${i.message}`).join("; ")}`, true);
+      throw new AuthenticationError(
+        `the token's claims are not usable: ${claims.error.issues.map((i) => `${i.path.join(".") || "claims"}: ${i.message}`).join("; ")}`,
+        true,
+      );
     }
     const { sub, role, customer_id, customers } = claims.data;
     return {
@@ -99,10 +104,13 @@ export class JwtVerifier {
 function refusal(error: unknown): AuthenticationError {
   if (error instanceof AuthenticationError) return error;
   if (error instanceof joseErrors.JWTExpired) return new AuthenticationError("the token has expired", true);
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return new AuthenticationError(`the token's "${error.claim}" claim is not accepted`, true);
+  if (error instanceof joseErrors.JWTClaimValidationFailed)
+    return new AuthenticationError(`the token's "${error.claim}" claim is not accepted`, true);
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return new AuthenticationError("the token's algorithm is not accepted", true);
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return new AuthenticationError("the token is signed with a key the gateway does not know", true);
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return new AuthenticationError("the token's signature is not valid", true);
+  if (error instanceof joseErrors.JWKSNoMatchingKey)
+    return new AuthenticationError("the token is signed with a key the gateway does not know", true);
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new AuthenticationError("the token's signature is not valid", true);
   return new AuthenticationError("the token is not valid", true);
 }
 

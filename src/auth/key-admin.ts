@@ -59,13 +59,19 @@ export class ApiKeyAdmin {
   }
 
   createApiKey(input: CreateApiKeyInput): Promise<CreateApiKeyResult> {
-    return this.writer.withPayload<CreateApiKeyResult, NewKey>("createApiKey", input, { apiKey: null, secret: null }, () => this.mayCreate(input), ({ customerId, grants }) => {
-      const key = generateApiKey();
-      return this.writer.commit("createApiKey", input, async (tx) => {
-        const row = await tx.apiKeys.insert({ id: key.id, name: input.name, role: input.role, customerId, keyHash: key.hash, grants });
-        return { apiKey: infoOf(row), secret: key.token, errors: [] };
-      });
-    });
+    return this.writer.withPayload<CreateApiKeyResult, NewKey>(
+      "createApiKey",
+      input,
+      { apiKey: null, secret: null },
+      () => this.mayCreate(input),
+      ({ customerId, grants }) => {
+        const key = generateApiKey();
+        return this.writer.commit("createApiKey", input, async (tx) => {
+          const row = await tx.apiKeys.insert({ id: key.id, name: input.name, role: input.role, customerId, keyHash: key.hash, grants });
+          return { apiKey: infoOf(row), secret: key.token, errors: [] };
+        });
+      },
+    );
   }
 
   private mayCreate(input: CreateApiKeyInput): NewKey {
@@ -74,8 +80,10 @@ export class ApiKeyAdmin {
     if (!ROLES.includes(input.role)) throw badInput(["input", "role"], `role must be one of ${ROLES.join(", ")}`);
     const customerId = input.customerId ?? null;
     if (customerId !== null) checkCustomerId(customerId, ["input", "customerId"]);
-    if (input.role === "customer" && customerId === null) throw badInput(["input", "customerId"], "a customer key needs the customer it acts as");
-    if (input.role !== "customer" && customerId !== null) throw badInput(["input", "customerId"], `a ${input.role} key acts for no single customer; omit customerId`);
+    if (input.role === "customer" && customerId === null)
+      throw badInput(["input", "customerId"], "a customer key needs the customer it acts as");
+    if (input.role !== "customer" && customerId !== null)
+      throw badInput(["input", "customerId"], `a ${input.role} key acts for no single customer; omit customerId`);
     const grants = [...new Set(input.grants ?? [])];
     if (input.role !== "partner" && grants.length > 0) throw badInput(["input", "grants"], "only partner keys are granted customers");
     if (grants.length > MAX_GRANTS) throw badInput(["input", "grants"], `at most ${MAX_GRANTS} grants at creation`);
@@ -90,30 +98,46 @@ export class ApiKeyAdmin {
       checkId(input.id, ["input", "id"], "an API key id");
     };
     return this.writer.withPayload<ApiKeyResult>("revokeApiKey", input, { apiKey: null }, check, () => {
-      return this.writer.commit("revokeApiKey", input, async (tx) => ({ apiKey: infoOf(await existingKey(tx.apiKeys.revoke(input.id), input.id, ["input", "id"])), errors: [] }));
+      return this.writer.commit("revokeApiKey", input, async (tx) => ({
+        apiKey: infoOf(await existingKey(tx.apiKeys.revoke(input.id), input.id, ["input", "id"])),
+        errors: [],
+      }));
     });
   }
 
   grantCustomer(input: GrantInput): Promise<ApiKeyResult> {
-    return this.writer.withPayload<ApiKeyResult>("grantCustomer", input, { apiKey: null }, () => this.mayGrant(input, "grant customers"), () => {
-      return this.writer.commit("grantCustomer", input, async (tx) => {
-        const key = await existingKey(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
-        if (key.role !== "partner") throw badInput(["input", "apiKeyId"], `key ${key.id} is a ${key.role} key; only partner keys are granted customers`);
-        await tx.apiKeys.grant(key.id, input.customerId);
-        return { apiKey: infoOf((await tx.apiKeys.get(key.id))!), errors: [] };
-      });
-    });
+    return this.writer.withPayload<ApiKeyResult>(
+      "grantCustomer",
+      input,
+      { apiKey: null },
+      () => this.mayGrant(input, "grant customers"),
+      () => {
+        return this.writer.commit("grantCustomer", input, async (tx) => {
+          const key = await existingKey(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
+          if (key.role !== "partner")
+            throw badInput(["input", "apiKeyId"], `key ${key.id} is a ${key.role} key; only partner keys are granted customers`);
+          await tx.apiKeys.grant(key.id, input.customerId);
+          return { apiKey: infoOf((await tx.apiKeys.get(key.id))!), errors: [] };
+        });
+      },
+    );
   }
 
   /** Revoking a grant the key does not have changes nothing and is not an error. */
   revokeGrant(input: GrantInput): Promise<ApiKeyResult> {
-    return this.writer.withPayload<ApiKeyResult>("revokeGrant", input, { apiKey: null }, () => this.mayGrant(input, "revoke grants"), () => {
-      return this.writer.commit("revokeGrant", input, async (tx) => {
-        const key = await existingKey(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
-        await tx.apiKeys.revokeGrant(key.id, input.customerId);
-        return { apiKey: infoOf((await tx.apiKeys.get(key.id))!), errors: [] };
-      });
-    });
+    return this.writer.withPayload<ApiKeyResult>(
+      "revokeGrant",
+      input,
+      { apiKey: null },
+      () => this.mayGrant(input, "revoke grants"),
+      () => {
+        return this.writer.commit("revokeGrant", input, async (tx) => {
+          const key = await existingKey(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
+          await tx.apiKeys.revokeGrant(key.id, input.customerId);
+          return { apiKey: infoOf((await tx.apiKeys.get(key.id))!), errors: [] };
+        });
+      },
+    );
   }
 
   private mayGrant(input: GrantInput, what: string): void {

@@ -88,7 +88,9 @@ export class Access {
    */
   private async listedForVisibleCustomer(license: License): Promise<boolean> {
     const accounts = (await this.loaders.accountsOfCustomer.loadMany([...this.visible])).flatMap((a) => (a instanceof Error ? [] : a));
-    const lists = await this.loaders.accountLicenses.loadMany(accounts.filter((a) => a.source === license.source).map((a) => ({ source: a.source, id: a.externalId })));
+    const lists = await this.loaders.accountLicenses.loadMany(
+      accounts.filter((a) => a.source === license.source).map((a) => ({ source: a.source, id: a.externalId })),
+    );
     return lists.some((list) => !(list instanceof Error) && list.some((l) => l.externalId === license.externalId));
   }
 }

@@ -31,4 +31,9 @@ export interface Principal {
 }
 
 /** With `auth.mode: off` (the demo, tests) every request is this: an admin, recorded as such in the audit log. */
-export const AUTH_OFF_PRINCIPAL: Principal = Object.freeze({ id: "auth-off", role: "admin", customerIds: Object.freeze([]), via: "auth-off" });
+export const AUTH_OFF_PRINCIPAL: Principal = Object.freeze({
+  id: "auth-off",
+  role: "admin",
+  customerIds: Object.freeze([]),
+  via: "auth-off",
+});

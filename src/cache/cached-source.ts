@@ -18,23 +18,60 @@ import { licenseListTags, licenseTags, tag } from "../domain/data-tags.js";
  * vendor adapter underneath knows nothing of it. `scope` names the source instance and its credentials (a
  * fingerprint, never the secret), so answers fetched with one credential are never served under another.
  */
-export function cachedSource(source: LicenseSource, scope: string, policy: CachePolicy, cache: SourceCache, invalidation: Invalidation): LicenseSource {
+export function cachedSource(
+  source: LicenseSource,
+  scope: string,
+  policy: CachePolicy,
+  cache: SourceCache,
+  invalidation: Invalidation,
+): LicenseSource {
   const id = source.id;
-  const read = <T>(name: string, fetch: (ids: string[]) => Promise<BatchResult<T>>, tagsOf: (key: string, value: T) => string[]): KeyedRead<T> => ({
+  const read = <T>(
+    name: string,
+    fetch: (ids: string[]) => Promise<BatchResult<T>>,
+    tagsOf: (key: string, value: T) => string[],
+  ): KeyedRead<T> => ({
     namespace: `${scope}:${name}`,
     policy,
     fetch,
     tagsOf,
   });
-  const licensesTagged = (keyTag: (key: string) => string) => (key: string, licenses: License[]) => [keyTag(key), ...licenseListTags(licenses)];
+  const licensesTagged = (keyTag: (key: string) => string) => (key: string, licenses: License[]) => [
+    keyTag(key),
+    ...licenseListTags(licenses),
+  ];
   const orNull = (l: License | null) => (l ? licenseTags(l) : []);
 
-  const accounts = source.licensesOfAccounts && read("accounts", source.licensesOfAccounts.bind(source), licensesTagged((a) => tag.account(id, a)));
-  const controllers = source.licensesOfControllers && read("controller-licenses", source.licensesOfControllers.bind(source), licensesTagged((n) => tag.node(id, n)));
+  const accounts =
+    source.licensesOfAccounts &&
+    read(
+      "accounts",
+      source.licensesOfAccounts.bind(source),
+      licensesTagged((a) => tag.account(id, a)),
+    );
+  const controllers =
+    source.licensesOfControllers &&
+    read(
+      "controller-licenses",
+      source.licensesOfControllers.bind(source),
+      licensesTagged((n) => tag.node(id, n)),
+    );
   const devices = source.controllers && read("controllers", source.controllers.bind(source), (n) => [tag.node(id, n)]);
   const find = source.findLicense?.bind(source);
-  const byKey = find && read("by-key", eachAlone((key) => find({ key })), (key, l: License | null) => [tag.licenseKey(id, key), ...orNull(l)]);
-  const byId = find && read("by-id", eachAlone((externalId) => find({ externalId })), (ext, l: License | null) => [tag.license(id, ext), ...orNull(l)]);
+  const byKey =
+    find &&
+    read(
+      "by-key",
+      eachAlone((key) => find({ key })),
+      (key, l: License | null) => [tag.licenseKey(id, key), ...orNull(l)],
+    );
+  const byId =
+    find &&
+    read(
+      "by-id",
+      eachAlone((externalId) => find({ externalId })),
+      (ext, l: License | null) => [tag.license(id, ext), ...orNull(l)],
+    );
 
   /** Runs a write, then drops what it changed (also when it failed: it may have reached the vendor). */
   async function writing<T>(tags: string[], write: () => Promise<T>, resultTags: (result: T) => string[] = () => []): Promise<T> {
@@ -70,8 +107,26 @@ export function cachedSource(source: LicenseSource, scope: string, policy: Cache
         }
       : {}),
     ...(activate ? { activate: (input) => writing([tag.licenseKey(id, input.key)], () => activate(input), licenseTags) } : {}),
-    ...(claim ? { claim: (input) => writing(claimTags(input), () => claim(input), (o) => [tag.license(id, o.licenseExternalId)]) } : {}),
-    ...(release ? { release: (input) => writing(claimTags(input), () => release(input), (l) => (l ? licenseTags(l) : [])) } : {}),
+    ...(claim
+      ? {
+          claim: (input) =>
+            writing(
+              claimTags(input),
+              () => claim(input),
+              (o) => [tag.license(id, o.licenseExternalId)],
+            ),
+        }
+      : {}),
+    ...(release
+      ? {
+          release: (input) =>
+            writing(
+              claimTags(input),
+              () => release(input),
+              (l) => (l ? licenseTags(l) : []),
+            ),
+        }
+      : {}),
     ...(source.catalogue ? { catalogue: cachedCatalogue(id, scope, policy, source.catalogue, cache, writing) } : {}),
     ...(source.directory ? { directory: cachedDirectory(id, scope, policy, source.directory, cache, writing) } : {}),
     health: () => source.health(),
@@ -81,7 +136,14 @@ export function cachedSource(source: LicenseSource, scope: string, policy: Cache
 
 type Writing = <T>(tags: string[], write: () => Promise<T>, resultTags?: (result: T) => string[]) => Promise<T>;
 
-function cachedCatalogue(id: string, scope: string, policy: CachePolicy, catalogue: CatalogueApi, cache: SourceCache, writing: Writing): CatalogueApi {
+function cachedCatalogue(
+  id: string,
+  scope: string,
+  policy: CachePolicy,
+  catalogue: CatalogueApi,
+  cache: SourceCache,
+  writing: Writing,
+): CatalogueApi {
   return {
     // Offers depend on the account and the filter; they change only at the vendor, so only the TTL renews them.
     offers: async (accountId, filter) => {
@@ -97,12 +159,21 @@ function cachedCatalogue(id: string, scope: string, policy: CachePolicy, catalog
     },
     assignDemo: (accountId, options) => writing([tag.account(id, accountId)], () => catalogue.assignDemo(accountId, options), licenseTags),
     assignOffer: (accountId, input) => writing([tag.account(id, accountId)], () => catalogue.assignOffer(accountId, input), licenseTags),
-    renew: (accountId, licenseId) => writing([tag.account(id, accountId), tag.license(id, licenseId)], () => catalogue.renew(accountId, licenseId), licenseTags),
-    cancel: (accountId, licenseId) => writing([tag.account(id, accountId), tag.license(id, licenseId)], () => catalogue.cancel(accountId, licenseId)),
+    renew: (accountId, licenseId) =>
+      writing([tag.account(id, accountId), tag.license(id, licenseId)], () => catalogue.renew(accountId, licenseId), licenseTags),
+    cancel: (accountId, licenseId) =>
+      writing([tag.account(id, accountId), tag.license(id, licenseId)], () => catalogue.cancel(accountId, licenseId)),
   };
 }
 
-function cachedDirectory(id: string, scope: string, policy: CachePolicy, directory: DirectoryApi, cache: SourceCache, writing: Writing): DirectoryApi {
+function cachedDirectory(
+  id: string,
+  scope: string,
+  policy: CachePolicy,
+  directory: DirectoryApi,
+  cache: SourceCache,
+  writing: Writing,
+): DirectoryApi {
   const profiles: KeyedRead<Awaited<ReturnType<DirectoryApi["profiles"]>>[number]> = {
     namespace: `${scope}:profiles`,
     policy,
@@ -124,5 +195,11 @@ function cachedDirectory(id: string, scope: string, policy: CachePolicy, directo
 }
 
 function offerFilterKey(filter: OfferFilter): string {
-  return JSON.stringify([filter.lang ?? null, filter.version ?? null, filter.durationMonths ?? null, filter.code ?? null, filter.currency ?? null]);
+  return JSON.stringify([
+    filter.lang ?? null,
+    filter.version ?? null,
+    filter.durationMonths ?? null,
+    filter.code ?? null,
+    filter.currency ?? null,
+  ]);
 }

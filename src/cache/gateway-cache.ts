@@ -38,7 +38,8 @@ export interface GatewayCache {
 export async function createGatewayCache(config: CacheConfig, store: Store, logger: Logger, redis?: Redis): Promise<GatewayCache> {
   const invalidation = new Invalidation();
   store.onChange((tags) => invalidation.invalidate(tags));
-  if (!config.enabled) return { invalidation, sources: undefined, responses: undefined, contextDeps: undefined, locator: undefined, sync: undefined };
+  if (!config.enabled)
+    return { invalidation, sources: undefined, responses: undefined, contextDeps: undefined, locator: undefined, sync: undefined };
   const shared = redis ? await SharedInvalidation.start(redis, invalidation, logger) : undefined;
   const sync = shared ? replicaSync(shared, logger) : undefined;
   const answers = redis && shared ? sharedAnswers(new SharedEntries(redis), shared) : undefined;
@@ -46,10 +47,12 @@ export async function createGatewayCache(config: CacheConfig, store: Store, logg
   const sourceCache = new SourceCache(
     new TaggedLru({ maxEntries: config.maxEntries }),
     invalidation,
-    (error, namespace) => logger.debug({ err: error, namespace }, "background refresh of a stale cache entry failed; the stale answer stays until it expires"),
+    (error, namespace) =>
+      logger.debug({ err: error, namespace }, "background refresh of a stale cache entry failed; the stale answer stays until it expires"),
     answers,
   );
-  if (!config.responses.enabled) return { invalidation, sources: { cache: sourceCache, invalidation }, responses: undefined, contextDeps: undefined, locator, sync };
+  if (!config.responses.enabled)
+    return { invalidation, sources: { cache: sourceCache, invalidation }, responses: undefined, contextDeps: undefined, locator, sync };
   return {
     invalidation,
     sources: { cache: sourceCache, invalidation },
@@ -73,7 +76,10 @@ function replicaSync(shared: SharedInvalidation, logger: Logger): GatewayCache["
         (error: unknown) => {
           if (Date.now() - loggedAt >= BYPASS_LOG_EVERY_MS) {
             loggedAt = Date.now();
-            logger.warn({ err: error }, "cannot read other replicas' cache invalidations from Redis; requests bypass the caches until it answers");
+            logger.warn(
+              { err: error },
+              "cannot read other replicas' cache invalidations from Redis; requests bypass the caches until it answers",
+            );
           }
           return false;
         },
@@ -83,5 +89,9 @@ function replicaSync(shared: SharedInvalidation, logger: Logger): GatewayCache["
 }
 
 function sharedAnswers(entries: SharedEntries, invalidations: SharedInvalidation): SharedAnswers {
-  return { getMany: (keys) => entries.getMany(keys), set: (key, entry, readFrom) => entries.set(key, entry, readFrom), position: () => invalidations.position };
+  return {
+    getMany: (keys) => entries.getMany(keys),
+    set: (key, entry, readFrom) => entries.set(key, entry, readFrom),
+    position: () => invalidations.position,
+  };
 }

@@ -74,13 +74,19 @@ export class ResponseCache {
    * from a stale answer, or from a source that is not cached, is not kept, so the next request asks again.
    * The body is encoded only once it is known to be kept.
    */
-  store(key: string, response: Omit<CachedResponse, "body"> & { body: string }, reads: ReadTracker, freshUntil = Infinity): { stored: true } | { stored: false; reason: string } {
+  store(
+    key: string,
+    response: Omit<CachedResponse, "body"> & { body: string },
+    reads: ReadTracker,
+    freshUntil = Infinity,
+  ): { stored: true } | { stored: false; reason: string } {
     const now = Date.now();
     const until = Math.min(now + this.maxTtlMs, freshUntil);
     const reason =
       response.status !== 200
         ? "status"
-        : (reads.reasonNotCacheable ?? (this.invalidation.changedSince(reads.tags, reads.epoch) ? "changed" : until <= now ? "stale" : null));
+        : (reads.reasonNotCacheable ??
+          (this.invalidation.changedSince(reads.tags, reads.epoch) ? "changed" : until <= now ? "stale" : null));
     if (reason !== null) {
       this.counts.notStored++;
       return { stored: false, reason };

@@ -61,7 +61,8 @@ export class SourceCache {
   /** The same counts over every namespace. */
   get counts(): SourceCacheCounts {
     const total = emptyCounts();
-    for (const tally of this.countsByNamespace.values()) for (const k of Object.keys(total) as Array<keyof SourceCacheCounts>) total[k] += tally[k];
+    for (const tally of this.countsByNamespace.values())
+      for (const k of Object.keys(total) as Array<keyof SourceCacheCounts>) total[k] += tally[k];
     return total;
   }
 
@@ -190,7 +191,10 @@ export class SourceCache {
   }
 
   /** What other replicas already fetched of `ids`, still fresh (nothing without replicas, or when Redis fails). */
-  private async fromShared<T>(read: KeyedRead<T>, ids: string[]): Promise<Map<string, { value: unknown; tags: string[]; freshUntil: number; staleUntil: number }>> {
+  private async fromShared<T>(
+    read: KeyedRead<T>,
+    ids: string[],
+  ): Promise<Map<string, { value: unknown; tags: string[]; freshUntil: number; staleUntil: number }>> {
     const byId = new Map<string, { value: unknown; tags: string[]; freshUntil: number; staleUntil: number }>();
     if (!this.shared) return byId;
     const keys = ids.map((id) => this.keyOf(read, id));

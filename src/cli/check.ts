@@ -40,7 +40,11 @@ export async function runCheck(configFile: string | undefined, env: Record<strin
   const scrub = scrubber(secretsOf(config));
   const sourceIds = Object.keys(config.sources);
   const lines: CheckLine[] = [
-    { name: "config", ok: true, detail: `valid: ${sourceIds.length} source${sourceIds.length === 1 ? "" : "s"}, auth ${config.auth?.mode ?? "on"}` },
+    {
+      name: "config",
+      ok: true,
+      detail: `valid: ${sourceIds.length} source${sourceIds.length === 1 ? "" : "s"}, auth ${config.auth?.mode ?? "on"}`,
+    },
   ];
   const [store, redis, sources] = await Promise.all([
     checkStore(config),
@@ -120,7 +124,11 @@ function migrationsLine(applied: Set<number>): CheckLine {
     };
   }
   if (pending.length > 0) {
-    return { name: "migrations", ok: true, detail: `${pending.length} pending (${pending.join(", ")}): applied by \`license-gateway migrate\` or at start` };
+    return {
+      name: "migrations",
+      ok: true,
+      detail: `${pending.length} pending (${pending.join(", ")}): applied by \`license-gateway migrate\` or at start`,
+    };
   }
   return { name: "migrations", ok: true, detail: `up to date (version ${latest})` };
 }
@@ -157,7 +165,12 @@ async function checkSource(id: string, config: SourceConfig): Promise<CheckLine>
     const said = vendorSaid ? ` (the vendor said: ${vendorSaid.replace(/\s+/g, " ")})` : "";
     return isGatewayError(error)
       ? { name, ok: false, code: error.code, detail: `${config.kind}: ${error.message}${said}` }
-      : { name, ok: false, code: "INTERNAL_SERVER_ERROR", detail: `${config.kind}: unexpected ${error instanceof Error ? error.name : "error"}` };
+      : {
+          name,
+          ok: false,
+          code: "INTERNAL_SERVER_ERROR",
+          detail: `${config.kind}: unexpected ${error instanceof Error ? error.name : "error"}`,
+        };
   } finally {
     await source.close();
   }

@@ -30,7 +30,8 @@ export function documentsUsageProblem(args: DocumentsArguments): string | null {
   const arity: Record<string, number> = { publish: 2, list: 1, lock: 1, unlock: 1 };
   const expected = arity[args.command ?? ""];
   if (expected === undefined) return "documents takes publish, list, lock or unlock";
-  if (args.rest.length !== expected) return `documents ${args.command} takes ${expected === 2 ? "a key id and a manifest file" : "one key id"}`;
+  if (args.rest.length !== expected)
+    return `documents ${args.command} takes ${expected === 2 ? "a key id and a manifest file" : "one key id"}`;
   if (args.command !== "publish" && (args.replace || args.lock)) return "--replace and --lock go with documents publish";
   return null;
 }
@@ -48,15 +49,25 @@ export async function runDocuments(args: DocumentsArguments, config: GatewayConf
     const admin = new TrustedDocumentAdmin(new AuditedWriter(store, "cli"), { requireAdmin: () => {} }, check);
     if (args.command === "list") {
       const documents = await admin.list(keyId);
-      for (const d of documents) io.out(`${d.id}  ${d.operationType.padEnd(8)}  ${(d.operationName ?? "(anonymous)").padEnd(30)}  ${d.createdAt.toISOString().replace(/\.\d+Z$/, "Z")}`);
+      for (const d of documents)
+        io.out(
+          `${d.id}  ${d.operationType.padEnd(8)}  ${(d.operationName ?? "(anonymous)").padEnd(30)}  ${d.createdAt.toISOString().replace(/\.\d+Z$/, "Z")}`,
+        );
       io.err(`${documents.length} trusted document${documents.length === 1 ? "" : "s"} for API key ${keyId}`);
       return EXIT.ok;
     }
     if (args.command === "publish") {
-      const result = await admin.publish({ apiKeyId: keyId, documents: entries, replace: args.replace ?? false, ...(args.lock ? { lock: true } : {}) });
+      const result = await admin.publish({
+        apiKeyId: keyId,
+        documents: entries,
+        replace: args.replace ?? false,
+        ...(args.lock ? { lock: true } : {}),
+      });
       if (result.errors.length > 0) return refused(result.errors, io);
       const key = result.apiKey!;
-      io.err(`published ${entries.length} documents for API key ${key.id}: ${result.added} added, ${result.removed} removed; the key is ${key.documentsLocked ? "locked to them" : "not locked"}`);
+      io.err(
+        `published ${entries.length} documents for API key ${key.id}: ${result.added} added, ${result.removed} removed; the key is ${key.documentsLocked ? "locked to them" : "not locked"}`,
+      );
       return EXIT.ok;
     }
     const result = await admin.setLocked({ apiKeyId: keyId, locked: args.command === "lock" });

@@ -48,7 +48,12 @@ export async function runKeys(args: KeysArguments, config: GatewayConfig, io: Cl
       io.err(`revoked API key ${result.apiKey!.id} (${result.apiKey!.role}, "${result.apiKey!.name}")`);
       return EXIT.ok;
     }
-    const result = await admin.createApiKey({ name: args.name!, role: args.role as Role, customerId: args.customer ?? null, grants: args.grant ?? [] });
+    const result = await admin.createApiKey({
+      name: args.name!,
+      role: args.role as Role,
+      customerId: args.customer ?? null,
+      grants: args.grant ?? [],
+    });
     if (result.errors.length > 0) return refused(result.errors, io);
     const key = result.apiKey!;
     io.err(`created ${key.role} API key ${key.id} ("${key.name}"). It is printed below, once: the gateway keeps only its hash.`);
@@ -63,9 +68,23 @@ function list(keys: ApiKeyInfo[], io: CliOutput): number {
   const date = (d: Date | null) => (d ? d.toISOString().replace(/\.\d+Z$/, "Z") : "-");
   const rows = [
     ["ID", "ROLE", "NAME", "CUSTOMERS", "CREATED", "REVOKED", "LAST USED"],
-    ...keys.map((k) => [k.id, k.role, k.name, k.customerId ?? (k.grants.join(",") || "-"), date(k.createdAt), date(k.revokedAt), date(k.lastUsedAt)]),
+    ...keys.map((k) => [
+      k.id,
+      k.role,
+      k.name,
+      k.customerId ?? (k.grants.join(",") || "-"),
+      date(k.createdAt),
+      date(k.revokedAt),
+      date(k.lastUsedAt),
+    ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const row of rows) io.out(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+  for (const row of rows)
+    io.out(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    );
   return EXIT.ok;
 }

@@ -45,7 +45,9 @@ export async function runStore(args: StoreArguments, io: CliOutput): Promise<num
     const copied = await copyStore(source, target);
     for (const { table, rows } of copied) io.out(`${table} ${rows}`);
     const total = copied.reduce((sum, t) => sum + t.rows, 0);
-    io.err(`copied ${total} row${total === 1 ? "" : "s"} of ${copied.length} tables from ${redactUrl(from)} to ${redactUrl(to)}; set store.url to ${redactUrl(to)}`);
+    io.err(
+      `copied ${total} row${total === 1 ? "" : "s"} of ${copied.length} tables from ${redactUrl(from)} to ${redactUrl(to)}; set store.url to ${redactUrl(to)}`,
+    );
     return EXIT.ok;
   } catch (error) {
     const message = withoutPasswords(error instanceof Error ? error.message : String(error), [from, to]);

@@ -17,10 +17,12 @@ export interface StartupSettings {
 
 export async function readStartupSettings(argv: readonly string[], env: Record<string, string | undefined>): Promise<StartupSettings> {
   const flag = argv.indexOf("--config");
-  const configFile = flag >= 0 ? argv[flag + 1] : argv.find((a) => a.startsWith("--config="))?.slice("--config=".length) ?? env.GATEWAY_CONFIG;
+  const configFile =
+    flag >= 0 ? argv[flag + 1] : (argv.find((a) => a.startsWith("--config="))?.slice("--config=".length) ?? env.GATEWAY_CONFIG);
   if (flag >= 0 && !configFile) throw new Error("--config needs a file name");
   const port = env.PORT === undefined || env.PORT === "" ? undefined : Number(env.PORT);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+    throw new Error(`PORT must be a port number, got "${env.PORT}"`);
   const host = env.HOST || undefined;
   const config = configFile ? await loadConfigFile(configFile, env) : undefined;
   return { configFile, config, port, host };

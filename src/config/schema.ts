@@ -40,7 +40,12 @@ const cacheSchema = z
             "The longest (ms) a response is reused; one that read a vendor is reused no longer than that source's ttlMs. " +
               "Changes made through the gateway invalidate it at once.",
           ),
-        maxBytes: z.number().int().positive().default(64 * 1024 * 1024).describe("Memory for cached response bodies, in bytes (64 MiB)."),
+        maxBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(64 * 1024 * 1024)
+          .describe("Memory for cached response bodies, in bytes (64 MiB)."),
       })
       .prefault({})
       .describe("Whole query responses, reused for the same principal, document and variables until something they read changes."),
@@ -67,7 +72,11 @@ export function sourcesSchemaOf<const V extends Vendors>(vendors: V) {
   return z.record(z.string(), sourceConfigSchemaOf(vendors)).superRefine((value, ctx) => {
     for (const id of Object.keys(value)) {
       if (!SOURCE_ID.test(id)) {
-        ctx.addIssue({ code: "custom", path: [id], message: "a source id is 1-32 lowercase letters, digits, '-' or '_', starting with a letter" });
+        ctx.addIssue({
+          code: "custom",
+          path: [id],
+          message: "a source id is 1-32 lowercase letters, digits, '-' or '_', starting with a letter",
+        });
       } else if (id === "local") {
         ctx.addIssue({ code: "custom", path: [id], message: "'local' is reserved for the gateway's own store" });
       } else if (id === "sha256") {
@@ -83,7 +92,10 @@ const sources = sourcesSchemaOf(VENDORS);
 /** Who may call the gateway (issue 4). `mode: off` is for the demo and tests only; the gateway says so at start. */
 const authSchema = z
   .strictObject({
-    mode: z.enum(["on", "off"]).default("on").describe("`off` lets every request in as an admin: for the demo and tests only (a warning says so at start)."),
+    mode: z
+      .enum(["on", "off"])
+      .default("on")
+      .describe("`off` lets every request in as an admin: for the demo and tests only (a warning says so at start)."),
     jwt: z
       .strictObject({
         hs256Secret: z
@@ -95,7 +107,9 @@ const authSchema = z
           .string()
           .min(1)
           .optional()
-          .describe('A file holding `{"keys": [public JWKs]}` (RS256/ES256), instead of hs256Secret; issuer and audience are then required.'),
+          .describe(
+            'A file holding `{"keys": [public JWKs]}` (RS256/ES256), instead of hs256Secret; issuer and audience are then required.',
+          ),
         issuer: z.string().min(1).optional().describe("When set, a token's `iss` must be this."),
         audience: z.string().min(1).optional().describe("When set, a token's `aud` must name this."),
       })
@@ -116,7 +130,13 @@ const rateLimitSchema = z.strictObject({
     .positive()
     .max(1_000_000)
     .describe("The sustained rate: one request's allowance comes back every 60 / requestsPerMinute seconds."),
-  burst: z.number().int().positive().max(1_000_000).optional().describe("Requests an idle client may send at once. Default: requestsPerMinute (a minute's worth)."),
+  burst: z
+    .number()
+    .int()
+    .positive()
+    .max(1_000_000)
+    .optional()
+    .describe("Requests an idle client may send at once. Default: requestsPerMinute (a minute's worth)."),
 });
 
 /**
@@ -181,7 +201,9 @@ const telemetrySchema = z
           .min(0)
           .max(10_000)
           .default(100)
-          .describe('Distinct operation names counted under their own label; later names count as "other", so clients cannot grow the metrics without bound.'),
+          .describe(
+            'Distinct operation names counted under their own label; later names count as "other", so clients cannot grow the metrics without bound.',
+          ),
       })
       .prefault({})
       .describe("Prometheus metrics, each process its own: scrape every replica."),
@@ -195,7 +217,10 @@ const telemetrySchema = z
               .describe("The collector's traces endpoint, e.g. http://otel-collector:4318/v1/traces; no credentials in it (use headers)."),
             headers: z
               .record(z.string(), z.string().regex(/^[^\r\n]*$/, "a header value cannot contain a line break"))
-              .refine((headers) => Object.keys(headers).every((name) => HEADER_NAME.test(name)), "header names are letters, digits and !#$%&'*+.^_`|~-")
+              .refine(
+                (headers) => Object.keys(headers).every((name) => HEADER_NAME.test(name)),
+                "header names are letters, digits and !#$%&'*+.^_`|~-",
+              )
               .default({})
               .describe("Sent with every export, e.g. an API key from `${ENV}`. Never logged."),
             timeoutMs: z.number().int().positive().max(60_000).default(10_000).describe("The longest (ms) one export may take."),
@@ -220,7 +245,13 @@ export const configSchema = z.strictObject({
   server: z
     .strictObject({
       host: z.string().min(1).default("0.0.0.0").describe("The address to listen on; the `HOST` environment variable overrides it."),
-      port: z.number().int().min(0).max(65535).default(4000).describe("The port to listen on; the `PORT` environment variable overrides it."),
+      port: z
+        .number()
+        .int()
+        .min(0)
+        .max(65535)
+        .default(4000)
+        .describe("The port to listen on; the `PORT` environment variable overrides it."),
       mode: z
         .enum(["production", "development"])
         .default("production")
@@ -281,9 +312,22 @@ export const configSchema = z.strictObject({
             .int()
             .positive()
             .default(20_000)
-            .describe("Estimated cost: a field with a selection 2, a leaf 1, each level down 1.2 times the one above, times a literal `first`/`last`."),
-          maxDirectives: z.number().int().nonnegative().default(20).describe("Directives in the operation, counted at every fragment spread."),
-          maxBatch: z.number().int().positive().max(100).default(1).describe("Operations in one batched HTTP request; 1 turns batching off."),
+            .describe(
+              "Estimated cost: a field with a selection 2, a leaf 1, each level down 1.2 times the one above, times a literal `first`/`last`.",
+            ),
+          maxDirectives: z
+            .number()
+            .int()
+            .nonnegative()
+            .default(20)
+            .describe("Directives in the operation, counted at every fragment spread."),
+          maxBatch: z
+            .number()
+            .int()
+            .positive()
+            .max(100)
+            .default(1)
+            .describe("Operations in one batched HTTP request; 1 turns batching off."),
           maxBodyBytes: z
             .number()
             .int()
@@ -310,7 +354,10 @@ export const configSchema = z.strictObject({
       // src/server/conditional-get.ts adds the ETag and Vary that go with it.
       getCacheControl: z
         .string()
-        .regex(/^[a-z-]+(=\d+)?(, ?[a-z-]+(=\d+)?)*$/, "a Cache-Control value: directives like private, public, no-cache, max-age=N, s-maxage=N")
+        .regex(
+          /^[a-z-]+(=\d+)?(, ?[a-z-]+(=\d+)?)*$/,
+          "a Cache-Control value: directives like private, public, no-cache, max-age=N, s-maxage=N",
+        )
         .default("private, no-cache")
         .describe(
           "`Cache-Control` of successful GET answers, which also carry an ETag and `Vary: Accept, Authorization`. The default: " +
@@ -322,7 +369,13 @@ export const configSchema = z.strictObject({
       persistedQueries: z
         .strictObject({
           enabled: z.boolean().default(true).describe("Off: a hash alone is answered PERSISTED_QUERY_NOT_SUPPORTED."),
-          ttlSeconds: z.number().int().positive().max(30 * 86_400).default(86_400).describe("How long (s) a registered document is kept."),
+          ttlSeconds: z
+            .number()
+            .int()
+            .positive()
+            .max(30 * 86_400)
+            .default(86_400)
+            .describe("How long (s) a registered document is kept."),
           maxEntries: z
             .number()
             .int()

@@ -16,34 +16,34 @@ export const DEFAULT_UPSTREAM = { connections: 128, maxConcurrent: 128 } as cons
 /** Retries, circuit breaking and concurrency for one source. Every field has a documented default. */
 export const resilienceSchema = z
   .strictObject({
-      /** Retries of an idempotent read after a transient failure (timeout, reset, 5xx, 429). Writes are never retried. Default 2. */
-      retries: z.number().int().min(0).max(10).default(2),
-      /** First backoff; doubles each retry, with full jitter. Default 100 ms. */
-      retryBaseMs: z.number().int().positive().default(100),
-      /** Longest single backoff, and the cap on a vendor's Retry-After that is honoured. Default 2 s. */
-      retryMaxMs: z.number().int().positive().default(2_000),
-      /** Retries may add at most this fraction of the source's recent calls (a budget, so an outage is not multiplied). Default 0.2. */
-      retryBudgetRatio: z.number().min(0).max(1).default(0.2),
-      /**
-       * ...or this many retries a second, whichever allows more, so a quiet source still retries its odd transient
-       * fault (Finagle's floor, `minRetriesPerSec`). Default 10.
-       */
-      retryBudgetMinPerSecond: z.number().int().min(0).max(1000).default(10),
-      /** Upstream calls in flight to this source at once; more wait in line. Default 128 (DEFAULT_UPSTREAM). */
-      maxConcurrent: z.number().int().positive().max(1024).default(DEFAULT_UPSTREAM.maxConcurrent),
-      circuit: z
-        .strictObject({
-          /** Open the circuit when this percentage of calls in the window fail. Default 50. */
-          errorThresholdPercentage: z.number().min(1).max(100).default(50),
-          /** ...and at least this many calls were made in the window. Default 10. */
-          volumeThreshold: z.number().int().min(1).default(10),
-          /** How long an open circuit fails fast before one probe call is let through. Default 10 s. */
-          resetTimeoutMs: z.number().int().positive().default(10_000),
-          /** The window failures are counted over. Default 10 s. */
-          rollingWindowMs: z.number().int().positive().default(10_000),
-        })
-        .prefault({}),
-    })
+    /** Retries of an idempotent read after a transient failure (timeout, reset, 5xx, 429). Writes are never retried. Default 2. */
+    retries: z.number().int().min(0).max(10).default(2),
+    /** First backoff; doubles each retry, with full jitter. Default 100 ms. */
+    retryBaseMs: z.number().int().positive().default(100),
+    /** Longest single backoff, and the cap on a vendor's Retry-After that is honoured. Default 2 s. */
+    retryMaxMs: z.number().int().positive().default(2_000),
+    /** Retries may add at most this fraction of the source's recent calls (a budget, so an outage is not multiplied). Default 0.2. */
+    retryBudgetRatio: z.number().min(0).max(1).default(0.2),
+    /**
+     * ...or this many retries a second, whichever allows more, so a quiet source still retries its odd transient
+     * fault (Finagle's floor, `minRetriesPerSec`). Default 10.
+     */
+    retryBudgetMinPerSecond: z.number().int().min(0).max(1000).default(10),
+    /** Upstream calls in flight to this source at once; more wait in line. Default 128 (DEFAULT_UPSTREAM). */
+    maxConcurrent: z.number().int().positive().max(1024).default(DEFAULT_UPSTREAM.maxConcurrent),
+    circuit: z
+      .strictObject({
+        /** Open the circuit when this percentage of calls in the window fail. Default 50. */
+        errorThresholdPercentage: z.number().min(1).max(100).default(50),
+        /** ...and at least this many calls were made in the window. Default 10. */
+        volumeThreshold: z.number().int().min(1).default(10),
+        /** How long an open circuit fails fast before one probe call is let through. Default 10 s. */
+        resetTimeoutMs: z.number().int().positive().default(10_000),
+        /** The window failures are counted over. Default 10 s. */
+        rollingWindowMs: z.number().int().positive().default(10_000),
+      })
+      .prefault({}),
+  })
   .prefault({});
 
 /** Cross-request caching of one source's reads. */
@@ -66,7 +66,11 @@ export const upstreamOptions = {
   /** Keep-alive connections per vendor host. Default: see DEFAULT_UPSTREAM. */
   connections: z.number().int().positive().max(1024).default(DEFAULT_UPSTREAM.connections),
   /** Largest vendor response body accepted, in bytes. Default 5 MiB; anything larger is UPSTREAM_BAD_RESPONSE. */
-  maxResponseBytes: z.number().int().positive().default(5 * 1024 * 1024),
+  maxResponseBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
   /** Retries, circuit breaking and concurrency for this source; see `resilienceSchema` for the defaults. */
   resilience: resilienceSchema.optional(),
   /**

@@ -29,14 +29,33 @@ export async function seedDemo(store: Store, vendors: Vendors = VENDORS): Promis
       await tx.customers.upsert({ id, name, accounts });
     }
     for (const c of controllers) {
-      await tx.controllers.upsert({ nodeId: c.nodeId, name: c.name, serialNumber: c.serialNumber, customerId: owner.get(c.nodeId) ?? null });
+      await tx.controllers.upsert({
+        nodeId: c.nodeId,
+        name: c.name,
+        serialNumber: c.serialNumber,
+        customerId: owner.get(c.nodeId) ?? null,
+      });
     }
     const existing = new Set((await tx.licenses.byKeys(Object.values(DEMO_LOCAL_KEYS))).map((l) => l.key));
     const issue = async (key: string, extra: Parameters<Store["licenses"]["issue"]>[0]) => {
       if (!existing.has(key)) await tx.licenses.issue({ key, ...extra });
     };
-    await issue(DEMO_LOCAL_KEYS.unclaimed, { type: "residential", solarKw: 8, batteryKw: 10, durationMonths: 120, customerId: DEMO_CUSTOMER_IDS[0], activatedAt: new Date("2025-03-01T00:00:00Z") });
-    await issue(DEMO_LOCAL_KEYS.claimed, { type: "commercial", gridKw: 250, solarKw: 120, durationMonths: 60, customerId: DEMO_CUSTOMER_IDS[1], activatedAt: new Date("2025-02-01T00:00:00Z") });
+    await issue(DEMO_LOCAL_KEYS.unclaimed, {
+      type: "residential",
+      solarKw: 8,
+      batteryKw: 10,
+      durationMonths: 120,
+      customerId: DEMO_CUSTOMER_IDS[0],
+      activatedAt: new Date("2025-03-01T00:00:00Z"),
+    });
+    await issue(DEMO_LOCAL_KEYS.claimed, {
+      type: "commercial",
+      gridKw: 250,
+      solarKw: 120,
+      durationMonths: 60,
+      customerId: DEMO_CUSTOMER_IDS[1],
+      activatedAt: new Date("2025-02-01T00:00:00Z"),
+    });
     await issue(DEMO_LOCAL_KEYS.inactive, { type: "residential", evKw: 22, durationMonths: 24, customerId: DEMO_CUSTOMER_IDS[2] });
     const [claimed] = await tx.licenses.byKeys([DEMO_LOCAL_KEYS.claimed]);
     // With no vendor controllers at all (a test's own vendors), there is nothing to claim it on.

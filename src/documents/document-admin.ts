@@ -70,20 +70,36 @@ export class TrustedDocumentAdmin {
 
   publish(input: PublishTrustedDocumentsInput): Promise<PublishTrustedDocumentsResult> {
     // The audit keeps the ids, not the texts: a publication can be megabytes, and the ids name the texts exactly.
-    const audited = { apiKeyId: input.apiKeyId, replace: input.replace ?? false, lock: input.lock ?? null, documentIds: input.documents.map((d) => d.id ?? null) };
+    const audited = {
+      apiKeyId: input.apiKeyId,
+      replace: input.replace ?? false,
+      lock: input.lock ?? null,
+      documentIds: input.documents.map((d) => d.id ?? null),
+    };
     const check = () => {
       this.access.requireAdmin("publish trusted documents");
       checkId(input.apiKeyId, ["input", "apiKeyId"], "an API key id");
       return this.checked(input.documents);
     };
-    return this.writer.withPayload<PublishTrustedDocumentsResult, NewTrustedDocument[]>("publishTrustedDocuments", audited, { apiKey: null, added: 0, removed: 0 }, check, (documents) => {
-      return this.writer.commit("publishTrustedDocuments", { ...audited, documentIds: documents.map((d) => documentIdOf(d.hash)) }, async (tx) => {
-        const key = await existingKey(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
-        const { added, removed } = await tx.trustedDocuments.publish(key.id, documents, input.replace ?? false);
-        const after = typeof input.lock === "boolean" ? await tx.apiKeys.setDocumentsLocked(key.id, input.lock) : await tx.apiKeys.get(key.id);
-        return { apiKey: infoOf(after!), added, removed, errors: [] };
-      });
-    });
+    return this.writer.withPayload<PublishTrustedDocumentsResult, NewTrustedDocument[]>(
+      "publishTrustedDocuments",
+      audited,
+      { apiKey: null, added: 0, removed: 0 },
+      check,
+      (documents) => {
+        return this.writer.commit(
+          "publishTrustedDocuments",
+          { ...audited, documentIds: documents.map((d) => documentIdOf(d.hash)) },
+          async (tx) => {
+            const key = await existingKey(tx.apiKeys.get(input.apiKeyId), input.apiKeyId, ["input", "apiKeyId"]);
+            const { added, removed } = await tx.trustedDocuments.publish(key.id, documents, input.replace ?? false);
+            const after =
+              typeof input.lock === "boolean" ? await tx.apiKeys.setDocumentsLocked(key.id, input.lock) : await tx.apiKeys.get(key.id);
+            return { apiKey: infoOf(after!), added, removed, errors: [] };
+          },
+        );
+      },
+    );
   }
 
   /** Locking a key with no documents is allowed: it then runs nothing, which is what an administrator asked for. */
@@ -102,20 +118,29 @@ export class TrustedDocumentAdmin {
 
   /** Every document checked before anything is written; all problems reported at once, each at its index. */
   private checked(documents: PublishTrustedDocumentsInput["documents"]): NewTrustedDocument[] {
-    if (documents.length > MAX_DOCUMENTS) throw badInput(["input", "documents"], `at most ${MAX_DOCUMENTS} documents in one publication; this one has ${documents.length}`);
+    if (documents.length > MAX_DOCUMENTS)
+      throw badInput(["input", "documents"], `at most ${MAX_DOCUMENTS} documents in one publication; this one has ${documents.length}`);
     const problems: { field: string[]; message: string }[] = [];
     const byHash = new Map<string, NewTrustedDocument>();
     documents.forEach((document, i) => {
       const field = ["input", "documents", String(i)];
       if (document.body.length > MAX_DOCUMENT_CHARS) {
-        problems.push({ field: [...field, "body"], message: `the document has ${document.body.length} characters; at most ${MAX_DOCUMENT_CHARS} are allowed` });
+        problems.push({
+          field: [...field, "body"],
+          message: `the document has ${document.body.length} characters; at most ${MAX_DOCUMENT_CHARS} are allowed`,
+        });
         return;
       }
       const hash = documentHash(document.body);
       if (document.id !== null && document.id !== undefined) {
         const named = hashOfDocumentId(document.id);
-        if (named === null) problems.push({ field: [...field, "id"], message: "an id is the document's SHA-256 in hex, optionally prefixed sha256:" });
-        else if (named !== hash) problems.push({ field: [...field, "id"], message: `the id is not the SHA-256 of this body (that is sha256:${hash}); was the text changed after hashing?` });
+        if (named === null)
+          problems.push({ field: [...field, "id"], message: "an id is the document's SHA-256 in hex, optionally prefixed sha256:" });
+        else if (named !== hash)
+          problems.push({
+            field: [...field, "id"],
+            message: `the id is not the SHA-256 of this body (that is sha256:${hash}); was the text changed after hashing?`,
+          });
       }
       const result = this.check(document.body);
       if (!result.ok) problems.push({ field: [...field, "body"], message: result.problem });

@@ -21,7 +21,8 @@ export function documentChecker(schema: GraphQLSchema, limits: OperationLimits):
       return { ok: false, problem: (error as Error).message };
     }
     const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    if (operations.length !== 1) return { ok: false, problem: `a trusted document holds exactly one operation; this one holds ${operations.length}` };
+    if (operations.length !== 1)
+      return { ok: false, problem: `a trusted document holds exactly one operation; this one holds ${operations.length}` };
     const errors = validate(schema, document, rules);
     if (errors.length > 0) return { ok: false, problem: errors.map((e) => e.message).join("; ") };
     const [operation] = operations as [OperationDefinitionNode];

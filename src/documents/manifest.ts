@@ -25,7 +25,9 @@ export function readManifest(json: unknown): ManifestEntry[] {
   const record = json as Record<string, unknown>;
   if ("format" in record) {
     if (record.format !== APOLLO_FORMAT || record.version !== 1) {
-      throw new Error(`unknown manifest format ${JSON.stringify(record.format)} version ${JSON.stringify(record.version)}; expected "${APOLLO_FORMAT}" version 1`);
+      throw new Error(
+        `unknown manifest format ${JSON.stringify(record.format)} version ${JSON.stringify(record.version)}; expected "${APOLLO_FORMAT}" version 1`,
+      );
     }
     if (!Array.isArray(record.operations)) throw new Error("an Apollo manifest needs an operations array");
     return record.operations.map((operation: unknown, i) => {

@@ -31,7 +31,10 @@ function refusal(error: unknown): { message?: string; extensions: Record<string,
   }
   if (error.extensions.validationErrorCode === "INTROSPECTION_DISABLED") {
     // Said here, whatever the rule's own message: the code is what clients branch on, the message what they read.
-    return { message: "introspection is off on this server; __schema and __type cannot be queried", extensions: { code: "INTROSPECTION_DISABLED" } };
+    return {
+      message: "introspection is off on this server; __schema and __type cannot be queried",
+      extensions: { code: "INTROSPECTION_DISABLED" },
+    };
   }
   const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
   if (error.extensions.code === undefined && typeof status === "number" && status >= 400 && status < 500) {
@@ -52,7 +55,11 @@ function unwrapResolverError(error: unknown): unknown {
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown, log: ErrorLogger): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  const base = { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+  const base = {
+    message: formatted.message,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+  };
   if (isGatewayError(original)) {
     return {
       ...base,

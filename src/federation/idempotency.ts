@@ -69,7 +69,9 @@ export class IdempotencyGuard {
       if (row.state === "done") return row.result as T;
       await sleep(POLL_MS);
     }
-    throw new GatewayError("CONFLICT", `a ${operation} with idempotency key ${key} is still running or failed; try again`, { field: FIELD });
+    throw new GatewayError("CONFLICT", `a ${operation} with idempotency key ${key} is still running or failed; try again`, {
+      field: FIELD,
+    });
   }
 }
 
@@ -100,7 +102,9 @@ function stableJson(value: unknown): string {
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined && v !== null).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);

@@ -5,7 +5,14 @@ import type { ControllerRow } from "../store/controllers.js";
 import type { ClaimRow } from "../store/claims.js";
 import type { ControllerInfo, License } from "../domain/model.js";
 import type { SourceRegistry } from "./registry.js";
-import { asError, eachAlone, type BatchResult, type ControllerHardware, type CustomerProfile, type LicenseSource } from "../sources/source.js";
+import {
+  asError,
+  eachAlone,
+  type BatchResult,
+  type ControllerHardware,
+  type CustomerProfile,
+  type LicenseSource,
+} from "../sources/source.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { LicenseLocator } from "../cache/license-locator.js";
 import type { ReadTracker } from "../cache/read-tracker.js";
@@ -69,18 +76,29 @@ export class Loaders {
 
   get accountLicenses(): DataLoader<SourceKey, License[], string> {
     return (this.#accountLicenses ??= this.#bySourceKey(
-      this.#tracked(this.#learnLocations(this.#perSource((s, ids) => s.licensesOfAccounts?.(ids))), (k, list) => [tag.account(k.source, k.id), ...licenseListTags(list)]),
+      this.#tracked(this.#learnLocations(this.#perSource((s, ids) => s.licensesOfAccounts?.(ids))), (k, list) => [
+        tag.account(k.source, k.id),
+        ...licenseListTags(list),
+      ]),
     ));
   }
 
   get controllerLicenses(): DataLoader<SourceKey, License[], string> {
     return (this.#controllerLicenses ??= this.#bySourceKey(
-      this.#tracked(this.#perSource((s, ids) => s.licensesOfControllers?.(ids)), (k, list) => [tag.node(k.source, k.id), ...licenseListTags(list)]),
+      this.#tracked(
+        this.#perSource((s, ids) => s.licensesOfControllers?.(ids)),
+        (k, list) => [tag.node(k.source, k.id), ...licenseListTags(list)],
+      ),
     ));
   }
 
   get sourceControllers(): DataLoader<SourceKey, ControllerInfo | null, string> {
-    return (this.#sourceControllers ??= this.#bySourceKey(this.#tracked(this.#perSource((s, ids) => s.controllers?.(ids)), (k) => [tag.node(k.source, k.id)])));
+    return (this.#sourceControllers ??= this.#bySourceKey(
+      this.#tracked(
+        this.#perSource((s, ids) => s.controllers?.(ids)),
+        (k) => [tag.node(k.source, k.id)],
+      ),
+    ));
   }
 
   /** One license by key, where the source can look one up (Cryptolens key/GetKey). */
@@ -97,82 +115,116 @@ export class Loaders {
   }
 
   get profiles(): DataLoader<SourceKey, CustomerProfile | null, string> {
-    return (this.#profiles ??= this.#bySourceKey(this.#tracked(this.#perSource((s, ids) => s.directory?.profiles(ids)), (k) => [tag.account(k.source, k.id)])));
+    return (this.#profiles ??= this.#bySourceKey(
+      this.#tracked(
+        this.#perSource((s, ids) => s.directory?.profiles(ids)),
+        (k) => [tag.account(k.source, k.id)],
+      ),
+    ));
   }
 
   /** Keyed by (source, serial number). */
   get hardware(): DataLoader<SourceKey, ControllerHardware | null, string> {
-    return (this.#hardware ??= this.#bySourceKey(this.#tracked(this.#perSource((s, serials) => s.directory?.hardware(serials)), (k) => [tag.serial(k.source, k.id)])));
+    return (this.#hardware ??= this.#bySourceKey(
+      this.#tracked(
+        this.#perSource((s, serials) => s.directory?.hardware(serials)),
+        (k) => [tag.serial(k.source, k.id)],
+      ),
+    ));
   }
 
   get customers(): DataLoader<string, CustomerRow | null> {
     return (this.#customers ??= this.#byString(
-      this.#tracked(async (ids: readonly string[]) => {
-        const found = byId(await this.#store.customers.getMany([...ids]), (r) => r.id);
-        return ids.map((id) => found.get(id) ?? null);
-      }, (id) => [tag.customer(id)]),
+      this.#tracked(
+        async (ids: readonly string[]) => {
+          const found = byId(await this.#store.customers.getMany([...ids]), (r) => r.id);
+          return ids.map((id) => found.get(id) ?? null);
+        },
+        (id) => [tag.customer(id)],
+      ),
     ));
   }
 
   get accountsOfCustomer(): DataLoader<string, AccountRow[]> {
     return (this.#accountsOfCustomer ??= this.#byString(
-      this.#tracked(async (ids: readonly string[]) => {
-        const groups = groupBy(await this.#store.customers.accountsOf([...ids]), (r) => r.customerId);
-        return ids.map((id) => groups.get(id) ?? []);
-      }, (id) => [tag.customer(id)]),
+      this.#tracked(
+        async (ids: readonly string[]) => {
+          const groups = groupBy(await this.#store.customers.accountsOf([...ids]), (r) => r.customerId);
+          return ids.map((id) => groups.get(id) ?? []);
+        },
+        (id) => [tag.customer(id)],
+      ),
     ));
   }
 
   get customerOfAccount(): DataLoader<SourceKey, AccountRow | null, string> {
     return (this.#customerOfAccount ??= this.#bySourceKey(
-      this.#tracked(async (keys: readonly SourceKey[]) => {
-        const rows = await this.#store.customers.findByAccounts(keys.map((k) => ({ source: k.source, externalId: k.id })));
-        const found = byId(rows, (r) => sourceKey({ source: r.source, id: r.externalId }));
-        return keys.map((k) => found.get(sourceKey(k)) ?? null);
-      }, (k) => [tag.account(k.source, k.id)]),
+      this.#tracked(
+        async (keys: readonly SourceKey[]) => {
+          const rows = await this.#store.customers.findByAccounts(keys.map((k) => ({ source: k.source, externalId: k.id })));
+          const found = byId(rows, (r) => sourceKey({ source: r.source, id: r.externalId }));
+          return keys.map((k) => found.get(sourceKey(k)) ?? null);
+        },
+        (k) => [tag.account(k.source, k.id)],
+      ),
     ));
   }
 
   get registeredControllers(): DataLoader<string, ControllerRow | null> {
     return (this.#registeredControllers ??= this.#byString(
-      this.#tracked(async (nodeIds: readonly string[]) => {
-        const found = byId(await this.#store.controllers.getMany([...nodeIds]), (r) => r.nodeId);
-        return nodeIds.map((id) => found.get(id) ?? null);
-      }, (nodeId) => [tag.controller(nodeId)]),
+      this.#tracked(
+        async (nodeIds: readonly string[]) => {
+          const found = byId(await this.#store.controllers.getMany([...nodeIds]), (r) => r.nodeId);
+          return nodeIds.map((id) => found.get(id) ?? null);
+        },
+        (nodeId) => [tag.controller(nodeId)],
+      ),
     ));
   }
 
   get controllersOfCustomer(): DataLoader<string, ControllerRow[]> {
     return (this.#controllersOfCustomer ??= this.#byString(
-      this.#tracked(async (ids: readonly string[]) => {
-        const groups = groupBy(await this.#store.controllers.ofCustomers([...ids]), (r) => r.customerId);
-        return ids.map((id) => groups.get(id) ?? []);
-      }, (id, rows) => [tag.customer(id), ...rows.map((r) => tag.controller(r.nodeId))]),
+      this.#tracked(
+        async (ids: readonly string[]) => {
+          const groups = groupBy(await this.#store.controllers.ofCustomers([...ids]), (r) => r.customerId);
+          return ids.map((id) => groups.get(id) ?? []);
+        },
+        (id, rows) => [tag.customer(id), ...rows.map((r) => tag.controller(r.nodeId))],
+      ),
     ));
   }
 
   get claimsOfLicense(): DataLoader<SourceKey, ClaimRow[], string> {
     return (this.#claimsOfLicense ??= this.#bySourceKey(
-      this.#tracked(async (keys: readonly SourceKey[]) => {
-        const rows = await this.#store.claims.ofLicensesAt(keys.map((k) => ({ source: k.source, externalId: k.id })));
-        const groups = groupBy(rows, (r) => sourceKey({ source: r.source, id: r.licenseExternalId }));
-        return keys.map((k) => groups.get(sourceKey(k)) ?? []);
-      }, (k) => [tag.license(k.source, k.id)]),
+      this.#tracked(
+        async (keys: readonly SourceKey[]) => {
+          const rows = await this.#store.claims.ofLicensesAt(keys.map((k) => ({ source: k.source, externalId: k.id })));
+          const groups = groupBy(rows, (r) => sourceKey({ source: r.source, id: r.licenseExternalId }));
+          return keys.map((k) => groups.get(sourceKey(k)) ?? []);
+        },
+        (k) => [tag.license(k.source, k.id)],
+      ),
     ));
   }
 
   get claimsOfNode(): DataLoader<string, ClaimRow[]> {
     return (this.#claimsOfNode ??= this.#byString(
-      this.#tracked(async (nodeIds: readonly string[]) => {
-        const groups = groupBy(await this.#store.claims.ofNodes([...nodeIds]), (r) => r.nodeId);
-        return nodeIds.map((id) => groups.get(id) ?? []);
-      }, (nodeId, rows) => [tag.claimsOfNode(nodeId), ...rows.map((r) => tag.license(r.source, r.licenseExternalId))]),
+      this.#tracked(
+        async (nodeIds: readonly string[]) => {
+          const groups = groupBy(await this.#store.claims.ofNodes([...nodeIds]), (r) => r.nodeId);
+          return nodeIds.map((id) => groups.get(id) ?? []);
+        },
+        (nodeId, rows) => [tag.claimsOfNode(nodeId), ...rows.map((r) => tag.license(r.source, r.licenseExternalId))],
+      ),
     ));
   }
 
   /** A loader keyed by (source, id); no batching nor caching when batching is off. */
   #bySourceKey<V>(load: BatchLoad<SourceKey, V>): DataLoader<SourceKey, V, string> {
-    return new DataLoader<SourceKey, V, string>(load, this.#batching ? { cacheKeyFn: sourceKey } : { cacheKeyFn: sourceKey, batch: false, cache: false });
+    return new DataLoader<SourceKey, V, string>(
+      load,
+      this.#batching ? { cacheKeyFn: sourceKey } : { cacheKeyFn: sourceKey, batch: false, cache: false },
+    );
   }
 
   /** A loader keyed by a plain string; no batching nor caching when batching is off. */
@@ -228,7 +280,9 @@ export class Loaders {
             results = ids.map(() => asError(error));
           }
           // A source answering null for a key ("not known here") is a value; only a missing entry is a bug.
-          indexes.forEach((keyIndex, j) => (out[keyIndex] = j < results.length ? results[j]! : new Error(`source ${sourceId} returned too few results`)));
+          indexes.forEach(
+            (keyIndex, j) => (out[keyIndex] = j < results.length ? results[j]! : new Error(`source ${sourceId} returned too few results`)),
+          );
         }),
       );
       return out;

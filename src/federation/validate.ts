@@ -49,12 +49,14 @@ export function checkText(value: string, field: string[], what: string, max: num
  * characters are whatever a vendor or the gateway issued, so only those no key may hold are refused.
  */
 export const checkKey = (key: string, field = ["input", "key"]) => checkText(key, field, "a license key", MAX_KEY_LENGTH);
-export const checkNodeId = (nodeId: string, field = ["input", "nodeId"]) => checkText(nodeId, field, "a controller nodeId", MAX_NODE_ID_LENGTH);
+export const checkNodeId = (nodeId: string, field = ["input", "nodeId"]) =>
+  checkText(nodeId, field, "a controller nodeId", MAX_NODE_ID_LENGTH);
 export const checkCustomerId = (id: string, field: string[]) => checkText(id, field, "a customer id", MAX_NAME_LENGTH);
 /** Ids the gateway hands out whole (License.id, an API key's id, a Node id): the same characters, a longer bound. */
 export const checkId = (id: string, field: string[], what: string) => checkText(id, field, what, MAX_ID_LENGTH);
 
 export function checkOptionalInt(value: number | null | undefined, field: string[], min: number, max: number): void {
   if (value === null || value === undefined) return;
-  if (!Number.isInteger(value) || value < min || value > max) throw badInput(field, `must be an integer from ${min} to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw badInput(field, `must be an integer from ${min} to ${max}, got ${value}`);
 }

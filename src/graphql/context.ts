@@ -30,7 +30,13 @@ export interface GatewayContext {
   sources: SourceRegistry;
   loaders: Loaders;
   reads: FederatedReads;
-  mutations: { licenses: LicenseMutations; customers: CustomerMutations; catalogue: CatalogueMutations; apiKeys: ApiKeyAdmin; documents: TrustedDocumentAdmin };
+  mutations: {
+    licenses: LicenseMutations;
+    customers: CustomerMutations;
+    catalogue: CatalogueMutations;
+    apiKeys: ApiKeyAdmin;
+    documents: TrustedDocumentAdmin;
+  };
   partialErrors: PartialError[];
   /** What this operation read, for the response cache; undefined when responses are not cached. */
   cacheReads: ReadTracker | undefined;

@@ -29,7 +29,8 @@ export class MutationResolver {
   }
 
   @Mutation(() => ReleaseLicensePayload, {
-    description: "Undo a claim. At Cryptolens this deactivates the machine; for local and gateway-kept claims it removes the link; Eniris cannot.",
+    description:
+      "Undo a claim. At Cryptolens this deactivates the machine; for local and gateway-kept claims it removes the link; Eniris cannot.",
   })
   releaseLicense(@Arg("input", () => ReleaseLicenseInput) input: ReleaseLicenseInput, @Ctx() ctx: GatewayContext) {
     return ctx.mutations.licenses.releaseLicense(input);

@@ -34,12 +34,20 @@ export class QueryResolver {
   }
 
   @Query(() => Controller, { nullable: true, description: "A controller known to the gateway's registry or to any vendor." })
-  controller(@Arg("nodeId", () => ID, { description: "The controller's node id." }) nodeId: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
+  controller(
+    @Arg("nodeId", () => ID, { description: "The controller's node id." }) nodeId: string,
+    @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     return ctx.reads.controller(checkNodeId(nodeId, ["nodeId"]), ctx.reportPartial(info));
   }
 
   @Query(() => License, { nullable: true, description: 'One license by its id ("<source>:<externalId>").' })
-  license(@Arg("id", () => ID, { description: 'A License.id, "<source>:<externalId>".' }) id: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
+  license(
+    @Arg("id", () => ID, { description: 'A License.id, "<source>:<externalId>".' }) id: string,
+    @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     return ctx.reads.license(checkId(id, ["id"], "a license id"), ctx.reportPartial(info));
   }
 

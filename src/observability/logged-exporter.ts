@@ -20,7 +20,12 @@ export function loggedExporter(exporter: SpanExporter, logger: Logger): SpanExpo
           loggedAt = Date.now();
           const error = result.error as (Error & { code?: unknown }) | undefined;
           logger.warn(
-            { spans: spans.length, error: error?.name, status: typeof error?.code === "number" ? error.code : undefined, reason: error?.message?.slice(0, 200) },
+            {
+              spans: spans.length,
+              error: error?.name,
+              status: typeof error?.code === "number" ? error.code : undefined,
+              reason: error?.message?.slice(0, 200),
+            },
             "could not export traces over OTLP; spans are dropped until the collector answers",
           );
         }

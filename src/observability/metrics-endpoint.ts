@@ -24,7 +24,9 @@ export function metricsEndpoint(metrics: GatewayMetrics, options: { path: string
       if (expected !== undefined) {
         const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
         if (token === undefined || !timingSafeEqual(digest(token), expected)) {
-          return send(res, 401, "text/plain; charset=utf-8", "a bearer token is required\n", { "www-authenticate": 'Bearer realm="metrics"' });
+          return send(res, 401, "text/plain; charset=utf-8", "a bearer token is required\n", {
+            "www-authenticate": 'Bearer realm="metrics"',
+          });
         }
       }
       const { contentType, text } = await metrics.render();
@@ -37,6 +39,13 @@ function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}, length = Buffer.byteLength(body)): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+  length = Buffer.byteLength(body),
+): void {
   res.writeHead(status, { "content-type": type, "content-length": length, "cache-control": "no-store", ...headers }).end(body);
 }

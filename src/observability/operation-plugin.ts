@@ -37,7 +37,9 @@ export function operationTelemetryPlugin(metrics: GatewayMetrics | undefined, tr
           const type = operation?.operation ?? UNKNOWN;
           resolved = { type, name: operationName ?? null };
           span?.resolved(type, operationName ?? null);
-          if (metrics && document) for (const coordinate of documentFacts(schema, document).deprecated) metrics.deprecatedUsage(coordinate, clientOf(contextValue.principal));
+          if (metrics && document)
+            for (const coordinate of documentFacts(schema, document).deprecated)
+              metrics.deprecatedUsage(coordinate, clientOf(contextValue.principal));
         },
         willSendResponse({ executed, response, contextValue }) {
           const outcome = outcomeOf(executed, response.result, contextValue.partialErrors.length);

@@ -21,12 +21,17 @@ export async function tracerProvider(
 ): Promise<BasicTracerProvider | undefined> {
   const otlp = config.otlp;
   if (!exporter && !otlp) return undefined;
-  const [sdk, { resourceFromAttributes }] = await Promise.all([import("@opentelemetry/sdk-trace-base"), import("@opentelemetry/resources")]);
+  const [sdk, { resourceFromAttributes }] = await Promise.all([
+    import("@opentelemetry/sdk-trace-base"),
+    import("@opentelemetry/resources"),
+  ]);
   let processor;
   if (exporter) processor = new sdk.SimpleSpanProcessor(exporter);
   else {
     const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
-    processor = new sdk.BatchSpanProcessor(loggedExporter(new OTLPTraceExporter({ url: otlp!.url, headers: { ...otlp!.headers }, timeoutMillis: otlp!.timeoutMs }), logger));
+    processor = new sdk.BatchSpanProcessor(
+      loggedExporter(new OTLPTraceExporter({ url: otlp!.url, headers: { ...otlp!.headers }, timeoutMillis: otlp!.timeoutMs }), logger),
+    );
   }
   const root = config.sampleRatio >= 1 ? new sdk.AlwaysOnSampler() : new sdk.TraceIdRatioBasedSampler(config.sampleRatio);
   return new sdk.BasicTracerProvider({

@@ -73,7 +73,10 @@ export class Tracing {
     const parent = remote ? trace.setSpanContext(ROOT_CONTEXT, remote) : ROOT_CONTEXT;
     const span = this.tracer.startSpan(
       "GraphQL operation",
-      { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_ROUTE]: "/graphql", ...(http ? { [ATTR_HTTP_REQUEST_METHOD]: http.method } : {}) } },
+      {
+        kind: SpanKind.SERVER,
+        attributes: { [ATTR_HTTP_ROUTE]: "/graphql", ...(http ? { [ATTR_HTTP_REQUEST_METHOD]: http.method } : {}) },
+      },
       parent,
     );
     return {
@@ -90,14 +93,18 @@ export class Tracing {
         span.setAttribute(ATTR_OUTCOME, outcome);
         if (codes.length > 0) span.setAttribute(ATTR_ERROR_TYPE, codes[0]!);
         // A refusal is the client's mistake, not the server's: left unset, as HTTP servers leave a 4xx.
-        if (outcome === "error" || outcome === "partial") span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(codes)].join(" ") });
+        if (outcome === "error" || outcome === "partial")
+          span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(codes)].join(" ") });
         span.end();
       },
     };
   }
 
   /** A client span for one attempt at an upstream call, child of `parent` (the operation's), with the headers that carry it. */
-  startUpstream(call: UpstreamCallInfo, parent: Context | undefined): { headers: Record<string, string>; end(result: number | string): void } {
+  startUpstream(
+    call: UpstreamCallInfo,
+    parent: Context | undefined,
+  ): { headers: Record<string, string>; end(result: number | string): void } {
     const { baseUrl } = call;
     const span: Span = this.tracer.startSpan(
       `${call.method} ${call.endpoint}`,

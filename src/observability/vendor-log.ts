@@ -26,10 +26,7 @@ export function vendorLog(logger: Logger, metrics: GatewayMetrics | undefined): 
       const key = `${drift.source}\u0000${drift.field}`;
       if (driftLogged.has(key)) return;
       driftLogged.add(key);
-      logger.warn(
-        { source: drift.source, field: drift.field, endpoint: drift.endpoint, got: drift.got },
-        "vendor field read leniently",
-      );
+      logger.warn({ source: drift.source, field: drift.field, endpoint: drift.endpoint, got: drift.got }, "vendor field read leniently");
     },
   };
 }

@@ -28,7 +28,11 @@ export class RedisTokenCache implements SharedTokens {
     private readonly logger: Logger,
   ) {}
 
-  async obtain(scope: TokenScope, usable: (token: AccessTokenValue) => boolean, fetch: () => Promise<AccessTokenValue>): Promise<AccessTokenValue> {
+  async obtain(
+    scope: TokenScope,
+    usable: (token: AccessTokenValue) => boolean,
+    fetch: () => Promise<AccessTokenValue>,
+  ): Promise<AccessTokenValue> {
     if (!redisReady(this.redis)) return fetch();
     const tokenKey = `tokens:${scope.id}`;
     const lockKey = `tokens-lock:${scope.id}`;
@@ -56,7 +60,9 @@ export class RedisTokenCache implements SharedTokens {
       if (lockId) {
         try {
           const token = await fetch();
-          await this.write(scope, tokenKey, token).catch((error: unknown) => this.logger.warn({ err: error, source: scope.id }, "could not share a fetched token"));
+          await this.write(scope, tokenKey, token).catch((error: unknown) =>
+            this.logger.warn({ err: error, source: scope.id }, "could not share a fetched token"),
+          );
           return token;
         } finally {
           await this.release(lockKey, lockId);
@@ -112,7 +118,9 @@ export class RedisTokenCache implements SharedTokens {
     const cacheKey = `${scope.id}\u0000${scope.secret}`;
     let key = this.keys.get(cacheKey);
     if (!key) {
-      key = new Promise<Buffer>((resolve, reject) => scrypt(scope.secret, `license-gateway tokens ${scope.id}`, 32, (error, derived) => (error ? reject(error) : resolve(derived))));
+      key = new Promise<Buffer>((resolve, reject) =>
+        scrypt(scope.secret, `license-gateway tokens ${scope.id}`, 32, (error, derived) => (error ? reject(error) : resolve(derived))),
+      );
       this.keys.set(cacheKey, key);
     }
     return key;

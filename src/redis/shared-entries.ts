@@ -72,7 +72,9 @@ export class SharedEntries {
     if (keys.length === 0 || !redisReady(this.redis)) return found;
     const prefix = this.redis.options.keyPrefix ?? "";
     // callBuffer: the values are v8-serialized bytes, which a string reply would mangle. ioredis prefixes EVAL's keys.
-    const rows = (await this.redis.callBuffer("eval", GET, keys.length, ...keys.map((k) => KEY_PREFIX + k), prefix)) as Array<[Buffer, Buffer, Buffer, Buffer] | null>;
+    const rows = (await this.redis.callBuffer("eval", GET, keys.length, ...keys.map((k) => KEY_PREFIX + k), prefix)) as Array<
+      [Buffer, Buffer, Buffer, Buffer] | null
+    >;
     rows.forEach((row, i) => {
       if (!row) return;
       const [value, tags, fresh, stale] = row;
@@ -91,6 +93,17 @@ export class SharedEntries {
     const life = Math.min(entry.staleUntil - Date.now(), MAX_LIFE_MS);
     if (life <= 0 || entry.tags.some((t) => t.includes("\n")) || !redisReady(this.redis)) return;
     const prefix = this.redis.options.keyPrefix ?? "";
-    await this.redis.eval(SET, 1, KEY_PREFIX + key, prefix, serialize(entry.value), entry.tags.join("\n"), readFrom, entry.freshUntil, entry.staleUntil, Math.ceil(life));
+    await this.redis.eval(
+      SET,
+      1,
+      KEY_PREFIX + key,
+      prefix,
+      serialize(entry.value),
+      entry.tags.join("\n"),
+      readFrom,
+      entry.freshUntil,
+      entry.staleUntil,
+      Math.ceil(life),
+    );
   }
 }

@@ -120,7 +120,10 @@ export class SharedInvalidation {
       const [last] = await this.redis.xrevrange(STREAM, "+", "-", "COUNT", 1);
       this.local.invalidateEverything();
       this.lastId = last?.[0] ?? entries[entries.length - 1]![0];
-      this.logger.warn({ behind: `>= ${MAX_REPLAY}` }, "this replica fell far behind the shared invalidation stream; its caches were emptied");
+      this.logger.warn(
+        { behind: `>= ${MAX_REPLAY}` },
+        "this replica fell far behind the shared invalidation stream; its caches were emptied",
+      );
       return;
     }
     for (const [id, fields] of entries) {

@@ -31,7 +31,13 @@ const NOT_STORED = "no-store";
  * these alone (Apollo's cache-control plugin is told not to, in http-server.ts); only a header Apollo set on
  * purpose stays as it is, with no ETag: a PERSISTED_QUERY_NOT_FOUND's `private, no-cache, must-revalidate`.
  */
-export function cachingHeaders(method: string | undefined, status: number, body: string, apolloCacheControl: string | undefined, cacheControl = GET_CACHE_CONTROL): Array<[string, string]> {
+export function cachingHeaders(
+  method: string | undefined,
+  status: number,
+  body: string,
+  apolloCacheControl: string | undefined,
+  cacheControl = GET_CACHE_CONTROL,
+): Array<[string, string]> {
   if (apolloCacheControl !== undefined) return [];
   if (method !== "GET" || status !== 200) return [["cache-control", NOT_STORED]];
   // Quoted, strong: the same bytes, the same tag. 128 bits of SHA-256 tell answers apart as well as all 256.
@@ -58,6 +64,9 @@ export function notModified(req: IncomingMessage, etag: string | undefined): boo
 export function addVary(res: ServerResponse, names: string): void {
   const current = String(res.getHeader("vary") ?? "");
   const present = new Set(current.split(",").map((name) => name.trim().toLowerCase()));
-  const added = names.split(",").map((name) => name.trim()).filter((name) => name !== "" && !present.has(name.toLowerCase()));
+  const added = names
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "" && !present.has(name.toLowerCase()));
   if (added.length > 0) res.setHeader("vary", [...(current === "" ? [] : [current]), ...added].join(", "));
 }

@@ -57,7 +57,10 @@ export class ConnectionDrain {
     if (options.delayMs > 0) await sleep(options.delayMs);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
-    this.logger.info({ inFlight: this.#inFlight.size, graceMs: options.graceMs }, "stopped accepting connections; waiting for the requests in flight");
+    this.logger.info(
+      { inFlight: this.#inFlight.size, graceMs: options.graceMs },
+      "stopped accepting connections; waiting for the requests in flight",
+    );
     const graceOver = setTimeout(() => {
       this.logger.warn({ cutOff: this.#inFlight.size }, "shutdown grace period over: closing the connections of requests still in flight");
       this.server.closeAllConnections();

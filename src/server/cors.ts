@@ -17,7 +17,14 @@ import { addVary } from "./conditional-get.js";
  */
 
 /** What a page may send: the content type, a credential, Apollo's CSRF headers, trace context, its request id. */
-const CORS_REQUEST_HEADERS = ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "traceparent", "x-request-id"];
+const CORS_REQUEST_HEADERS = [
+  "content-type",
+  "authorization",
+  "apollo-require-preflight",
+  "x-apollo-operation-name",
+  "traceparent",
+  "x-request-id",
+];
 /** What a page may read besides the CORS-safelisted headers: the request id (for support), ETag, Retry-After (429). */
 const EXPOSED_HEADERS = ["x-request-id", "etag", "retry-after"];
 
@@ -44,12 +51,14 @@ export function corsStep(config: CorsConfig): CorsStep {
       if (config.origins.length > 0) addVary(res, "Origin");
       return preflight ? originRefused() : undefined;
     }
-    return new Promise<void>((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve()))).then(() => {
-      if (!preflight) return undefined;
-      // Safari waits for a body on a 204 without a Content-Length.
-      res.writeHead(204, { "content-length": "0" }).end();
-      return "preflight answered";
-    });
+    return new Promise<void>((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve()))).then(
+      () => {
+        if (!preflight) return undefined;
+        // Safari waits for a body on a 204 without a Content-Length.
+        res.writeHead(204, { "content-length": "0" }).end();
+        return "preflight answered";
+      },
+    );
   };
 }
 

@@ -138,7 +138,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
         await (routes.get(url.pathname) ?? notFound)(req, res, url);
       } catch (error) {
         log(error);
-        if (!res.headersSent) send(res, 500, "application/json", JSON.stringify({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] }));
+        if (!res.headersSent)
+          send(
+            res,
+            500,
+            "application/json",
+            JSON.stringify({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] }),
+          );
         else res.destroy();
       }
     });

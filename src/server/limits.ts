@@ -157,7 +157,10 @@ function lexDocument(query: string, limits: OperationLimits): GraphQLError | und
         return limitError("maxTokens", `the document has more than ${limits.maxTokens} tokens`);
       }
       if (OPENING.has(token.kind) && ++nesting > nestingLimit) {
-        return limitError("maxDepth", `the document nests brackets more than ${nestingLimit} deep (maxDepth ${limits.maxDepth} plus arguments)`);
+        return limitError(
+          "maxDepth",
+          `the document nests brackets more than ${nestingLimit} deep (maxDepth ${limits.maxDepth} plus arguments)`,
+        );
       }
       if (CLOSING.has(token.kind)) nesting--;
     }

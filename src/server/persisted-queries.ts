@@ -22,7 +22,10 @@ export interface PersistedQueriesConfig {
  * registers it (a hash-only request can only name a document registered that way), and the depth and cost rules are
  * validation rules, which run on a document taken from this store as on any other.
  */
-export function persistedQueryOptions(config: PersistedQueriesConfig, deps: { redis?: Redis | undefined; logger: Logger }): PersistedQueryOptions | false {
+export function persistedQueryOptions(
+  config: PersistedQueriesConfig,
+  deps: { redis?: Redis | undefined; logger: Logger },
+): PersistedQueryOptions | false {
   if (!config.enabled) return false;
   const cache = deps.redis ? new RedisDocumentCache(deps.redis, deps.logger) : new MemoryDocumentCache(config.maxEntries);
   return { cache, ttl: config.ttlSeconds };

@@ -17,8 +17,12 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * once the refusal is written. Events rather than an async iterator: this runs on every request, cached answers
  * included, and the iterator costs more than the rest of a cache hit.
  */
-export function readRequestText(req: IncomingMessage, maxBytes: number): Promise<{ ok: true; text: string } | { ok: false; error: GraphQLError }> {
-  const tooLarge = () => ({ ok: false, error: limitError("maxBodyBytes", `the request body is larger than ${maxBytes} bytes`, 413) }) as const;
+export function readRequestText(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<{ ok: true; text: string } | { ok: false; error: GraphQLError }> {
+  const tooLarge = () =>
+    ({ ok: false, error: limitError("maxBodyBytes", `the request body is larger than ${maxBytes} bytes`, 413) }) as const;
   if (Number(req.headers["content-length"]) > maxBytes) return Promise.resolve(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

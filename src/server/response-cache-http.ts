@@ -8,7 +8,13 @@ import { passesCsrfPrevention } from "./graphql-over-http/csrf.js";
  * raw body or query string), or undefined when the cache must not answer it: a request CSRF prevention refuses
  * (graphql-over-http/csrf.ts; a cached answer must not skip that check), or one that is neither GET nor POST.
  */
-export function responseCacheKey(cache: ResponseCache, req: IncomingMessage, url: URL, body: string | undefined, principal: Principal): string | undefined {
+export function responseCacheKey(
+  cache: ResponseCache,
+  req: IncomingMessage,
+  url: URL,
+  body: string | undefined,
+  principal: Principal,
+): string | undefined {
   if (req.method === "GET") {
     if (!passesCsrfPrevention(req.headers)) return undefined;
     return cache.keyOf({ principal, request: ["GET", req.headers.accept ?? "", url.search] });
@@ -23,7 +29,8 @@ export function responseCacheKey(cache: ResponseCache, req: IncomingMessage, url
  * match is refused, and a hash not known is answered with an error, which is never stored.
  */
 export function isStorable(req: IncomingMessage, url: URL, body: unknown): boolean {
-  if (req.method === "GET") return typeof url.searchParams.get("query") === "string" || persistedHash(parseJson(url.searchParams.get("extensions")));
+  if (req.method === "GET")
+    return typeof url.searchParams.get("query") === "string" || persistedHash(parseJson(url.searchParams.get("extensions")));
   if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
   const { query, extensions } = body as { query?: unknown; extensions?: unknown };
   return typeof query === "string" || persistedHash(extensions);
@@ -43,7 +50,9 @@ function parseJson(text: string | null): unknown {
 }
 
 /** An RFC 9211 Cache-Status value: what the response cache did with this request. */
-export function cacheStatus(outcome: { hit: true; ttlSeconds: number } | { hit: false; stored: true } | { hit: false; stored: false; reason: string }): string {
+export function cacheStatus(
+  outcome: { hit: true; ttlSeconds: number } | { hit: false; stored: true } | { hit: false; stored: false; reason: string },
+): string {
   if (outcome.hit) return `license-gateway; hit; ttl=${outcome.ttlSeconds}`;
   if (outcome.stored) return "license-gateway; fwd=miss; stored";
   if (outcome.reason === "mutation" || outcome.reason === "subscription") return `license-gateway; fwd=method`;

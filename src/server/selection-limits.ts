@@ -43,7 +43,9 @@ const NOTHING: SelectionMeasure = { depth: 0, cost: 0, aliases: 0, directives: 0
  * deep, takes forty measurements, not 2^40. A fragment spread within itself, directly or not, counts nothing the
  * second time round: graphql-js's NoFragmentCyclesRule refuses the document, and this only has to finish.
  */
-export function selectionMeasurer(getFragment: (name: string) => FragmentDefinitionNode | null | undefined): (selectionSet: SelectionSetNode) => SelectionMeasure {
+export function selectionMeasurer(
+  getFragment: (name: string) => FragmentDefinitionNode | null | undefined,
+): (selectionSet: SelectionSetNode) => SelectionMeasure {
   const fragments = new Map<string, SelectionMeasure | "measuring">();
 
   function measureFragment(name: string): SelectionMeasure {

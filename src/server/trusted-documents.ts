@@ -53,11 +53,19 @@ export async function applyTrustedDocuments(
   lookup: TrustedDocumentLookup,
 ): Promise<TrustedDocumentsVerdict> {
   const verdict: TrustedDocumentsVerdict = { refusal: undefined, outcomes: [] };
-  const operations = "search" in request ? [getOperation(request.search)] : (Array.isArray(request.payload) ? request.payload : [request.payload]).flatMap(postOperationOf);
+  const operations =
+    "search" in request
+      ? [getOperation(request.search)]
+      : (Array.isArray(request.payload) ? request.payload : [request.payload]).flatMap(postOperationOf);
   for (const operation of operations) {
     const result = await resolveOperation(operation, principal, lookup);
     if (result.outcome !== undefined && principal.documents) {
-      verdict.outcomes.push({ apiKeyId: principal.documents.apiKeyId, outcome: result.outcome, documentId: result.hash && documentIdOf(result.hash), operationName: operation.operationName });
+      verdict.outcomes.push({
+        apiKeyId: principal.documents.apiKeyId,
+        outcome: result.outcome,
+        documentId: result.hash && documentIdOf(result.hash),
+        operationName: operation.operationName,
+      });
     }
     if (result.refusal) {
       verdict.refusal = result.refusal;
@@ -126,7 +134,11 @@ interface OperationResult {
   hash?: string;
 }
 
-async function resolveOperation(operation: OperationParameters, principal: Principal, lookup: TrustedDocumentLookup): Promise<OperationResult> {
+async function resolveOperation(
+  operation: OperationParameters,
+  principal: Principal,
+  lookup: TrustedDocumentLookup,
+): Promise<OperationResult> {
   const key = principal.documents;
   if (operation.documentId !== undefined) {
     const hash = typeof operation.documentId === "string" ? hashOfDocumentId(operation.documentId) : null;
@@ -167,7 +179,10 @@ function notInList(hasKey: boolean): GraphQLError {
 }
 
 function notInSafelist(): GraphQLError {
-  return new GraphQLError("this API key is locked to its trusted documents, and this document is not one of them; send a published document, by id or as its exact text", {
-    extensions: { code: NOT_IN_SAFELIST, http: { status: 403 } },
-  });
+  return new GraphQLError(
+    "this API key is locked to its trusted documents, and this document is not one of them; send a published document, by id or as its exact text",
+    {
+      extensions: { code: NOT_IN_SAFELIST, http: { status: 403 } },
+    },
+  );
 }

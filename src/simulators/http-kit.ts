@@ -116,7 +116,10 @@ export class FaultBook<S extends string = string> {
   /** The first rule matching this request that still has uses left and wins its coin toss; using it counts one down. */
   take(server: S, method: string, path: string): FaultRule<S> | undefined {
     const entry = this.rules.find(
-      (r) => r.remaining > 0 && matches(r.rule, server, method, path) && (r.rule.probability === undefined || this.random() < r.rule.probability),
+      (r) =>
+        r.remaining > 0 &&
+        matches(r.rule, server, method, path) &&
+        (r.rule.probability === undefined || this.random() < r.rule.probability),
     );
     if (entry === undefined) return undefined;
     entry.remaining -= 1;
@@ -126,7 +129,12 @@ export class FaultBook<S extends string = string> {
 
 const DEFAULT_OVERSIZED_BYTES = 5 * 1024 * 1024;
 
-async function applyFault(rule: FaultRule, res: ServerResponse, errorBody: (status: number) => unknown, closing: AbortSignal): Promise<void> {
+async function applyFault(
+  rule: FaultRule,
+  res: ServerResponse,
+  errorBody: (status: number) => unknown,
+  closing: AbortSignal,
+): Promise<void> {
   switch (rule.kind) {
     case "status": {
       const body = rule.body === undefined ? errorBody(rule.status) : rule.body;

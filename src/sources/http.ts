@@ -119,9 +119,13 @@ export class HttpClient {
     // names neither the path nor the value: the vendor's paths are not the client's business. Adapters refuse
     // such ids first, naming the argument (e.g. eniris/node-ids.ts); this is the guard behind them.
     if (DOT_SEGMENT.test(req.path.split("?")[0]!)) {
-      throw new GatewayError("BAD_USER_INPUT", `an id cannot be "." or "..": it would change which ${this.options.source} endpoint is called`, {
-        source: this.options.source,
-      });
+      throw new GatewayError(
+        "BAD_USER_INPUT",
+        `an id cannot be "." or "..": it would change which ${this.options.source} endpoint is called`,
+        {
+          source: this.options.source,
+        },
+      );
     }
     const url = new URL(req.path.replace(/^\//, ""), this.base);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
@@ -147,7 +151,13 @@ export class HttpClient {
     let attempts = 0;
     return this.guard.send(call, async (window) => {
       // Each attempt (a retry too) is one request the vendor sees: one count, one span, its own traceparent.
-      const observed = this.telemetry.start({ source: this.options.source, method: req.method, endpoint, baseUrl: this.base, resendCount: attempts++ });
+      const observed = this.telemetry.start({
+        source: this.options.source,
+        method: req.method,
+        endpoint,
+        baseUrl: this.base,
+        resendCount: attempts++,
+      });
       try {
         // reset: false keeps the connection for the next call. undici otherwise closes it after a GET with a body,
         // in case the server left the body unread; Customerarea documents its reads as GETs with a JSON body and
@@ -155,7 +165,15 @@ export class HttpClient {
         const sent = observed.headers ? { ...headers, ...observed.headers } : headers;
         // The agent's own request(), given the origin and path, rather than undici's request(url, { dispatcher }),
         // which parses the URL again and copies the options: ~9 µs of CPU per call (same bench as AbortEvents').
-        const res = await this.agent.request({ origin: this.origin, path: target, method: req.method, headers: sent, body, signal: window.abortEvents, reset: false });
+        const res = await this.agent.request({
+          origin: this.origin,
+          path: target,
+          method: req.method,
+          headers: sent,
+          body,
+          signal: window.abortEvents,
+          reset: false,
+        });
         const text = await this.readCapped(res.body);
         observed.end(res.statusCode);
         return { status: res.statusCode, headers: res.headers, text, method: req.method, endpoint };
@@ -206,10 +224,14 @@ export class HttpClient {
     const what = `${source}: ${call}`;
     // The window knows why it closed; undici's own timeouts (connect, headers, body) are timeouts too.
     if (window.end === "deadline") {
-      return new GatewayError("UPSTREAM_TIMEOUT", `${what} did not answer before the operation's deadline (${window.timeoutMs} ms were left)`, {
-        source,
-        cause: error,
-      });
+      return new GatewayError(
+        "UPSTREAM_TIMEOUT",
+        `${what} did not answer before the operation's deadline (${window.timeoutMs} ms were left)`,
+        {
+          source,
+          cause: error,
+        },
+      );
     }
     if (window.end === "cancelled") {
       return new GatewayError("UPSTREAM_UNAVAILABLE", `${what} was abandoned: the operation was cancelled`, { source, cause: error });
@@ -224,7 +246,9 @@ export class HttpClient {
     ) {
       return new GatewayError("UPSTREAM_TIMEOUT", `${what} did not answer within ${window.timeoutMs} ms`, { source, cause: error });
     }
-    const code = [(error as NodeJS.ErrnoException | undefined)?.code, name].find((c) => typeof c === "string" && ERROR_CODE.test(c)) ?? "a transport error";
+    const code =
+      [(error as NodeJS.ErrnoException | undefined)?.code, name].find((c) => typeof c === "string" && ERROR_CODE.test(c)) ??
+      "a transport error";
     return new GatewayError("UPSTREAM_UNAVAILABLE", `${what} failed: ${code}`, { source, cause: error });
   }
 

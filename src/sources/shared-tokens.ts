@@ -23,7 +23,11 @@ export interface SharedTokens {
    * A usable token: the shared one when `usable` accepts it, else `fetch`ed by exactly one replica at a time
    * (under a lock every replica honours) and shared. When the shared store cannot be used, calls `fetch` itself.
    */
-  obtain(scope: TokenScope, usable: (token: AccessTokenValue) => boolean, fetch: () => Promise<AccessTokenValue>): Promise<AccessTokenValue>;
+  obtain(
+    scope: TokenScope,
+    usable: (token: AccessTokenValue) => boolean,
+    fetch: () => Promise<AccessTokenValue>,
+  ): Promise<AccessTokenValue>;
   /** The vendor refused `value`: drop the shared copy if it is still that token (a newer one is kept). */
   reject(scope: TokenScope, value: string): Promise<void>;
 }

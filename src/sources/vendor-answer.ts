@@ -34,7 +34,13 @@ export interface AnswerErrorOptions {
 }
 
 /** The GatewayError for a vendor answer, with `message` in the gateway's words; the vendor's words are logged. */
-export function answerError(client: HttpClient, res: UpstreamResponse, code: ErrorCode, message: string, options: AnswerErrorOptions = {}): GatewayError {
+export function answerError(
+  client: HttpClient,
+  res: UpstreamResponse,
+  code: ErrorCode,
+  message: string,
+  options: AnswerErrorOptions = {},
+): GatewayError {
   noteVendorAnswer(client, res, code, options.said);
   return new GatewayError(code, message, {
     source: client.source,

@@ -29,15 +29,23 @@ export function decodeAnswer<T>(client: HttpClient, res: UpstreamResponse, value
   }
   const issue = result.error.issues[0];
   const where = issue ? pathOf(issue.path) : "(root)";
-  throw answerError(client, res, "UPSTREAM_BAD_RESPONSE", `${client.source}: ${what}: the answer's ${where} ${issue ? problemOf(issue) : "has an unexpected shape"}`, {
-    said: issue ? `${where}: ${issue.message}${"input" in issue ? `; got ${JSON.stringify(issue.input)}` : ""}` : res.text,
-  });
+  throw answerError(
+    client,
+    res,
+    "UPSTREAM_BAD_RESPONSE",
+    `${client.source}: ${what}: the answer's ${where} ${issue ? problemOf(issue) : "has an unexpected shape"}`,
+    {
+      said: issue ? `${where}: ${issue.message}${"input" in issue ? `; got ${JSON.stringify(issue.input)}` : ""}` : res.text,
+    },
+  );
 }
 
 /** Where in the body: the decoder's own field names and indexes; a key only a vendor could have chosen is "{}". */
 function pathOf(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "(root)";
-  return path.map((p) => (typeof p === "number" || (typeof p === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(p)) ? String(p) : "{}")).join(".");
+  return path
+    .map((p) => (typeof p === "number" || (typeof p === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(p)) ? String(p) : "{}"))
+    .join(".");
 }
 
 /** What is wrong, in the gateway's words: zod's messages may quote a value or a vendor's key. */

@@ -83,7 +83,10 @@ export interface VendorDemo<Input, Simulators extends Record<string, Closable>> 
  * One vendor: everything the gateway knows of it outside its own folder. src/sources/registry.ts lists them; config
  * parsing, source creation and the demo read nothing else.
  */
-export interface VendorModule<Schema extends VendorConfigSchema = VendorConfigSchema, Simulators extends Record<string, Closable> = Record<string, Closable>> {
+export interface VendorModule<
+  Schema extends VendorConfigSchema = VendorConfigSchema,
+  Simulators extends Record<string, Closable> = Record<string, Closable>,
+> {
   /** What a config's `kind` names it by: the literal `configSchema` requires. */
   readonly kind: z.output<Schema>["kind"];
   readonly configSchema: Schema;

@@ -51,7 +51,11 @@ const keysOn = (db: Db) =>
       "k.last_used_at",
       "k.documents_locked",
       eb.exists(eb.selectFrom("trusted_documents as t").select("t.key_id").whereRef("t.key_id", "=", "k.id")).as("has_documents"),
-      eb.selectFrom("api_key_grants as g").select(db.dialect.sortedJsonArray("g.customer_id").as("ids")).whereRef("g.key_id", "=", "k.id").as("grants"),
+      eb
+        .selectFrom("api_key_grants as g")
+        .select(db.dialect.sortedJsonArray("g.customer_id").as("ids"))
+        .whereRef("g.key_id", "=", "k.id")
+        .as("grants"),
     ]);
 type Stored = Awaited<ReturnType<ReturnType<typeof keysOn>["executeTakeFirstOrThrow"]>>;
 const toKey = (r: Stored): ApiKeyRow => ({
@@ -93,7 +97,14 @@ export function apiKeyQueries(db: Db) {
           const now = tx.dialect.now();
           await tx.kysely
             .insertInto("api_keys")
-            .values({ id: input.id, name: input.name, role: input.role, customer_id: input.customerId, key_hash: input.keyHash, created_at: now })
+            .values({
+              id: input.id,
+              name: input.name,
+              role: input.role,
+              customer_id: input.customerId,
+              key_hash: input.keyHash,
+              created_at: now,
+            })
             .execute();
           if (input.grants.length > 0) {
             await tx.kysely
@@ -142,7 +153,12 @@ export function apiKeyQueries(db: Db) {
 
     /** Removes a grant; true when there was one. */
     async revokeGrant(keyId: string, customerId: string): Promise<boolean> {
-      const removed = await kysely.deleteFrom("api_key_grants").where("key_id", "=", keyId).where("customer_id", "=", customerId).returning("key_id").execute();
+      const removed = await kysely
+        .deleteFrom("api_key_grants")
+        .where("key_id", "=", keyId)
+        .where("customer_id", "=", customerId)
+        .returning("key_id")
+        .execute();
       return removed.length > 0;
     },
 

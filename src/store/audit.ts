@@ -67,6 +67,13 @@ export function auditQueries(db: Db) {
 
     /** The newest `limit` entries, newest first. */
     recent: async (limit: number) =>
-      (await kysely.selectFrom("audit_log").select(AUDIT).orderBy("id", "desc").limit(Math.max(0, Math.floor(limit))).execute()).map(toAudit),
+      (
+        await kysely
+          .selectFrom("audit_log")
+          .select(AUDIT)
+          .orderBy("id", "desc")
+          .limit(Math.max(0, Math.floor(limit)))
+          .execute()
+      ).map(toAudit),
   };
 }

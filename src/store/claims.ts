@@ -33,7 +33,16 @@ export interface RecordClaimInput {
   exclusive?: boolean;
 }
 
-const CLAIM = ["id", "source", "license_external_id", "license_key", "node_id", "vendor_datalink_id", "license_account", "created_at"] as const;
+const CLAIM = [
+  "id",
+  "source",
+  "license_external_id",
+  "license_key",
+  "node_id",
+  "vendor_datalink_id",
+  "license_account",
+  "created_at",
+] as const;
 
 const toClaim = (r: Pick<Selectable<ClaimsTable>, (typeof CLAIM)[number]>): ClaimRow => ({
   id: r.id,
@@ -54,8 +63,12 @@ const claimsOn = (db: Db) => db.kysely.selectFrom("claims").select(CLAIM);
 const claimsOfLicenses = prepared((db: Db, source: string, externalIds: string[]) =>
   claimsOn(db).where("source", "=", source).where(db.dialect.anyOf("license_external_id", externalIds)),
 );
-const claimsOfLicensesAt = prepared((db: Db, licenses: Array<readonly [string, string]>) => claimsOn(db).where(db.dialect.pairIn(["source", "license_external_id"], licenses)));
-const claimsOfNodes = prepared((db: Db, nodeIds: string[]) => claimsOn(db).where(db.dialect.anyOf("node_id", nodeIds)).orderBy("created_at").orderBy("id"));
+const claimsOfLicensesAt = prepared((db: Db, licenses: Array<readonly [string, string]>) =>
+  claimsOn(db).where(db.dialect.pairIn(["source", "license_external_id"], licenses)),
+);
+const claimsOfNodes = prepared((db: Db, nodeIds: string[]) =>
+  claimsOn(db).where(db.dialect.anyOf("node_id", nodeIds)).orderBy("created_at").orderBy("id"),
+);
 
 export type ClaimQueries = ReturnType<typeof claimQueries>;
 
@@ -114,7 +127,9 @@ export function claimQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
           .onConflict((oc) => {
             // Exclusive: the license's one claim moves to this node. Otherwise: this (license, node) pair is refreshed.
             // The target names the partial index by its predicate, written as the index has it (both engines match it so).
-            const target = values.exclusive ? oc.columns(["source", "license_external_id"]).where(sql<SqlBool>`exclusive`) : oc.columns(["source", "license_external_id", "node_id"]);
+            const target = values.exclusive
+              ? oc.columns(["source", "license_external_id"]).where(sql<SqlBool>`exclusive`)
+              : oc.columns(["source", "license_external_id", "node_id"]);
             return target.doUpdateSet((eb) => ({
               node_id: eb.ref("excluded.node_id"),
               license_key: eb.ref("excluded.license_key"),
@@ -150,15 +165,23 @@ export function claimQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
 
     /** The claims of licenses at several sources, in one query. */
     ofLicensesAt: async (licenses: ReadonlyArray<{ source: string; externalId: string }>) =>
-      (await claimsOfLicensesAt(db, licenses.map((l) => [l.source, l.externalId] as const))).map(toClaim),
+      (
+        await claimsOfLicensesAt(
+          db,
+          licenses.map((l) => [l.source, l.externalId] as const),
+        )
+      ).map(toClaim),
 
     /** Every claim held at one source (e.g. to list the controllers it knows). */
-    ofSource: async (source: string) => (await claimsOn(db).where("source", "=", source).orderBy("created_at").orderBy("id").execute()).map(toClaim),
+    ofSource: async (source: string) =>
+      (await claimsOn(db).where("source", "=", source).orderBy("created_at").orderBy("id").execute()).map(toClaim),
 
     ofNodes: async (nodeIds: string[]) => (await claimsOfNodes(db, nodeIds)).map(toClaim),
 
     byVendorDatalinks: async (source: string, vendorDatalinkIds: string[]) =>
-      (await claimsOn(db).where("source", "=", source).where(dialect.anyOf("vendor_datalink_id", vendorDatalinkIds)).execute()).map(toClaim),
+      (await claimsOn(db).where("source", "=", source).where(dialect.anyOf("vendor_datalink_id", vendorDatalinkIds)).execute()).map(
+        toClaim,
+      ),
 
     /** Records the vendor's datalink id once it is known. Null when no claim has this id. */
     async setVendorDatalinkId(claimId: string, vendorDatalinkId: string | null): Promise<ClaimRow | null> {

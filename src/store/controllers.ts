@@ -39,7 +39,9 @@ const toController = (r: Selectable<ControllersTable>): ControllerRow => ({
 export type ControllerQueries = ReturnType<typeof controllerQueries>;
 
 // Read by the loaders of operations on controllers and customers: compiled once (prepared.ts).
-const controllersById = prepared((db: Db, nodeIds: string[]) => db.kysely.selectFrom("controllers").select(CONTROLLER).where(db.dialect.anyOf("node_id", nodeIds)));
+const controllersById = prepared((db: Db, nodeIds: string[]) =>
+  db.kysely.selectFrom("controllers").select(CONTROLLER).where(db.dialect.anyOf("node_id", nodeIds)),
+);
 const controllersOfCustomers = prepared((db: Db, customerIds: string[]) =>
   db.kysely.selectFrom("controllers").select(CONTROLLER).where(db.dialect.anyOf("customer_id", customerIds)).orderBy("node_id"),
 );
@@ -80,7 +82,11 @@ export function controllerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) 
           .returning(CONTROLLER)
           .executeTakeFirstOrThrow();
         // The previous owner's list showed this controller, so its tag covers that list too.
-        changed([tag.controller(input.nodeId), tag.node(LOCAL_SOURCE_ID, input.nodeId), ...(row.customer_id ? [tag.customer(row.customer_id)] : [])]);
+        changed([
+          tag.controller(input.nodeId),
+          tag.node(LOCAL_SOURCE_ID, input.nodeId),
+          ...(row.customer_id ? [tag.customer(row.customer_id)] : []),
+        ]);
         return toController(row);
       } catch (error) {
         // The only foreign key on controllers is customer_id.

@@ -44,17 +44,21 @@ async function openPglite(path: string, schema: string | undefined): Promise<Row
   const dir = resolve(path);
   // PGlite would create a new, empty database in a directory that holds none.
   if (!existsSync(join(dir, "PG_VERSION"))) throw new Error(`there is no PGlite store at pglite://${path} (no PG_VERSION file in ${dir})`);
-  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}: use lowercase letters, digits and _`);
+  if (schema !== undefined && !SCHEMA_NAME.test(schema))
+    throw new Error(`invalid schema name ${JSON.stringify(schema)}: use lowercase letters, digits and _`);
   // An optional dependency, loaded here alone: the gateway never loads it.
   const { PGlite, types } = await import("@electric-sql/pglite").catch(() => {
-    throw new Error("reading a pglite:// store needs the optional package @electric-sql/pglite: install it with `npm install @electric-sql/pglite@0.5`, then run this again");
+    throw new Error(
+      "reading a pglite:// store needs the optional package @electric-sql/pglite: install it with `npm install @electric-sql/pglite@0.5`, then run this again",
+    );
   });
   const text = (value: string) => value;
   const pglite = await PGlite.create({ dataDir: dir, parsers: { [types.INT8]: Number, [types.JSON]: text, [types.JSONB]: text } });
   // The earlier release kept a configured schema's tables in it, on its one connection's search_path.
   if (schema !== undefined) await pglite.exec(`set search_path to ${schema}`);
   const hasTable = async (table: string) =>
-    (await pglite.query(`select 1 from information_schema.tables where table_schema = current_schema() and table_name = $1`, [table])).rows.length > 0;
+    (await pglite.query(`select 1 from information_schema.tables where table_schema = current_schema() and table_name = $1`, [table])).rows
+      .length > 0;
   return {
     description: `pglite://${path}`,
     async versions() {

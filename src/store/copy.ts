@@ -44,24 +44,40 @@ export async function copyStore(source: RowSource, target: Db): Promise<Array<{ 
   const known = new Set(MIGRATIONS.map((m) => m.version));
   const unknown = versions.filter((v) => !known.has(v));
   if (unknown.length > 0) {
-    throw new Error(`${source.description} has migration ${unknown.join(", ")}, which this gateway does not know: copy it with the release that made it`);
+    throw new Error(
+      `${source.description} has migration ${unknown.join(", ")}, which this gateway does not know: copy it with the release that made it`,
+    );
   }
   await migrate(target);
   return target.transaction(async (tx) => {
     // Tables named by the list above, dynamic here: the rows' types are checked by the target's own schema.
     const db = tx.kysely as unknown as Kysely<Record<string, Record<string, unknown>>>;
-    const count = async (table: string) => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    const count = async (table: string) =>
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     for (const { name } of COPIED_TABLES) {
       const rows = await count(name);
-      if (rows > 0) throw new Error(`the target store is not empty (${name} has ${rows} row${rows === 1 ? "" : "s"}): copy into a new store`);
+      if (rows > 0)
+        throw new Error(`the target store is not empty (${name} has ${rows} row${rows === 1 ? "" : "s"}): copy into a new store`);
     }
     const copied: Array<{ table: string; rows: number }> = [];
     for (const table of COPIED_TABLES) {
       const rows = ((await source.rows(table.name)) ?? []).map((row) => normalized(row, table));
-      for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) await db.insertInto(table.name).values(rows.slice(at, at + ROWS_PER_INSERT)).execute();
+      for (let at = 0; at < rows.length; at += ROWS_PER_INSERT)
+        await db
+          .insertInto(table.name)
+          .values(rows.slice(at, at + ROWS_PER_INSERT))
+          .execute();
       if (table.name === "audit_log") await tx.dialect.afterExplicitIds(tx.kysely, "audit_log");
       const stored = await count(table.name);
-      if (stored !== rows.length) throw new Error(`${table.name}: ${rows.length} rows read but ${stored} in the target; nothing was copied`);
+      if (stored !== rows.length)
+        throw new Error(`${table.name}: ${rows.length} rows read but ${stored} in the target; nothing was copied`);
       copied.push({ table: table.name, rows: rows.length });
     }
     return copied;
@@ -72,6 +88,7 @@ export async function copyStore(source: RowSource, target: Db): Promise<Array<{ 
 function normalized(row: Record<string, unknown>, table: (typeof COPIED_TABLES)[number]): Record<string, unknown> {
   const out = { ...row };
   for (const column of table.booleans ?? []) if (out[column] !== undefined && out[column] !== null) out[column] = Boolean(out[column]);
-  for (const column of table.json ?? []) if (out[column] !== undefined && out[column] !== null && typeof out[column] !== "string") out[column] = toJson(out[column]);
+  for (const column of table.json ?? [])
+    if (out[column] !== undefined && out[column] !== null && typeof out[column] !== "string") out[column] = toJson(out[column]);
   return out;
 }

@@ -68,16 +68,31 @@ const ACCOUNT = ["customer_id", "source", "external_id"] as const;
 type StoredCustomer = Pick<Selectable<CustomersTable>, (typeof CUSTOMER)[number]>;
 type StoredAccount = Selectable<CustomerAccountsTable>;
 
-const toCustomer = (r: StoredCustomer): CustomerRow => ({ id: r.id, name: r.name, createdAt: toDate(r.created_at), updatedAt: toDate(r.updated_at) });
+const toCustomer = (r: StoredCustomer): CustomerRow => ({
+  id: r.id,
+  name: r.name,
+  createdAt: toDate(r.created_at),
+  updatedAt: toDate(r.updated_at),
+});
 const toAccount = (r: StoredAccount): AccountRow => ({ customerId: r.customer_id, source: r.source, externalId: r.external_id });
 
 // Every operation that names a customer reads it and its accounts (the loaders): compiled once (prepared.ts).
-const customersById = prepared((db: Db, ids: string[]) => db.kysely.selectFrom("customers").select(CUSTOMER).where(db.dialect.anyOf("id", ids)));
+const customersById = prepared((db: Db, ids: string[]) =>
+  db.kysely.selectFrom("customers").select(CUSTOMER).where(db.dialect.anyOf("id", ids)),
+);
 const accountsOfCustomers = prepared((db: Db, customerIds: string[]) =>
-  db.kysely.selectFrom("customer_accounts").select(ACCOUNT).where(db.dialect.anyOf("customer_id", customerIds)).orderBy("source").orderBy("external_id"),
+  db.kysely
+    .selectFrom("customer_accounts")
+    .select(ACCOUNT)
+    .where(db.dialect.anyOf("customer_id", customerIds))
+    .orderBy("source")
+    .orderBy("external_id"),
 );
 const ownersOfAccounts = prepared((db: Db, pairs: Array<readonly [string, string]>) =>
-  db.kysely.selectFrom("customer_accounts").select(ACCOUNT).where(db.dialect.pairIn(["source", "external_id"], pairs)),
+  db.kysely
+    .selectFrom("customer_accounts")
+    .select(ACCOUNT)
+    .where(db.dialect.pairIn(["source", "external_id"], pairs)),
 );
 
 export type CustomerQueries = ReturnType<typeof customerQueries>;
@@ -100,7 +115,8 @@ export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
       const forward = last === undefined;
       const size = forward ? first : last;
       // The GraphQL layer checks its arguments first (connection.ts); these guard other callers.
-      if (size === undefined || (first !== undefined && last !== undefined)) throw new Error("customers.list needs exactly one of first and last");
+      if (size === undefined || (first !== undefined && last !== undefined))
+        throw new Error("customers.list needs exactly one of first and last");
       const name = forward ? "first" : "last";
       if (!Number.isInteger(size) || size < 0) throw badInput([name], `${name} must be a non-negative integer, got ${size}`);
       const scope = only === undefined ? null : [...only];
@@ -128,9 +144,16 @@ export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
     accountsOf: async (customerIds: string[]) => (await accountsOfCustomers(db, customerIds)).map(toAccount),
 
     /** Which customer owns each of these accounts; accounts nobody owns are simply absent. */
-    findByAccounts: async (pairs: AccountKey[]) => (await ownersOfAccounts(db, pairs.map((p) => [p.source, p.externalId] as const))).map(toAccount),
+    findByAccounts: async (pairs: AccountKey[]) =>
+      (
+        await ownersOfAccounts(
+          db,
+          pairs.map((p) => [p.source, p.externalId] as const),
+        )
+      ).map(toAccount),
 
-    accountsAtSource: async (source: string) => (await accounts().where("source", "=", source).orderBy("external_id").execute()).map(toAccount),
+    accountsAtSource: async (source: string) =>
+      (await accounts().where("source", "=", source).orderBy("external_id").execute()).map(toAccount),
 
     /** Creates or renames a customer and replaces its accounts, all or nothing. */
     async upsert(input: UpsertCustomerInput): Promise<CustomerRow> {
@@ -140,7 +163,10 @@ export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
       let replaced: AccountRow[] = [];
       const row = await db.transaction(async (tx) => {
         // Only a new id must keep to the rule: one stored before it stays usable (src/domain/customer-id.ts).
-        if (input.id !== undefined && (await tx.kysely.selectFrom("customers").select("id").where("id", "=", id).executeTakeFirst()) === undefined) {
+        if (
+          input.id !== undefined &&
+          (await tx.kysely.selectFrom("customers").select("id").where("id", "=", id).executeTakeFirst()) === undefined
+        ) {
           const problem = customerIdProblem(id, input.sourceIds);
           if (problem) throw badInput(["input", "id"], problem);
         }
@@ -171,14 +197,20 @@ export function customerQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
         return toCustomer(row);
       });
       // Who owns which account changed for the accounts removed and the ones added.
-      changed([tag.customer(id), tag.customerList, ...replaced.flatMap((a) => [tag.account(a.source, a.externalId), tag.accountsAt(a.source)])]);
+      changed([
+        tag.customer(id),
+        tag.customerList,
+        ...replaced.flatMap((a) => [tag.account(a.source, a.externalId), tag.accountsAt(a.source)]),
+      ]);
       return row;
     },
   };
 }
 
 function accountConflict(taken: AccountRow | null, cause?: unknown): GatewayError {
-  const what = taken ? `account ${taken.externalId} at source ${taken.source} belongs to customer ${taken.customerId}` : "an account belongs to another customer";
+  const what = taken
+    ? `account ${taken.externalId} at source ${taken.source} belongs to customer ${taken.customerId}`
+    : "an account belongs to another customer";
   return new GatewayError("CONFLICT", what, { field: ["input", "accounts"], cause });
 }
 

@@ -65,7 +65,8 @@ export async function openDb(url: string, options: OpenDbOptions = {}): Promise<
   if (location.engine === "sqlite" && schema !== undefined) {
     throw new Error("store.schema names a PostgreSQL schema; a SQLite store has none: remove it, or use a postgres:// URL");
   }
-  const { kyselyDialect, dialect, readNow } = location.engine === "sqlite" ? await openSqlite(location.file) : await openPostgres(location.url, schema);
+  const { kyselyDialect, dialect, readNow } =
+    location.engine === "sqlite" ? await openSqlite(location.file) : await openPostgres(location.url, schema);
   const log = onQuery && ((event: LogEvent) => onQuery(event.query.sql, event.queryDurationMillis));
   const kysely = new Kysely<Database>({ dialect: kyselyDialect, ...(log ? { log } : {}) });
   // Kysely starts its driver at the first query, and `destroy` leaves a driver never started alone: connect now,
@@ -84,19 +85,24 @@ function bindDb(kysely: Kysely<Database>, dialect: Dialect, close: () => Promise
     engine: dialect.engine,
     kysely,
     dialect,
-    query: async <T>(text: string, params: readonly unknown[] = []) => (await kysely.executeQuery<T>(dialect.raw(text, params))).rows as T[],
+    query: async <T>(text: string, params: readonly unknown[] = []) =>
+      (await kysely.executeQuery<T>(dialect.raw(text, params))).rows as T[],
     read,
     // A transaction's reads go through its own connection, which it holds from BEGIN to COMMIT: never `readNow`.
     transaction: kysely.isTransaction
       ? (fn) => fn(db)
-      : (fn) => kysely.transaction().execute((tx) => fn(bindDb(tx, dialect, () => Promise.reject(new Error("close the root Db, not a transaction"))))),
+      : (fn) =>
+          kysely
+            .transaction()
+            .execute((tx) => fn(bindDb(tx, dialect, () => Promise.reject(new Error("close the root Db, not a transaction"))))),
     close,
   };
   return db;
 }
 
 function throughKysely(kysely: Kysely<Database>): Db["read"] {
-  return async <T>(text: string, parameters: readonly unknown[]) => (await kysely.executeQuery<T>(CompiledQuery.raw(text, [...parameters]))).rows as T[];
+  return async <T>(text: string, parameters: readonly unknown[]) =>
+    (await kysely.executeQuery<T>(CompiledQuery.raw(text, [...parameters]))).rows as T[];
 }
 
 /**

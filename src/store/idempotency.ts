@@ -45,7 +45,12 @@ export function idempotencyQueries(db: Db) {
   const { kysely, dialect } = db;
   let prunedAt = 0;
   const one = (principal: string, operation: string, key: string) =>
-    kysely.selectFrom("idempotency_keys").select(ROW).where("principal", "=", principal).where("operation", "=", operation).where("key", "=", key);
+    kysely
+      .selectFrom("idempotency_keys")
+      .select(ROW)
+      .where("principal", "=", principal)
+      .where("operation", "=", operation)
+      .where("key", "=", key);
   return {
     /**
      * Claims the key for this request: returns null when it was free or had expired (the caller runs the
@@ -63,7 +68,13 @@ export function idempotencyQueries(db: Db) {
         .onConflict((oc) =>
           oc
             .columns(["principal", "operation", "key"])
-            .doUpdateSet((eb) => ({ input_hash: eb.ref("excluded.input_hash"), state: "pending", result: null, created_at: now, completed_at: null }))
+            .doUpdateSet((eb) => ({
+              input_hash: eb.ref("excluded.input_hash"),
+              state: "pending",
+              result: null,
+              created_at: now,
+              completed_at: null,
+            }))
             .where("idempotency_keys.created_at", "<", dialect.ago(RETENTION_MS)),
         )
         .returning("key")

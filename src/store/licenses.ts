@@ -41,8 +41,19 @@ export interface ActivateResult {
 }
 
 const LICENSE = [
-  "id", "key", "type", "grid_kw", "solar_kw", "battery_kw", "ev_kw", "duration_months", "customer_id",
-  "created_at", "activated_at", "deactivated_at", "blocked",
+  "id",
+  "key",
+  "type",
+  "grid_kw",
+  "solar_kw",
+  "battery_kw",
+  "ev_kw",
+  "duration_months",
+  "customer_id",
+  "created_at",
+  "activated_at",
+  "deactivated_at",
+  "blocked",
 ] as const;
 
 const toLicense = (r: Selectable<LicensesTable>): LicenseRow => ({
@@ -82,7 +93,13 @@ export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
      * Ids that are not uuids cannot exist; they are dropped rather than sent, where PostgreSQL's uuid cast would
      * fail. A uuid matches in any case, as PostgreSQL compares uuids: SQLite keeps the lowercase text.
      */
-    getMany: async (ids: string[]) => (await licensesById(db, ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))).map(toLicense),
+    getMany: async (ids: string[]) =>
+      (
+        await licensesById(
+          db,
+          ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()),
+        )
+      ).map(toLicense),
 
     byKeys: async (keys: string[]) => (await licensesByKey(db, keys)).map(toLicense),
 
@@ -123,7 +140,8 @@ export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
         changed([...localLicenseTags(row), ...(row.customerId ? [tag.account(LOCAL_SOURCE_ID, row.customerId)] : [])]);
         return row;
       } catch (error) {
-        if (sqlState(error) === "23505") throw new GatewayError("CONFLICT", `license key ${key} already exists`, { field: ["input", "key"], cause: error });
+        if (sqlState(error) === "23505")
+          throw new GatewayError("CONFLICT", `license key ${key} already exists`, { field: ["input", "key"], cause: error });
         if (sqlState(error) === "23503") {
           throw new GatewayError("NOT_FOUND", `no customer with id ${input.customerId}`, { field: ["input", "customerId"], cause: error });
         }
@@ -157,7 +175,11 @@ export function licenseQueries(db: Db, changed: ChangeSink = NO_CHANGE_SINK) {
 
 /** Refuses a time the store cannot keep alike on both engines, naming the field it came from. */
 function checkTime(date: Date, field: string[]): void {
-  if (!isStorableTime(date)) throw badInput(field, `${field.at(-1)} must be between years 0 and 9999 in UTC, got ${Number.isNaN(date.getTime()) ? "an invalid date" : date.toISOString()}`);
+  if (!isStorableTime(date))
+    throw badInput(
+      field,
+      `${field.at(-1)} must be between years 0 and 9999 in UTC, got ${Number.isNaN(date.getTime()) ? "an invalid date" : date.toISOString()}`,
+    );
 }
 
 function localLicenseTags(row: LicenseRow): string[] {

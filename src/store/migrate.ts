@@ -66,7 +66,8 @@ export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATI
       const versions = step.versions.map((m) => m.version);
       const done = await tx.kysely.selectFrom("schema_migrations").select("version").where("version", "in", versions).execute();
       if (done.length === versions.length) return false;
-      if (done.length > 0) throw new Error(`the store has some of migrations ${versions.join(", ")} but not all: it was not made by this gateway`);
+      if (done.length > 0)
+        throw new Error(`the store has some of migrations ${versions.join(", ")} but not all: it was not made by this gateway`);
       for (const statement of step.statements) await sql.raw(statement).execute(tx.kysely);
       await tx.kysely
         .insertInto("schema_migrations")

@@ -40,7 +40,10 @@ export async function openPostgres(url: string, schema: string | undefined): Pro
     connectionString: parsed.toString(),
     max,
     options: pgOptions,
-    types: { getTypeParser: ((oid: number, format?: "text" | "binary") => parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
   });
   // An idle client can fail (server restart, network); without a listener that would crash the process. The
   // pool drops that client and the next query opens a fresh connection, so there is nothing more to do here.
@@ -68,13 +71,17 @@ const postgresDialect: Dialect = {
   pairIn: ([first, second], pairs) =>
     sql<SqlBool>`(${sql.ref(first)}, ${sql.ref(second)}) in (select * from unnest(${encoded(pairs, (p) => p.map((pair) => pair[0]))}::text[], ${encoded(pairs, (p) => p.map((pair) => pair[1]))}::text[]))`,
   sortedJsonArray: (column) => sql<string>`coalesce(json_agg(${sql.ref(column)} order by ${sql.ref(column)}), '[]'::json)`,
-  tableExists: async (db, table) => (await sql<{ found: boolean }>`select to_regclass(${table}) is not null as found`.execute(db)).rows[0]!.found,
+  tableExists: async (db, table) =>
+    (await sql<{ found: boolean }>`select to_regclass(${table}) is not null as found`.execute(db)).rows[0]!.found,
   migrationsTable: `create table if not exists schema_migrations (
     version int primary key,
     name text not null,
     applied_at timestamptz not null default now()
   )`,
   lockMigrations: async (db) => void (await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(db)),
-  afterExplicitIds: async (db, table) => void (await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(table)}`.execute(db)),
+  afterExplicitIds: async (db, table) =>
+    void (await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(table)}`.execute(
+      db,
+    )),
   raw: (text, params) => CompiledQuery.raw(text, [...params]),
 };

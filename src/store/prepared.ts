@@ -28,7 +28,10 @@ export function prepared<A extends unknown[], R>(build: (db: Db, ...args: A) => 
   return (db, ...args) => {
     try {
       const query = compiled.get(db.engine) ?? compile(db, args.length);
-      return db.read<R>(query.sql, query.parameters.map((value) => (value instanceof Parameter ? value.valueIn(args) : value)));
+      return db.read<R>(
+        query.sql,
+        query.parameters.map((value) => (value instanceof Parameter ? value.valueIn(args) : value)),
+      );
     } catch (error) {
       return Promise.reject(error);
     }

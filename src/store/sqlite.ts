@@ -47,7 +47,11 @@ export async function openSqlite(file: string | null): Promise<OpenedEngine> {
     throw error;
   }
   const statements = statementsOf(db);
-  return { kyselyDialect: new ImmediateTransactionsDialect({ database: statements }), dialect: sqliteDialect, readNow: readNowOn(db, statements) };
+  return {
+    kyselyDialect: new ImmediateTransactionsDialect({ database: statements }),
+    dialect: sqliteDialect,
+    readNow: readNowOn(db, statements),
+  };
 }
 
 /**
@@ -155,7 +159,8 @@ const sqliteDialect: Dialect = {
   pairIn: ([first, second], pairs) =>
     sql<SqlBool>`(${sql.ref(first)}, ${sql.ref(second)}) in (select value ->> 0, value ->> 1 from json_each(${encoded(pairs, JSON.stringify)}))`,
   sortedJsonArray: (column) => sql<string>`json_group_array(${sql.ref(column)} order by ${sql.ref(column)})`,
-  tableExists: async (db, table) => (await sql`select 1 from sqlite_master where type = 'table' and name = ${table}`.execute(db)).rows.length > 0,
+  tableExists: async (db, table) =>
+    (await sql`select 1 from sqlite_master where type = 'table' and name = ${table}`.execute(db)).rows.length > 0,
   // INT, not INTEGER: an INTEGER PRIMARY KEY would stand for the rowid and number a row inserted without a version.
   migrationsTable: `create table if not exists schema_migrations (
     version int not null primary key,

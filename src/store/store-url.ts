@@ -7,9 +7,7 @@
  * - `memory://`: SQLite in memory, nothing kept (the demo, the tests).
  * - `postgres://` or `postgresql://`: a PostgreSQL server (a pool of connections).
  */
-export type StoreLocation =
-  | { engine: "sqlite"; file: string | null }
-  | { engine: "postgres"; url: string };
+export type StoreLocation = { engine: "sqlite"; file: string | null } | { engine: "postgres"; url: string };
 
 export const DEFAULT_STORE_URL = "sqlite://./data/store.db";
 
@@ -25,7 +23,8 @@ export const PGLITE_REFUSED =
 /** Why `url` is not a store URL, or null when it is one. Never quotes the URL (it may hold a password). */
 export function storeUrlProblem(url: string): string | null {
   if (url.startsWith("pglite://")) return PGLITE_REFUSED;
-  if (url.startsWith("sqlite://")) return url.length > "sqlite://".length ? null : "sqlite:// needs a file path, e.g. sqlite://./data/store.db";
+  if (url.startsWith("sqlite://"))
+    return url.length > "sqlite://".length ? null : "sqlite:// needs a file path, e.g. sqlite://./data/store.db";
   if (url.startsWith("memory://") || url.startsWith("postgres://") || url.startsWith("postgresql://")) return null;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
   return `unsupported store URL scheme ${scheme === undefined ? "(none)" : `"${scheme}:"`}; expected sqlite://<path>, memory://, postgres:// or postgresql://`;

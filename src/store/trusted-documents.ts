@@ -21,7 +21,8 @@ export type TrustedDocumentQueries = ReturnType<typeof trustedDocumentQueries>;
 const INSERT_CHUNK = 1_000;
 
 // The reads a request of a key with documents makes: compiled once (prepared.ts).
-const document = (db: Db, keyId: string, hash: string) => db.kysely.selectFrom("trusted_documents").where("key_id", "=", keyId).where("hash", "=", hash);
+const document = (db: Db, keyId: string, hash: string) =>
+  db.kysely.selectFrom("trusted_documents").where("key_id", "=", keyId).where("hash", "=", hash);
 const bodyOf = prepared((db: Db, keyId: string, hash: string) => document(db, keyId, hash).select("body"));
 const hashOf = prepared((db: Db, keyId: string, hash: string) => document(db, keyId, hash).select("hash"));
 
@@ -62,7 +63,13 @@ export function trustedDocumentQueries(db: Db) {
         .orderBy("t.operation_name", (ob) => ob.asc().nullsLast())
         .orderBy("t.hash")
         .execute();
-      return rows.map((r) => ({ hash: r.hash, body: r.body, operationType: r.operation_type, operationName: r.operation_name, createdAt: toDate(r.first) }));
+      return rows.map((r) => ({
+        hash: r.hash,
+        body: r.body,
+        operationType: r.operation_type,
+        operationName: r.operation_name,
+        createdAt: toDate(r.first),
+      }));
     },
 
     /**
@@ -72,7 +79,14 @@ export function trustedDocumentQueries(db: Db) {
     async publish(keyId: string, documents: readonly NewTrustedDocument[], replace: boolean): Promise<{ added: number; removed: number }> {
       const hashes = documents.map((d) => d.hash);
       const removed = replace
-        ? (await kysely.deleteFrom("trusted_documents").where("key_id", "=", keyId).where((eb) => eb.not(dialect.anyOf("hash", hashes))).returning("hash").execute()).length
+        ? (
+            await kysely
+              .deleteFrom("trusted_documents")
+              .where("key_id", "=", keyId)
+              .where((eb) => eb.not(dialect.anyOf("hash", hashes)))
+              .returning("hash")
+              .execute()
+          ).length
         : 0;
       let added = 0;
       const now = dialect.now();
@@ -80,7 +94,16 @@ export function trustedDocumentQueries(db: Db) {
         const chunk = documents.slice(at, at + INSERT_CHUNK);
         const inserted = await kysely
           .insertInto("trusted_documents")
-          .values(chunk.map((d) => ({ key_id: keyId, hash: d.hash, body: d.body, operation_type: d.operationType, operation_name: d.operationName, created_at: now })))
+          .values(
+            chunk.map((d) => ({
+              key_id: keyId,
+              hash: d.hash,
+              body: d.body,
+              operation_type: d.operationType,
+              operation_name: d.operationName,
+              created_at: now,
+            })),
+          )
           .onConflict((oc) => oc.doNothing())
           .returning("hash")
           .execute();

@@ -330,7 +330,7 @@ describe("with the default limits (maxDepth 12)", () => {
 
   it("a deep document hidden in inline fragments is still refused", async () => {
     // An inline fragment inside every other field, so the brackets stay within what the lexer's guard allows.
-    const levels = ["customer(id: \"demo-customer-1\")", ...Array.from({ length: 11 }, (_, i) => (i % 2 === 0 ? "licenses" : "customer"))];
+    const levels = ['customer(id: "demo-customer-1")', ...Array.from({ length: 11 }, (_, i) => (i % 2 === 0 ? "licenses" : "customer"))];
     const open = levels.map((field, i) => (i % 2 === 0 ? `${field} { ... {` : `${field} {`)).join(" ");
     const close = levels.map((_, i) => (i % 2 === 0 ? "} }" : "}")).join(" ");
     const document = `{ ${open} key ${close} }`;
@@ -340,7 +340,10 @@ describe("with the default limits (maxDepth 12)", () => {
 
   it.each([
     ["a fragment spread in itself", `{ customer(id: "demo-customer-1") { ...A } } fragment A on Customer { name ...A }`],
-    ["two fragments spread in each other", `{ customer(id: "demo-customer-1") { ...A } } fragment A on Customer { licenses { customer { ...B } } } fragment B on Customer { ...A }`],
+    [
+      "two fragments spread in each other",
+      `{ customer(id: "demo-customer-1") { ...A } } fragment A on Customer { licenses { customer { ...B } } } fragment B on Customer { ...A }`,
+    ],
   ])("%s is refused by graphql's own rule, without hanging", async (_, document) => {
     const [error] = expectRefused(await query(document), 400, "GRAPHQL_VALIDATION_FAILED");
     expect(error!.message).toMatch(/^Cannot spread fragment "A" within itself/);
@@ -365,7 +368,8 @@ describe("with the default limits (maxDepth 12)", () => {
   });
 
   it("an alias inside a fragment counts at every spread (each spread may multiply the answer)", async () => {
-    const document = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `c${i}: customer(id: "demo-customer-1") { ...F }`).join(" ")} } fragment F on Customer { n: name }`;
+    const document = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `c${i}: customer(id: "demo-customer-1") { ...F }`).join(" ")} } fragment F on Customer { n: name }`;
     const [error] = expectRefused(await query(document(16)), 400, "OPERATION_LIMIT_EXCEEDED", "maxAliases");
     expect(error!.message).toBe("Aliases limit of 30 exceeded, found 32.");
     await expectAnswered(document(15), undefined);
@@ -375,21 +379,31 @@ describe("with the default limits (maxDepth 12)", () => {
 describe("the measures themselves, with limits every document exceeds", () => {
   const t = useTestGateway({ serverOverrides: { limits: { maxDepth: 1, maxCost: 1 } } });
   const measures = async (document: string, variables?: unknown) => {
-    const errors = expectRefused(await post(t.gateway.url, json({ query: document, variables })), 400, "OPERATION_LIMIT_EXCEEDED", "maxDepth");
+    const errors = expectRefused(
+      await post(t.gateway.url, json({ query: document, variables })),
+      400,
+      "OPERATION_LIMIT_EXCEEDED",
+      "maxDepth",
+    );
     return errors.map((error) => `${error.extensions.limit}: ${error.message}`);
   };
 
   it("a Relay query of named fragments and the same fields written inline have the same depth and the same cost", async () => {
     const inline = await measures(RELAY_QUERY_INLINE, RELAY_VARIABLES);
     // 334.86 is what graphql-armor found for the inline form (334.8579153919999): inline documents cost what they did.
-    expect(inline).toEqual(["maxDepth: Query depth limit of 1 exceeded, found 10.", "maxCost: Query Cost limit of 1 exceeded, found 334.86."]);
+    expect(inline).toEqual([
+      "maxDepth: Query depth limit of 1 exceeded, found 10.",
+      "maxCost: Query Cost limit of 1 exceeded, found 334.86.",
+    ]);
     expect(await measures(relayQuery(CHIP_10_DEEP), RELAY_VARIABLES)).toEqual(inline);
   });
 
   it("inline fragments add no level and no cost", async () => {
     const plain = await measures(`{ customer(id: "demo-customer-1") { id name licenses { key } } }`);
     expect(plain).toEqual(["maxDepth: Query depth limit of 1 exceeded, found 3.", "maxCost: Query Cost limit of 1 exceeded, found 8.24."]);
-    expect(await measures(`{ customer(id: "demo-customer-1") { ... on Customer { id ... { name } } licenses { ... on License { key } } } }`)).toEqual(plain);
+    expect(
+      await measures(`{ customer(id: "demo-customer-1") { ... on Customer { id ... { name } } licenses { ... on License { key } } } }`),
+    ).toEqual(plain);
   });
 });
 

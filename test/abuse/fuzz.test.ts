@@ -76,14 +76,18 @@ const { document } = fc.letrec<{ value: string; selection: string; selections: s
     name,
     fc
       .record({
-        alias: fc.option(name.map((n) => `${n}_a`), { nil: "" }),
+        alias: fc.option(
+          name.map((n) => `${n}_a`),
+          { nil: "" },
+        ),
         field: name,
         args: fc.array(fc.tuple(name, tie("value")), { maxLength: 3 }),
         directive: fc.constantFrom("", "", "@include(if: true)", "@skip(if: false)", "@include(if: $v)", "@nope"),
         selections: fc.option(tie("selections"), { nil: "" }),
       })
-      .map(({ alias, field, args, directive, selections }) =>
-        `${alias ? `${alias}: ` : ""}${field}${args.length ? `(${args.map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""} ${directive} ${selections}`,
+      .map(
+        ({ alias, field, args, directive, selections }) =>
+          `${alias ? `${alias}: ` : ""}${field}${args.length ? `(${args.map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""} ${directive} ${selections}`,
       ),
     fc.tuple(name, tie("selections")).map(([type, selections]) => `... on ${type} ${selections}`),
     name.map((n) => `...${n}`),
@@ -92,8 +96,14 @@ const { document } = fc.letrec<{ value: string; selection: string; selections: s
   document: fc
     .record({
       kind: fc.constantFrom("", "query", "query", "mutation", "subscription"),
-      name: fc.option(name.map((n) => `${n}Op`), { nil: "" }),
-      variables: fc.array(fc.tuple(name, fc.constantFrom("String", "Int", "ID!", "[String!]", "LicenseStatus", "ActivateLicenseInput!", "Nope")), { maxLength: 3 }),
+      name: fc.option(
+        name.map((n) => `${n}Op`),
+        { nil: "" },
+      ),
+      variables: fc.array(
+        fc.tuple(name, fc.constantFrom("String", "Int", "ID!", "[String!]", "LicenseStatus", "ActivateLicenseInput!", "Nope")),
+        { maxLength: 3 },
+      ),
       selections: tie("selections"),
       fragment: fc.option(fc.tuple(name, name, tie("selections")), { nil: undefined }),
     })
@@ -105,20 +115,41 @@ const { document } = fc.letrec<{ value: string; selection: string; selections: s
 }));
 
 /** Values the demo data knows, so some operations find something and go deeper into the resolvers. */
-const KNOWN_STRINGS = ["demo-customer-1", "demo-customer-2", "sofar", "smartgridone", "cryptolens", "flashstart", "esmart", "local", "sofar-ctrl-001", "SOFAR-RES-0001", "sofar:x", "2026-01-01T00:00:00Z"];
+const KNOWN_STRINGS = [
+  "demo-customer-1",
+  "demo-customer-2",
+  "sofar",
+  "smartgridone",
+  "cryptolens",
+  "flashstart",
+  "esmart",
+  "local",
+  "sofar-ctrl-001",
+  "SOFAR-RES-0001",
+  "sofar:x",
+  "2026-01-01T00:00:00Z",
+];
 
 /** A value for an input type: usually of the right kind, sometimes not. */
 function inputValue(type: GraphQLInputType, depth = 0): fc.Arbitrary<string> {
   const wrong = fc.constantFrom("null", "1", '"x"', "[]", "{}", "$v", "NOPE");
   if (isNonNullType(type)) return inputValue(type.ofType, depth);
-  if (isListType(type)) return fc.array(inputValue(type.ofType, depth + 1), { maxLength: depth > 1 ? 0 : 3 }).map((items) => `[${items.join(", ")}]`);
+  if (isListType(type))
+    return fc.array(inputValue(type.ofType, depth + 1), { maxLength: depth > 1 ? 0 : 3 }).map((items) => `[${items.join(", ")}]`);
   let right: fc.Arbitrary<string>;
   if (isEnumType(type)) right = fc.constantFrom(...type.getValues().map((v) => v.name));
   else if (isInputObjectType(type)) {
     const fields = Object.values(type.getFields());
-    right = depth > 2 ? fc.constant("{}") : fc.subarray(fields).chain((chosen) =>
-      fc.tuple(...chosen.map((f) => inputValue(f.type, depth + 1).map((v) => `${f.name}: ${v}`))).map((pairs) => `{ ${pairs.join(", ")} }`),
-    );
+    right =
+      depth > 2
+        ? fc.constant("{}")
+        : fc
+            .subarray(fields)
+            .chain((chosen) =>
+              fc
+                .tuple(...chosen.map((f) => inputValue(f.type, depth + 1).map((v) => `${f.name}: ${v}`)))
+                .map((pairs) => `{ ${pairs.join(", ")} }`),
+            );
   } else if (type.name === "Int") right = fc.integer({ min: -5, max: 150 }).map(String);
   else if (type.name === "Boolean") right = fc.boolean().map(String);
   else right = fc.oneof(fc.constantFrom(...KNOWN_STRINGS), fc.string({ maxLength: 60 })).map((v) => JSON.stringify(v));
@@ -144,7 +175,9 @@ function selectionsOf(type: GraphQLNamedType, depth: number): fc.Arbitrary<strin
         .tuple(
           ...chosen.map((field) => {
             // Required arguments are mostly given, optional ones half the time.
-            const args = fc.tuple(...field.args.map((arg) => fc.option(inputValue(arg.type), { nil: undefined, freq: isNonNullType(arg.type) ? 10 : 2 })));
+            const args = fc.tuple(
+              ...field.args.map((arg) => fc.option(inputValue(arg.type), { nil: undefined, freq: isNonNullType(arg.type) ? 10 : 2 })),
+            );
             const named = getNamedType(field.type);
             const sub = isLeafType(named) ? fc.constant("") : selectionsOf(named, depth - 1);
             return fc.tuple(args, sub).map(([values, set]) => {
@@ -165,22 +198,35 @@ function selectionsOf(type: GraphQLNamedType, depth: number): fc.Arbitrary<strin
 /** Valid operations, mostly: they pass validation and run the resolvers against the demo data. */
 const schemaDocument = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 1, max: 4 }).chain((depth) => selectionsOf(schema.getQueryType()!, depth)) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }).chain((depth) => selectionsOf(schema.getMutationType()!, depth)).map((set) => `mutation ${set}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 1, max: 3 })
+      .chain((depth) => selectionsOf(schema.getMutationType()!, depth))
+      .map((set) => `mutation ${set}`),
+  },
 );
 
 /** A shaped document with a few tokens inserted or deleted: near misses exercise the parser's error paths. */
-const mutated = fc.tuple(fc.oneof(document, schemaDocument), fc.array(fc.tuple(fc.nat(), token, fc.boolean()), { minLength: 1, maxLength: 4 })).map(([text, edits]) => {
-  let result = text;
-  for (const [at, inserted, remove] of edits) {
-    const i = at % (result.length + 1);
-    result = remove ? result.slice(0, i) + result.slice(i + 1 + (at % 7)) : `${result.slice(0, i)} ${inserted} ${result.slice(i)}`;
-  }
-  return result;
-});
+const mutated = fc
+  .tuple(fc.oneof(document, schemaDocument), fc.array(fc.tuple(fc.nat(), token, fc.boolean()), { minLength: 1, maxLength: 4 }))
+  .map(([text, edits]) => {
+    let result = text;
+    for (const [at, inserted, remove] of edits) {
+      const i = at % (result.length + 1);
+      result = remove ? result.slice(0, i) + result.slice(i + 1 + (at % 7)) : `${result.slice(0, i)} ${inserted} ${result.slice(i)}`;
+    }
+    return result;
+  });
 
 /** A valid query blown up: repeated, nested, aliased or decorated `n` times, to hit the limits under fuzzing. */
 const amplified = fc
-  .tuple(fc.constantFrom("wide", "deep", "aliases", "directives"), fc.integer({ min: 1, max: 3_000 }), selectionsOf(schema.getQueryType()!, 2), name)
+  .tuple(
+    fc.constantFrom("wide", "deep", "aliases", "directives"),
+    fc.integer({ min: 1, max: 3_000 }),
+    selectionsOf(schema.getQueryType()!, 2),
+    name,
+  )
   .map(([how, n, set, field]) => {
     const inner = set.slice(1, -1);
     if (how === "wide") return `{ ${inner.repeat(n)} }`;
@@ -196,12 +242,26 @@ const anyDocument = fc.oneof(
   { weight: 2, arbitrary: mutated },
   { weight: 1, arbitrary: soup },
 );
-const variables = fc.option(fc.dictionary(fc.oneof(name, fc.constantFrom("v", "input", "id")), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 4 }), { nil: undefined });
+const variables = fc.option(
+  fc.dictionary(fc.oneof(name, fc.constantFrom("v", "input", "id")), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 4 }),
+  { nil: undefined },
+);
 const operationName = fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: name.map((n) => `${n}Op`) });
 const operation = fc.record({ query: anyDocument, variables, operationName });
-const accept = fc.constantFrom(undefined, "application/json", "application/graphql-response+json", "application/graphql-response+json, application/json;q=0.9", "*/*");
+const accept = fc.constantFrom(
+  undefined,
+  "application/json",
+  "application/graphql-response+json",
+  "application/graphql-response+json, application/json;q=0.9",
+  "*/*",
+);
 
-type Request = { transport: "post" | "get" | "batch" | "broken-json"; accept: string | undefined; operations: Array<{ query: string; variables?: unknown; operationName?: string }>; cut: number };
+type Request = {
+  transport: "post" | "get" | "batch" | "broken-json";
+  accept: string | undefined;
+  operations: Array<{ query: string; variables?: unknown; operationName?: string }>;
+  cut: number;
+};
 
 const request: fc.Arbitrary<Request> = fc.record({
   transport: fc.oneof(
@@ -224,7 +284,10 @@ async function send({ transport, accept, operations, cut }: Request): Promise<Ra
     const params = new URLSearchParams({ query: first!.query });
     if (first!.variables !== undefined) params.set("variables", JSON.stringify(first!.variables));
     if (first!.operationName !== undefined) params.set("operationName", first!.operationName);
-    res = await fetch(`${t.gateway.url}?${params}`, { headers: { "apollo-require-preflight": "1", ...(accept ? { accept } : {}) }, signal });
+    res = await fetch(`${t.gateway.url}?${params}`, {
+      headers: { "apollo-require-preflight": "1", ...(accept ? { accept } : {}) },
+      signal,
+    });
   } else {
     const whole = JSON.stringify(transport === "batch" ? operations : first);
     const body = transport === "broken-json" ? whole.slice(0, cut % whole.length) : whole;
@@ -251,7 +314,11 @@ it("answers every generated request with a well-formed, coded GraphQL response",
   // A run that stops too early tests little: the machine was far slower than expected.
   expect(runs).toBeGreaterThan(20);
   expect((await healthz(t.gateway.url)).status).toBe(200);
-  const after = await fetch(t.gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ sources { id } }" }) });
+  const after = await fetch(t.gateway.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "{ sources { id } }" }),
+  });
   expect(after.status).toBe(200);
   expect(((await after.json()) as { errors?: unknown }).errors).toBeUndefined();
 }, 120_000);

@@ -11,7 +11,7 @@ const query = (document: string, variables?: unknown) => post(url(), json({ quer
 
 /** `customer { licenses { customer { ... } } }`, `levels` fields deep, ending in a scalar. */
 function nested(levels: number): string {
-  const fields = ["customer(id: \"demo-customer-1\")"];
+  const fields = ['customer(id: "demo-customer-1")'];
   while (fields.length < levels - 1) fields.push(fields.length % 2 === 1 ? "licenses" : "customer");
   const leaf = fields.length % 2 === 1 ? "name" : "key";
   return `{ ${fields.map((f) => `${f} {`).join(" ")} ${leaf} ${"}".repeat(fields.length)} }`;
@@ -79,7 +79,10 @@ describe("width, aliases, tokens, directives, cost", () => {
 
   it("an operation costing more than 20,000 is refused before any vendor is called", async () => {
     t.resetCalls();
-    const licenses = Array.from({ length: 12 }, (_, i) => `l${i}: licenses { key status source { id } datalinks { controller { nodeId name } } }`);
+    const licenses = Array.from(
+      { length: 12 },
+      (_, i) => `l${i}: licenses { key status source { id } datalinks { controller { nodeId name } } }`,
+    );
     const costly = `{ customers(first: 100) { edges { node { ${licenses.join(" ")} } } } }`;
     const [error] = expectRefused(await query(costly), 400, "OPERATION_LIMIT_EXCEEDED", "maxCost");
     expect(error!.message).toMatch(/^Query Cost limit of 20000 exceeded, found \d+/);
@@ -109,7 +112,12 @@ describe("batches, bodies, variables", () => {
   });
 
   it("2 MB of variables are refused with 413", async () => {
-    expectRefused(await query("query($v: String) { __typename }", { v: "x".repeat(2 * 1024 * 1024) }), 413, "OPERATION_LIMIT_EXCEEDED", "maxBodyBytes");
+    expectRefused(
+      await query("query($v: String) { __typename }", { v: "x".repeat(2 * 1024 * 1024) }),
+      413,
+      "OPERATION_LIMIT_EXCEEDED",
+      "maxBodyBytes",
+    );
   });
 
   it("variables holding more than 5,000 values are refused", async () => {
@@ -130,7 +138,12 @@ describe("batches, bodies, variables", () => {
 
   it("the limits apply to GET requests' parameters too", async () => {
     const deep = "[".repeat(20) + "]".repeat(20);
-    expectRefused(await get(url(), { query: "query($v: String) { __typename }", variables: `{"v":${deep}}` }), 400, "OPERATION_LIMIT_EXCEEDED", "maxVariableDepth");
+    expectRefused(
+      await get(url(), { query: "query($v: String) { __typename }", variables: `{"v":${deep}}` }),
+      400,
+      "OPERATION_LIMIT_EXCEEDED",
+      "maxVariableDepth",
+    );
     expectRefused(await get(url(), { query: `{ sources { ${"id ".repeat(5_001)}} }` }), 400, "OPERATION_LIMIT_EXCEEDED", "maxTokens");
   });
 });
@@ -141,7 +154,11 @@ describe("malformed requests", () => {
     const raw = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), "127.0.0.1", () => socket.end("NOT HTTP AT ALL\r\n\r\n"));
       let text = "";
-      socket.setEncoding("utf8").on("data", (chunk: string) => (text += chunk)).on("end", () => resolve(text)).on("error", reject);
+      socket
+        .setEncoding("utf8")
+        .on("data", (chunk: string) => (text += chunk))
+        .on("end", () => resolve(text))
+        .on("error", reject);
     });
     const [head = "", body = ""] = raw.split("\r\n\r\n");
     expect(head).toMatch(/^HTTP\/1\.1 400 /);
@@ -203,9 +220,12 @@ describe("malformed requests", () => {
 });
 
 describe("production mode hides the schema", () => {
-  it.each(["{ __schema { types { name } } }", '{ __type(name: "License") { fields { name } } }'])("introspection is refused: %s", async (document) => {
-    expectRefused(await query(document), 400, "INTROSPECTION_DISABLED");
-  });
+  it.each(["{ __schema { types { name } } }", '{ __type(name: "License") { fields { name } } }'])(
+    "introspection is refused: %s",
+    async (document) => {
+      expectRefused(await query(document), 400, "INTROSPECTION_DISABLED");
+    },
+  );
 
   it("__typename is not introspection", async () => {
     expect(expectWellFormed(await query("{ __typename }"))).toEqual({ data: { __typename: "Query" } });
@@ -215,8 +235,16 @@ describe("production mode hides the schema", () => {
     ["a misspelt field", "{ sourcs { id } }", undefined],
     ["a misspelt argument", "{ customers(frist: 1) { edges { cursor } } }", undefined],
     ["a misspelt enum value", "{ customers { edges { node { licenses(status: ACTIV) { key } } } } }", undefined],
-    ["a misspelt enum value in variables", "query($s: LicenseStatus) { customers { edges { node { licenses(status: $s) { key } } } } }", { s: "ACTIV" }],
-    ["a misspelt input field in variables", "mutation($i: ActivateLicenseInput!) { activateLicense(input: $i) { errors { code } } }", { i: { source: "sofar", kee: "K" } }],
+    [
+      "a misspelt enum value in variables",
+      "query($s: LicenseStatus) { customers { edges { node { licenses(status: $s) { key } } } } }",
+      { s: "ACTIV" },
+    ],
+    [
+      "a misspelt input field in variables",
+      "mutation($i: ActivateLicenseInput!) { activateLicense(input: $i) { errors { code } } }",
+      { i: { source: "sofar", kee: "K" } },
+    ],
     ["a misspelt type", "query($s: LicenseStatu) { __typename }", undefined],
   ])("field suggestions are hidden: %s", async (_, document, variables) => {
     const res = await query(document, variables);

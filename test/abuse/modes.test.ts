@@ -50,7 +50,12 @@ describe("batching up to maxBatch", () => {
 
 describe("the body limit from config", () => {
   it("a declared body over 64 KiB is refused before it is read", async () => {
-    expectRefused(await post(dev.gateway.url, json({ query: `{ __typename ${"#".repeat(70_000)}\n}` })), 413, "OPERATION_LIMIT_EXCEEDED", "maxBodyBytes");
+    expectRefused(
+      await post(dev.gateway.url, json({ query: `{ __typename ${"#".repeat(70_000)}\n}` })),
+      413,
+      "OPERATION_LIMIT_EXCEEDED",
+      "maxBodyBytes",
+    );
   });
 
   it("a streamed body (no Content-Length) is refused once it passes 64 KiB, without resetting the connection", async () => {
@@ -63,7 +68,12 @@ describe("the body limit from config", () => {
         else controller.close();
       },
     });
-    const res = await fetch(dev.gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" } as RequestInit);
+    const res = await fetch(dev.gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
     expect(res.status).toBe(413);
     const body = JSON.parse(await res.text());
     expect(body.errors[0].extensions).toEqual({ code: "OPERATION_LIMIT_EXCEEDED", limit: "maxBodyBytes" });
@@ -71,7 +81,9 @@ describe("the body limit from config", () => {
   });
 
   it("a body within the limit answers", async () => {
-    expect(expectWellFormed(await post(dev.gateway.url, json({ query: `{ __typename ${"#".repeat(60_000)}\n}` })))).toEqual({ data: { __typename: "Query" } });
+    expect(expectWellFormed(await post(dev.gateway.url, json({ query: `{ __typename ${"#".repeat(60_000)}\n}` })))).toEqual({
+      data: { __typename: "Query" },
+    });
   });
 });
 

@@ -20,11 +20,19 @@ export interface RawResponse {
 }
 
 /** A JSON POST unless told otherwise; `body` is sent as is (a string is not JSON-encoded again). */
-export async function post(url: string, body: string | Uint8Array, headers: Record<string, string> = { "content-type": "application/json" }): Promise<RawResponse> {
+export async function post(
+  url: string,
+  body: string | Uint8Array,
+  headers: Record<string, string> = { "content-type": "application/json" },
+): Promise<RawResponse> {
   return read(await fetch(url, { method: "POST", headers, body }));
 }
 
-export async function get(url: string, params: Record<string, string>, headers: Record<string, string> = { "apollo-require-preflight": "1" }): Promise<RawResponse> {
+export async function get(
+  url: string,
+  params: Record<string, string>,
+  headers: Record<string, string> = { "apollo-require-preflight": "1" },
+): Promise<RawResponse> {
   return read(await fetch(`${url}?${new URLSearchParams(params)}`, { headers }));
 }
 

@@ -25,10 +25,13 @@ beforeAll(async () => {
   // Keys for the key-management rows, one set per role.
   throwaway = {} as typeof throwaway;
   for (const role of WHO) {
-    const made = await asOk("admin", `mutation {
+    const made = await asOk(
+      "admin",
+      `mutation {
       k: createApiKey(input: { name: "throwaway ${role}", role: ADMIN }) { apiKey { id } }
       p: createApiKey(input: { name: "partner ${role}", role: PARTNER, grants: ["${A}"] }) { apiKey { id } }
-    }`);
+    }`,
+    );
     throwaway[role] = { key: made.k.apiKey.id, partner: made.p.apiKey.id };
   }
   // Enough reseller credit for every paid row.
@@ -110,7 +113,13 @@ const ROWS: Row[] = [
       partnerB: { createApiKey: forbiddenPayload({ apiKey: null, secret: null }) },
       admin: (body: any) =>
         expect(body).toEqual({
-          data: { createApiKey: { apiKey: { role: "CUSTOMER", customerId: A, grants: [], revokedAt: null }, secret: expect.stringMatching(/^lgw_[0-9a-f]{16}_[\w-]{43}$/), errors: [] } },
+          data: {
+            createApiKey: {
+              apiKey: { role: "CUSTOMER", customerId: A, grants: [], revokedAt: null },
+              secret: expect.stringMatching(/^lgw_[0-9a-f]{16}_[\w-]{43}$/),
+              errors: [],
+            },
+          },
         }),
     },
   },
@@ -122,7 +131,8 @@ const ROWS: Row[] = [
       customerA: { revokeApiKey: forbiddenPayload({ apiKey: null }) },
       partnerA: { revokeApiKey: forbiddenPayload({ apiKey: null }) },
       partnerB: { revokeApiKey: forbiddenPayload({ apiKey: null }) },
-      admin: (body: any) => expect(body.data.revokeApiKey).toEqual({ apiKey: { id: throwaway.admin.key, revokedAt: expect.any(String) }, errors: [] }),
+      admin: (body: any) =>
+        expect(body.data.revokeApiKey).toEqual({ apiKey: { id: throwaway.admin.key, revokedAt: expect.any(String) }, errors: [] }),
     },
   },
   {
@@ -150,14 +160,23 @@ const ROWS: Row[] = [
   {
     path: "publishTrustedDocuments (admins only)",
     query: `mutation($input: PublishTrustedDocumentsInput!) { publishTrustedDocuments(input: $input) { apiKey { id locked trustedDocuments { operationName } } added removed ${ERRORS} } }`,
-    variables: (role) => ({ input: { apiKeyId: throwaway[role].partner, documents: [{ body: `query Published${role} { sources { id } }` }], lock: true } }),
+    variables: (role) => ({
+      input: { apiKeyId: throwaway[role].partner, documents: [{ body: `query Published${role} { sources { id } }` }], lock: true },
+    }),
     expected: {
       customerA: { publishTrustedDocuments: forbiddenPayload({ apiKey: null, added: 0, removed: 0 }) },
       partnerA: { publishTrustedDocuments: forbiddenPayload({ apiKey: null, added: 0, removed: 0 }) },
       partnerB: { publishTrustedDocuments: forbiddenPayload({ apiKey: null, added: 0, removed: 0 }) },
       admin: (body: any) =>
         expect(body).toEqual({
-          data: { publishTrustedDocuments: { apiKey: { id: throwaway.admin.partner, locked: true, trustedDocuments: [{ operationName: "Publishedadmin" }] }, added: 1, removed: 0, errors: [] } },
+          data: {
+            publishTrustedDocuments: {
+              apiKey: { id: throwaway.admin.partner, locked: true, trustedDocuments: [{ operationName: "Publishedadmin" }] },
+              added: 1,
+              removed: 0,
+              errors: [],
+            },
+          },
         }),
     },
   },
@@ -169,24 +188,30 @@ const ROWS: Row[] = [
       customerA: { setApiKeyLocked: forbiddenPayload({ apiKey: null }) },
       partnerA: { setApiKeyLocked: forbiddenPayload({ apiKey: null }) },
       partnerB: { setApiKeyLocked: forbiddenPayload({ apiKey: null }) },
-      admin: (body: any) => expect(body).toEqual({ data: { setApiKeyLocked: { apiKey: { id: throwaway.admin.key, locked: true }, errors: [] } } }),
+      admin: (body: any) =>
+        expect(body).toEqual({ data: { setApiKeyLocked: { apiKey: { id: throwaway.admin.key, locked: true }, errors: [] } } }),
     },
   },
   {
     path: "activateLicense (A's local license)",
     query: `mutation($input: ActivateLicenseInput!) { activateLicense(input: $input) { license { key status } ${ERRORS} } }`,
     variables: (role) => ({ input: { source: "local", key: `AUTHZ-ACT-${role}` } }),
-    expected: seenByA(
-      (role) => ({ activateLicense: { license: { key: `AUTHZ-ACT-${role}`, status: "ACTIVE" }, errors: [] } }),
-      { activateLicense: { license: null, errors: notFound(["input", "key"], "local") } },
-    ),
+    expected: seenByA((role) => ({ activateLicense: { license: { key: `AUTHZ-ACT-${role}`, status: "ACTIVE" }, errors: [] } }), {
+      activateLicense: { license: null, errors: notFound(["input", "key"], "local") },
+    }),
   },
   {
     path: "claimLicense (A's local license for A's controller)",
     query: `mutation($input: ClaimLicenseInput!) { claimLicense(input: $input) { datalink { nodeId controller { nodeId } } license { key } ${ERRORS} } }`,
     variables: (role) => ({ input: { source: "local", key: `AUTHZ-CLM-${role}`, nodeId: "sofar-ctrl-002" } }),
     expected: seenByA(
-      (role) => ({ claimLicense: { datalink: { nodeId: "sofar-ctrl-002", controller: { nodeId: "sofar-ctrl-002" } }, license: { key: `AUTHZ-CLM-${role}` }, errors: [] } }),
+      (role) => ({
+        claimLicense: {
+          datalink: { nodeId: "sofar-ctrl-002", controller: { nodeId: "sofar-ctrl-002" } },
+          license: { key: `AUTHZ-CLM-${role}` },
+          errors: [],
+        },
+      }),
       { claimLicense: { datalink: null, license: null, errors: notFound(["input", "key"], "local") } },
     ),
   },
@@ -205,10 +230,9 @@ const ROWS: Row[] = [
     path: "releaseLicense (A's local license)",
     query: `mutation($input: ReleaseLicenseInput!) { releaseLicense(input: $input) { license { key datalinks { nodeId } } ${ERRORS} } }`,
     variables: (role) => ({ input: { source: "local", key: `AUTHZ-REL-${role}`, nodeId: "sofar-ctrl-002" } }),
-    expected: seenByA(
-      (role) => ({ releaseLicense: { license: { key: `AUTHZ-REL-${role}`, datalinks: [] }, errors: [] } }),
-      { releaseLicense: { license: null, errors: notFound(["input", "key"], "local") } },
-    ),
+    expected: seenByA((role) => ({ releaseLicense: { license: { key: `AUTHZ-REL-${role}`, datalinks: [] }, errors: [] } }), {
+      releaseLicense: { license: null, errors: notFound(["input", "key"], "local") },
+    }),
   },
   {
     path: "assignDemoLicense (a customer one may see)",
@@ -225,17 +249,25 @@ const ROWS: Row[] = [
   {
     path: "assignBulkLicense (a customer one may see)",
     query: `mutation($input: AssignBulkLicenseInput!) { assignBulkLicense(input: $input) { license { customer { id } } ${ERRORS} } }`,
-    variables: (role) => ({ input: { source: "flashstart", customerId: A, offerCode: t.vendors.flashstart.data.examples.affordableLicenseCode, info: `bought by ${role}` } }),
-    expected: seenByA(() => ({ assignBulkLicense: { license: { customer: { id: A } }, errors: [] } }), { assignBulkLicense: { license: null, errors: notFound(["input", "customerId"]) } }),
+    variables: (role) => ({
+      input: {
+        source: "flashstart",
+        customerId: A,
+        offerCode: t.vendors.flashstart.data.examples.affordableLicenseCode,
+        info: `bought by ${role}`,
+      },
+    }),
+    expected: seenByA(() => ({ assignBulkLicense: { license: { customer: { id: A } }, errors: [] } }), {
+      assignBulkLicense: { license: null, errors: notFound(["input", "customerId"]) },
+    }),
   },
   {
     path: "updateCustomerContact (a customer one may see)",
     query: `mutation($input: UpdateCustomerContactInput!) { updateCustomerContact(input: $input) { profile { email } ${ERRORS} } }`,
     variables: (role) => ({ input: { customerId: A, email: `${role.toLowerCase()}@example.com` } }),
-    expected: seenByA(
-      (role) => ({ updateCustomerContact: { profile: { email: `${role.toLowerCase()}@example.com` }, errors: [] } }),
-      { updateCustomerContact: { profile: null, errors: notFound(["input", "customerId"]) } },
-    ),
+    expected: seenByA((role) => ({ updateCustomerContact: { profile: { email: `${role.toLowerCase()}@example.com` }, errors: [] } }), {
+      updateCustomerContact: { profile: null, errors: notFound(["input", "customerId"]) },
+    }),
   },
 ];
 
@@ -262,7 +294,9 @@ describe("mutations on vendor licenses", () => {
     const hidden = (await as("partnerB", activate, { key: "SOFAR-COM-0002" })).data.activateLicense;
     const missing = (await as("partnerB", activate, { key: "SOFAR-NO-SUCH" })).data.activateLicense;
     expect(t.vendors.sofar.calls.count({ path: "/v1/license/activate" })).toBe(0);
-    expect(hidden.errors).toEqual([{ code: "NOT_FOUND", field: ["input", "key"], source: "sofar", message: "no license with key SOFAR-COM-0002 at sofar" }]);
+    expect(hidden.errors).toEqual([
+      { code: "NOT_FOUND", field: ["input", "key"], source: "sofar", message: "no license with key SOFAR-COM-0002 at sofar" },
+    ]);
     expect(missing.errors).toEqual([{ ...hidden.errors[0], message: "no license with key SOFAR-NO-SUCH at sofar" }]);
 
     const own = (await as("customerA", activate, { key: "SOFAR-COM-0002" })).data.activateLicense;
@@ -274,14 +308,19 @@ describe("mutations on vendor licenses", () => {
     const claim = `mutation { claimLicense(input: { source: "cryptolens", key: "GJVNT-AXEQL-RMBWK-SZDPU", nodeId: "sofar-ctrl-004" }) { datalink { nodeId } errors { code field } } }`;
     t.resetCalls();
     for (const role of ["customerA", "partnerA"] as const) {
-      expect((await as(role, claim)).data.claimLicense).toEqual({ datalink: null, errors: [{ code: "NOT_FOUND", field: ["input", "nodeId"] }] });
+      expect((await as(role, claim)).data.claimLicense).toEqual({
+        datalink: null,
+        errors: [{ code: "NOT_FOUND", field: ["input", "nodeId"] }],
+      });
     }
     expect(t.vendors.cryptolens.calls.count({ path: /Activate/ })).toBe(0);
     expect((await as("admin", claim)).data.claimLicense).toEqual({ datalink: { nodeId: "sofar-ctrl-004" }, errors: [] });
   });
 
   it("renews and cancels a catalogue license only for whoever sees its customer", async () => {
-    const listed = await asOk("admin", `query($id: ID!) { customer(id: $id) { licenses(source: "flashstart") { id status type } } }`, { id: A });
+    const listed = await asOk("admin", `query($id: ID!) { customer(id: $id) { licenses(source: "flashstart") { id status type } } }`, {
+      id: A,
+    });
     const paid = listed.customer.licenses.filter((l: any) => ["ACTIVE", "EXPIRED"].includes(l.status) && l.type !== "FS-CLOUD-DEMO");
     expect(paid.length).toBeGreaterThanOrEqual(2);
     const [renewable, cancellable] = paid;
@@ -289,9 +328,17 @@ describe("mutations on vendor licenses", () => {
     const cancel = `mutation($id: ID!) { cancelLicense(input: { licenseId: $id }) { cancelled licenseId errors { code field source } } }`;
     const hidden = [{ code: "NOT_FOUND", field: ["input", "licenseId"], source: "flashstart" }];
     expect((await as("partnerB", renew, { id: renewable.id })).data.renewLicense).toEqual({ license: null, errors: hidden });
-    expect((await as("partnerB", cancel, { id: cancellable.id })).data.cancelLicense).toEqual({ cancelled: false, licenseId: null, errors: hidden });
+    expect((await as("partnerB", cancel, { id: cancellable.id })).data.cancelLicense).toEqual({
+      cancelled: false,
+      licenseId: null,
+      errors: hidden,
+    });
     expect((await as("partnerA", renew, { id: renewable.id })).data.renewLicense).toEqual({ license: { customer: { id: A } }, errors: [] });
-    expect((await as("customerA", cancel, { id: cancellable.id })).data.cancelLicense).toEqual({ cancelled: true, licenseId: cancellable.id, errors: [] });
+    expect((await as("customerA", cancel, { id: cancellable.id })).data.cancelLicense).toEqual({
+      cancelled: true,
+      licenseId: cancellable.id,
+      errors: [],
+    });
   });
 });
 
@@ -299,9 +346,16 @@ describe("the audit log", () => {
   it("names the principal of every mutation, allowed or refused", async () => {
     const entries = await t.gateway.store.audit.recent(500);
     const of = (operation: string, principal: string) => entries.filter((e) => e.operation === operation && e.principal === principal);
-    expect(of("activateLicense", who.ids.customerA).find((e) => (e.input as { key: string }).key === "AUTHZ-ACT-customerA")).toMatchObject({ outcome: "ok", input: { source: "local" } });
+    expect(of("activateLicense", who.ids.customerA).find((e) => (e.input as { key: string }).key === "AUTHZ-ACT-customerA")).toMatchObject({
+      outcome: "ok",
+      input: { source: "local" },
+    });
     expect(of("activateLicense", who.ids.partnerB).map((e) => e.errorCode)).toContain("NOT_FOUND");
-    expect(of("upsertCustomer", who.ids.partnerA)[0]).toMatchObject({ outcome: "error", errorCode: "FORBIDDEN", input: { id: "authz-new-partnerA" } });
+    expect(of("upsertCustomer", who.ids.partnerA)[0]).toMatchObject({
+      outcome: "error",
+      errorCode: "FORBIDDEN",
+      input: { id: "authz-new-partnerA" },
+    });
     expect(of("createApiKey", who.ids.admin).some((e) => e.outcome === "ok")).toBe(true);
     expect(of("updateCustomerContact", "jwt:partner-b")[0]).toMatchObject({ outcome: "error", errorCode: "NOT_FOUND" });
     // The key's secret appears in its payload only, never in the audit log.

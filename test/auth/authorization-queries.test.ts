@@ -20,13 +20,18 @@ beforeAll(async () => {
   // B's licenses running on A's controller sofar-ctrl-001: one local (the gateway's claim), one at Eniris (the
   // vendor's link, read back through the controller without any customer).
   await admin(`mutation { issueLicense(input: { key: "AUTHZ-B-ON-A", customerId: "${B}" }) { id } }`);
-  const localClaim = await admin(`mutation { claimLicense(input: { source: "local", key: "AUTHZ-B-ON-A", nodeId: "sofar-ctrl-001" }) { errors { code } } }`);
+  const localClaim = await admin(
+    `mutation { claimLicense(input: { source: "local", key: "AUTHZ-B-ON-A", nodeId: "sofar-ctrl-001" }) { errors { code } } }`,
+  );
   expect(localClaim.claimLicense.errors).toEqual([]);
-  const vendorClaim = await admin(`mutation { claimLicense(input: { source: "sofar", key: "SOFAR-RES-0003", nodeId: "sofar-ctrl-001" }) { errors { code } } }`);
+  const vendorClaim = await admin(
+    `mutation { claimLicense(input: { source: "sofar", key: "SOFAR-RES-0003", nodeId: "sofar-ctrl-001" }) { errors { code } } }`,
+  );
   expect(vendorClaim.claimLicense.errors).toEqual([]);
   // A license the gateway cannot place with any customer.
   await admin(`mutation { issueLicense(input: { key: "AUTHZ-NOBODY" }) { id } }`);
-  for (const row of await t.gateway.store.licenses.byKeys(["LOC-DEMO-0001", "LOC-DEMO-0002", "AUTHZ-B-ON-A", "AUTHZ-NOBODY"])) localId[row.key] = `local:${row.id}`;
+  for (const row of await t.gateway.store.licenses.byKeys(["LOC-DEMO-0001", "LOC-DEMO-0002", "AUTHZ-B-ON-A", "AUTHZ-NOBODY"]))
+    localId[row.key] = `local:${row.id}`;
 });
 
 async function as(role: Who, query: string, variables?: Record<string, unknown>) {
@@ -60,13 +65,23 @@ const ROWS: Row[] = [
     path: "Query.customer (customer A)",
     query: `query($id: ID!) { customer(id: $id) { id name } }`,
     variables: () => ({ id: A }),
-    expected: { customerA: { customer: customerA }, partnerA: { customer: customerA }, partnerB: { customer: null }, admin: { customer: customerA } },
+    expected: {
+      customerA: { customer: customerA },
+      partnerA: { customer: customerA },
+      partnerB: { customer: null },
+      admin: { customer: customerA },
+    },
   },
   {
     path: "Query.customer (customer B)",
     query: `query($id: ID!) { customer(id: $id) { id name } }`,
     variables: () => ({ id: B }),
-    expected: { customerA: { customer: null }, partnerA: { customer: null }, partnerB: { customer: customerB }, admin: { customer: customerB } },
+    expected: {
+      customerA: { customer: null },
+      partnerA: { customer: null },
+      partnerB: { customer: customerB },
+      admin: { customer: customerB },
+    },
   },
   {
     path: "Query.customer (no such customer: the same null)",
@@ -87,12 +102,20 @@ const ROWS: Row[] = [
   {
     path: "Query.controller (registered to A)",
     query: `{ controller(nodeId: "sofar-ctrl-001") { nodeId name customer { id } } }`,
-    expected: { customerA: { controller: verbekeHallA }, partnerA: { controller: verbekeHallA }, partnerB: { controller: null }, admin: { controller: verbekeHallA } },
+    expected: {
+      customerA: { controller: verbekeHallA },
+      partnerA: { controller: verbekeHallA },
+      partnerB: { controller: null },
+      admin: { controller: verbekeHallA },
+    },
   },
   {
     path: "Query.controller (registered to nobody: admins only)",
     query: `{ controller(nodeId: "sofar-ctrl-004") { nodeId name customer { id } } }`,
-    expected: { ...ADMIN_ONLY_DATA("controller"), admin: { controller: { nodeId: "sofar-ctrl-004", name: "Spare controller (stock)", customer: null } } },
+    expected: {
+      ...ADMIN_ONLY_DATA("controller"),
+      admin: { controller: { nodeId: "sofar-ctrl-004", name: "Spare controller (stock)", customer: null } },
+    },
   },
   {
     path: "Query.license (A's local license)",
@@ -119,7 +142,12 @@ const ROWS: Row[] = [
   {
     path: "Query.licenseByKey (B's, at Customerarea)",
     query: `{ licenseByKey(source: "flashstart", key: "1007") { key customer { id } } }`,
-    expected: { customerA: { licenseByKey: null }, partnerA: { licenseByKey: null }, partnerB: { licenseByKey: { key: "1007", customer: { id: B } } }, admin: { licenseByKey: { key: "1007", customer: { id: B } } } },
+    expected: {
+      customerA: { licenseByKey: null },
+      partnerA: { licenseByKey: null },
+      partnerB: { licenseByKey: { key: "1007", customer: { id: B } } },
+      admin: { licenseByKey: { key: "1007", customer: { id: B } } },
+    },
   },
   {
     path: "Customer.accounts, licenses, controllers, profile, availableLicenses (customer A)",
@@ -175,7 +203,13 @@ const ROWS: Row[] = [
       partnerA: { licenseByKey: null },
       // B sees its own license and where it runs, but not A's controller behind the link.
       partnerB: { licenseByKey: { key: "AUTHZ-B-ON-A", customer: { id: B }, datalinks: [{ nodeId: "sofar-ctrl-001", controller: null }] } },
-      admin: { licenseByKey: { key: "AUTHZ-B-ON-A", customer: { id: B }, datalinks: [{ nodeId: "sofar-ctrl-001", controller: { nodeId: "sofar-ctrl-001", customer: { id: A } } }] } },
+      admin: {
+        licenseByKey: {
+          key: "AUTHZ-B-ON-A",
+          customer: { id: B },
+          datalinks: [{ nodeId: "sofar-ctrl-001", controller: { nodeId: "sofar-ctrl-001", customer: { id: A } } }],
+        },
+      },
     },
   },
   {
@@ -250,7 +284,14 @@ function linkOf(data: any, key: string) {
 
 /** What a non-admin sees of the sources the admin saw: the public fields, the rest null. */
 function publicSources() {
-  return adminView.sources!.map((s) => ({ id: s.id, kind: s.kind, state: expect.any(String), circuit: expect.any(String), lastErrorCode: null, lastSuccessAt: null }));
+  return adminView.sources!.map((s) => ({
+    id: s.id,
+    kind: s.kind,
+    state: expect.any(String),
+    circuit: expect.any(String),
+    lastErrorCode: null,
+    lastSuccessAt: null,
+  }));
 }
 
 describe("authorization: every query path × every role", () => {
@@ -290,7 +331,9 @@ describe("authentication at the door", () => {
       const res = await t.gql(doc.query, doc.variables?.());
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toBe('Bearer realm="license-gateway"');
-      expect(res.body).toEqual({ errors: [{ message: expect.stringMatching(/authentication required/), extensions: { code: "UNAUTHENTICATED" } }] });
+      expect(res.body).toEqual({
+        errors: [{ message: expect.stringMatching(/authentication required/), extensions: { code: "UNAUTHENTICATED" } }],
+      });
     }
   });
 
@@ -298,7 +341,9 @@ describe("authentication at the door", () => {
     for (const authorization of ["Bearer lgw_nope", "Bearer not-a-jwt", `Bearer lgw_0123456789abcdef_${"x".repeat(43)}`]) {
       const res = await t.gql(`{ sources { id } }`, undefined, { authorization });
       expect(res.status).toBe(401);
-      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer realm="license-gateway", error="invalid_token", error_description="[^"]+"$/);
+      expect(res.headers.get("www-authenticate")).toMatch(
+        /^Bearer realm="license-gateway", error="invalid_token", error_description="[^"]+"$/,
+      );
       expect(res.body.errors).toEqual([expect.objectContaining({ extensions: { code: "UNAUTHENTICATED" } })]);
       expect(res.body).not.toHaveProperty("data");
     }

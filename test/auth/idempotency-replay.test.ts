@@ -20,7 +20,8 @@ const bearer = async (claims: Record<string, unknown>) => ({ authorization: `Bea
 const ISSUE = `mutation($input: IssueLicenseInput!) { issueLicense(input: $input) { id key } }`;
 const ACTIVATE = `mutation($input: ActivateLicenseInput!) { activateLicense(input: $input) { license { key status } errors { code field source message } } }`;
 const GRANT = `mutation($input: GrantInput!) { revokeGrant(input: $input) { errors { code } } }`;
-const issuedCount = async () => (await t.gateway.store.audit.recent(1000)).filter((a) => a.operation === "issueLicense" && a.outcome === "ok").length;
+const issuedCount = async () =>
+  (await t.gateway.store.audit.recent(1000)).filter((a) => a.operation === "issueLicense" && a.outcome === "ok").length;
 
 describe("an idempotency replay is authorized like a new request", () => {
   it("same sub, another role: the admin mutation's stored result is not replayed; FORBIDDEN as for a new request", async () => {
@@ -50,7 +51,10 @@ describe("an idempotency replay is authorized like a new request", () => {
     const replay = await t.gql(ACTIVATE, { input }, who.headers.partnerA);
     const fresh = await t.gql(ACTIVATE, { input: { ...input, idempotencyKey: null } }, who.headers.partnerA);
     expect(replay.body).toEqual(fresh.body);
-    expect(replay.body.data.activateLicense).toEqual({ license: null, errors: [{ code: "NOT_FOUND", field: ["input", "key"], source: "local", message: "no license with key REPLAY-GRANT at local" }] });
+    expect(replay.body.data.activateLicense).toEqual({
+      license: null,
+      errors: [{ code: "NOT_FOUND", field: ["input", "key"], source: "local", message: "no license with key REPLAY-GRANT at local" }],
+    });
   });
 
   it("same scope, but the object is no longer visible (its customer's account was unmapped): refused like a new request", async () => {
@@ -59,13 +63,22 @@ describe("an idempotency replay is authorized like a new request", () => {
     expect(first.body.data.activateLicense).toEqual({ license: { key: "SOFAR-COM-0002", status: "ACTIVE" }, errors: [] });
 
     // The admin takes A's Eniris account off the federation map: the customer key's grants are unchanged.
-    const accounts = (await t.gateway.store.customers.accountsOf([A])).filter((a) => a.source !== "sofar").map(({ source, externalId }) => ({ source, externalId }));
-    const remap = await t.gql(`mutation($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id } }`, { input: { id: A, name: "Customer A", accounts } }, who.headers.admin);
+    const accounts = (await t.gateway.store.customers.accountsOf([A]))
+      .filter((a) => a.source !== "sofar")
+      .map(({ source, externalId }) => ({ source, externalId }));
+    const remap = await t.gql(
+      `mutation($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id } }`,
+      { input: { id: A, name: "Customer A", accounts } },
+      who.headers.admin,
+    );
     expect(remap.body.errors).toBeUndefined();
 
     t.resetCalls();
     const replay = await t.gql(ACTIVATE, { input }, who.headers.customerA);
-    expect(replay.body.data.activateLicense).toEqual({ license: null, errors: [{ code: "NOT_FOUND", field: ["input", "key"], source: "sofar", message: "no license with key SOFAR-COM-0002 at sofar" }] });
+    expect(replay.body.data.activateLicense).toEqual({
+      license: null,
+      errors: [{ code: "NOT_FOUND", field: ["input", "key"], source: "sofar", message: "no license with key SOFAR-COM-0002 at sofar" }],
+    });
     expect(t.vendors.sofar.calls.count({ path: "/v1/license/activate" })).toBe(0);
   });
 
@@ -75,7 +88,9 @@ describe("an idempotency replay is authorized like a new request", () => {
     const second = await t.gql(ACTIVATE, { input }, who.headers.customerA);
     expect(first.body.data.activateLicense).toEqual({ license: { key: "REPLAY-SAME", status: "ACTIVE" }, errors: [] });
     expect(second.body).toEqual(first.body);
-    const runs = (await t.gateway.store.audit.recent(1000)).filter((a) => a.operation === "activateLicense" && (a.input as { idempotencyKey?: string }).idempotencyKey === "replay-same-1");
+    const runs = (await t.gateway.store.audit.recent(1000)).filter(
+      (a) => a.operation === "activateLicense" && (a.input as { idempotencyKey?: string }).idempotencyKey === "replay-same-1",
+    );
     expect(runs.map((a) => a.outcome)).toEqual(["ok"]);
 
     const jwt = await bearer({ sub: "replay-same-sub", role: "admin" });

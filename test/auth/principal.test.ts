@@ -52,8 +52,14 @@ async function refusal(auth: Authenticator, header: string | undefined): Promise
 
 const authenticator = (config: AuthConfig) => Authenticator.create(config, store.apiKeys, silent);
 
-function hs256(claims: Record<string, unknown>, options: { secret?: string; expiresIn?: string | number; issuer?: string; audience?: string } = {}) {
-  const jwt = new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setIssuedAt().setExpirationTime(options.expiresIn ?? "5m");
+function hs256(
+  claims: Record<string, unknown>,
+  options: { secret?: string; expiresIn?: string | number; issuer?: string; audience?: string } = {},
+) {
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? "5m");
   if (options.issuer !== undefined) jwt.setIssuer(options.issuer);
   if (options.audience !== undefined) jwt.setAudience(options.audience);
   return jwt.sign(new TextEncoder().encode(options.secret ?? SECRET));
@@ -77,9 +83,27 @@ describe("API keys", () => {
     const adminKey = await newKey({ name: "root", role: "admin" });
     const partner = await newKey({ name: "installer", role: "partner", grants: ["cust-b", "cust-a"] });
     const customer = await newKey({ name: "portal", role: "customer", customerId: "cust-a" });
-    expect(await auth.authenticate(`Bearer ${adminKey.token}`)).toEqual({ id: `apikey:${adminKey.id}`, role: "admin", customerIds: [], via: "api-key", documents: { apiKeyId: adminKey.id, locked: false, published: false } });
-    expect(await auth.authenticate(`bearer  ${partner.token}`)).toEqual({ id: `apikey:${partner.id}`, role: "partner", customerIds: ["cust-a", "cust-b"], via: "api-key", documents: { apiKeyId: partner.id, locked: false, published: false } });
-    expect(await auth.authenticate(`Bearer ${customer.token}`)).toEqual({ id: `apikey:${customer.id}`, role: "customer", customerIds: ["cust-a"], via: "api-key", documents: { apiKeyId: customer.id, locked: false, published: false } });
+    expect(await auth.authenticate(`Bearer ${adminKey.token}`)).toEqual({
+      id: `apikey:${adminKey.id}`,
+      role: "admin",
+      customerIds: [],
+      via: "api-key",
+      documents: { apiKeyId: adminKey.id, locked: false, published: false },
+    });
+    expect(await auth.authenticate(`bearer  ${partner.token}`)).toEqual({
+      id: `apikey:${partner.id}`,
+      role: "partner",
+      customerIds: ["cust-a", "cust-b"],
+      via: "api-key",
+      documents: { apiKeyId: partner.id, locked: false, published: false },
+    });
+    expect(await auth.authenticate(`Bearer ${customer.token}`)).toEqual({
+      id: `apikey:${customer.id}`,
+      role: "customer",
+      customerIds: ["cust-a"],
+      via: "api-key",
+      documents: { apiKeyId: customer.id, locked: false, published: false },
+    });
     expect((await store.apiKeys.get(customer.id))!.lastUsedAt).toBeInstanceOf(Date);
   });
 
@@ -101,18 +125,31 @@ describe("API keys", () => {
     for (const bad of ["lgw_", "lgw_abc_def", `lgw_0123456789abcdeg_${"A".repeat(43)}`, `lgw_0123456789abcdef_${"A".repeat(42)}`]) {
       expect((await refusal(auth, `Bearer ${bad}`)).message).toMatch(/^malformed API key/);
     }
-    expect(await refusal(auth, undefined)).toMatchObject({ invalidToken: false, message: expect.stringMatching(/authentication required/) });
+    expect(await refusal(auth, undefined)).toMatchObject({
+      invalidToken: false,
+      message: expect.stringMatching(/authentication required/),
+    });
     expect(await refusal(auth, "Basic dXNlcjpwYXNz")).toMatchObject({ invalidToken: false, message: expect.stringMatching(/Bearer/) });
     // No JWT configured: anything that is not an API key is refused as such.
     expect((await refusal(auth, `Bearer ${await hs256({ sub: "x", role: "admin" })}`)).message).toBe("this gateway accepts API keys only");
   });
 
   it("are checked at creation: a customer key names an existing customer, only partner keys get grants", async () => {
-    expect((await admin.createApiKey({ name: "c", role: "customer" })).errors).toEqual([expect.objectContaining({ code: "BAD_USER_INPUT", field: ["input", "customerId"] })]);
-    expect((await admin.createApiKey({ name: "c", role: "customer", customerId: "nobody" })).errors).toEqual([expect.objectContaining({ code: "NOT_FOUND", field: ["input", "customerId"] })]);
-    expect((await admin.createApiKey({ name: "a", role: "admin", grants: ["cust-a"] })).errors).toEqual([expect.objectContaining({ code: "BAD_USER_INPUT", field: ["input", "grants"] })]);
-    expect((await admin.createApiKey({ name: "p", role: "partner", grants: ["nobody"] })).errors).toEqual([expect.objectContaining({ code: "NOT_FOUND", field: ["input", "grants"] })]);
-    expect((await admin.createApiKey({ name: " ", role: "admin" })).errors).toEqual([expect.objectContaining({ code: "BAD_USER_INPUT", field: ["input", "name"] })]);
+    expect((await admin.createApiKey({ name: "c", role: "customer" })).errors).toEqual([
+      expect.objectContaining({ code: "BAD_USER_INPUT", field: ["input", "customerId"] }),
+    ]);
+    expect((await admin.createApiKey({ name: "c", role: "customer", customerId: "nobody" })).errors).toEqual([
+      expect.objectContaining({ code: "NOT_FOUND", field: ["input", "customerId"] }),
+    ]);
+    expect((await admin.createApiKey({ name: "a", role: "admin", grants: ["cust-a"] })).errors).toEqual([
+      expect.objectContaining({ code: "BAD_USER_INPUT", field: ["input", "grants"] }),
+    ]);
+    expect((await admin.createApiKey({ name: "p", role: "partner", grants: ["nobody"] })).errors).toEqual([
+      expect.objectContaining({ code: "NOT_FOUND", field: ["input", "grants"] }),
+    ]);
+    expect((await admin.createApiKey({ name: " ", role: "admin" })).errors).toEqual([
+      expect.objectContaining({ code: "BAD_USER_INPUT", field: ["input", "name"] }),
+    ]);
   });
 
   it("take grants after creation, and lose them", async () => {
@@ -124,13 +161,18 @@ describe("API keys", () => {
     expect((await admin.revokeGrant({ apiKeyId: partner.id, customerId: "cust-b" })).apiKey!.grants).toEqual([]);
     expect((await admin.grantCustomer({ apiKeyId: partner.id, customerId: "nobody" })).errors[0]).toMatchObject({ code: "NOT_FOUND" });
     const customer = await newKey({ name: "c", role: "customer", customerId: "cust-a" });
-    expect((await admin.grantCustomer({ apiKeyId: customer.id, customerId: "cust-b" })).errors[0]).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "apiKeyId"] });
+    expect((await admin.grantCustomer({ apiKeyId: customer.id, customerId: "cust-b" })).errors[0]).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: ["input", "apiKeyId"],
+    });
     expect((await admin.revokeApiKey({ id: "0000000000000000" })).errors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "id"] });
   });
 
   it("are audited by the principal that made them, never with the secret", async () => {
     const { token } = await newKey({ name: "audited", role: "admin" });
-    const [entry] = (await store.audit.recent(20)).filter((e) => e.operation === "createApiKey" && (e.input as { name: string }).name === "audited");
+    const [entry] = (await store.audit.recent(20)).filter(
+      (e) => e.operation === "createApiKey" && (e.input as { name: string }).name === "audited",
+    );
     expect(entry).toMatchObject({ principal: "test", outcome: "ok", input: { name: "audited", role: "admin" } });
     expect(JSON.stringify(entry)).not.toContain(parseApiKey(token)!.secret);
   });
@@ -142,9 +184,21 @@ describe("JWT bearer tokens (HS256)", () => {
 
   it("map sub, role, customer_id and customers to a principal", async () => {
     const auth = await authenticator(config);
-    expect(await auth.authenticate(`Bearer ${await hs256({ sub: "ops@example.com", role: "admin" }, good)}`)).toEqual({ id: "jwt:ops@example.com", role: "admin", customerIds: [], via: "jwt" });
-    expect(await auth.authenticate(`Bearer ${await hs256({ sub: "p1", role: "partner", customers: ["cust-a"] }, good)}`)).toEqual({ id: "jwt:p1", role: "partner", customerIds: ["cust-a"], via: "jwt" });
-    expect(await auth.authenticate(`Bearer ${await hs256({ sub: "c1", role: "customer", customer_id: "cust-b", customers: ["cust-a"] }, good)}`)).toEqual({
+    expect(await auth.authenticate(`Bearer ${await hs256({ sub: "ops@example.com", role: "admin" }, good)}`)).toEqual({
+      id: "jwt:ops@example.com",
+      role: "admin",
+      customerIds: [],
+      via: "jwt",
+    });
+    expect(await auth.authenticate(`Bearer ${await hs256({ sub: "p1", role: "partner", customers: ["cust-a"] }, good)}`)).toEqual({
+      id: "jwt:p1",
+      role: "partner",
+      customerIds: ["cust-a"],
+      via: "jwt",
+    });
+    expect(
+      await auth.authenticate(`Bearer ${await hs256({ sub: "c1", role: "customer", customer_id: "cust-b", customers: ["cust-a"] }, good)}`),
+    ).toEqual({
       id: "jwt:c1",
       role: "customer",
       customerIds: ["cust-b"],
@@ -154,11 +208,28 @@ describe("JWT bearer tokens (HS256)", () => {
 
   it.each([
     ["expired", () => hs256({ sub: "x", role: "admin" }, { ...good, expiresIn: Math.floor(Date.now() / 1000) - 3600 }), /expired/],
-    ["signed with another secret", () => hs256({ sub: "x", role: "admin" }, { ...good, secret: "another-secret-of-at-least-32-characters" }), /signature/],
+    [
+      "signed with another secret",
+      () => hs256({ sub: "x", role: "admin" }, { ...good, secret: "another-secret-of-at-least-32-characters" }),
+      /signature/,
+    ],
     ["from another issuer", () => hs256({ sub: "x", role: "admin" }, { ...good, issuer: "https://evil.example.com/" }), /"iss"/],
     ["for another audience", () => hs256({ sub: "x", role: "admin" }, { ...good, audience: "someone-else" }), /"aud"/],
-    ["unsigned (alg none)", async () => new UnsecuredJWT({ sub: "x", role: "admin" }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime("5m").encode(), /alg none/],
-    ["without exp", () => new SignJWT({ sub: "x", role: "admin" }).setProtectedHeader({ alg: "HS256" }).setIssuer(ISSUER).setAudience(AUDIENCE).sign(new TextEncoder().encode(SECRET)), /"exp"/],
+    [
+      "unsigned (alg none)",
+      async () => new UnsecuredJWT({ sub: "x", role: "admin" }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime("5m").encode(),
+      /alg none/,
+    ],
+    [
+      "without exp",
+      () =>
+        new SignJWT({ sub: "x", role: "admin" })
+          .setProtectedHeader({ alg: "HS256" })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .sign(new TextEncoder().encode(SECRET)),
+      /"exp"/,
+    ],
     ["without sub", () => hs256({ role: "admin" }, good), /"sub"/],
     ["with an unknown role", () => hs256({ sub: "x", role: "root" }, good), /role/],
     ["of a customer without customer_id", () => hs256({ sub: "x", role: "customer" }, good), /customer_id/],
@@ -185,17 +256,29 @@ describe("JWT bearer tokens (JWKS file)", () => {
   });
 
   const rs256 = (key: CryptoKey, claims: Record<string, unknown> = { sub: "idp-user", role: "partner", customers: ["cust-b"] }) =>
-    new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "k1" }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime("5m").sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime("5m")
+      .sign(key);
 
   it("accepts a token signed by a key in the file", async () => {
     const auth = await authenticator({ mode: "on", jwt: { jwksFile, issuer: ISSUER, audience: AUDIENCE } });
-    expect(await auth.authenticate(`Bearer ${await rs256(signing)}`)).toEqual({ id: "jwt:idp-user", role: "partner", customerIds: ["cust-b"], via: "jwt" });
+    expect(await auth.authenticate(`Bearer ${await rs256(signing)}`)).toEqual({
+      id: "jwt:idp-user",
+      role: "partner",
+      customerIds: ["cust-b"],
+      via: "jwt",
+    });
   });
 
   it("refuses a token signed by another key, and HS256 tokens when no secret is configured (no algorithm confusion)", async () => {
     const auth = await authenticator({ mode: "on", jwt: { jwksFile, issuer: ISSUER, audience: AUDIENCE } });
     expect((await refusal(auth, `Bearer ${await rs256(stranger)}`)).message).toMatch(/signature/);
-    expect((await refusal(auth, `Bearer ${await hs256({ sub: "x", role: "admin" }, { issuer: ISSUER, audience: AUDIENCE })}`)).message).toMatch(/HS256 tokens are not accepted/);
+    expect(
+      (await refusal(auth, `Bearer ${await hs256({ sub: "x", role: "admin" }, { issuer: ISSUER, audience: AUDIENCE })}`)).message,
+    ).toMatch(/HS256 tokens are not accepted/);
   });
 
   it("is checked at start: readable, a non-empty keys array, public keys only, with issuer and audience", async () => {

@@ -50,7 +50,10 @@ export async function makePrincipals(store: Store): Promise<Principals> {
   const admin = await key({ name: "authz admin", role: "admin" });
   const customerA = await key({ name: "authz customer A", role: "customer", customerId: A });
   const partnerA = await key({ name: "authz partner A", role: "partner", grants: [A] });
-  const partnerB = { id: "jwt:partner-b", bearer: { authorization: `Bearer ${await signJwt({ sub: "partner-b", role: "partner", customers: [B] })}` } };
+  const partnerB = {
+    id: "jwt:partner-b",
+    bearer: { authorization: `Bearer ${await signJwt({ sub: "partner-b", role: "partner", customers: [B] })}` },
+  };
   return {
     headers: { admin: admin.bearer, customerA: customerA.bearer, partnerA: partnerA.bearer, partnerB: partnerB.bearer },
     ids: { admin: admin.id, customerA: customerA.id, partnerA: partnerA.id, partnerB: partnerB.id },

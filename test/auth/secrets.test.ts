@@ -55,7 +55,10 @@ beforeAll(async () => {
   });
   gateway = await startGateway({ config, logger: createLogger("trace", sink) });
   await seedDemo(gateway.store);
-  const made = await new ApiKeyAdmin(new AuditedWriter(gateway.store, "test-setup"), { requireAdmin: () => {} }).createApiKey({ name: "ops", role: "admin" });
+  const made = await new ApiKeyAdmin(new AuditedWriter(gateway.store, "test-setup"), { requireAdmin: () => {} }).createApiKey({
+    name: "ops",
+    role: "admin",
+  });
   adminToken = made.secret!;
   // The secret is base64url and may itself contain "_": everything after the id is the secret (a regression: taking
   // only the third "_"-separated part gave a fragment of a few letters that every text "contained").
@@ -67,7 +70,12 @@ afterAll(async () => {
   await vendors?.close();
 });
 
-async function send(authorization: string | undefined, query: string, variables?: Record<string, unknown>, options: { record?: boolean } = {}) {
+async function send(
+  authorization: string | undefined,
+  query: string,
+  variables?: Record<string, unknown>,
+  options: { record?: boolean } = {},
+) {
   const res = await fetch(gateway.url, {
     method: "POST",
     headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
@@ -82,7 +90,11 @@ describe("secrets", () => {
   it("drive every failure that could echo one", async () => {
     const admin = `Bearer ${adminToken}`;
     // Vendor auth failures, on reads and on writes.
-    const read = await send(admin, `query($id: ID!) { customer(id: $id) { licenses { key } profile { name } availableLicenses { code } controllers { hardware { serialNumber } } } }`, { id: A });
+    const read = await send(
+      admin,
+      `query($id: ID!) { customer(id: $id) { licenses { key } profile { name } availableLicenses { code } controllers { hardware { serialNumber } } } }`,
+      { id: A },
+    );
     expect(read.body.errors.map((e: any) => e.extensions.code)).toContain("UPSTREAM_UNAUTHENTICATED");
     await send(admin, `mutation { activateLicense(input: { source: "sofar", key: "SOFAR-COM-0002" }) { errors { code } } }`);
     await send(admin, `mutation { assignDemoLicense(input: { source: "flashstart", customerId: "${A}" }) { errors { code } } }`);
@@ -90,7 +102,12 @@ describe("secrets", () => {
     await send(admin, `{ sources { id lastErrorCode } }`);
 
     // A key made, used, revoked and used again; its secret is shown once, in the payload that creates it.
-    const created = await send(admin, `mutation { createApiKey(input: { name: "partner", role: PARTNER, grants: ["${A}"] }) { secret errors { code } } }`, undefined, { record: false });
+    const created = await send(
+      admin,
+      `mutation { createApiKey(input: { name: "partner", role: PARTNER, grants: ["${A}"] }) { secret errors { code } } }`,
+      undefined,
+      { record: false },
+    );
     const partnerToken: string = created.body.data.createApiKey.secret;
     secrets.push(partnerToken, partnerToken.split("_").slice(2).join("_"));
     expect((await send(`Bearer ${partnerToken}`, `{ customers { count } }`)).status).toBe(200);

@@ -36,8 +36,14 @@ describe("starting without authentication", () => {
     const config = configSchema.parse({ server: { host: "127.0.0.1", port: 0 }, store: { url: "memory://" }, auth: { mode: "off" } });
     const gateway = await startGateway({ config, logger });
     try {
-      expect(lines).toContainEqual(expect.objectContaining({ level: 40, auth: "off", msg: expect.stringMatching(/^AUTHENTICATION IS OFF: every client is an admin/) }));
-      const res = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ customers { count } }" }) });
+      expect(lines).toContainEqual(
+        expect.objectContaining({ level: 40, auth: "off", msg: expect.stringMatching(/^AUTHENTICATION IS OFF: every client is an admin/) }),
+      );
+      const res = await fetch(gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ customers { count } }" }),
+      });
       expect(res.status).toBe(200);
     } finally {
       await gateway.close();
@@ -61,12 +67,21 @@ describe("the entry point (src/main.ts, spawned)", () => {
     const dir = await mkdtemp(join(tmpdir(), "lg-main-"));
     const file = join(dir, "gateway.yaml");
     await writeFile(file, `store: { url: "memory://" }\n`);
-    const failed = await promisify(execFile)(process.execPath, ["--import", "tsx", MAIN, "--config", file], { cwd: ROOT, timeout: 60_000 }).catch((e: unknown) => e as { code: number; stderr: string });
-    expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining("license-gateway failed to start: invalid config:\n  auth: required in a config file") });
+    const failed = await promisify(execFile)(process.execPath, ["--import", "tsx", MAIN, "--config", file], {
+      cwd: ROOT,
+      timeout: 60_000,
+    }).catch((e: unknown) => e as { code: number; stderr: string });
+    expect(failed).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("license-gateway failed to start: invalid config:\n  auth: required in a config file"),
+    });
   });
 
   it("runs the demo with auth off, and says so before it says it is ready", { timeout: 90_000 }, async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN], { cwd: ROOT, env: { ...process.env, GATEWAY_CONFIG: "", PORT: "0", HOST: "127.0.0.1" } });
+    const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
+      cwd: ROOT,
+      env: { ...process.env, GATEWAY_CONFIG: "", PORT: "0", HOST: "127.0.0.1" },
+    });
     try {
       const lines = await new Promise<Array<Record<string, unknown>>>((resolve, reject) => {
         const seen: Array<Record<string, unknown>> = [];

@@ -27,13 +27,24 @@ describe.skipIf(!hasChromium)(`a page on another origin calling the gateway in h
   let pagePort: number;
 
   beforeAll(async () => {
-    pages = createServer((_, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<!doctype html><title>another origin</title>"));
+    pages = createServer((_, res) =>
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<!doctype html><title>another origin</title>"),
+    );
     await new Promise<void>((resolve) => pages.listen(0, "127.0.0.1", resolve));
     pagePort = (pages.address() as AddressInfo).port;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       // As in graphiql.test.ts, plus the two test hosts. Root, as CI runs, needs --no-sandbox.
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP app.test 127.0.0.1, MAP evil.test 127.0.0.1"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP app.test 127.0.0.1, MAP evil.test 127.0.0.1",
+      ],
     });
   }, 60_000);
 
@@ -43,7 +54,10 @@ describe.skipIf(!hasChromium)(`a page on another origin calling the gateway in h
   });
 
   /** Opens a page on `host` and runs fetch(gateway, init) in it; the gateway is on 127.0.0.1, another origin. */
-  async function fetchFrom(host: string, init: { method: "GET" | "POST"; headers: Record<string, string>; query: string }): Promise<Outcome> {
+  async function fetchFrom(
+    host: string,
+    init: { method: "GET" | "POST"; headers: Record<string, string>; query: string },
+  ): Promise<Outcome> {
     const page = await browser.newPage();
     try {
       await page.goto(`http://${host}:${pagePort}/`);
@@ -57,7 +71,12 @@ describe.skipIf(!hasChromium)(`a page on another origin calling the gateway in h
               headers: init.headers,
               ...(init.method === "POST" ? { body: JSON.stringify({ query: init.query }) } : {}),
             });
-            return { status: res.status, requestId: res.headers.get("x-request-id"), etag: res.headers.get("etag"), body: await res.json() };
+            return {
+              status: res.status,
+              requestId: res.headers.get("x-request-id"),
+              etag: res.headers.get("etag"),
+              body: await res.json(),
+            };
           } catch (error) {
             return { error: String(error) };
           }
@@ -72,7 +91,11 @@ describe.skipIf(!hasChromium)(`a page on another origin calling the gateway in h
   const QUERY = "{ sources { id } }";
 
   it("a listed origin's POST with JSON and an Authorization header passes its preflight and reads the answer and x-request-id", async () => {
-    const outcome = await fetchFrom("app.test", { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer not-checked-with-auth-off" }, query: QUERY });
+    const outcome = await fetchFrom("app.test", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer not-checked-with-auth-off" },
+      query: QUERY,
+    });
     expect(outcome).toMatchObject({ status: 200, requestId: expect.any(String), body: { data: { sources: expect.any(Array) } } });
   });
 
@@ -82,7 +105,11 @@ describe.skipIf(!hasChromium)(`a page on another origin calling the gateway in h
   });
 
   it("a listed origin asking for a header outside the list fails its preflight", async () => {
-    const outcome = await fetchFrom("app.test", { method: "POST", headers: { "content-type": "application/json", "x-internal-debug": "1" }, query: QUERY });
+    const outcome = await fetchFrom("app.test", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-internal-debug": "1" },
+      query: QUERY,
+    });
     expect(outcome).toEqual({ error: expect.stringContaining("Failed to fetch") });
   });
 

@@ -52,7 +52,15 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium${skipped}`, () => {
       // Playwright adds --headless and a new, empty temporary profile (it refuses --user-data-dir here). The rest
       // keep Chromium's own calls home (updates, sync, field trials) from starting: a closed network refuses them
       // many at a time, and they would slow the run. Root, as CI runs, needs --no-sandbox.
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     // Wide enough for the editors, the variables and the result side by side: the screenshot goes in the README.
     const context = await browser.newContext({ viewport: { width: 1440, height: 860 } });
@@ -61,7 +69,9 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium${skipped}`, () => {
     page.on("websocket", (socket) => requested.push(socket.url()));
     page.on("pageerror", (error) => pageErrors.push(error.message));
     // The schema is what the docs explorer shows; wait for its introspection so nothing is in flight later.
-    const introspected = page.waitForResponse((res) => res.request().method() === "POST" && /__schema/.test(res.request().postData() ?? ""));
+    const introspected = page.waitForResponse(
+      (res) => res.request().method() === "POST" && /__schema/.test(res.request().postData() ?? ""),
+    );
     await page.goto(t.gateway.url);
     expect((await introspected).status()).toBe(200);
   }, 60_000);
@@ -74,7 +84,9 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium${skipped}`, () => {
     const tabs = page.locator(".graphiql-tab");
     await tabs.first().waitFor();
     expect(await page.locator(".graphiql-tab-button").allTextContents()).toEqual(DEMO_EXAMPLES.map((e) => operationName(e.query)));
-    expect(await page.locator('.graphiql-tab[aria-selected="true"] .graphiql-tab-button').textContent()).toBe(operationName(DEMO_EXAMPLES[0]!.query));
+    expect(await page.locator('.graphiql-tab[aria-selected="true"] .graphiql-tab-button').textContent()).toBe(
+      operationName(DEMO_EXAMPLES[0]!.query),
+    );
   });
 
   it("prefills the headers editor for the demo's auth mode: off, so `{}` and a notice saying no header is needed", async () => {
@@ -89,7 +101,10 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium${skipped}`, () => {
   it(`runs an example (${operationName(RUN.query)}) from its tab and shows the demo's answer`, async () => {
     await page.locator(".graphiql-tab-button", { hasText: operationName(RUN.query) }).click();
     await page.locator('.graphiql-editor-tools button[data-name="variables"]').click();
-    const answered = page.waitForResponse((res) => res.request().method() === "POST" && (res.request().postData() ?? "").includes(`"operationName":"${operationName(RUN.query)}"`));
+    const answered = page.waitForResponse(
+      (res) =>
+        res.request().method() === "POST" && (res.request().postData() ?? "").includes(`"operationName":"${operationName(RUN.query)}"`),
+    );
     await page.locator(".graphiql-execute-button").click();
     expect((await answered).status()).toBe(200);
 

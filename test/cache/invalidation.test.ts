@@ -41,7 +41,8 @@ const keysOf = (licenses: Array<{ key: string }>) => licenses.map((l) => l.key);
 const licenseOf = (licenses: Array<{ key: string }>, key: string): any => licenses.find((l) => l.key === key);
 const nodeOf = (edges: Array<{ node: any }>, id: string): any => edges.find((e) => e.node.id === id)!.node;
 /** Datalinks of a controller that lead to `key`: a controller may run licenses of other sources too. */
-const linksTo = (datalinks: Array<{ nodeId: string; license: { key: string } }>, key: string) => datalinks.filter((d) => d.license.key === key);
+const linksTo = (datalinks: Array<{ nodeId: string; license: { key: string } }>, key: string) =>
+  datalinks.filter((d) => d.license.key === key);
 
 describe("a change at a vendor, made through the gateway, is shown by the next read of every path to it", () => {
   it("activating an Eniris license shows its new state by key, by id and in its customer's licenses", async () => {
@@ -50,7 +51,11 @@ describe("a change at a vendor, made through the gateway, is shown by the next r
     const id = `sofar:${sofar.licenses.find((l) => l.key === key)!.id}`;
     const reads = [byKey("sofar", key), byId(id), customerLicenses("demo-customer-1", "sofar")];
     const [k, i, c] = [await cached(t, reads[0]!), await cached(t, reads[1]!), await cached(t, reads[2]!)];
-    expect([k.licenseByKey.status, i.license.status, licenseOf(c.customer.licenses, key).status]).toEqual(["INACTIVE", "INACTIVE", "INACTIVE"]);
+    expect([k.licenseByKey.status, i.license.status, licenseOf(c.customer.licenses, key).status]).toEqual([
+      "INACTIVE",
+      "INACTIVE",
+      "INACTIVE",
+    ]);
 
     await mutate(t, ACTIVATE, { input: { source: "sofar", key } });
 
@@ -70,7 +75,9 @@ describe("a change at a vendor, made through the gateway, is shown by the next r
 
     await mutate(t, CLAIM, { input: { source: "sofar", key, nodeId } });
 
-    expect((await fresh(t, reads[0]!)).licenseByKey.datalinks).toEqual([{ nodeId, controller: { nodeId, name: "Spare controller (stock)" } }]);
+    expect((await fresh(t, reads[0]!)).licenseByKey.datalinks).toEqual([
+      { nodeId, controller: { nodeId, name: "Spare controller (stock)" } },
+    ]);
     expect(licenseOf((await fresh(t, reads[1]!)).customer.licenses, key).datalinks).toEqual([{ nodeId }]);
     expect((await fresh(t, reads[2]!)).controller).toEqual({ licenses: [{ key }], datalinks: [{ nodeId, license: { key } }] });
   });
@@ -113,7 +120,10 @@ describe("a change at a vendor, made through the gateway, is shown by the next r
 
     expect((await fresh(t, reads[0]!)).license.datalinks).toEqual([{ nodeId, controller: { nodeId } }]);
     expect(licenseOf((await fresh(t, reads[1]!)).customer.licenses, licence).datalinks).toEqual([{ nodeId }]);
-    expect((await fresh(t, reads[2]!)).controller).toEqual({ licenses: [{ key: licence }], datalinks: [{ nodeId, license: { key: licence } }] });
+    expect((await fresh(t, reads[2]!)).controller).toEqual({
+      licenses: [{ key: licence }],
+      datalinks: [{ nodeId, license: { key: licence } }],
+    });
     for (const read of reads) await cached(t, read);
 
     await mutate(t, RELEASE, { input: { source: "flashstart", key: licence, nodeId } });
@@ -159,7 +169,10 @@ describe("a change at a vendor, made through the gateway, is shown by the next r
     expect((await cached(t, reads[0]!)).customer.licenses).toEqual([]); // Customerarea 5003 holds none
     expect(nodeOf((await cached(t, reads[1]!)).customers.edges, "demo-customer-3").licenses).toEqual([]);
 
-    const { license } = await mutate(t, `mutation { assignDemoLicense(input: { customerId: "demo-customer-3", source: "flashstart" }) { license { id } errors { code } } }`);
+    const { license } = await mutate(
+      t,
+      `mutation { assignDemoLicense(input: { customerId: "demo-customer-3", source: "flashstart" }) { license { id } errors { code } } }`,
+    );
 
     expect((await fresh(t, reads[0]!)).customer.licenses.map((l: any) => l.id)).toEqual([license.id]);
     expect(nodeOf((await fresh(t, reads[1]!)).customers.edges, "demo-customer-3").licenses).toEqual([{ id: license.id, status: "ACTIVE" }]);
@@ -175,18 +188,26 @@ describe("a change at a vendor, made through the gateway, is shown by the next r
     };
     const before = await ids((r) => cached(t, r));
 
-    const assigned = await mutate(t, `mutation($code: String!) { assignBulkLicense(input: { customerId: "demo-customer-2", source: "flashstart", offerCode: $code, info: "Branch" }) { license { id } errors { code } } }`, { code: ex.affordableLicenseCode });
+    const assigned = await mutate(
+      t,
+      `mutation($code: String!) { assignBulkLicense(input: { customerId: "demo-customer-2", source: "flashstart", offerCode: $code, info: "Branch" }) { license { id } errors { code } } }`,
+      { code: ex.affordableLicenseCode },
+    );
     const withOffer = await ids((r) => fresh(t, r));
     expect(withOffer).toEqual([...before, assigned.license.id]);
     await ids((r) => cached(t, r));
 
     const renewable = before.find((id) => id === `flashstart:1009`)!; // 5002's expired Headquarter licence
-    const renewed = await mutate(t, `mutation($id: ID!) { renewLicense(input: { licenseId: $id }) { license { id } errors { code } } }`, { id: renewable });
+    const renewed = await mutate(t, `mutation($id: ID!) { renewLicense(input: { licenseId: $id }) { license { id } errors { code } } }`, {
+      id: renewable,
+    });
     const withRenewal = await ids((r) => fresh(t, r));
     expect(withRenewal).toEqual([...withOffer, renewed.license.id]);
     await ids((r) => cached(t, r));
 
-    await mutate(t, `mutation($id: ID!) { cancelLicense(input: { licenseId: $id }) { cancelled errors { code } } }`, { id: assigned.license.id });
+    await mutate(t, `mutation($id: ID!) { cancelLicense(input: { licenseId: $id }) { cancelled errors { code } } }`, {
+      id: assigned.license.id,
+    });
     expect(await ids((r) => fresh(t, r))).toEqual(withRenewal.filter((id) => id !== assigned.license.id));
   });
 
@@ -196,7 +217,10 @@ describe("a change at a vendor, made through the gateway, is shown by the next r
     expect((await cached(t, profile)).customer.profile.email).not.toBe("cache@janssens.example");
     await cached(t, everyone);
 
-    await mutate(t, `mutation { updateCustomerContact(input: { customerId: "demo-customer-2", email: "cache@janssens.example", phoneNumber: "3247099999" }) { profile { email } errors { code } } }`);
+    await mutate(
+      t,
+      `mutation { updateCustomerContact(input: { customerId: "demo-customer-2", email: "cache@janssens.example", phoneNumber: "3247099999" }) { profile { email } errors { code } } }`,
+    );
 
     expect((await fresh(t, profile)).customer.profile).toEqual({ email: "cache@janssens.example", phoneNumber: "3247099999" });
     expect(nodeOf((await fresh(t, everyone)).customers.edges, "demo-customer-2").profile).toEqual({ email: "cache@janssens.example" });
@@ -207,7 +231,11 @@ describe("a change drops exactly what it affects", () => {
   it("activating one customer's license leaves other customers' cached answers, and the vendor answers behind them, in place", async () => {
     const key = "SGO-COM-0003"; // demo-customer-1's, never activated
     const changed = customerLicenses("demo-customer-1", "smartgridone");
-    const unrelated = [customerLicenses("demo-customer-2", "smartgridone"), { query: `{ customer(id: "demo-customer-2") { name licenses { key status } } }` }, controller("sgo-ctrl-002", "smartgridone")];
+    const unrelated = [
+      customerLicenses("demo-customer-2", "smartgridone"),
+      { query: `{ customer(id: "demo-customer-2") { name licenses { key status } } }` },
+      controller("sgo-ctrl-002", "smartgridone"),
+    ];
     await cached(t, changed);
     const before = [];
     for (const read of unrelated) before.push(await cached(t, read));

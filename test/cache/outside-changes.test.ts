@@ -20,7 +20,8 @@ const t = useTestGateway({
 });
 
 afterEach(() => {
-  for (const sim of [t.vendors.sofar, t.vendors.smartgridone, t.vendors.cryptolens, t.vendors.flashstart, t.vendors.esmart]) sim.setLatency(0);
+  for (const sim of [t.vendors.sofar, t.vendors.smartgridone, t.vendors.cryptolens, t.vendors.flashstart, t.vendors.esmart])
+    sim.setLatency(0);
   t.resetCalls();
 });
 
@@ -76,14 +77,28 @@ describe("changes made at a vendor, outside the gateway", () => {
     const otherDocument: Read = { query: `{ customer(id: "demo-customer-1") { licenses(source: "smartgridone") { key evKw status } } }` };
     expect(licenseOf(await fresh(t, otherDocument), key).evKw).toBe(120);
 
-    await vi.waitFor(() => expect(t.vendors.smartgridone.calls.list().find((c) => c.path === path)?.status).toBe(200), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(() => expect(t.vendors.smartgridone.calls.list().find((c) => c.path === path)?.status).toBe(200), {
+      timeout: 10_000,
+      interval: 50,
+    });
     // The refreshed answer is what the next reader of the source's data gets (a new document each time, so no
     // response kept by an earlier poll answers).
     let poll = 0;
-    await vi.waitFor(async () => expect(licenseOf(await fresh(t, { query: `{ customer(id: "demo-customer-1") { licenses(source: "smartgridone") { key evKw p${++poll}: key } } }` }), key).evKw).toBe(121), {
-      timeout: 5_000,
-      interval: 50,
-    });
+    await vi.waitFor(
+      async () =>
+        expect(
+          licenseOf(
+            await fresh(t, {
+              query: `{ customer(id: "demo-customer-1") { licenses(source: "smartgridone") { key evKw p${++poll}: key } } }`,
+            }),
+            key,
+          ).evKw,
+        ).toBe(121),
+      {
+        timeout: 5_000,
+        interval: 50,
+      },
+    );
     expect(t.vendors.smartgridone.calls.count({ server: "api", path })).toBe(1);
   });
 
@@ -100,12 +115,26 @@ describe("changes made at a vendor, outside the gateway", () => {
 
     expect(licenseOf(await fresh(t, read), key).solarKw).toBe(5); // stale, and a refresh goes out
     let poll = 0;
-    await vi.waitFor(async () => expect(licenseOf(await fresh(t, { query: `{ customer(id: "demo-customer-2") { licenses(source: "smartgridone") { key solarKw p${++poll}: key } } }` }), key).solarKw).toBe(6), {
-      timeout: 5_000,
-      interval: 20,
-    });
+    await vi.waitFor(
+      async () =>
+        expect(
+          licenseOf(
+            await fresh(t, {
+              query: `{ customer(id: "demo-customer-2") { licenses(source: "smartgridone") { key solarKw p${++poll}: key } } }`,
+            }),
+            key,
+          ).solarKw,
+        ).toBe(6),
+      {
+        timeout: 5_000,
+        interval: 20,
+      },
+    );
     const again = await t.gql(read.query);
-    expect({ value: licenseOf(again.body.data, key).solarKw, status: cacheStatus(again) }).toEqual({ value: 6, status: expect.not.stringMatching(/hit/) });
+    expect({ value: licenseOf(again.body.data, key).solarKw, status: cacheStatus(again) }).toEqual({
+      value: 6,
+      status: expect.not.stringMatching(/hit/),
+    });
   });
 });
 
@@ -116,7 +145,9 @@ describe("identical reads arriving together", () => {
     // demo-customer-3: Cryptolens 103, Customerarea 5003, eSmart ES-10003; nothing read them before in this file.
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        t.gql(`query Same${i} { customer(id: "demo-customer-3") { cl: licenses(source: "cryptolens") { key } fs: licenses(source: "flashstart") { key } profile { externalId email } } }`),
+        t.gql(
+          `query Same${i} { customer(id: "demo-customer-3") { cl: licenses(source: "cryptolens") { key } fs: licenses(source: "flashstart") { key } profile { externalId email } } }`,
+        ),
       ),
     );
     for (const res of responses) {

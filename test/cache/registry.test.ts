@@ -39,7 +39,11 @@ describe("customers (upsertCustomer)", () => {
     const { accounts } = (await t.gql(`{ customer(id: "demo-customer-3") { accounts { source { id } externalId } } }`)).body.data.customer;
 
     await mutate(t, UPSERT_CUSTOMER, {
-      input: { id: "demo-customer-3", name: "Bakkerij De Smet (renamed)", accounts: accounts.map((a: any) => ({ source: a.source.id, externalId: a.externalId })) },
+      input: {
+        id: "demo-customer-3",
+        name: "Bakkerij De Smet (renamed)",
+        accounts: accounts.map((a: any) => ({ source: a.source.id, externalId: a.externalId })),
+      },
     });
 
     expect(await names((r) => fresh(t, r))).toEqual(Array(4).fill("Bakkerij De Smet (renamed)"));
@@ -66,9 +70,14 @@ describe("customers (upsertCustomer)", () => {
     };
     await unmapped((r) => cached(t, r));
 
-    await mutate(t, UPSERT_CUSTOMER, { input: { id: "cache-new", name: "Cache Test Customer", accounts: [{ source: "flashstart", externalId: "5004" }] } });
+    await mutate(t, UPSERT_CUSTOMER, {
+      input: { id: "cache-new", name: "Cache Test Customer", accounts: [{ source: "flashstart", externalId: "5004" }] },
+    });
 
-    expect((await fresh(t, reads[0]!)).customer).toEqual({ accounts: [{ source: { id: "flashstart" }, externalId: "5004" }], licenses: [{ id: "flashstart:1010" }] });
+    expect((await fresh(t, reads[0]!)).customer).toEqual({
+      accounts: [{ source: { id: "flashstart" }, externalId: "5004" }],
+      licenses: [{ id: "flashstart:1010" }],
+    });
     expect((await fresh(t, reads[1]!)).license).toEqual({ id: "flashstart:1010", customer: { id: "cache-new" } });
     expect(nodeOf((await fresh(t, reads[2]!)).customers.edges, "cache-new").licenses).toEqual([{ id: "flashstart:1010" }]);
     for (const r of reads) await cached(t, r);
@@ -93,13 +102,21 @@ describe("controllers (upsertController)", () => {
       read(`{ customers { edges { node { id controllers { nodeId } } } } }`),
     ];
     const owners = async (get: (r: Read) => Promise<any>) => {
-      const [two, three, ctrl, license, all] = [await get(reads[0]!), await get(reads[1]!), await get(reads[2]!), await get(reads[3]!), await get(reads[4]!)];
+      const [two, three, ctrl, license, all] = [
+        await get(reads[0]!),
+        await get(reads[1]!),
+        await get(reads[2]!),
+        await get(reads[3]!),
+        await get(reads[4]!),
+      ];
       return {
         underTwo: nodeIds(two.customer.controllers).includes(nodeId),
         underThree: nodeIds(three.customer.controllers).includes(nodeId),
         controller: ctrl.controller,
         viaDatalink: license.licenseByKey.datalinks.map((d: any) => d.controller),
-        inConnection: ["demo-customer-2", "demo-customer-3"].filter((id) => nodeIds(nodeOf(all.customers.edges, id).controllers).includes(nodeId)),
+        inConnection: ["demo-customer-2", "demo-customer-3"].filter((id) =>
+          nodeIds(nodeOf(all.customers.edges, id).controllers).includes(nodeId),
+        ),
       };
     };
     expect(await owners((r) => cached(t, r))).toEqual({
@@ -122,13 +139,20 @@ describe("controllers (upsertController)", () => {
   });
 
   it("registering a new controller shows it by node id and under its customer", async () => {
-    const reads = [read(`{ controller(nodeId: "cache-ctrl-new") { nodeId name customer { id } } }`), read(`{ customer(id: "demo-customer-1") { controllers { nodeId } } }`)];
+    const reads = [
+      read(`{ controller(nodeId: "cache-ctrl-new") { nodeId name customer { id } } }`),
+      read(`{ customer(id: "demo-customer-1") { controllers { nodeId } } }`),
+    ];
     expect((await cached(t, reads[0]!)).controller).toBeNull();
     expect(nodeIds((await cached(t, reads[1]!)).customer.controllers)).not.toContain("cache-ctrl-new");
 
     await mutate(t, UPSERT_CONTROLLER, { input: { nodeId: "cache-ctrl-new", name: "New box", customerId: "demo-customer-1" } });
 
-    expect((await fresh(t, reads[0]!)).controller).toEqual({ nodeId: "cache-ctrl-new", name: "New box", customer: { id: "demo-customer-1" } });
+    expect((await fresh(t, reads[0]!)).controller).toEqual({
+      nodeId: "cache-ctrl-new",
+      name: "New box",
+      customer: { id: "demo-customer-1" },
+    });
     expect(nodeIds((await fresh(t, reads[1]!)).customer.controllers)).toContain("cache-ctrl-new");
   });
 });
@@ -145,7 +169,11 @@ describe("local licenses (issueLicense)", () => {
     expect((await cached(t, reads[1]!)).customer.licenses.map((l: any) => l.key)).not.toContain(key);
     expect(nodeOf((await cached(t, reads[2]!)).customers.edges, "demo-customer-2").licenses.map((l: any) => l.key)).not.toContain(key);
 
-    await mutate(t, `mutation($key: String!) { issueLicense(input: { key: $key, customerId: "demo-customer-2", durationMonths: 12 }) { id } }`, { key });
+    await mutate(
+      t,
+      `mutation($key: String!) { issueLicense(input: { key: $key, customerId: "demo-customer-2", durationMonths: 12 }) { id } }`,
+      { key },
+    );
 
     expect((await fresh(t, reads[0]!)).licenseByKey).toEqual({ key, status: "INACTIVE", customer: { id: "demo-customer-2" } });
     expect((await fresh(t, reads[1]!)).customer.licenses.map((l: any) => l.key)).toContain(key);
@@ -163,12 +191,19 @@ describe("API keys (createApiKey, grantCustomer, revokeGrant, revokeApiKey)", ()
     };
     const before = await list();
     expect(await list()).toEqual(before);
-    const { apiKey } = await mutate(t, `mutation { createApiKey(input: { name: "cache partner", role: PARTNER, grants: ["demo-customer-1"] }) { apiKey { id } errors { code } } }`);
+    const { apiKey } = await mutate(
+      t,
+      `mutation { createApiKey(input: { name: "cache partner", role: PARTNER, grants: ["demo-customer-1"] }) { apiKey { id } errors { code } } }`,
+    );
     const keyIn = async () => (await list()).find((k) => k.id === apiKey.id);
     expect(await keyIn()).toEqual({ id: apiKey.id, grants: ["demo-customer-1"], revokedAt: null });
-    await mutate(t, `mutation($id: ID!) { grantCustomer(input: { apiKeyId: $id, customerId: "demo-customer-2" }) { errors { code } } }`, { id: apiKey.id });
+    await mutate(t, `mutation($id: ID!) { grantCustomer(input: { apiKeyId: $id, customerId: "demo-customer-2" }) { errors { code } } }`, {
+      id: apiKey.id,
+    });
     expect((await keyIn())!.grants.sort()).toEqual(["demo-customer-1", "demo-customer-2"]);
-    await mutate(t, `mutation($id: ID!) { revokeGrant(input: { apiKeyId: $id, customerId: "demo-customer-1" }) { errors { code } } }`, { id: apiKey.id });
+    await mutate(t, `mutation($id: ID!) { revokeGrant(input: { apiKeyId: $id, customerId: "demo-customer-1" }) { errors { code } } }`, {
+      id: apiKey.id,
+    });
     expect((await keyIn())!.grants).toEqual(["demo-customer-2"]);
     await mutate(t, `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { errors { code } } }`, { id: apiKey.id });
     expect((await keyIn())!.revokedAt).toEqual(expect.any(String));

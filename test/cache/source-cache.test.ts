@@ -42,7 +42,10 @@ describe("SourceCache", () => {
     const v = vendor();
     expect(await cache.batch(read(v), ["a", "b"])).toEqual(["a@v1", "b@v1"]);
     expect(await cache.batch(read(v), ["c", "a", "d", "b"])).toEqual(["c@v1", "a@v1", "d@v1", "b@v1"]);
-    expect(v.calls).toEqual([["a", "b"], ["c", "d"]]);
+    expect(v.calls).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+    ]);
   });
 
   it("asks once for a key requested twice in one batch", async () => {
@@ -85,7 +88,12 @@ describe("SourceCache", () => {
 
   it("turns a thrown batch into one error per key", async () => {
     const { cache } = setup();
-    const read: KeyedRead<string> = { namespace: "x", policy: { ttlMs: 1_000, staleMs: 0 }, fetch: () => Promise.reject(new Error("down")), tagsOf: () => [] };
+    const read: KeyedRead<string> = {
+      namespace: "x",
+      policy: { ttlMs: 1_000, staleMs: 0 },
+      fetch: () => Promise.reject(new Error("down")),
+      tagsOf: () => [],
+    };
     const out = await cache.batch(read, ["a", "b"]);
     expect(out.map((o) => (o instanceof Error ? o.message : o))).toEqual(["down", "down"]);
   });

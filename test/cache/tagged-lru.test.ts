@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { TaggedLru } from "../../src/cache/tagged-lru.js";
 
-const entry = (value: string, tags: string[], size = 1, ttl = 60_000) => ({ value, tags, freshUntil: Date.now() + ttl, staleUntil: Date.now() + ttl, size });
+const entry = (value: string, tags: string[], size = 1, ttl = 60_000) => ({
+  value,
+  tags,
+  freshUntil: Date.now() + ttl,
+  staleUntil: Date.now() + ttl,
+  size,
+});
 
 describe("TaggedLru", () => {
   it("bounds total size, dropping the least recently used", () => {

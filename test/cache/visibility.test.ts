@@ -74,15 +74,22 @@ describe("cached answers are never served to another principal", () => {
     await as("partnerA", CUSTOMER_LICENSES, { id: A });
     expect((await as("partnerA", CUSTOMER_LICENSES, { id: A })).cache).toMatch(/; hit/);
     const keyId = who.ids.partnerA.replace(/^apikey:/, "");
-    const revoke = await as("admin", `mutation ($input: GrantInput!) { revokeGrant(input: $input) { errors { code } } }`, { input: { apiKeyId: keyId, customerId: A } });
+    const revoke = await as("admin", `mutation ($input: GrantInput!) { revokeGrant(input: $input) { errors { code } } }`, {
+      input: { apiKeyId: keyId, customerId: A },
+    });
     expect(revoke.data.revokeGrant.errors).toEqual([]);
     expect((await as("partnerA", CUSTOMER_LICENSES, { id: A })).data).toEqual({ customer: null });
-    await as("admin", `mutation ($input: GrantInput!) { grantCustomer(input: $input) { errors { code } } }`, { input: { apiKeyId: keyId, customerId: A } });
+    await as("admin", `mutation ($input: GrantInput!) { grantCustomer(input: $input) { errors { code } } }`, {
+      input: { apiKeyId: keyId, customerId: A },
+    });
     expect((await as("partnerA", CUSTOMER_LICENSES, { id: A })).data.customer.id).toBe(A);
   });
 
   it("a revoked key never gets a cached answer: the door is checked before the cache", async () => {
-    const created = await as("admin", `mutation { createApiKey(input: { name: "cache revoke", role: CUSTOMER, customerId: "${A}" }) { apiKey { id } secret } }`);
+    const created = await as(
+      "admin",
+      `mutation { createApiKey(input: { name: "cache revoke", role: CUSTOMER, customerId: "${A}" }) { apiKey { id } secret } }`,
+    );
     const { apiKey, secret } = created.data.createApiKey;
     const headers = { authorization: `Bearer ${secret}` };
     await t.gql(CUSTOMER_LICENSES, { id: A }, headers);

@@ -5,7 +5,12 @@ import { describe, expect, it } from "vitest";
 import { readStartupSettings, withListenOverrides } from "../../src/config/env.js";
 import { ConfigError, loadConfigFile, parseConfig } from "../../src/config/load.js";
 
-const sofar = { kind: "eniris", apiUrl: "https://api.eniris.be", authUrl: "https://authentication.eniris.be", refreshToken: "${SOFAR_REFRESH_TOKEN}" };
+const sofar = {
+  kind: "eniris",
+  apiUrl: "https://api.eniris.be",
+  authUrl: "https://authentication.eniris.be",
+  refreshToken: "${SOFAR_REFRESH_TOKEN}",
+};
 
 describe("configuration", () => {
   it("expands ${ENV} references and applies documented defaults", () => {
@@ -18,14 +23,21 @@ describe("configuration", () => {
 
   it("takes a Cache-Control value for GET answers, and refuses anything that could smuggle a header", () => {
     expect(parseConfig({ sources: { sofar } }, { SOFAR_REFRESH_TOKEN: "rt" }).server.getCacheControl).toBe("private, no-cache");
-    expect(parseConfig({ sources: { sofar }, server: { getCacheControl: "public, s-maxage=30" } }, { SOFAR_REFRESH_TOKEN: "rt" }).server.getCacheControl).toBe("public, s-maxage=30");
+    expect(
+      parseConfig({ sources: { sofar }, server: { getCacheControl: "public, s-maxage=30" } }, { SOFAR_REFRESH_TOKEN: "rt" }).server
+        .getCacheControl,
+    ).toBe("public, s-maxage=30");
     for (const bad of ["private\r\nset-cookie: x=1", "max-age=-1", ""]) {
-      expect(() => parseConfig({ sources: { sofar }, server: { getCacheControl: bad } }, { SOFAR_REFRESH_TOKEN: "rt" })).toThrow(/server\.getCacheControl/);
+      expect(() => parseConfig({ sources: { sofar }, server: { getCacheControl: bad } }, { SOFAR_REFRESH_TOKEN: "rt" })).toThrow(
+        /server\.getCacheControl/,
+      );
     }
   });
 
   it("names a missing environment variable and the key that needs it", () => {
-    expect(() => parseConfig({ sources: { sofar } }, {})).toThrow(/sources\.sofar\.refreshToken: environment variable SOFAR_REFRESH_TOKEN is not set/);
+    expect(() => parseConfig({ sources: { sofar } }, {})).toThrow(
+      /sources\.sofar\.refreshToken: environment variable SOFAR_REFRESH_TOKEN is not set/,
+    );
   });
 
   it.each([
@@ -55,7 +67,10 @@ describe("configuration", () => {
   it("reads YAML and JSON files, with --config or GATEWAY_CONFIG, and PORT/HOST override the listen address", async () => {
     const dir = await mkdtemp(join(tmpdir(), "lg-config-"));
     const yaml = join(dir, "gateway.yaml");
-    await writeFile(yaml, `store: { url: "memory://" }\nauth: { mode: on }\nsources:\n  sofar: { kind: eniris, apiUrl: "https://api.eniris.be", authUrl: "https://authentication.eniris.be", username: "\${U}", password: "\${P}" }\n`);
+    await writeFile(
+      yaml,
+      `store: { url: "memory://" }\nauth: { mode: on }\nsources:\n  sofar: { kind: eniris, apiUrl: "https://api.eniris.be", authUrl: "https://authentication.eniris.be", username: "\${U}", password: "\${P}" }\n`,
+    );
     const json = join(dir, "gateway.json");
     await writeFile(json, JSON.stringify({ server: { port: 5000 }, auth: { mode: "off" } }));
     const fromFlag = await readStartupSettings(["--config", yaml], { U: "user", P: "pw", PORT: "4100", HOST: "127.0.0.1" });

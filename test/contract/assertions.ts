@@ -26,7 +26,14 @@ export function batch(name: string, call: () => Promise<unknown[]>): Probe {
 
 /** A single-value call: its value, or its rejection. */
 export function single(name: string, call: () => Promise<unknown>): Probe {
-  return { name, run: () => call().then((value) => [value], (error: unknown) => [error]) };
+  return {
+    name,
+    run: () =>
+      call().then(
+        (value) => [value],
+        (error: unknown) => [error],
+      ),
+  };
 }
 
 /**
@@ -50,7 +57,12 @@ export function expectFailure(value: unknown, code: ErrorCode, sourceId: string,
 }
 
 /** Runs every probe at once and expects each of its slots to be the failure `code`. Returns how many slots. */
-export async function expectEveryProbeFails(probes: readonly Probe[], code: ErrorCode, sourceId: string, secrets: readonly string[]): Promise<number> {
+export async function expectEveryProbeFails(
+  probes: readonly Probe[],
+  code: ErrorCode,
+  sourceId: string,
+  secrets: readonly string[],
+): Promise<number> {
   const results = await Promise.all(probes.map(async (p) => ({ name: p.name, slots: await p.run() })));
   let slots = 0;
   for (const { name, slots: values } of results) {
@@ -86,8 +98,14 @@ export function expectLicenseInvariants(license: License, sourceId: string, acco
   for (const field of ["gridKw", "solarKw", "batteryKw", "evKw"] as const) {
     expect(isIntOrNull(license[field]), `${at}: ${field} is an integer or null (got ${String(license[field])})`).toBe(true);
   }
-  expect(license.features === null || (Array.isArray(license.features) && license.features.every((f) => typeof f === "string")), `${at}: features`).toBe(true);
-  expect(license.maxControllers === null || (Number.isInteger(license.maxControllers) && license.maxControllers > 0), `${at}: maxControllers`).toBe(true);
+  expect(
+    license.features === null || (Array.isArray(license.features) && license.features.every((f) => typeof f === "string")),
+    `${at}: features`,
+  ).toBe(true);
+  expect(
+    license.maxControllers === null || (Number.isInteger(license.maxControllers) && license.maxControllers > 0),
+    `${at}: maxControllers`,
+  ).toBe(true);
   expect(license.datalinks === null || Array.isArray(license.datalinks), `${at}: datalinks is an array or null`).toBe(true);
   for (const link of license.datalinks ?? []) {
     expect(typeof link.id === "string" && link.id.length > 0, `${at}: datalink id`).toBe(true);

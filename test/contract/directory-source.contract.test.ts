@@ -53,7 +53,15 @@ describe.each(directoryFixtures)("directory source contract: $name", (fixture) =
     const source = h.source();
     expect(source.id).toBe(fixture.sourceId);
     expect(source.directory).toBeDefined();
-    for (const capability of ["licensesOfAccounts", "licensesOfControllers", "controllers", "findLicense", "activate", "claim", "release"] as const) {
+    for (const capability of [
+      "licensesOfAccounts",
+      "licensesOfControllers",
+      "controllers",
+      "findLicense",
+      "activate",
+      "claim",
+      "release",
+    ] as const) {
       expect(source[capability], capability).toBeUndefined();
     }
     expect(source.validateAccountId?.(ex.account) ?? null).toBeNull();
@@ -95,7 +103,9 @@ describe.each(directoryFixtures)("directory source contract: $name", (fixture) =
       const hardware = slots[0] as { devices: unknown; lastSeenAt: unknown };
       expect(Array.isArray(hardware.devices)).toBe(true);
       expect((hardware.devices as unknown[]).length).toBeGreaterThan(0);
-      expect(hardware.lastSeenAt === null || (hardware.lastSeenAt instanceof Date && Number.isFinite(hardware.lastSeenAt.getTime()))).toBe(true);
+      expect(hardware.lastSeenAt === null || (hardware.lastSeenAt instanceof Date && Number.isFinite(hardware.lastSeenAt.getTime()))).toBe(
+        true,
+      );
       expect(slots[1]).toBeNull();
     });
   });
@@ -133,7 +143,12 @@ describe.each(directoryFixtures)("directory source contract: $name", (fixture) =
       const directory = directoryOf(source);
       const probes = [
         ...reads(source),
-        batch("updateContact", () => directory.updateContact(ex.account, ex.goodContact).then((v) => [v], (e: unknown) => [e])),
+        batch("updateContact", () =>
+          directory.updateContact(ex.account, ex.goodContact).then(
+            (v) => [v],
+            (e: unknown) => [e],
+          ),
+        ),
       ];
       const slots = await expectEveryProbeFails(probes, "UPSTREAM_UNAUTHENTICATED", fixture.sourceId, h.secrets);
       expect(slots).toBe(5);

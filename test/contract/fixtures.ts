@@ -145,9 +145,19 @@ const eniris: LicenseFixture = {
     key: ex.activeClaimedKey,
     nodeId: ex.controllerWithLicensesNodeId,
     claim: {
-      claimable: { what: "an unclaimed license", key: ex.activeUnclaimedKey, nodeId: ex.controllerWithoutLicensesNodeId, ownerAccount: enirisOwner(ex.activeUnclaimedKey) },
+      claimable: {
+        what: "an unclaimed license",
+        key: ex.activeUnclaimedKey,
+        nodeId: ex.controllerWithoutLicensesNodeId,
+        ownerAccount: enirisOwner(ex.activeUnclaimedKey),
+      },
       failures: [
-        { what: "a license claimed already", key: ex.activeClaimedKey, nodeId: ex.controllerWithoutLicensesNodeId, code: "LICENSE_ALREADY_CLAIMED" },
+        {
+          what: "a license claimed already",
+          key: ex.activeClaimedKey,
+          nodeId: ex.controllerWithoutLicensesNodeId,
+          code: "LICENSE_ALREADY_CLAIMED",
+        },
         { what: "an unknown key", key: "SOFAR-NO-SUCH-KEY", nodeId: ex.controllerWithoutLicensesNodeId, code: "NOT_FOUND" },
         { what: "an unknown controller", key: ex.activeUnclaimedKey, nodeId: "sofar-ctrl-no-such-node", code: "NOT_FOUND" },
       ],
@@ -185,9 +195,19 @@ const cryptolens: LicenseFixture = {
     key: ex.activeKeyWithFreeSlot,
     nodeId: ex.controllerWithKeyNodeId,
     claim: {
-      claimable: { what: "a key with no machine yet", key: ex.activeUnactivatedKey, nodeId: ex.controllerWithoutKeyNodeId, ownerAccount: cryptolensOwner(ex.activeUnactivatedKey) },
+      claimable: {
+        what: "a key with no machine yet",
+        key: ex.activeUnactivatedKey,
+        nodeId: ex.controllerWithoutKeyNodeId,
+        ownerAccount: cryptolensOwner(ex.activeUnactivatedKey),
+      },
       failures: [
-        { what: "a key at its machine limit", key: ex.keyAtMachineLimit, nodeId: ex.controllerWithoutKeyNodeId, code: "LICENSE_CLAIM_LIMIT_REACHED" },
+        {
+          what: "a key at its machine limit",
+          key: ex.keyAtMachineLimit,
+          nodeId: ex.controllerWithoutKeyNodeId,
+          code: "LICENSE_CLAIM_LIMIT_REACHED",
+        },
         { what: "a blocked key", key: ex.blockedKey, nodeId: ex.controllerWithoutKeyNodeId, code: "LICENSE_BLOCKED" },
         { what: "an unknown key", key: "NOSUC-HKEYX-XXXXX-XXXXX", nodeId: ex.controllerWithoutKeyNodeId, code: "NOT_FOUND" },
       ],
@@ -231,7 +251,8 @@ const customerarea: LicenseFixture = {
     const apiKey = DEFAULT_CUSTOMERAREA_API_KEYS[0]!;
     const wrongKey = "contract-wrong-api-key-7e30d1";
     const sources = tracked();
-    const build = (key: string) => sources.track(new CustomerareaSource("flashstart", { kind: "customerarea", url: sim.url, apiKey: key, ...http }));
+    const build = (key: string) =>
+      sources.track(new CustomerareaSource("flashstart", { kind: "customerarea", url: sim.url, apiKey: key, ...http }));
     return {
       sim,
       source: () => build(apiKey),
@@ -293,7 +314,9 @@ const esmart: DirectoryFixture = {
     const wrongPassword = "contract-wrong-password-3d8f02";
     const sources = tracked();
     const build = (password: string) =>
-      sources.track(new EsmartSource("esmart", { kind: "esmart", url: sim.url, username: user.username, password, area: "power", ...http }));
+      sources.track(
+        new EsmartSource("esmart", { kind: "esmart", url: sim.url, username: user.username, password, area: "power", ...http }),
+      );
     const basic = (password: string) => Buffer.from(`${user.username}:${password}`, "utf8").toString("base64");
     return {
       sim,

@@ -141,7 +141,10 @@ describe.each(licenseFixtures)("license source contract: $name", (fixture) => {
         const outcome = await source.claim!({ key: claimable.key, nodeId: claimable.nodeId });
         expect(outcome.license, "null only when the re-read after the claim fails").not.toBeNull();
         expectLicenseInvariants(outcome.license!, fixture.sourceId);
-        expect({ externalId: outcome.license!.externalId, key: outcome.license!.key }).toEqual({ externalId: outcome.licenseExternalId, key: claimable.key });
+        expect({ externalId: outcome.license!.externalId, key: outcome.license!.key }).toEqual({
+          externalId: outcome.licenseExternalId,
+          key: claimable.key,
+        });
         expect((outcome.license!.datalinks ?? []).map((d) => d.nodeId)).toContain(claimable.nodeId);
       });
 

@@ -62,7 +62,9 @@ const ELLIPSIS = "…";
 export function subsetMismatch(expected: unknown, actual: unknown, path = "$"): string | null {
   if (typeof expected === "string" && expected.endsWith(ELLIPSIS)) {
     const prefix = expected.slice(0, -ELLIPSIS.length);
-    return typeof actual === "string" && actual.startsWith(prefix) ? null : `${path}: expected a string starting ${JSON.stringify(prefix)}, got ${JSON.stringify(actual)}`;
+    return typeof actual === "string" && actual.startsWith(prefix)
+      ? null
+      : `${path}: expected a string starting ${JSON.stringify(prefix)}, got ${JSON.stringify(actual)}`;
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return `${path}: expected an array, got ${JSON.stringify(actual)}`;
@@ -78,7 +80,8 @@ export function subsetMismatch(expected: unknown, actual: unknown, path = "$"): 
     return null;
   }
   if (expected !== null && typeof expected === "object") {
-    if (actual === null || typeof actual !== "object" || Array.isArray(actual)) return `${path}: expected an object, got ${JSON.stringify(actual)}`;
+    if (actual === null || typeof actual !== "object" || Array.isArray(actual))
+      return `${path}: expected an object, got ${JSON.stringify(actual)}`;
     for (const [key, value] of Object.entries(expected)) {
       if (!(key in actual)) return `${path}.${key}: missing`;
       const mismatch = subsetMismatch(value, (actual as Record<string, unknown>)[key], `${path}.${key}`);

@@ -67,32 +67,36 @@ describe("docs/partners.md", () => {
     for (const example of examples) expect(example.expected, `line ${example.line}: no \`\`\`json block after the command`).not.toBeNull();
   });
 
-  describe.skipIf(!curl)(curl ? "every example answers as documented" : "examples skipped: curl is not installed (apt-get install curl)", () => {
-    for (const example of examples) {
-      it(`line ${example.line} (${example.heading})`, async () => {
-        const vendor = example.fault ? t.vendors[example.fault.source as keyof typeof t.vendors] : undefined;
-        if (example.fault) {
-          expect(vendor, `doc-test directive names no vendor: ${example.fault.source}`).toBeDefined();
-          (vendor as { fault(rule: object): void }).fault({ server: "api", kind: "status", status: example.fault.status });
-        }
-        try {
-          const output = await bash(example.command);
-          let answer: unknown;
-          try {
-            answer = JSON.parse(output);
-          } catch {
-            throw new Error(`line ${example.line}: the command's output is not JSON:\n${output.slice(0, 500)}`);
+  describe.skipIf(!curl)(
+    curl ? "every example answers as documented" : "examples skipped: curl is not installed (apt-get install curl)",
+    () => {
+      for (const example of examples) {
+        it(`line ${example.line} (${example.heading})`, async () => {
+          const vendor = example.fault ? t.vendors[example.fault.source as keyof typeof t.vendors] : undefined;
+          if (example.fault) {
+            expect(vendor, `doc-test directive names no vendor: ${example.fault.source}`).toBeDefined();
+            (vendor as { fault(rule: object): void }).fault({ server: "api", kind: "status", status: example.fault.status });
           }
-          const mismatch = subsetMismatch(example.expected, answer);
-          expect(mismatch, `line ${example.line}: ${mismatch}\nanswer: ${JSON.stringify(answer).slice(0, 2000)}`).toBeNull();
-          // The guide promises that a mutation repeated with its idempotency key answers as the first time did.
-          if (example.command.includes("idempotencyKey")) expect(JSON.parse(await bash(example.command)), "the repeat with the same idempotency key").toEqual(answer);
-        } finally {
-          if (example.fault) t.resetCalls();
-        }
-      });
-    }
-  });
+          try {
+            const output = await bash(example.command);
+            let answer: unknown;
+            try {
+              answer = JSON.parse(output);
+            } catch {
+              throw new Error(`line ${example.line}: the command's output is not JSON:\n${output.slice(0, 500)}`);
+            }
+            const mismatch = subsetMismatch(example.expected, answer);
+            expect(mismatch, `line ${example.line}: ${mismatch}\nanswer: ${JSON.stringify(answer).slice(0, 2000)}`).toBeNull();
+            // The guide promises that a mutation repeated with its idempotency key answers as the first time did.
+            if (example.command.includes("idempotencyKey"))
+              expect(JSON.parse(await bash(example.command)), "the repeat with the same idempotency key").toEqual(answer);
+          } finally {
+            if (example.fault) t.resetCalls();
+          }
+        });
+      }
+    },
+  );
 });
 
 function bash(command: string): Promise<string> {

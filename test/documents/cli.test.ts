@@ -58,7 +58,11 @@ describe("license-gateway documents", () => {
       }),
     );
     const published = await run("documents", "publish", keyId, manifest, "--lock");
-    expect(published).toEqual({ code: 0, out: [], err: [`published 2 documents for API key ${keyId}: 2 added, 0 removed; the key is locked to them`] });
+    expect(published).toEqual({
+      code: 0,
+      out: [],
+      err: [`published 2 documents for API key ${keyId}: 2 added, 0 removed; the key is locked to them`],
+    });
 
     const listed = await run("documents", "list", keyId);
     expect(listed.code).toBe(0);
@@ -86,18 +90,35 @@ describe("license-gateway documents", () => {
   it("publishes nothing from a manifest with a bad document, and says which", { timeout: 60_000 }, async () => {
     const manifest = join(dir, "persisted-documents.json");
     // GraphQL Code Generator's form: hash to text; the second text was edited after hashing.
-    await writeFile(manifest, JSON.stringify({ [sha256("query A { sources { id } }")]: "query A { sources { id } }", [sha256("query B { sources { id } }")]: "query B { sources { kind } }" }));
+    await writeFile(
+      manifest,
+      JSON.stringify({
+        [sha256("query A { sources { id } }")]: "query A { sources { id } }",
+        [sha256("query B { sources { id } }")]: "query B { sources { kind } }",
+      }),
+    );
     const refused = await run("documents", "publish", keyId, manifest);
     expect(refused.code).toBe(1);
-    expect(refused.err).toEqual([expect.stringMatching(/^license-gateway: BAD_USER_INPUT \(input\.documents\.1\.id\): the id is not the SHA-256 of this body/)]);
+    expect(refused.err).toEqual([
+      expect.stringMatching(/^license-gateway: BAD_USER_INPUT \(input\.documents\.1\.id\): the id is not the SHA-256 of this body/),
+    ]);
     const listed = await run("documents", "list", keyId);
     expect(listed.out).toHaveLength(2);
   });
 
   it("explains usage, and a manifest it cannot read, before opening the store", async () => {
-    expect(await run("documents", "publish", keyId)).toMatchObject({ code: 2, err: [expect.stringContaining("documents publish takes a key id and a manifest file")] });
-    expect(await run("documents", "list", keyId, "--lock")).toMatchObject({ code: 2, err: [expect.stringContaining("--replace and --lock go with documents publish")] });
-    expect(await run("documents", "shred", keyId)).toMatchObject({ code: 2, err: [expect.stringContaining("documents takes publish, list, lock or unlock")] });
+    expect(await run("documents", "publish", keyId)).toMatchObject({
+      code: 2,
+      err: [expect.stringContaining("documents publish takes a key id and a manifest file")],
+    });
+    expect(await run("documents", "list", keyId, "--lock")).toMatchObject({
+      code: 2,
+      err: [expect.stringContaining("--replace and --lock go with documents publish")],
+    });
+    expect(await run("documents", "shred", keyId)).toMatchObject({
+      code: 2,
+      err: [expect.stringContaining("documents takes publish, list, lock or unlock")],
+    });
     const missing = await run("documents", "publish", keyId, join(dir, "absent.json"));
     expect(missing).toMatchObject({ code: 1, err: [expect.stringContaining(`cannot read the manifest ${join(dir, "absent.json")}`)] });
   });

@@ -6,7 +6,11 @@ const QUERY = "query Sources { sources { id } }";
 
 describe("readManifest", () => {
   it("reads Apollo's persisted-query manifest", () => {
-    const manifest = { format: "apollo-persisted-query-manifest", version: 1, operations: [{ id: documentHash(QUERY), name: "Sources", type: "query", body: QUERY }] };
+    const manifest = {
+      format: "apollo-persisted-query-manifest",
+      version: 1,
+      operations: [{ id: documentHash(QUERY), name: "Sources", type: "query", body: QUERY }],
+    };
     expect(readManifest(manifest)).toEqual([{ id: documentHash(QUERY), body: QUERY }]);
   });
 
@@ -24,8 +28,12 @@ describe("readManifest", () => {
   it("says what is wrong with anything else", () => {
     expect(() => readManifest("query")).toThrow("a manifest is a JSON object or array");
     expect(() => readManifest([1])).toThrow("entry 0 is not a string");
-    expect(() => readManifest({ format: "apollo-persisted-query-manifest", version: 2, operations: [] })).toThrow('expected "apollo-persisted-query-manifest" version 1');
-    expect(() => readManifest({ format: "apollo-persisted-query-manifest", version: 1, operations: [{ id: "x" }] })).toThrow("operations[0] needs a string id and body");
+    expect(() => readManifest({ format: "apollo-persisted-query-manifest", version: 2, operations: [] })).toThrow(
+      'expected "apollo-persisted-query-manifest" version 1',
+    );
+    expect(() => readManifest({ format: "apollo-persisted-query-manifest", version: 1, operations: [{ id: "x" }] })).toThrow(
+      "operations[0] needs a string id and body",
+    );
     expect(() => readManifest({ abc: { body: QUERY } })).toThrow('the value under "abc" is not a document text');
   });
 });

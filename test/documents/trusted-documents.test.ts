@@ -35,7 +35,8 @@ async function post(operation: Operation, headers: Record<string, string>): Prom
 /** The form a CDN caches: every parameter in the URL; the API key forces the CORS preflight Apollo's CSRF check wants. */
 async function get(operation: Operation, headers: Record<string, string>): Promise<GraphQLResponse> {
   const url = new URL(t.gateway.url);
-  for (const [name, value] of Object.entries(operation)) url.searchParams.set(name, typeof value === "string" ? value : JSON.stringify(value));
+  for (const [name, value] of Object.entries(operation))
+    url.searchParams.set(name, typeof value === "string" ? value : JSON.stringify(value));
   const res = await fetch(url, { headers: { accept: "application/json", ...headers } });
   return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse["body"] };
 }
@@ -61,7 +62,10 @@ beforeAll(async () => {
 describe("publishing", () => {
   it("publishes a manifest's documents, checked against their ids, and lists them on the key", async () => {
     const { publishTrustedDocuments } = await admin(PUBLISH, {
-      input: { apiKeyId: partnerKeyId, documents: [{ id: sha256(PROFILE), body: PROFILE }, { id: `sha256:${sha256(SOURCES)}`, body: SOURCES }, { body: CLAIM }] },
+      input: {
+        apiKeyId: partnerKeyId,
+        documents: [{ id: sha256(PROFILE), body: PROFILE }, { id: `sha256:${sha256(SOURCES)}`, body: SOURCES }, { body: CLAIM }],
+      },
     });
     expect(publishTrustedDocuments).toEqual({
       apiKey: {
@@ -116,9 +120,16 @@ describe("publishing", () => {
 
   it("says NOT_FOUND for an unknown key, and audits publications by document id, never by text", async () => {
     const unknown = await admin(PUBLISH, { input: { apiKeyId: "0000000000000000", documents: [{ body: SOURCES }] } });
-    expect(unknown.publishTrustedDocuments.errors).toEqual([{ code: "NOT_FOUND", field: ["input", "apiKeyId"], message: "no API key with id 0000000000000000" }]);
-    const entries = (await t.gateway.store.audit.recent(100)).filter((e) => e.operation === "publishTrustedDocuments" && e.outcome === "ok");
-    expect(entries[0]).toMatchObject({ principal: who.ids.admin, input: { apiKeyId: partnerKeyId, documentIds: [`sha256:${sha256(PROFILE)}`] } });
+    expect(unknown.publishTrustedDocuments.errors).toEqual([
+      { code: "NOT_FOUND", field: ["input", "apiKeyId"], message: "no API key with id 0000000000000000" },
+    ]);
+    const entries = (await t.gateway.store.audit.recent(100)).filter(
+      (e) => e.operation === "publishTrustedDocuments" && e.outcome === "ok",
+    );
+    expect(entries[0]).toMatchObject({
+      principal: who.ids.admin,
+      input: { apiKeyId: partnerKeyId, documentIds: [`sha256:${sha256(PROFILE)}`] },
+    });
     expect(JSON.stringify(entries)).not.toContain("accounts { externalId");
   });
 });
@@ -135,14 +146,19 @@ describe("an unlocked key", () => {
     expect(byGet.status).toBe(200);
     expect(byGet.body).toEqual(byText.body);
     // A GET by id is a query: a published mutation still needs a POST (Apollo's rule for every GET).
-    const mutationByGet = await get({ documentId: `sha256:${sha256(CLAIM)}`, variables: { input: { source: "local", key: "NOPE", nodeId: "x" } } }, partner());
+    const mutationByGet = await get(
+      { documentId: `sha256:${sha256(CLAIM)}`, variables: { input: { source: "local", key: "NOPE", nodeId: "x" } } },
+      partner(),
+    );
     expect(mutationByGet.status).toBe(405);
   });
 
   it("still runs documents it did not publish, and logs and counts each one a lock would refuse", async () => {
     const before = await scrape(t.gateway.url);
-    const outside = (scraped: typeof before) => scraped.value("license_gateway_trusted_documents_total", { api_key: partnerKeyId, outcome: "outside" }) ?? 0;
-    const inList = (scraped: typeof before) => scraped.value("license_gateway_trusted_documents_total", { api_key: partnerKeyId, outcome: "in-list" }) ?? 0;
+    const outside = (scraped: typeof before) =>
+      scraped.value("license_gateway_trusted_documents_total", { api_key: partnerKeyId, outcome: "outside" }) ?? 0;
+    const inList = (scraped: typeof before) =>
+      scraped.value("license_gateway_trusted_documents_total", { api_key: partnerKeyId, outcome: "in-list" }) ?? 0;
     const res = await post({ query: OTHER, variables: { id: A }, operationName: "NotPublished" }, partner());
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.customer.id).toBe(A);
@@ -150,11 +166,18 @@ describe("an unlocked key", () => {
     const after = await scrape(t.gateway.url);
     expect([outside(after) - outside(before), inList(after) - inList(before)]).toEqual([1, 1]);
     const logged = logs.entries().filter((e) => e.msg === "operation outside the API key's trusted documents (the key is not locked)");
-    expect(logged.at(-1)).toMatchObject({ apiKeyId: partnerKeyId, documentId: `sha256:${sha256(OTHER)}`, operationName: "NotPublished", requestId: expect.any(String) });
+    expect(logged.at(-1)).toMatchObject({
+      apiKeyId: partnerKeyId,
+      documentId: `sha256:${sha256(OTHER)}`,
+      operationName: "NotPublished",
+      requestId: expect.any(String),
+    });
     // Keys without documents are not looked at: nothing is counted for the admin's key.
     await post({ query: OTHER, variables: { id: A } }, who.headers.admin);
     const adminKey = who.ids.admin.replace(/^apikey:/, "");
-    expect((await scrape(t.gateway.url)).value("license_gateway_trusted_documents_total", { api_key: adminKey, outcome: "outside" })).toBeUndefined();
+    expect(
+      (await scrape(t.gateway.url)).value("license_gateway_trusted_documents_total", { api_key: adminKey, outcome: "outside" }),
+    ).toBeUndefined();
   });
 
   it("refuses ids it never published, malformed ids, and an id sent with a text, before any vendor call", async () => {
@@ -210,7 +233,10 @@ describe("a locked key", () => {
     expect(byText.body).toEqual(byId.body);
     const byApq = await post({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PROFILE) } } }, partner());
     expect(byApq.body).toEqual(byId.body);
-    const claim = await post({ documentId: sha256(CLAIM), variables: { input: { source: "local", key: "NO-SUCH-KEY", nodeId: "sofar-ctrl-002" } } }, partner());
+    const claim = await post(
+      { documentId: sha256(CLAIM), variables: { input: { source: "local", key: "NO-SUCH-KEY", nodeId: "sofar-ctrl-002" } } },
+      partner(),
+    );
     expect(claim.body).toEqual({ data: { claimLicense: { datalink: null, errors: [{ code: "NOT_FOUND", field: ["input", "key"] }] } } });
   });
 
@@ -224,7 +250,9 @@ describe("a locked key", () => {
   });
 
   it("with replace, drops the documents left out: they are refused from the next request on", async () => {
-    const { publishTrustedDocuments } = await admin(PUBLISH, { input: { apiKeyId: partnerKeyId, documents: [{ body: SOURCES }], replace: true } });
+    const { publishTrustedDocuments } = await admin(PUBLISH, {
+      input: { apiKeyId: partnerKeyId, documents: [{ body: SOURCES }], replace: true },
+    });
     expect(publishTrustedDocuments).toMatchObject({ added: 0, removed: 2, errors: [] });
     expect(publishTrustedDocuments.apiKey.trustedDocuments.map((d: any) => d.operationName)).toEqual(["PartnerSources"]);
     const dropped = await post({ documentId: sha256(PROFILE), variables: { id: A } }, partner());
@@ -239,7 +267,9 @@ describe("one document under several keys", () => {
   it("gives one document one createdAt under every key that holds it (two keys' lists said two values for one id)", async () => {
     // Later, so that a per-key date would differ (timestamps are kept to the microsecond at least).
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const created = await admin(`mutation { createApiKey(input: { name: "second partner app", role: PARTNER, grants: ["${A}"] }) { apiKey { id } } }`);
+    const created = await admin(
+      `mutation { createApiKey(input: { name: "second partner app", role: PARTNER, grants: ["${A}"] }) { apiKey { id } } }`,
+    );
     const other = created.createApiKey.apiKey.id as string;
     await admin(PUBLISH, { input: { apiKeyId: other, documents: [{ body: SOURCES }] } });
     const { apiKeys } = await admin(`{ apiKeys { id trustedDocuments { id createdAt } } }`);

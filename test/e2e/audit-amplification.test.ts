@@ -58,11 +58,20 @@ describe("audit-log amplification (a 100 KB input refused for length was stored 
 
   it("a refused input holding a NUL is still audited (PostgreSQL's jsonb refuses \\u0000, so the row was lost)", async () => {
     const before = await lastAuditId();
-    const res = await t.gql(aliased("ActivateLicenseInput", "activateLicense", 1), { input: { source: "local", key: "K\u0000\u001b" } }, who.headers.customerA);
+    const res = await t.gql(
+      aliased("ActivateLicenseInput", "activateLicense", 1),
+      { input: { source: "local", key: "K\u0000\u001b" } },
+      who.headers.customerA,
+    );
     expect(res.body.data.a0.errors).toEqual([{ code: "BAD_USER_INPUT", field: ["input", "key"] }]);
     const [row] = await t.gateway.store.audit.recent(1);
     expect(row!.id).toBeGreaterThan(before);
-    expect(row).toMatchObject({ operation: "activateLicense", outcome: "error", errorCode: "BAD_USER_INPUT", input: { source: "local", key: "K\\u0000\\u001b" } });
+    expect(row).toMatchObject({
+      operation: "activateLicense",
+      outcome: "error",
+      errorCode: "BAD_USER_INPUT",
+      input: { source: "local", key: "K\\u0000\\u001b" },
+    });
   });
 
   it("caps the operation name in the access log", async () => {

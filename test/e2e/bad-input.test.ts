@@ -42,7 +42,9 @@ describe("bad input is refused before any upstream call", () => {
   });
 
   it("an unknown source of 100 KB is refused without being repeated back (the whole argument was echoed)", async () => {
-    const res = await t.gql(`query($source: ID) { customer(id: "demo-customer-1") { licenses(source: $source) { key } } }`, { source: "s".repeat(100_000) });
+    const res = await t.gql(`query($source: ID) { customer(id: "demo-customer-1") { licenses(source: $source) { key } } }`, {
+      source: "s".repeat(100_000),
+    });
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["source"] });
     expect(res.body.errors?.[0]?.message).toMatch(/^not a source id; known sources: /);
     expect(JSON.stringify(res.body).length).toBeLessThan(1_000);
@@ -55,8 +57,14 @@ describe("bad input is refused before any upstream call", () => {
   });
 
   it("an account id Eniris cannot have is refused when mapping a customer", async () => {
-    const res = await t.gql(`mutation { upsertCustomer(input: { name: "X", accounts: [{ source: "sofar", externalId: "not-a-uuid" }] }) { id } }`);
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", source: "sofar", field: ["input", "accounts", "0", "externalId"] });
+    const res = await t.gql(
+      `mutation { upsertCustomer(input: { name: "X", accounts: [{ source: "sofar", externalId: "not-a-uuid" }] }) { id } }`,
+    );
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      source: "sofar",
+      field: ["input", "accounts", "0", "externalId"],
+    });
   });
 
   it("licenseByKey with a 900 KB key (it was forwarded to the vendor) is refused like a mutation's key, with no vendor call", async () => {

@@ -6,7 +6,10 @@ const t = useTestGateway();
 /** Paths requested more than once at either simulator's API: each is an N+1 or a missed dedup. */
 function repeatedPaths(): string[] {
   const all = [t.vendors.sofar, t.vendors.smartgridone].flatMap((sim) =>
-    sim.calls.list().filter((c) => c.server === "api").map((c) => `${sim.apiUrl} ${c.method} ${c.path} ${JSON.stringify(c.query)}`),
+    sim.calls
+      .list()
+      .filter((c) => c.server === "api")
+      .map((c) => `${sim.apiUrl} ${c.method} ${c.path} ${JSON.stringify(c.query)}`),
   );
   return all.filter((p, i) => all.indexOf(p) !== i);
 }

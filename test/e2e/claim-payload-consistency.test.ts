@@ -37,31 +37,49 @@ function enirisOwner(brand: "sofar" | "smartgridone", key: string): string {
 
 /** Each vendor kind's claim: the source, a license it can claim, and a controller to claim it for. */
 const CASES: Array<[string, () => Promise<{ source: string; key: string; nodeId: string }>]> = [
-  ["Eniris (sofar)", async () => {
-    const { examples } = t.vendors.sofar.data;
-    await register(examples.controllerWithoutLicensesNodeId, enirisOwner("sofar", examples.activeUnclaimedKey));
-    return { source: "sofar", key: examples.activeUnclaimedKey, nodeId: examples.controllerWithoutLicensesNodeId };
-  }],
-  ["Eniris (smartgridone), a controller registered to nobody", async () => {
-    const { examples } = t.vendors.smartgridone.data;
-    return { source: "smartgridone", key: examples.inactiveUnclaimedKey, nodeId: examples.controllerWithoutLicensesNodeId };
-  }],
-  ["Cryptolens, a key that records the machine", async () => {
-    await register("payload-cl-1");
-    return { source: "cryptolens", key: t.vendors.cryptolens.data.examples.activeUnactivatedKey, nodeId: "payload-cl-1" };
-  }],
-  ["Cryptolens, a key that records no machine (the gateway's claim is the link)", async () => {
-    await register("payload-cl-2");
-    return { source: "cryptolens", key: t.vendors.cryptolens.data.examples.unlimitedMachinesKey, nodeId: "payload-cl-2" };
-  }],
-  ["Customerarea (claims kept by the gateway)", async () => {
-    await register("payload-ca-1");
-    return { source: "flashstart", key: String(t.vendors.flashstart.data.examples.activeLicenceId), nodeId: "payload-ca-1" };
-  }],
-  ["the local store", async () => {
-    await register("payload-local-1");
-    return { source: "local", key: DEMO_LOCAL_KEYS.unclaimed, nodeId: "payload-local-1" };
-  }],
+  [
+    "Eniris (sofar)",
+    async () => {
+      const { examples } = t.vendors.sofar.data;
+      await register(examples.controllerWithoutLicensesNodeId, enirisOwner("sofar", examples.activeUnclaimedKey));
+      return { source: "sofar", key: examples.activeUnclaimedKey, nodeId: examples.controllerWithoutLicensesNodeId };
+    },
+  ],
+  [
+    "Eniris (smartgridone), a controller registered to nobody",
+    async () => {
+      const { examples } = t.vendors.smartgridone.data;
+      return { source: "smartgridone", key: examples.inactiveUnclaimedKey, nodeId: examples.controllerWithoutLicensesNodeId };
+    },
+  ],
+  [
+    "Cryptolens, a key that records the machine",
+    async () => {
+      await register("payload-cl-1");
+      return { source: "cryptolens", key: t.vendors.cryptolens.data.examples.activeUnactivatedKey, nodeId: "payload-cl-1" };
+    },
+  ],
+  [
+    "Cryptolens, a key that records no machine (the gateway's claim is the link)",
+    async () => {
+      await register("payload-cl-2");
+      return { source: "cryptolens", key: t.vendors.cryptolens.data.examples.unlimitedMachinesKey, nodeId: "payload-cl-2" };
+    },
+  ],
+  [
+    "Customerarea (claims kept by the gateway)",
+    async () => {
+      await register("payload-ca-1");
+      return { source: "flashstart", key: String(t.vendors.flashstart.data.examples.activeLicenceId), nodeId: "payload-ca-1" };
+    },
+  ],
+  [
+    "the local store",
+    async () => {
+      await register("payload-local-1");
+      return { source: "local", key: DEMO_LOCAL_KEYS.unclaimed, nodeId: "payload-local-1" };
+    },
+  ],
 ];
 
 /** What each case claimed, for the release below. */
@@ -73,7 +91,10 @@ describe("claimLicense: one object, one value", () => {
     claimed.set(name, input);
     const { claimLicense: payload } = await ok(CLAIM, { input });
     expect(payload.errors).toEqual([]);
-    const { license: payloadLicense, datalink: { license: linked, ...link } } = payload;
+    const {
+      license: payloadLicense,
+      datalink: { license: linked, ...link },
+    } = payload;
     expect(linked).toEqual({ id: payloadLicense.id });
     expect(link.nodeId).toBe(input.nodeId);
     expect(payloadLicense.datalinks.filter((d: { id: string }) => d.id === link.id)).toEqual([link]);

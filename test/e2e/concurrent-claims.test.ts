@@ -13,7 +13,13 @@ const CLAIM = `mutation($input: ClaimLicenseInput!) { claimLicense(input: $input
 beforeAll(() => {
   // Fifty controllers every vendor knows: registered at Sofar (its device registry) and claimable locally.
   for (const nodeId of nodes) {
-    t.vendors.sofar.data.controllers.push({ deviceId: deterministicUuid(`race:${nodeId}`), nodeId, name: nodeId, serialNumber: `RACE-${nodeId}`, lastUpdate: "2025-01-01T00:00:00Z" });
+    t.vendors.sofar.data.controllers.push({
+      deviceId: deterministicUuid(`race:${nodeId}`),
+      nodeId,
+      name: nodeId,
+      serialNumber: `RACE-${nodeId}`,
+      lastUpdate: "2025-01-01T00:00:00Z",
+    });
   }
 });
 
@@ -28,7 +34,9 @@ async function race(source: string, key: string) {
 
 describe(`${WAYS} concurrent claims of one license for ${WAYS} different controllers`, { timeout: 60_000 }, () => {
   it("local store: exactly one wins, the others get LICENSE_ALREADY_CLAIMED, and the store holds only the winner", async () => {
-    const issued = await t.gql(`mutation { issueLicense(input: { customerId: "demo-customer-1", durationMonths: 12 }) { key externalId } }`);
+    const issued = await t.gql(
+      `mutation { issueLicense(input: { customerId: "demo-customer-1", durationMonths: 12 }) { key externalId } }`,
+    );
     const { key, externalId } = issued.body.data.issueLicense;
     for (const nodeId of nodes) await t.gateway.store.controllers.upsert({ nodeId });
     const { winners, losers } = await race("local", key);

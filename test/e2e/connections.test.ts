@@ -68,7 +68,12 @@ async function page(owner: Owner, id: string, paging: Paging, headers = who.head
  * Every page, following endCursor forward (`first`) or startCursor backward (`last`), checking each page's
  * PageInfo on the way; the ids come back in list order either way.
  */
-async function walk(owner: Owner, id: string, paging: Paging, headers = who.headers.admin): Promise<{ ids: string[]; pages: Connection[] }> {
+async function walk(
+  owner: Owner,
+  id: string,
+  paging: Paging,
+  headers = who.headers.admin,
+): Promise<{ ids: string[]; pages: Connection[] }> {
   const pages: Connection[] = [];
   const backward = paging.last !== undefined;
   let cursor: string | null = null;
@@ -135,9 +140,15 @@ describe("Customer.licensesConnection", () => {
     expect((await page("customer", A, { first: 10, after, before })).pageInfo.hasNextPage).toBe(false);
     expect((await page("customer", A, { last: 10, after, before })).pageInfo.hasPreviousPage).toBe(false);
     // Empty pages still say what lies beyond.
-    expect(await page("customer", A, { first: 0 })).toMatchObject({ edges: [], pageInfo: { hasPreviousPage: false, hasNextPage: true, startCursor: null, endCursor: null } });
+    expect(await page("customer", A, { first: 0 })).toMatchObject({
+      edges: [],
+      pageInfo: { hasPreviousPage: false, hasNextPage: true, startCursor: null, endCursor: null },
+    });
     expect(await page("customer", A, { last: 0 })).toMatchObject({ edges: [], pageInfo: { hasPreviousPage: true, hasNextPage: false } });
-    expect(await page("customer", A, { first: 5, after: all.at(-1)!.cursor })).toMatchObject({ edges: [], pageInfo: { hasPreviousPage: true, hasNextPage: false } });
+    expect(await page("customer", A, { first: 5, after: all.at(-1)!.cursor })).toMatchObject({
+      edges: [],
+      pageInfo: { hasPreviousPage: true, hasNextPage: false },
+    });
   });
 
   it("filters by status and source exactly as `licenses` does, and counts what the filters match", async () => {
@@ -185,7 +196,8 @@ describe("Customer.licensesConnection", () => {
   it("pages with 20 by default, and takes up to 100", async () => {
     const { upsertCustomer } = await admin(`mutation { upsertCustomer(input: { name: "Zz paging test", accounts: [] }) { id } }`);
     const id = upsertCustomer.id as string;
-    for (let i = 0; i < 23; i++) await admin(`mutation($input: IssueLicenseInput!) { issueLicense(input: $input) { id } }`, { input: { customerId: id } });
+    for (let i = 0; i < 23; i++)
+      await admin(`mutation($input: IssueLicenseInput!) { issueLicense(input: $input) { id } }`, { input: { customerId: id } });
     const byDefault = await page("customer", id, {});
     expect(byDefault.edges).toHaveLength(20);
     expect(byDefault).toMatchObject({ totalCount: 23, pageInfo: { hasPreviousPage: false, hasNextPage: true } });
@@ -211,7 +223,8 @@ describe("Controller.licensesConnection", () => {
       const headers = who.headers[whom];
       const res = await t.gql(`query($id: ID!) { controller(nodeId: $id) { licenses { id } } }`, { id: NODE }, headers);
       expect(res.body.errors).toBeUndefined();
-      const expected = res.body.data.controller === null ? null : sorted(res.body.data.controller.licenses.map((l: { id: string }) => l.id));
+      const expected =
+        res.body.data.controller === null ? null : sorted(res.body.data.controller.licenses.map((l: { id: string }) => l.id));
       const connection = await t.gql(PAGE.controller, { id: NODE, first: 2 }, headers);
       expect(connection.body.errors).toBeUndefined();
       if (expected === null) {
@@ -256,7 +269,9 @@ describe("bad paging arguments", () => {
     for (const owner of ["customer", "controller"] as const) {
       t.resetCalls();
       const res = await t.gql(PAGE[owner], { id: owner === "customer" ? A : NODE, [arg]: cursor }, who.headers.admin);
-      expect(res.body.errors).toMatchObject([{ path: ["owner", "licensesConnection"], extensions: { code: "BAD_USER_INPUT", field: [arg] } }]);
+      expect(res.body.errors).toMatchObject([
+        { path: ["owner", "licensesConnection"], extensions: { code: "BAD_USER_INPUT", field: [arg] } },
+      ]);
       expect(res.body.data.owner).toBeNull();
       expect(t.apiCalls()).toBe(0);
     }
@@ -280,7 +295,10 @@ describe("bad paging arguments", () => {
 
 describe("vendor calls", () => {
   it("costs each page what the `licenses` list costs: no call per license, per page or per field", async () => {
-    for (const [owner, id] of [["customer", A], ["controller", NODE]] as const) {
+    for (const [owner, id] of [
+      ["customer", A],
+      ["controller", NODE],
+    ] as const) {
       await list(owner, id); // tokens and anything else a first request does, out of the way
       t.resetCalls();
       await list(owner, id);
@@ -296,7 +314,9 @@ describe("vendor calls", () => {
       // Both fields in one request share the request's loaders: still one list's worth.
       t.resetCalls();
       const both = owner === "customer" ? `customer(id: $id)` : `controller(nodeId: $id)`;
-      await admin(`query($id: ID!) { ${both} { licenses { id } licensesConnection(first: 2) { totalCount edges { node { id key } } } } }`, { id });
+      await admin(`query($id: ID!) { ${both} { licenses { id } licensesConnection(first: 2) { totalCount edges { node { id key } } } } }`, {
+        id,
+      });
       expect(t.apiCalls(), `${owner}: licenses and licensesConnection together`).toBe(perList);
     }
   });
@@ -310,7 +330,9 @@ describe("partial failures", () => {
     t.vendors.sofar.fault({ server: "api", kind: "status", status: 503 });
     try {
       const res = await t.gql(PAGE.customer, { id: A, first: 100 }, who.headers.admin);
-      expect(res.body.errors).toMatchObject([{ path: ["owner", "licensesConnection"], extensions: { code: "UPSTREAM_UNAVAILABLE", source: "sofar" } }]);
+      expect(res.body.errors).toMatchObject([
+        { path: ["owner", "licensesConnection"], extensions: { code: "UPSTREAM_UNAVAILABLE", source: "sofar" } },
+      ]);
       const connection = res.body.data.owner.licensesConnection as Connection;
       expect(idsOf(connection)).toEqual(others);
       expect(connection.totalCount).toBe(others.length);
@@ -337,7 +359,11 @@ describe("Query.customers", () => {
     let after: string | null = null;
     do {
       const c = await customers({ first: 1, after });
-      expect(c).toMatchObject({ count: 1, totalCount: ids.length, pageInfo: { hasPreviousPage: after !== null, startCursor: c.edges[0].cursor } });
+      expect(c).toMatchObject({
+        count: 1,
+        totalCount: ids.length,
+        pageInfo: { hasPreviousPage: after !== null, startCursor: c.edges[0].cursor },
+      });
       forward.push(c.edges[0].node.id);
       after = c.pageInfo.hasNextPage ? c.pageInfo.endCursor : null;
     } while (after !== null);
@@ -366,7 +392,9 @@ describe("Query.customers", () => {
       [{ after: Buffer.from("[1,2]").toString("base64url") }, "after"],
     ] as const) {
       const res = await t.gql(CUSTOMERS, paging, who.headers.admin);
-      expect(res.body.errors, JSON.stringify(paging)).toMatchObject([{ path: ["customers"], extensions: { code: "BAD_USER_INPUT", field: [field] } }]);
+      expect(res.body.errors, JSON.stringify(paging)).toMatchObject([
+        { path: ["customers"], extensions: { code: "BAD_USER_INPUT", field: [field] } },
+      ]);
     }
   });
 });

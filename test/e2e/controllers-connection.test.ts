@@ -26,7 +26,11 @@ beforeAll(async () => {
   who = await makePrincipals(t.gateway.store);
   // A fleet large enough for several pages: seven more controllers for customer A.
   for (let i = 1; i <= 7; i++) {
-    const res = await t.gql(`mutation($n: ID!, $c: ID!) { upsertController(input: { nodeId: $n, customerId: $c }) { nodeId } }`, { n: `fleet-${i}`, c: A }, who.headers.admin);
+    const res = await t.gql(
+      `mutation($n: ID!, $c: ID!) { upsertController(input: { nodeId: $n, customerId: $c }) { nodeId } }`,
+      { n: `fleet-${i}`, c: A },
+      who.headers.admin,
+    );
     expect(res.body.errors).toBeUndefined();
   }
   const list = await t.gql(`query($id: ID!) { customer(id: $id) { controllers { nodeId } } }`, { id: A }, who.headers.admin);
@@ -61,7 +65,11 @@ describe("Customer.controllersConnection", () => {
 
   it("keeps a cursor's place when a controller is registered before it", async () => {
     const first = await page({ first: 2 });
-    await t.gql(`mutation { upsertController(input: { nodeId: "aaa-new-first", customerId: "${A}" }) { nodeId } }`, undefined, who.headers.admin);
+    await t.gql(
+      `mutation { upsertController(input: { nodeId: "aaa-new-first", customerId: "${A}" }) { nodeId } }`,
+      undefined,
+      who.headers.admin,
+    );
     const next = await page({ first: 2, after: first.pageInfo.endCursor });
     const sorted = [...all, "aaa-new-first"].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const at = sorted.indexOf(first.edges[1].node.nodeId);
@@ -69,7 +77,11 @@ describe("Customer.controllersConnection", () => {
   });
 
   it("refuses another connection's cursor and bad sizes, naming the argument, and shows nothing of a customer one may not see", async () => {
-    const licenses = await t.gql(`query($id: ID!) { customer(id: $id) { licensesConnection(first: 1) { pageInfo { endCursor } } } }`, { id: A }, who.headers.admin);
+    const licenses = await t.gql(
+      `query($id: ID!) { customer(id: $id) { licensesConnection(first: 1) { pageInfo { endCursor } } } }`,
+      { id: A },
+      who.headers.admin,
+    );
     const foreign = licenses.body.data.customer.licensesConnection.pageInfo.endCursor;
     const refused = await t.gql(PAGE, { id: A, after: foreign }, who.headers.admin);
     expect(refused.body.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([["BAD_USER_INPUT", ["after"]]]);

@@ -55,12 +55,15 @@ describe("a controller's licenses", () => {
     const sgo = t.vendors.smartgridone.data;
     const nodeId = sgo.examples.controllerWithLicensesNodeId;
     const expected = sgo.datalinks.filter((d) => d.nodeId === nodeId).map((d) => sgo.licenses.find((l) => l.id === d.licenseId)!.key);
-    const res = await t.gql(`query($n: ID!) { controller(nodeId: $n) {
+    const res = await t.gql(
+      `query($n: ID!) { controller(nodeId: $n) {
       nodeId name serialNumber customer { id }
       all: licenses { key }
       active: licenses(status: ACTIVE) { key status }
       sofarOnly: licenses(source: "sofar") { key }
-    } }`, { n: nodeId });
+    } }`,
+      { n: nodeId },
+    );
     expect(res.body.errors).toBeUndefined();
     const c = res.body.data.controller;
     expect(c.all.map((l: any) => l.key).sort()).toEqual([...expected].sort());

@@ -31,9 +31,15 @@ function repeatedReads(): string[] {
   const v = t.vendors;
   const all = [
     ...[v.sofar, v.smartgridone, v.esmart].flatMap((sim, i) =>
-      sim.calls.list().filter((c) => c.method === "GET").map((c) => `${i} ${c.path.toLowerCase()} ${JSON.stringify(c.query)}`),
+      sim.calls
+        .list()
+        .filter((c) => c.method === "GET")
+        .map((c) => `${i} ${c.path.toLowerCase()} ${JSON.stringify(c.query)}`),
     ),
-    ...v.flashstart.inputs.list().filter((c) => c.method === "GET").map((c) => `flashstart ${c.path} ${JSON.stringify(c.params)}`),
+    ...v.flashstart.inputs
+      .list()
+      .filter((c) => c.method === "GET")
+      .map((c) => `flashstart ${c.path} ${JSON.stringify(c.params)}`),
   ];
   return all.filter((p, i) => all.indexOf(p) !== i);
 }

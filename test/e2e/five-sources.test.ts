@@ -18,7 +18,9 @@ describe("one customer across all five sources", () => {
     expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
     const c = res.body.data.customer;
     expect(c.accounts.map((a: any) => a.source.id).sort()).toEqual(["cryptolens", "esmart", "flashstart", "smartgridone", "sofar"]);
-    expect(new Set(c.licenses.map((l: any) => l.source.id))).toEqual(new Set(["sofar", "smartgridone", "cryptolens", "flashstart", "local"]));
+    expect(new Set(c.licenses.map((l: any) => l.source.id))).toEqual(
+      new Set(["sofar", "smartgridone", "cryptolens", "flashstart", "local"]),
+    );
     const esmart = t.vendors.esmart.data.customers.find((x) => x.CustomerId === "ES-10001" && x.area === 2)!;
     expect(c.profile).toMatchObject({ externalId: "ES-10001", email: esmart.Email, city: esmart.City });
     const withHardware = c.controllers.filter((x: any) => x.hardware !== null);
@@ -34,8 +36,12 @@ describe("one customer across all five sources", () => {
   it("maps Cryptolens keys into the one model: blocked, expired, features, machine limit, links to controllers", async () => {
     const ex = t.vendors.cryptolens.data.examples;
     const read = async (key: string) =>
-      (await t.gql(`query($key: String!) { licenseByKey(source: "cryptolens", key: $key) { id status features maxControllers activatedAt expiresAt datalinks { nodeId controller { nodeId } } } }`, { key }))
-        .body.data.licenseByKey;
+      (
+        await t.gql(
+          `query($key: String!) { licenseByKey(source: "cryptolens", key: $key) { id status features maxControllers activatedAt expiresAt datalinks { nodeId controller { nodeId } } } }`,
+          { key },
+        )
+      ).body.data.licenseByKey;
     expect((await read(ex.blockedKey)).status).toBe("BLOCKED");
     expect((await read(ex.expiredKey)).status).toBe("EXPIRED");
     const active = await read(ex.activeKeyWithFreeSlot);
@@ -43,7 +49,9 @@ describe("one customer across all five sources", () => {
     expect(active.features.every((f: string) => /^f[1-8]$/.test(f))).toBe(true);
     expect(active.datalinks.map((d: any) => d.controller.nodeId).sort()).toEqual(["sofar-ctrl-001", "sofar-ctrl-002"]);
     expect((await read(ex.nonTimeLimitedKey)).expiresAt).toBeNull();
-    expect((await t.gql(`{ licenseByKey(source: "cryptolens", key: "NOPEN-OPENO-PENOP-ENOPE") { id } }`)).body).toEqual({ data: { licenseByKey: null } });
+    expect((await t.gql(`{ licenseByKey(source: "cryptolens", key: "NOPEN-OPENO-PENOP-ENOPE") { id } }`)).body).toEqual({
+      data: { licenseByKey: null },
+    });
   });
 });
 
@@ -71,7 +79,9 @@ describe("claim and release across sources", () => {
   it("refuses a claim beyond a Cryptolens key's machine limit with LICENSE_CLAIM_LIMIT_REACHED", async () => {
     const ex = t.vendors.cryptolens.data.examples;
     const res = await t.gql(CLAIM, { input: { source: "cryptolens", key: ex.keyAtMachineLimit, nodeId: "sgo-ctrl-005" } });
-    expect(res.body.data.claimLicense.errors).toEqual([{ code: "LICENSE_CLAIM_LIMIT_REACHED", field: ["input", "key"], source: "cryptolens" }]);
+    expect(res.body.data.claimLicense.errors).toEqual([
+      { code: "LICENSE_CLAIM_LIMIT_REACHED", field: ["input", "key"], source: "cryptolens" },
+    ]);
   });
 
   it("keeps Customerarea claims in the gateway: claimed once, shown on the controller, released", async () => {
@@ -82,7 +92,9 @@ describe("claim and release across sources", () => {
     expect(claimed.body.data.claimLicense.datalink).toMatchObject({ nodeId: "sofar-ctrl-004" });
     const again = await t.gql(CLAIM, { input: { ...input, nodeId: "sofar-ctrl-003" } });
     expect(again.body.data.claimLicense.errors[0].code).toBe("LICENSE_ALREADY_CLAIMED");
-    const onController = await t.gql(`{ controller(nodeId: "sofar-ctrl-004") { licenses(source: "flashstart") { key } datalinks { license { key } } } }`);
+    const onController = await t.gql(
+      `{ controller(nodeId: "sofar-ctrl-004") { licenses(source: "flashstart") { key } datalinks { license { key } } } }`,
+    );
     expect(onController.body.data.controller.licenses).toEqual([{ key: licence }]);
     const released = await t.gql(RELEASE, { input });
     expect(released.body.data.releaseLicense.errors).toEqual([]);
@@ -91,14 +103,19 @@ describe("claim and release across sources", () => {
   });
 
   it("says clearly that Eniris cannot release a claim", async () => {
-    const res = await t.gql(RELEASE, { input: { source: "sofar", key: t.vendors.sofar.data.examples.activeClaimedKey, nodeId: "sofar-ctrl-001" } });
+    const res = await t.gql(RELEASE, {
+      input: { source: "sofar", key: t.vendors.sofar.data.examples.activeClaimedKey, nodeId: "sofar-ctrl-001" },
+    });
     expect(res.body.data.releaseLicense.errors).toEqual([expect.objectContaining({ code: "UNSUPPORTED_BY_SOURCE", source: "sofar" })]);
     expect(res.body.data.releaseLicense.errors[0].message).toMatch(/stays at the vendor/);
   });
 
   it("activating a Cryptolens key changes nothing and says why", async () => {
     const key = t.vendors.cryptolens.data.examples.activeUnactivatedKey;
-    const res = await t.gql(`mutation($key: String!) { activateLicense(input: { source: "cryptolens", key: $key }) { license { key status } note errors { code } } }`, { key });
+    const res = await t.gql(
+      `mutation($key: String!) { activateLicense(input: { source: "cryptolens", key: $key }) { license { key status } note errors { code } } }`,
+      { key },
+    );
     expect(res.body.data.activateLicense).toMatchObject({ license: { key, status: "ACTIVE" }, errors: [] });
     expect(res.body.data.activateLicense.note).toMatch(/active from creation/i);
   });
@@ -111,25 +128,44 @@ describe("the Customerarea catalogue", () => {
     // demo-customer-3 is Customerarea customer 5003, which has used no demo yet.
     const first = await t.gql(ASSIGN_DEMO, { input: { customerId: "demo-customer-3", source: "flashstart" } });
     expect(first.body.data.assignDemoLicense.errors).toEqual([]);
-    expect(first.body.data.assignDemoLicense.license).toMatchObject({ status: "ACTIVE", source: { id: "flashstart" }, customer: { id: "demo-customer-3" } });
+    expect(first.body.data.assignDemoLicense.license).toMatchObject({
+      status: "ACTIVE",
+      source: { id: "flashstart" },
+      customer: { id: "demo-customer-3" },
+    });
     await t.gql(ASSIGN_DEMO, { input: { customerId: "demo-customer-3", source: "flashstart" } });
     const third = await t.gql(ASSIGN_DEMO, { input: { customerId: "demo-customer-3", source: "flashstart" } });
-    expect(third.body.data.assignDemoLicense).toEqual({ license: null, errors: [expect.objectContaining({ code: "DEMO_LIMIT_REACHED", source: "flashstart" })] });
+    expect(third.body.data.assignDemoLicense).toEqual({
+      license: null,
+      errors: [expect.objectContaining({ code: "DEMO_LIMIT_REACHED", source: "flashstart" })],
+    });
   });
 
   it("assigns an affordable offer, renews and cancels it; refuses one beyond the credit", async () => {
     const ex = t.vendors.flashstart.data.examples;
     const bulk = `mutation($input: AssignBulkLicenseInput!) { assignBulkLicense(input: $input) { license { id key status } errors { code field source } } }`;
-    const ok = await t.gql(bulk, { input: { customerId: "demo-customer-3", source: "flashstart", offerCode: ex.affordableLicenseCode, info: "Headquarter" } });
+    const ok = await t.gql(bulk, {
+      input: { customerId: "demo-customer-3", source: "flashstart", offerCode: ex.affordableLicenseCode, info: "Headquarter" },
+    });
     expect(ok.body.data.assignBulkLicense.errors).toEqual([]);
     const id = ok.body.data.assignBulkLicense.license.id;
     expect(ok.body.data.assignBulkLicense.license.status).toBe("INACTIVE");
-    const tooMuch = await t.gql(bulk, { input: { customerId: "demo-customer-3", source: "flashstart", offerCode: ex.tooExpensiveLicenseCode, info: "Branch" } });
-    expect(tooMuch.body.data.assignBulkLicense.errors).toEqual([expect.objectContaining({ code: "INSUFFICIENT_CREDIT", source: "flashstart" })]);
-    const cancelled = await t.gql(`mutation($id: ID!) { cancelLicense(input: { licenseId: $id }) { cancelled licenseId errors { code } } }`, { id });
+    const tooMuch = await t.gql(bulk, {
+      input: { customerId: "demo-customer-3", source: "flashstart", offerCode: ex.tooExpensiveLicenseCode, info: "Branch" },
+    });
+    expect(tooMuch.body.data.assignBulkLicense.errors).toEqual([
+      expect.objectContaining({ code: "INSUFFICIENT_CREDIT", source: "flashstart" }),
+    ]);
+    const cancelled = await t.gql(
+      `mutation($id: ID!) { cancelLicense(input: { licenseId: $id }) { cancelled licenseId errors { code } } }`,
+      { id },
+    );
     expect(cancelled.body.data.cancelLicense).toEqual({ cancelled: true, licenseId: id, errors: [] });
     const renewable = `flashstart:${ex.activeLicenceId}`;
-    const renewed = await t.gql(`mutation($id: ID!) { renewLicense(input: { licenseId: $id }) { license { id status } errors { code message } } }`, { id: renewable });
+    const renewed = await t.gql(
+      `mutation($id: ID!) { renewLicense(input: { licenseId: $id }) { license { id status } errors { code message } } }`,
+      { id: renewable },
+    );
     expect(renewed.body.data.renewLicense.errors).toEqual([]);
     expect(renewed.body.data.renewLicense.license.id).not.toBe(renewable);
   });
@@ -148,10 +184,16 @@ describe("eSmart contact details", () => {
 
   it("refuses input against the vendor's rules field by field, without calling eSmart", async () => {
     t.resetCalls();
-    const res = await t.gql(UPDATE, { input: { customerId: "demo-customer-2", phoneNumber: "+3247012345", mobileNumber: "123456789012345", email: "not-an-email" } });
+    const res = await t.gql(UPDATE, {
+      input: { customerId: "demo-customer-2", phoneNumber: "+3247012345", mobileNumber: "123456789012345", email: "not-an-email" },
+    });
     const errors = res.body.data.updateCustomerContact.errors;
     expect(errors.map((e: any) => [e.code, e.field])).toEqual(
-      expect.arrayContaining([["BAD_USER_INPUT", ["input", "phoneNumber"]], ["BAD_USER_INPUT", ["input", "mobileNumber"]], ["BAD_USER_INPUT", ["input", "email"]]]),
+      expect.arrayContaining([
+        ["BAD_USER_INPUT", ["input", "phoneNumber"]],
+        ["BAD_USER_INPUT", ["input", "mobileNumber"]],
+        ["BAD_USER_INPUT", ["input", "email"]],
+      ]),
     );
     expect(errors).toHaveLength(3);
     expect(t.vendors.esmart.calls.count()).toBe(0);
@@ -159,7 +201,10 @@ describe("eSmart contact details", () => {
 
   it("updates valid details at eSmart and shows them on the profile", async () => {
     const res = await t.gql(UPDATE, { input: { customerId: "demo-customer-2", phoneNumber: "3247012345", email: "new@janssens.example" } });
-    expect(res.body.data.updateCustomerContact).toEqual({ profile: { email: "new@janssens.example", phoneNumber: "3247012345" }, errors: [] });
+    expect(res.body.data.updateCustomerContact).toEqual({
+      profile: { email: "new@janssens.example", phoneNumber: "3247012345" },
+      errors: [],
+    });
     const read = await t.gql(`{ customer(id: "demo-customer-2") { profile { email phoneNumber } } }`);
     expect(read.body.data.customer.profile).toEqual({ email: "new@janssens.example", phoneNumber: "3247012345" });
   });

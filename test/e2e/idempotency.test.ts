@@ -10,7 +10,12 @@ const claimCalls = () => t.vendors.sofar.calls.count({ method: "POST", path: "/v
 describe("mutations with an idempotency key", () => {
   it("a repeated claim returns the first result without a second vendor call", async () => {
     const sofar = t.vendors.sofar.data.examples;
-    const input = { source: "sofar", key: sofar.activeUnclaimedKey, nodeId: sofar.controllerWithoutLicensesNodeId, idempotencyKey: "claim-0001" };
+    const input = {
+      source: "sofar",
+      key: sofar.activeUnclaimedKey,
+      nodeId: sofar.controllerWithoutLicensesNodeId,
+      idempotencyKey: "claim-0001",
+    };
     t.resetCalls();
     const first = await t.gql(CLAIM, { input });
     const second = await t.gql(CLAIM, { input });
@@ -29,7 +34,11 @@ describe("mutations with an idempotency key", () => {
     const ids = new Set(results.map((r) => r.body.data?.issueLicense?.id));
     expect(ids.size).toBe(1);
     expect([...ids][0]).toMatch(/^local:/);
-    expect((await t.gateway.store.audit.recent(100)).filter((a) => a.operation === "issueLicense" && a.outcome === "ok" && (a.input as any).idempotencyKey === "issue-concurrent-1")).toHaveLength(1);
+    expect(
+      (await t.gateway.store.audit.recent(100)).filter(
+        (a) => a.operation === "issueLicense" && a.outcome === "ok" && (a.input as any).idempotencyKey === "issue-concurrent-1",
+      ),
+    ).toHaveLength(1);
   });
 
   it("refuses the same key with another input as CONFLICT", async () => {
@@ -54,7 +63,11 @@ describe("mutations with an idempotency key", () => {
     const repeat = await t.gql(ISSUE, { input: { customerId: "demo-customer-2", idempotencyKey: "issue-expiring" } });
     expect(repeat.body.data.issueLicense.id).toBe(first.body.data.issueLicense.id);
     // Age the key past its retention; the periodic prune has not run, so the expired row is still there.
-    await t.gateway.store.db.kysely.updateTable("idempotency_keys").set({ created_at: new Date(Date.now() - 25 * 3_600_000) }).where("key", "=", "issue-expiring").execute();
+    await t.gateway.store.db.kysely
+      .updateTable("idempotency_keys")
+      .set({ created_at: new Date(Date.now() - 25 * 3_600_000) })
+      .where("key", "=", "issue-expiring")
+      .execute();
     const afterExpiry = await t.gql(ISSUE, { input: { customerId: "demo-customer-3", idempotencyKey: "issue-expiring" } });
     expect(afterExpiry.body.errors).toBeUndefined();
     expect(afterExpiry.body.data.issueLicense.id).not.toBe(first.body.data.issueLicense.id);

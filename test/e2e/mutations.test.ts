@@ -60,7 +60,10 @@ describe("activateLicense", () => {
     const { key } = await t.gateway.store.licenses.issue({});
     const res = await t.gql(ACTIVATE, { input: { source: "local", key, activationIso: "9999-12-31T23:00:00-05:00" } });
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.activateLicense).toMatchObject({ license: null, errors: [{ code: "BAD_USER_INPUT", field: ["input", "activationIso"] }] });
+    expect(res.body.data.activateLicense).toMatchObject({
+      license: null,
+      errors: [{ code: "BAD_USER_INPUT", field: ["input", "activationIso"] }],
+    });
     expect((await t.gateway.store.licenses.byKeys([key]))[0]!.activatedAt).toBeNull();
   });
 });
@@ -73,7 +76,9 @@ describe("claimLicense", () => {
     const owner = sofar.licenses.find((l) => l.key === key)!.customerId;
     const customerId = `demo-customer-${sofar.customers.findIndex((c) => c.id === owner) + 1}`;
     // Registered to the license's owner, so the gateway can learn the vendor's id for the new link.
-    await t.gql(`mutation($input: UpsertControllerInput!) { upsertController(input: $input) { nodeId } }`, { input: { nodeId, customerId } });
+    await t.gql(`mutation($input: UpsertControllerInput!) { upsertController(input: $input) { nodeId } }`, {
+      input: { nodeId, customerId },
+    });
 
     const res = await t.gql(CLAIM, { input: { source: "sofar", key, nodeId } });
     expect(res.body.errors).toBeUndefined();
@@ -84,17 +89,25 @@ describe("claimLicense", () => {
     const vendorLink = sofar.datalinks.find((d) => d.licenseId === sofar.licenses.find((l) => l.key === key)!.id)!;
     expect(payload.datalink.id).toBe(`sofar:dl:${vendorLink.id}`);
 
-    const read = await t.gql(`query($id: ID!) { customer(id: $id) { licenses(source: "sofar") { key datalinks { id nodeId } } } }`, { id: customerId });
+    const read = await t.gql(`query($id: ID!) { customer(id: $id) { licenses(source: "sofar") { key datalinks { id nodeId } } } }`, {
+      id: customerId,
+    });
     expect(read.body.data.customer.licenses.find((l: any) => l.key === key).datalinks).toEqual([{ id: payload.datalink.id, nodeId }]);
     const byController = await t.gql(`query($n: ID!) { controller(nodeId: $n) { datalinks { id license { key } } } }`, { n: nodeId });
     expect(byController.body.data.controller.datalinks).toEqual([{ id: payload.datalink.id, license: { key } }]);
-    expect((await t.gateway.store.claims.ofSource("sofar")).map((c) => [c.licenseKey, c.nodeId, c.vendorDatalinkId])).toContainEqual([key, nodeId, vendorLink.id]);
+    expect((await t.gateway.store.claims.ofSource("sofar")).map((c) => [c.licenseKey, c.nodeId, c.vendorDatalinkId])).toContainEqual([
+      key,
+      nodeId,
+      vendorLink.id,
+    ]);
   });
 
   it("refuses a claimed license with LICENSE_ALREADY_CLAIMED and writes nothing", async () => {
     const sofar = t.vendors.sofar.data;
     const before = (await t.gateway.store.claims.ofSource("sofar")).length;
-    const res = await t.gql(CLAIM, { input: { source: "sofar", key: sofar.examples.activeClaimedKey, nodeId: sofar.examples.controllerWithoutLicensesNodeId } });
+    const res = await t.gql(CLAIM, {
+      input: { source: "sofar", key: sofar.examples.activeClaimedKey, nodeId: sofar.examples.controllerWithoutLicensesNodeId },
+    });
     expect(res.body.data.claimLicense).toEqual({
       datalink: null,
       license: null,
@@ -120,7 +133,9 @@ describe("claimLicense", () => {
     expect(again.body.data.claimLicense.errors[0].code).toBe("LICENSE_ALREADY_CLAIMED");
     const unknown = await t.gql(CLAIM, { input: { source: "local", key: "LOC-DEMO-0003", nodeId: "nobody-knows-me" } });
     expect(unknown.body.data.claimLicense.errors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "nodeId"] });
-    const controller = await t.gql(`{ controller(nodeId: "sgo-ctrl-005") { licenses { key source { id } } datalinks { license { key } } } }`);
+    const controller = await t.gql(
+      `{ controller(nodeId: "sgo-ctrl-005") { licenses { key source { id } } datalinks { license { key } } } }`,
+    );
     expect(controller.body.data.controller.licenses).toEqual([{ key: "LOC-DEMO-0001", source: { id: "local" } }]);
     expect(controller.body.data.controller.datalinks).toEqual([{ license: { key: "LOC-DEMO-0001" } }]);
   });
@@ -140,21 +155,33 @@ describe("the local store's own mutations", () => {
   it("maps a customer to vendor accounts and shows their licenses", async () => {
     const sgo = t.vendors.smartgridone.data;
     const free = sgo.customers[3]!.id;
-    const res = await t.gql(`mutation($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id name accounts { source { id kind } externalId } licenses { key } } }`, {
-      input: { id: "partner-x", name: "Partner X", accounts: [{ source: "smartgridone", externalId: free }] },
+    const res = await t.gql(
+      `mutation($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { id name accounts { source { id kind } externalId } licenses { key } } }`,
+      {
+        input: { id: "partner-x", name: "Partner X", accounts: [{ source: "smartgridone", externalId: free }] },
+      },
+    );
+    expect(res.body.data.upsertCustomer).toEqual({
+      id: "partner-x",
+      name: "Partner X",
+      accounts: [{ source: { id: "smartgridone", kind: "eniris" }, externalId: free }],
+      licenses: [],
     });
-    expect(res.body.data.upsertCustomer).toEqual({ id: "partner-x", name: "Partner X", accounts: [{ source: { id: "smartgridone", kind: "eniris" }, externalId: free }], licenses: [] });
   });
 
   it("refuses an account that already belongs to another customer, writing nothing", async () => {
     const taken = t.vendors.sofar.data.customers[0]!.id;
-    const res = await t.gql(`mutation { upsertCustomer(input: { id: "thief", name: "Thief", accounts: [{ source: "sofar", externalId: "${taken}" }] }) { id } }`);
+    const res = await t.gql(
+      `mutation { upsertCustomer(input: { id: "thief", name: "Thief", accounts: [{ source: "sofar", externalId: "${taken}" }] }) { id } }`,
+    );
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT" });
     expect((await t.gql(`{ customer(id: "thief") { id } }`)).body.data.customer).toBeNull();
   });
 
   it("issues a local license with a generated key, found by id and by key", async () => {
-    const res = await t.gql(`mutation { issueLicense(input: { type: "residential", solarKw: 5, customerId: "demo-customer-2" }) { id key status source { id } customer { id } } }`);
+    const res = await t.gql(
+      `mutation { issueLicense(input: { type: "residential", solarKw: 5, customerId: "demo-customer-2" }) { id key status source { id } customer { id } } }`,
+    );
     const license = res.body.data.issueLicense;
     expect(license).toMatchObject({ status: "INACTIVE", source: { id: "local" }, customer: { id: "demo-customer-2" } });
     expect(license.key).toMatch(/^LOC-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
@@ -167,8 +194,17 @@ describe("the local store's own mutations", () => {
   it("finds an Eniris license by id through the accounts mapped to its source", async () => {
     const sgo = t.vendors.smartgridone.data;
     const target = sgo.licenses.find((l) => l.key === sgo.examples.allKwSetKey)!;
-    const res = await t.gql(`query($id: ID!) { license(id: $id) { key gridKw solarKw batteryKw evKw customer { id } } }`, { id: `smartgridone:${target.id}` });
-    expect(res.body.data.license).toEqual({ key: target.key, gridKw: target.gridKw, solarKw: target.solarKw, batteryKw: target.batteryKw, evKw: target.evKw, customer: { id: "demo-customer-1" } });
+    const res = await t.gql(`query($id: ID!) { license(id: $id) { key gridKw solarKw batteryKw evKw customer { id } } }`, {
+      id: `smartgridone:${target.id}`,
+    });
+    expect(res.body.data.license).toEqual({
+      key: target.key,
+      gridKw: target.gridKw,
+      solarKw: target.solarKw,
+      batteryKw: target.batteryKw,
+      evKw: target.evKw,
+      customer: { id: "demo-customer-1" },
+    });
     expect((await t.gql(`{ license(id: "smartgridone:00000000-0000-0000-0000-000000000000") { key } }`)).body.data.license).toBeNull();
   });
 });

@@ -97,7 +97,9 @@ describe("node(id) answers the right type for every id", () => {
 describe("a customer stored before the rule, with ':' in its id", () => {
   it("keeps working: customer(id) reads it, node(id) reads it as a Customer unless its id has a License or Controller form, and it can still be updated", async () => {
     // Written as an older gateway would have (the rule is checked on creation only).
-    await t.gateway.store.db.query(`insert into customers (id, name) values ('crm:42', 'Old CRM id'), ('sofar:legacy', 'Old license-shaped id')`);
+    await t.gateway.store.db.query(
+      `insert into customers (id, name) values ('crm:42', 'Old CRM id'), ('sofar:legacy', 'Old license-shaped id')`,
+    );
     expect(await ok(`{ a: customer(id: "crm:42") { id name } b: customer(id: "sofar:legacy") { id name } }`)).toEqual({
       a: { id: "crm:42", name: "Old CRM id" },
       b: { id: "sofar:legacy", name: "Old license-shaped id" },
@@ -114,7 +116,10 @@ describe("a customer stored before the rule, with ':' in its id", () => {
 describe("polymorphic selections", () => {
   it("nodes selecting name on both Customer and Controller validates and answers each one's name", async () => {
     const nodeId = t.vendors.sofar.data.examples.controllerWithLicensesNodeId;
-    const { controller, customer } = await ok(`query($n: ID!, $c: ID!) { controller(nodeId: $n) { name } customer(id: $c) { name } }`, { n: nodeId, c: DEMO_CUSTOMER_IDS[0] });
+    const { controller, customer } = await ok(`query($n: ID!, $c: ID!) { controller(nodeId: $n) { name } customer(id: $c) { name } }`, {
+      n: nodeId,
+      c: DEMO_CUSTOMER_IDS[0],
+    });
     expect(controller.name).toEqual(expect.any(String));
     const { nodes } = await ok(
       `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Customer { name createdAt } ... on Controller { name } ... on License { createdAt } } }`,

@@ -24,7 +24,9 @@ const admin = (query: string, variables?: Record<string, unknown>) => ok(who.hea
 beforeAll(async () => {
   who = await makePrincipals(t.gateway.store);
   for (const id of [A, B]) {
-    const { customer } = await admin(`query($id: ID!) { customer(id: $id) { licenses { id source { id } } controllers { nodeId } } }`, { id });
+    const { customer } = await admin(`query($id: ID!) { customer(id: $id) { licenses { id source { id } } controllers { nodeId } } }`, {
+      id,
+    });
     held[id] = {
       licenses: customer.licenses.map((l: any) => l.id),
       sofarLicenses: customer.licenses.filter((l: any) => l.source.id === "sofar").map((l: any) => l.id),

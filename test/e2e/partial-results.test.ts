@@ -6,7 +6,10 @@ import { useTestGateway } from "../support/gateway.js";
 // would see the open circuit instead of its own fault.
 const noCircuit = { circuit: { volumeThreshold: 1_000_000 } };
 // Each test faults a vendor after others read it: no cross-request cache may answer in its place.
-const t = useTestGateway({ sourceOverrides: { sofar: { resilience: noCircuit }, smartgridone: { timeoutMs: 1_000, resilience: noCircuit } }, cache: { enabled: false } });
+const t = useTestGateway({
+  sourceOverrides: { sofar: { resilience: noCircuit }, smartgridone: { timeoutMs: 1_000, resilience: noCircuit } },
+  cache: { enabled: false },
+});
 afterEach(() => t.resetCalls());
 
 const QUERY = `{ customers { edges { node { name licenses { key source { id } } } } } }`;
@@ -49,7 +52,11 @@ describe("one source failing costs only its own data", () => {
     t.vendors.sofar.fault({ server: "api", kind: "status", status: 500 });
     await t.gql(QUERY);
     const res = await t.gql(`{ sources { id state lastErrorCode } }`);
-    expect(res.body.data.sources.find((s: any) => s.id === "sofar")).toEqual({ id: "sofar", state: "FAILING", lastErrorCode: "UPSTREAM_UNAVAILABLE" });
+    expect(res.body.data.sources.find((s: any) => s.id === "sofar")).toEqual({
+      id: "sofar",
+      state: "FAILING",
+      lastErrorCode: "UPSTREAM_UNAVAILABLE",
+    });
     t.resetCalls();
     await t.gql(QUERY);
     const after = await t.gql(`{ sources { id state } }`);
@@ -58,7 +65,9 @@ describe("one source failing costs only its own data", () => {
 
   it("nulls a single-source field and keeps the rest of the response", async () => {
     t.vendors.sofar.fault({ server: "api", kind: "status", status: 500 });
-    const res = await t.gql(`{ sofar: licenseByKey(source: "sofar", key: "SOFAR-RES-0001") { key } local: licenseByKey(source: "local", key: "LOC-DEMO-0001") { key } }`);
+    const res = await t.gql(
+      `{ sofar: licenseByKey(source: "sofar", key: "SOFAR-RES-0001") { key } local: licenseByKey(source: "local", key: "LOC-DEMO-0001") { key } }`,
+    );
     expect(res.body.data).toEqual({ sofar: null, local: { key: "LOC-DEMO-0001" } });
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", source: "sofar" });
   });

@@ -24,9 +24,12 @@ describe("one operation fanning out to one vendor", () => {
     // Long enough that calls sent together overlap however busy the machine is; the test asserts overlap, not time.
     t.vendors.sofar.setLatency(300);
     try {
-      const res = await t.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Customer { licensesConnection(source: "sofar") { totalCount } } } }`, {
-        ids: world.map((c) => c.id),
-      });
+      const res = await t.gql(
+        `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Customer { licensesConnection(source: "sofar") { totalCount } } } }`,
+        {
+          ids: world.map((c) => c.id),
+        },
+      );
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data.nodes.map((n: any) => n.licensesConnection.totalCount)).toEqual(world.map(() => 1));
     } finally {

@@ -18,7 +18,12 @@ const logs = captureLogs("info");
 const t = useTestGateway({
   logger: logs.logger,
   cache: { enabled: false },
-  sourceOverrides: Object.fromEntries(["sofar", "cryptolens", "flashstart", "esmart"].map((s) => [s, { resilience: { retries: 0, circuit: { volumeThreshold: 1_000_000 } } }])),
+  sourceOverrides: Object.fromEntries(
+    ["sofar", "cryptolens", "flashstart", "esmart"].map((s) => [
+      s,
+      { resilience: { retries: 0, circuit: { volumeThreshold: 1_000_000 } } },
+    ]),
+  ),
 });
 
 const VALUE_MARKER = "IDENTITY-VALUE-MARKER";
@@ -39,11 +44,15 @@ function drift<T extends object>(object: T, key: keyof T, value: unknown): void 
   });
 }
 
-const driftLines = (source: string, field: string) => logs.entries().filter((e) => e.msg === "vendor field read leniently" && e.source === source && e.field === field);
-const drifted = async (source: string, field: string) => (await scrape(t.gateway.url)).value("license_gateway_upstream_drift_total", { source, field }) ?? 0;
+const driftLines = (source: string, field: string) =>
+  logs.entries().filter((e) => e.msg === "vendor field read leniently" && e.source === source && e.field === field);
+const drifted = async (source: string, field: string) =>
+  (await scrape(t.gateway.url)).value("license_gateway_upstream_drift_total", { source, field }) ?? 0;
 
 function expectBadResponse(res: { body: { errors?: Array<{ message: string; extensions?: Record<string, any> }> } }, source: string): void {
-  expect(res.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "UPSTREAM_BAD_RESPONSE", source }) })]);
+  expect(res.body.errors).toEqual([
+    expect.objectContaining({ extensions: expect.objectContaining({ code: "UPSTREAM_BAD_RESPONSE", source }) }),
+  ]);
   expect(res.body.errors![0]!.message).not.toContain(VALUE_MARKER);
 }
 
@@ -101,7 +110,11 @@ describe("Eniris", () => {
   });
 
   it("a license whose activationDate is not a date fails the list with UPSTREAM_BAD_RESPONSE, without quoting it", async () => {
-    drift(t.vendors.sofar.data.licenses.find((l) => l.customerId === sofarAccount)!, "activationDate", VALUE_MARKER);
+    drift(
+      t.vendors.sofar.data.licenses.find((l) => l.customerId === sofarAccount)!,
+      "activationDate",
+      VALUE_MARKER,
+    );
     expectBadResponse(await t.gql(LICENSES, { id: CUSTOMER }), "sofar");
   });
 });
@@ -134,7 +147,8 @@ describe("Cryptolens", () => {
 describe("eSmart", () => {
   const HARDWARE = `query($n: ID!) { controller(nodeId: $n) { hardware { devices { deviceId name } } } }`;
   const serial = () => t.vendors.esmart.data.examples.activeGatewaySerialNumber;
-  const nodeId = () => [...t.vendors.sofar.data.controllers, ...t.vendors.smartgridone.data.controllers].find((c) => c.serialNumber === serial())!.nodeId;
+  const nodeId = () =>
+    [...t.vendors.sofar.data.controllers, ...t.vendors.smartgridone.data.controllers].find((c) => c.serialNumber === serial())!.nodeId;
   const devices = () => t.vendors.esmart.data.devices.filter((d) => d.area === 2 && d.GatewaySerialNumber === serial());
 
   it("devices whose Name is a number or an object answer with the number's text and null", async () => {

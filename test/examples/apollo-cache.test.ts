@@ -3,7 +3,11 @@ import { getNamedType, isObjectType, parse, print, type DocumentNode, type Graph
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateCacheConfig, POSSIBLE_TYPES_FILE, TYPE_POLICIES_FILE } from "../../examples/typed-client/codegen.js";
 import { CONNECTION_TYPES, typePolicies, VALUE_TYPES } from "../../examples/typed-client/generated/type-policies.js";
-import { ControllerWithLicensesDocument, CustomerDashboardDocument, LicenseDetailsDocument } from "../../examples/typed-client/generated/graphql.js";
+import {
+  ControllerWithLicensesDocument,
+  CustomerDashboardDocument,
+  LicenseDetailsDocument,
+} from "../../examples/typed-client/generated/graphql.js";
 import possibleTypes from "../../examples/typed-client/generated/possible-types.json" with { type: "json" };
 import { DEMO_CUSTOMER_IDS } from "../../src/demo/seed.js";
 import { buildGatewaySchema } from "../../src/graphql/schema.js";
@@ -37,16 +41,28 @@ describe("the shipped cache configuration", () => {
   it("lists, for every interface of the schema, exactly the types that implement it", async () => {
     const schema = await buildGatewaySchema();
     const node = schema.getType("Node")!;
-    expect(possibleTypes).toEqual({ Node: schema.getPossibleTypes(node as never).map((t) => t.name).sort() });
+    expect(possibleTypes).toEqual({
+      Node: schema
+        .getPossibleTypes(node as never)
+        .map((t) => t.name)
+        .sort(),
+    });
   });
 
   it("gives every object type an identity or a merge: an id, keyFields, merge: true as a value object, or a connection's paging policy", async () => {
     const schema = await buildGatewaySchema();
     const roots = new Set(["Query", "Mutation"]);
-    const objects = Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith("__") && !roots.has(t.name));
+    const objects = Object.values(schema.getTypeMap()).filter(
+      (t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith("__") && !roots.has(t.name),
+    );
     const unhandled = objects.filter((type) => {
       const policy = typePolicies[type.name];
-      return !("id" in type.getFields()) && !policy?.keyFields && policy?.merge !== true && !(CONNECTION_TYPES as readonly string[]).includes(type.name);
+      return (
+        !("id" in type.getFields()) &&
+        !policy?.keyFields &&
+        policy?.merge !== true &&
+        !(CONNECTION_TYPES as readonly string[]).includes(type.name)
+      );
     });
     expect(unhandled.map((t) => t.name)).toEqual([]);
     expect(VALUE_TYPES).toEqual(expect.arrayContaining(["CustomerProfile", "CustomerAccount"]));
@@ -55,7 +71,8 @@ describe("the shipped cache configuration", () => {
     // Every field that returns a connection pages with a merge function that knows cursors.
     for (const type of [...objects, schema.getQueryType()!]) {
       for (const field of Object.values(type.getFields())) {
-        if (!CONNECTION_TYPES.includes(getNamedType(field.type).name as never) || !getNamedType(field.type).name.endsWith("Connection")) continue;
+        if (!CONNECTION_TYPES.includes(getNamedType(field.type).name as never) || !getNamedType(field.type).name.endsWith("Connection"))
+          continue;
         const policy = typePolicies[type.name]?.fields?.[field.name];
         expect(typeof policy === "object" && typeof policy.merge === "function", `${type.name}.${field.name}`).toBe(true);
       }
@@ -82,7 +99,9 @@ describe("a real Apollo Client InMemoryCache", () => {
   ];
 
   /** Writes every screen's answer into a cache; what Apollo warned, and whether the first screen still reads whole. */
-  async function lossWarnings(config: ConstructorParameters<Apollo["InMemoryCache"]>[0]): Promise<{ warnings: string[]; firstScreen: unknown }> {
+  async function lossWarnings(
+    config: ConstructorParameters<Apollo["InMemoryCache"]>[0],
+  ): Promise<{ warnings: string[]; firstScreen: unknown }> {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const cache = new apollo.InMemoryCache(config);
     const id = DEMO_CUSTOMER_IDS[0];
@@ -94,7 +113,9 @@ describe("a real Apollo Client InMemoryCache", () => {
     // The first screen again: it must still read whole from the cache, nothing lost to the others.
     const firstScreen = cache.readQuery({ query: cache.transformDocument(screens[0]!), variables: { id } });
     // Apollo warns with a format string ("... the %s field of a %s object ...") and its arguments.
-    const messages = warn.mock.calls.map(([format, ...args]) => args.reduce<string>((text, arg) => text.replace("%s", String(arg)), String(format)));
+    const messages = warn.mock.calls.map(([format, ...args]) =>
+      args.reduce<string>((text, arg) => text.replace("%s", String(arg)), String(format)),
+    );
     warn.mockRestore();
     return { warnings: messages.filter((m) => /Cache data may be lost/.test(m)), firstScreen };
   }
@@ -111,15 +132,23 @@ describe("a real Apollo Client InMemoryCache", () => {
     expect(warnings).toEqual([]);
     // Nothing the first screen read was lost to the others: the profile merged, hardware and devices by their keys.
     expect(firstScreen).toMatchObject({ customer: { profile: { name: expect.any(String), email: expect.any(String) } } });
-    const controllers = (firstScreen as { customer: { controllers: Array<{ hardware: { name: string; devices: Array<{ type: string }> } | null }> } }).customer.controllers;
-    expect(controllers.some((c) => c.hardware !== null && c.hardware.name !== undefined && c.hardware.devices.every((d) => d.type !== undefined))).toBe(true);
+    const controllers = (
+      firstScreen as { customer: { controllers: Array<{ hardware: { name: string; devices: Array<{ type: string }> } | null }> } }
+    ).customer.controllers;
+    expect(
+      controllers.some(
+        (c) => c.hardware !== null && c.hardware.name !== undefined && c.hardware.devices.every((d) => d.type !== undefined),
+      ),
+    ).toBe(true);
   });
 
   it("matches a fragment on Node through possibleTypes, and reads polymorphic nodes back whole", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const cache = new apollo.InMemoryCache({ possibleTypes, typePolicies });
     const nodeId = `Controller:${t.vendors.sofar.data.examples.controllerWithLicensesNodeId}`;
-    const query = parse(`query N($ids: [ID!]!) { nodes(ids: $ids) { ...NodeId ... on Customer { name } ... on Controller { name } } } fragment NodeId on Node { id }`);
+    const query = parse(
+      `query N($ids: [ID!]!) { nodes(ids: $ids) { ...NodeId ... on Customer { name } ... on Controller { name } } } fragment NodeId on Node { id }`,
+    );
     const data = await fetchInto(cache, query, { ids: [DEMO_CUSTOMER_IDS[0], nodeId] });
     expect(cache.readQuery({ query: cache.transformDocument(query), variables: { ids: [DEMO_CUSTOMER_IDS[0], nodeId] } })).toEqual(data);
     expect(cache.identify(data.nodes[0])).toBe(`Customer:${DEMO_CUSTOMER_IDS[0]}`);

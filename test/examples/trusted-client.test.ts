@@ -62,7 +62,11 @@ describe("the typed client on a key locked to its build's documents", () => {
     const dashboard = await byText().request(CustomerDashboardDocument, { id: A });
     expect(dashboard.errors).toEqual([]);
     const notInBuild = parse("query SourceIds { sources { id } }") as TypedDocumentNode<unknown, Record<string, never>>;
-    await expect(byText().request(notInBuild)).rejects.toMatchObject({ name: "GraphQLRequestError", status: 403, codes: ["QUERY_NOT_IN_SAFELIST"] });
+    await expect(byText().request(notInBuild)).rejects.toMatchObject({
+      name: "GraphQLRequestError",
+      status: 403,
+      codes: ["QUERY_NOT_IN_SAFELIST"],
+    });
     await expect(byId().request(notInBuild)).rejects.toMatchObject({ status: 400, codes: ["PERSISTED_QUERY_NOT_IN_LIST"] });
   });
 });

@@ -30,12 +30,17 @@ const typeCheck = promisify(execFile)(process.execPath, [tsc, "-p", "examples/ty
 describe("the typed client example (examples/typed-client)", () => {
   it("its committed generated code is what codegen gives for the current schema and operations", async () => {
     const committed = await readFile(GENERATED_FILE, "utf8");
-    expect(committed === (await generateTypedClient()), "examples/typed-client/generated/graphql.ts is stale: run `npm run codegen`").toBe(true);
+    expect(committed === (await generateTypedClient()), "examples/typed-client/generated/graphql.ts is stale: run `npm run codegen`").toBe(
+      true,
+    );
   });
 
   it("its committed trusted-documents manifest is the generated operations' texts under their SHA-256", async () => {
     const committed = await readFile(MANIFEST_FILE, "utf8");
-    expect(committed === (await generateManifest(generated)), "examples/typed-client/generated/persisted-documents.json is stale: run `npm run codegen`").toBe(true);
+    expect(
+      committed === (await generateManifest(generated)),
+      "examples/typed-client/generated/persisted-documents.json is stale: run `npm run codegen`",
+    ).toBe(true);
     // One entry per operation in operations/, GraphiQL's examples among them (fragments travel inside the operations
     // that use them).
     expect(Object.values(JSON.parse(committed)).map((text) => /^(query|mutation) (\w+)/.exec(text as string)?.[2])).toEqual([
@@ -104,7 +109,9 @@ describe("the typed client example (examples/typed-client)", () => {
 
   it("loads a license by id with the controllers it is claimed for", async () => {
     const { data: dashboard } = await client().request(CustomerDashboardDocument, { id: "demo-customer-1", licensesFirst: 100 });
-    const claimed = dashboard.customer!.licensesConnection.edges.map((e) => e.node).find((l) => l.source.id === "sofar" && l.datalinks.length > 0)!;
+    const claimed = dashboard
+      .customer!.licensesConnection.edges.map((e) => e.node)
+      .find((l) => l.source.id === "sofar" && l.datalinks.length > 0)!;
     const { data, errors } = await client().request(LicenseDetailsDocument, { id: claimed.id });
     expect(errors).toEqual([]);
     expect(data.license).toMatchObject({ id: claimed.id, key: claimed.key, status: claimed.status, customer: { id: "demo-customer-1" } });

@@ -50,7 +50,9 @@ async function startWorld(): Promise<World> {
     store: { url: "memory://" },
     auth: { mode: "off" },
     // One failure is not a trend: no circuit opens between the fault cases below.
-    sources: Object.fromEntries(Object.entries(vendors.sources).map(([id, s]) => [id, { ...s, resilience: { circuit: { volumeThreshold: 1_000_000 } } }])),
+    sources: Object.fromEntries(
+      Object.entries(vendors.sources).map(([id, s]) => [id, { ...s, resilience: { circuit: { volumeThreshold: 1_000_000 } } }]),
+    ),
     cache: { enabled: false },
   });
   const store = await openStore("memory://");
@@ -99,7 +101,13 @@ async function observe(execute: ExecuteOperation, world: World, operation: Opera
   const contextValue = world.context(operation.principal);
   const scope = operationScope(10_000);
   const result: ExecutionResult = await runInOperation(scope, async () =>
-    execute({ schema, document: documentOf(operation.query), operationName: operation.operationName, variableValues: operation.variables, contextValue }),
+    execute({
+      schema,
+      document: documentOf(operation.query),
+      operationName: operation.operationName,
+      variableValues: operation.variables,
+      contextValue,
+    }),
   ).finally(() => scope.end());
   return {
     hasData: "data" in result,
@@ -120,7 +128,11 @@ async function observe(execute: ExecuteOperation, world: World, operation: Opera
         client: formatError(error.toJSON(), error, () => {}),
       };
     }),
-    partial: contextValue.partialErrors.map(({ error, path }) => ({ message: error.message, code: (error as { code?: unknown }).code, path })),
+    partial: contextValue.partialErrors.map(({ error, path }) => ({
+      message: error.message,
+      code: (error as { code?: unknown }).code,
+      path,
+    })),
   };
 }
 
@@ -137,12 +149,16 @@ interface Operation {
 /** A typed client operation with the shared fragments it spreads (fragments.graphql), as its codegen sends it. */
 function typedClientOperation(file: string): string {
   const operation = readFileSync(`operations/${file}`, "utf8");
-  const fragments = readFileSync("operations/fragments.graphql", "utf8").split(/^(?=fragment )/m).slice(1);
+  const fragments = readFileSync("operations/fragments.graphql", "utf8")
+    .split(/^(?=fragment )/m)
+    .slice(1);
   return [operation, ...fragments.filter((f) => operation.includes(`...${/^fragment (\w+)/.exec(f)![1]}`))].join("\n");
 }
 const TYPED_VARIABLES: Record<string, Record<string, unknown>> = {
   "activate-license.graphql": { input: { source: "sofar", key: "SOFAR-RES-0003", idempotencyKey: "5b0f3c9e-0000-4000-8000-000000000001" } },
-  "claim-license.graphql": { input: { source: "local", key: "LOC-DEMO-0001", nodeId: "sofar-ctrl-002", idempotencyKey: "5b0f3c9e-0000-4000-8000-000000000002" } },
+  "claim-license.graphql": {
+    input: { source: "local", key: "LOC-DEMO-0001", nodeId: "sofar-ctrl-002", idempotencyKey: "5b0f3c9e-0000-4000-8000-000000000002" },
+  },
   "controller-licenses.graphql": { nodeId: "sofar-ctrl-001", first: 2 },
   "customer-dashboard.graphql": { id: DEMO_CUSTOMER_IDS[0], licensesFirst: 3 },
   "customers-page.graphql": { first: 2 },
@@ -154,23 +170,49 @@ const OPERATIONS: Operation[] = [
   ...DEMO_EXAMPLES.map((e) => ({ name: `GraphiQL: ${e.name}`, query: e.query, ...(e.variables ? { variables: e.variables } : {}) })),
   // operations/ holds GraphiQL's examples too (run above with their variables): these are the typed client's own.
   ...Object.entries(TYPED_VARIABLES).map(([f, variables]) => ({ name: `typed client: ${f}`, query: typedClientOperation(f), variables })),
-  { name: "a page after a cursor", query: typedClientOperation("customers-page.graphql"), variables: { first: 1, after: encodeCursor(["M", ""]) } },
-  { name: "a partner's view: others' customers are null, admin-only source fields too", principal: partner, query: `{
+  {
+    name: "a page after a cursor",
+    query: typedClientOperation("customers-page.graphql"),
+    variables: { first: 1, after: encodeCursor(["M", ""]) },
+  },
+  {
+    name: "a partner's view: others' customers are null, admin-only source fields too",
+    principal: partner,
+    query: `{
       a: customer(id: "${DEMO_CUSTOMER_IDS[0]}") { id } b: customer(id: "${DEMO_CUSTOMER_IDS[1]}") { id name licenses { key } }
       sources { id state lastErrorCode latencyP50Ms }
-    }` },
-  { name: "nodes of every kind (Node resolved to its object type), aliases, __typename and fragments", query: `query N($ids: [ID!]!, $withName: Boolean!) {
+    }`,
+  },
+  {
+    name: "nodes of every kind (Node resolved to its object type), aliases, __typename and fragments",
+    query: `query N($ids: [ID!]!, $withName: Boolean!) {
       nodes(ids: $ids) { __typename id ... on Customer { name @include(if: $withName) } ... on License { key status } ... on Controller { nodeId } }
       again: nodes(ids: $ids) { id }
-    }`, variables: { ids: [DEMO_CUSTOMER_IDS[0], "local:1", "sofar-ctrl-001", "nobody-here"], withName: false } },
-  { name: "a variable of the wrong type", query: `query Q($first: Int) { customers(first: $first) { edges { cursor } } }`, variables: { first: "ten" } },
+    }`,
+    variables: { ids: [DEMO_CUSTOMER_IDS[0], "local:1", "sofar-ctrl-001", "nobody-here"], withName: false },
+  },
+  {
+    name: "a variable of the wrong type",
+    query: `query Q($first: Int) { customers(first: $first) { edges { cursor } } }`,
+    variables: { first: "ten" },
+  },
   { name: "a required variable missing", query: `query Q($id: ID!) { customer(id: $id) { id } }`, variables: {} },
-  { name: "an operation name the document does not have", query: `query A { sources { id } } query B { sources { kind } }`, operationName: "C" },
+  {
+    name: "an operation name the document does not have",
+    query: `query A { sources { id } } query B { sources { kind } }`,
+    operationName: "C",
+  },
   { name: "two operations and no name", query: `query A { sources { id } } query B { sources { kind } }` },
   { name: "one of two operations by name", query: `query A { sources { id } } query B { sources { kind } }`, operationName: "B" },
   { name: "a cursor that is not one (BAD_USER_INPUT from a resolver)", query: `{ customers(after: "nope") { edges { cursor } } }` },
-  { name: "an unknown source (BAD_USER_INPUT naming the argument)", query: `{ customer(id: "${DEMO_CUSTOMER_IDS[0]}") { licenses(source: "nope") { key } } }` },
-  { name: "a page size out of range", query: `{ customer(id: "${DEMO_CUSTOMER_IDS[0]}") { licensesConnection(first: 1000) { totalCount } } }` },
+  {
+    name: "an unknown source (BAD_USER_INPUT naming the argument)",
+    query: `{ customer(id: "${DEMO_CUSTOMER_IDS[0]}") { licenses(source: "nope") { key } } }`,
+  },
+  {
+    name: "a page size out of range",
+    query: `{ customer(id: "${DEMO_CUSTOMER_IDS[0]}") { licensesConnection(first: 1000) { totalCount } } }`,
+  },
   {
     name: "a DateTime variable that is not one (the scalar's own coded error)",
     query: `mutation M($at: DateTime) { activateLicense(input: { source: "sofar", key: "SOFAR-RES-0001", activationIso: $at }) { errors { code } } }`,
@@ -187,7 +229,10 @@ const OPERATIONS: Operation[] = [
     variables: { id: DEMO_CUSTOMER_IDS[0] },
     before: (world) => world.vendors.esmart.fault({ server: "api", kind: "status", status: 503 }),
   },
-  { name: "introspection", query: `{ __schema { queryType { name } types { name kind } } __type(name: "License") { fields { name type { name kind ofType { name } } } } }` },
+  {
+    name: "introspection",
+    query: `{ __schema { queryType { name } types { name kind } } __type(name: "License") { fields { name type { name kind ofType { name } } } } }`,
+  },
 ];
 
 describe("graphql-jit gives graphql-js's answers", () => {
@@ -210,13 +255,21 @@ describe("the executor", () => {
     const query = `query Q($id: ID!) { customer(id: $id) { id name } }`;
     const one = await observe(jit, compiled, { name: "", query, variables: { id: DEMO_CUSTOMER_IDS[0] } });
     const two = await observe(jit, compiled, { name: "", query, variables: { id: DEMO_CUSTOMER_IDS[1] } });
-    expect([one.data, two.data]).toEqual([{ customer: { id: DEMO_CUSTOMER_IDS[0], name: expect.any(String) } }, { customer: { id: DEMO_CUSTOMER_IDS[1], name: expect.any(String) } }]);
+    expect([one.data, two.data]).toEqual([
+      { customer: { id: DEMO_CUSTOMER_IDS[0], name: expect.any(String) } },
+      { customer: { id: DEMO_CUSTOMER_IDS[1], name: expect.any(String) } },
+    ]);
   });
 
   it("runs graphql-js when given a fieldResolver, which graphql-jit has no place for", async () => {
     // Every field of the gateway's schema has a resolver (type-graphql's), so a schema of plain fields shows it.
     const plain = buildSchema("type Query { greeting: String }");
-    const result = await jit({ schema: plain, document: parse("{ greeting }"), contextValue: {}, fieldResolver: (_source, _args, _context, info) => `${info.fieldName}!` });
+    const result = await jit({
+      schema: plain,
+      document: parse("{ greeting }"),
+      contextValue: {},
+      fieldResolver: (_source, _args, _context, info) => `${info.fieldName}!`,
+    });
     expect(result).toEqual({ data: { greeting: "greeting!" } });
   });
 });

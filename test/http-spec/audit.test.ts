@@ -35,7 +35,7 @@ const GET_NEEDS_PREFLIGHT =
   "x-apollo-operation-name header";
 const STATUS_400_UNDER_JSON =
   "under application/json a request the server refuses before execution is HTTP 400, as Apollo Server answered and " +
-  "docs/operations.md \"Limits\" documents (existing clients rely on it); clients wanting the spec's semantics ask for " +
+  'docs/operations.md "Limits" documents (existing clients rely on it); clients wanting the spec\'s semantics ask for ' +
   "application/graphql-response+json, where 400 is what the spec requires";
 
 /**
@@ -74,7 +74,10 @@ for (const [label, target, fetchFn] of targets) {
         const listed = EXPECTED_WARNINGS[audit.id];
         const expected = listed?.withoutCredentialOnly && fetchFn !== fetch ? undefined : listed;
         if (result.status === "ok") {
-          expect(expected, `audit ${audit.id} passes now: remove it from EXPECTED_WARNINGS and docs/operations.md "GraphQL over HTTP"`).toBeUndefined();
+          expect(
+            expected,
+            `audit ${audit.id} passes now: remove it from EXPECTED_WARNINGS and docs/operations.md "GraphQL over HTTP"`,
+          ).toBeUndefined();
           return;
         }
         const why = `${result.status}: ${result.reason}`;
@@ -124,13 +127,17 @@ describe("application/graphql-response+json beyond the audits (auth on)", () => 
 
   it("a mutation over GET is 405", async () => {
     const url = `${keyed.gateway.url}?${new URLSearchParams({ query: "mutation { __typename }" })}`;
-    const res = await fetch(url, { headers: { accept: GRAPHQL_RESPONSE, authorization: `Bearer ${partnerKey}`, "apollo-require-preflight": "true" } });
+    const res = await fetch(url, {
+      headers: { accept: GRAPHQL_RESPONSE, authorization: `Bearer ${partnerKey}`, "apollo-require-preflight": "true" },
+    });
     await expectRefusal(res, 405, "BAD_REQUEST");
   });
 
   it("a query over GET with the preflight header answers 200", async () => {
     const url = `${keyed.gateway.url}?${new URLSearchParams({ query: "query($id: ID!) { customer(id: $id) { id } }", variables: JSON.stringify({ id: DEMO_CUSTOMER_IDS[0] }) })}`;
-    const res = await fetch(url, { headers: { accept: GRAPHQL_RESPONSE, authorization: `Bearer ${partnerKey}`, "apollo-require-preflight": "true" } });
+    const res = await fetch(url, {
+      headers: { accept: GRAPHQL_RESPONSE, authorization: `Bearer ${partnerKey}`, "apollo-require-preflight": "true" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain(GRAPHQL_RESPONSE);
     expect(await res.json()).toEqual({ data: { customer: { id: DEMO_CUSTOMER_IDS[0] } } });
@@ -139,7 +146,12 @@ describe("application/graphql-response+json beyond the audits (auth on)", () => 
   it("a partial answer (one vendor failing) is 200 with data and coded errors", async () => {
     keyed.vendors.sofar.fault({ server: "api", kind: "status", status: 503 });
     try {
-      const res = await post(JSON.stringify({ query: `query($id: ID!) { customer(id: $id) { licenses(source: "sofar") { key } name } }`, variables: { id: DEMO_CUSTOMER_IDS[0] } }));
+      const res = await post(
+        JSON.stringify({
+          query: `query($id: ID!) { customer(id: $id) { licenses(source: "sofar") { key } name } }`,
+          variables: { id: DEMO_CUSTOMER_IDS[0] },
+        }),
+      );
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toContain(GRAPHQL_RESPONSE);
       const body = (await res.json()) as { data?: any; errors: Array<{ extensions: Record<string, unknown> }> };

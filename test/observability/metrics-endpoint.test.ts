@@ -47,10 +47,13 @@ describe("the metrics endpoint", () => {
 describe("operation labels", () => {
   it("count a request refused for want of credentials as refused, without its name", async () => {
     const before = await scrape(locked.gateway.url, { path: PATH, token: TOKEN });
-    const refusedBefore = before.value("license_gateway_operations_total", { operation: "unknown", type: "unknown", outcome: "refused" }) ?? 0;
+    const refusedBefore =
+      before.value("license_gateway_operations_total", { operation: "unknown", type: "unknown", outcome: "refused" }) ?? 0;
     expect((await locked.gql(`query Secret { customers { edges { node { id } } } }`)).status).toBe(401);
     const after = await scrape(locked.gateway.url, { path: PATH, token: TOKEN });
-    expect(after.value("license_gateway_operations_total", { operation: "unknown", type: "unknown", outcome: "refused" })).toBe(refusedBefore + 1);
+    expect(after.value("license_gateway_operations_total", { operation: "unknown", type: "unknown", outcome: "refused" })).toBe(
+      refusedBefore + 1,
+    );
     expect(after.find("license_gateway_operations_total", { operation: "Secret" })).toEqual([]);
   });
 
@@ -61,7 +64,9 @@ describe("operation labels", () => {
       expect((await locked.gql(`query ${name} { sources { id state } }`, {}, headers)).body.errors).toBeUndefined();
     }
     const scraped = await scrape(locked.gateway.url, { path: PATH, token: TOKEN });
-    const counted = scraped.find("license_gateway_operations_total", { type: "query", outcome: "ok" }).map((s) => [s.labels.operation, s.value]);
+    const counted = scraped
+      .find("license_gateway_operations_total", { type: "query", outcome: "ok" })
+      .map((s) => [s.labels.operation, s.value]);
     expect(Object.fromEntries(counted)).toEqual({ NameOne: 2, NameTwo: 1, other: 2 });
   });
 });

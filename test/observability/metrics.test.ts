@@ -21,7 +21,13 @@ const SOFAR_NODE = enirisDemoData("sofar").controllers[0]!.nodeId;
 /** Every request each vendor saw, by source id. */
 function vendorCalls(): Record<string, CallRecord[]> {
   const v = t.vendors;
-  return { sofar: v.sofar.calls.list(), smartgridone: v.smartgridone.calls.list(), cryptolens: v.cryptolens.calls.list(), flashstart: v.flashstart.calls.list(), esmart: v.esmart.calls.list() };
+  return {
+    sofar: v.sofar.calls.list(),
+    smartgridone: v.smartgridone.calls.list(),
+    cryptolens: v.cryptolens.calls.list(),
+    flashstart: v.flashstart.calls.list(),
+    esmart: v.esmart.calls.list(),
+  };
 }
 
 describe("GET /metrics after a scripted run", () => {
@@ -38,17 +44,24 @@ describe("GET /metrics after a scripted run", () => {
     expect((await t.gql(CUSTOMER_LICENSES)).headers.get("cache-status")).toMatch(/; hit;/);
     expect((await t.gql(`query LicensesAgain { customers { edges { node { licenses { key } } } } }`)).body.errors).toBeUndefined();
     // A mutation (the store only).
-    const added = await t.gql(`mutation AddController { upsertController(input: { nodeId: "metrics-ctrl-7781", customerId: "demo-customer-1" }) { nodeId } }`);
+    const added = await t.gql(
+      `mutation AddController { upsertController(input: { nodeId: "metrics-ctrl-7781", customerId: "demo-customer-1" }) { nodeId } }`,
+    );
     expect(added.body.errors).toBeUndefined();
     // Vendor failures: Sofar answers 500 (partial data), Cryptolens 500 for a lookup that only it answers (no data),
     // eSmart never answers (UPSTREAM_TIMEOUT, no status).
     t.vendors.sofar.fault({ server: "api", kind: "status", status: 500 });
-    const partial = await t.gql(`query ControllerLicenses($n: ID!) { controller(nodeId: $n) { nodeId licenses { key } } }`, { n: SOFAR_NODE });
+    const partial = await t.gql(`query ControllerLicenses($n: ID!) { controller(nodeId: $n) { nodeId licenses { key } } }`, {
+      n: SOFAR_NODE,
+    });
     expect(partial.body.data.controller.nodeId).toBe(SOFAR_NODE);
     expect(partial.body.errors?.some((e) => e.extensions?.source === "sofar")).toBe(true);
     t.vendors.cryptolens.fault({ kind: "status", status: 500, times: 1 });
     const failed = await t.gql(`query CryptolensKey { licenseByKey(source: "cryptolens", key: "KXQMB-TRWAF-LZPNE-HDVGC") { key } }`);
-    expect(failed.body).toMatchObject({ data: { licenseByKey: null }, errors: [{ extensions: { code: "UPSTREAM_UNAVAILABLE", source: "cryptolens" } }] });
+    expect(failed.body).toMatchObject({
+      data: { licenseByKey: null },
+      errors: [{ extensions: { code: "UPSTREAM_UNAVAILABLE", source: "cryptolens" } }],
+    });
     t.vendors.esmart.fault({ kind: "timeout", times: 1 });
     const timedOut = await t.gql(`query Profile { customer(id: "demo-customer-2") { profile { email } } }`);
     expect(timedOut.body.errors?.[0]?.extensions).toMatchObject({ code: "UPSTREAM_TIMEOUT", source: "esmart" });
@@ -87,7 +100,9 @@ describe("GET /metrics after a scripted run", () => {
     expect(metrics.types.get("license_gateway_operations_total")).toBe("counter");
     // Every operation Apollo processed is timed (the body that was not JSON never reached it).
     expect(metrics.sum("license_gateway_operation_duration_seconds_count")).toBe(7);
-    expect(metrics.value("license_gateway_operation_duration_seconds_count", { operation: "AddController", type: "mutation", outcome: "ok" })).toBe(1);
+    expect(
+      metrics.value("license_gateway_operation_duration_seconds_count", { operation: "AddController", type: "mutation", outcome: "ok" }),
+    ).toBe(1);
     expect(metrics.types.get("license_gateway_operation_duration_seconds")).toBe("histogram");
   });
 
@@ -96,18 +111,51 @@ describe("GET /metrics after a scripted run", () => {
     for (const [source, seen] of Object.entries(calls)) {
       // A request that got no answer is the gateway's error code; eSmart's timeout is the one here.
       const byStatus = new Map<string, number>();
-      for (const call of seen) byStatus.set(call.status === 0 ? "UPSTREAM_TIMEOUT" : String(call.status), (byStatus.get(String(call.status === 0 ? "UPSTREAM_TIMEOUT" : call.status)) ?? 0) + 1);
+      for (const call of seen)
+        byStatus.set(
+          call.status === 0 ? "UPSTREAM_TIMEOUT" : String(call.status),
+          (byStatus.get(String(call.status === 0 ? "UPSTREAM_TIMEOUT" : call.status)) ?? 0) + 1,
+        );
       const counted = new Map<string, number>();
-      for (const s of metrics.find("license_gateway_upstream_requests_total", { source })) counted.set(s.labels.status!, (counted.get(s.labels.status!) ?? 0) + s.value);
+      for (const s of metrics.find("license_gateway_upstream_requests_total", { source }))
+        counted.set(s.labels.status!, (counted.get(s.labels.status!) ?? 0) + s.value);
       expect(Object.fromEntries(counted), source).toEqual(Object.fromEntries(byStatus));
       expect(metrics.sum("license_gateway_upstream_request_duration_seconds_count", { source }), source).toBe(seen.length);
     }
     const sofarLists = calls.sofar!.filter((c) => c.server === "api" && c.path.startsWith("/v1/license/customer/")).length;
     expect(sofarLists).toBe(3);
-    expect(metrics.value("license_gateway_upstream_requests_total", { source: "sofar", endpoint: "/v1/license/customer/{}", method: "GET", status: "200" })).toBe(3);
-    expect(metrics.value("license_gateway_upstream_requests_total", { source: "sofar", endpoint: "/auth/accesstoken", method: "GET", status: "200" })).toBe(1);
-    expect(metrics.value("license_gateway_upstream_requests_total", { source: "smartgridone", endpoint: "/auth/login", method: "POST", status: "200" })).toBe(1);
-    expect(metrics.value("license_gateway_upstream_requests_total", { source: "esmart", endpoint: "/api/customers/{}", method: "GET", status: "UPSTREAM_TIMEOUT" })).toBe(1);
+    expect(
+      metrics.value("license_gateway_upstream_requests_total", {
+        source: "sofar",
+        endpoint: "/v1/license/customer/{}",
+        method: "GET",
+        status: "200",
+      }),
+    ).toBe(3);
+    expect(
+      metrics.value("license_gateway_upstream_requests_total", {
+        source: "sofar",
+        endpoint: "/auth/accesstoken",
+        method: "GET",
+        status: "200",
+      }),
+    ).toBe(1);
+    expect(
+      metrics.value("license_gateway_upstream_requests_total", {
+        source: "smartgridone",
+        endpoint: "/auth/login",
+        method: "POST",
+        status: "200",
+      }),
+    ).toBe(1);
+    expect(
+      metrics.value("license_gateway_upstream_requests_total", {
+        source: "esmart",
+        endpoint: "/api/customers/{}",
+        method: "GET",
+        status: "UPSTREAM_TIMEOUT",
+      }),
+    ).toBe(1);
     expect(metrics.sum("license_gateway_upstream_requests_total", { source: "sofar", status: "500" })).toBeGreaterThanOrEqual(1);
     expect(metrics.sum("license_gateway_upstream_requests_total", { source: "cryptolens", status: "500" })).toBe(1);
   });
@@ -128,9 +176,13 @@ describe("GET /metrics after a scripted run", () => {
 
   it("shows each circuit, token fetches per source, store latency and Node's process metrics", () => {
     expect(metrics.value("license_gateway_circuit_state", { source: "sofar" })).toBe(2);
-    for (const source of ["smartgridone", "cryptolens", "flashstart", "esmart", "local"]) expect(metrics.value("license_gateway_circuit_state", { source }), source).toBe(0);
+    for (const source of ["smartgridone", "cryptolens", "flashstart", "esmart", "local"])
+      expect(metrics.value("license_gateway_circuit_state", { source }), source).toBe(0);
     // One access token per Eniris instance, however many calls used it.
-    expect(Object.fromEntries(metrics.find("license_gateway_token_fetches_total").map((s) => [s.labels.source, s.value]))).toEqual({ sofar: 1, smartgridone: 1 });
+    expect(Object.fromEntries(metrics.find("license_gateway_token_fetches_total").map((s) => [s.labels.source, s.value]))).toEqual({
+      sofar: 1,
+      smartgridone: 1,
+    });
     expect(metrics.value("license_gateway_store_query_duration_seconds_count", { statement: "select" })).toBeGreaterThan(0);
     expect(metrics.value("license_gateway_store_query_duration_seconds_count", { statement: "insert" })).toBeGreaterThan(0);
     expect(metrics.types.get("process_cpu_user_seconds_total")).toBe("counter");

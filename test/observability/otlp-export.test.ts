@@ -47,7 +47,11 @@ afterEach(async () => {
 });
 
 async function runOperation(url: string): Promise<void> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "query Sources { sources { id } }" }) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "query Sources { sources { id } }" }),
+  });
   expect(res.status).toBe(200);
 }
 

@@ -8,7 +8,10 @@ export function metricsUrl(graphqlUrl: string, path = "/metrics"): string {
 
 /** Scrapes a gateway's metrics as Prometheus would, checking the answer is the text format. */
 export async function scrape(graphqlUrl: string, options: { path?: string; token?: string } = {}): Promise<Scrape> {
-  const res = await fetch(metricsUrl(graphqlUrl, options.path), options.token ? { headers: { authorization: `Bearer ${options.token}` } } : {});
+  const res = await fetch(
+    metricsUrl(graphqlUrl, options.path),
+    options.token ? { headers: { authorization: `Bearer ${options.token}` } } : {},
+  );
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
   return parsePrometheusText(await res.text());

@@ -15,7 +15,9 @@ describe("the telemetry config", () => {
   });
 
   it("refuses a metrics path the gateway already answers, and a short token, naming the key and never the value", () => {
-    expect(issues({ metrics: { path: "/graphql" } })).toEqual(["telemetry.metrics.path: is already taken by the gateway (/, /graphql, /healthz, /readyz)"]);
+    expect(issues({ metrics: { path: "/graphql" } })).toEqual([
+      "telemetry.metrics.path: is already taken by the gateway (/, /graphql, /healthz, /readyz)",
+    ]);
     const short = issues({ metrics: { bearerToken: "s3cr3t-short" } });
     expect(short).toEqual(["telemetry.metrics.bearerToken: at least 16 characters"]);
     expect(short.join()).not.toContain("s3cr3t-short");
@@ -25,7 +27,9 @@ describe("the telemetry config", () => {
     expect(issues({ tracing: { otlp: { url: "https://user:pw-9f8e7d@otel.example.com/v1/traces" } } })).toEqual([
       "telemetry.tracing.otlp.url: must not carry credentials; use headers",
     ]);
-    const bad = issues({ tracing: { otlp: { url: "https://otel.example.com/v1/traces", headers: { "x-api-key": "key-1\r\nx-evil: 1" } } } });
+    const bad = issues({
+      tracing: { otlp: { url: "https://otel.example.com/v1/traces", headers: { "x-api-key": "key-1\r\nx-evil: 1" } } },
+    });
     expect(bad).toEqual(["telemetry.tracing.otlp.headers.x-api-key: a header value cannot contain a line break"]);
     expect(bad.join()).not.toContain("key-1");
     expect(issues({ tracing: { sampleRatio: 1.5 } })).toHaveLength(1);

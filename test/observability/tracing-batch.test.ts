@@ -9,7 +9,12 @@ import { useTestGateway } from "../support/gateway.js";
  * operation entered its own trace context, the calls of both attached to whichever operation started last.
  */
 const exporter = new InMemorySpanExporter();
-const t = useTestGateway({ spanExporter: exporter, cache: { enabled: false }, telemetry: { metrics: { enabled: false } }, serverOverrides: { limits: { maxBatch: 5 } } });
+const t = useTestGateway({
+  spanExporter: exporter,
+  cache: { enabled: false },
+  telemetry: { metrics: { enabled: false } },
+  serverOverrides: { limits: { maxBatch: 5 } },
+});
 
 describe("a batched request's traces", () => {
   it("parents each upstream call on the span of the operation that made it", async () => {
@@ -19,7 +24,11 @@ describe("a batched request's traces", () => {
       { query: `query ViaFlashstart { customer(id: "demo-customer-1") { availableLicenses(source: "flashstart") { code } } }` },
     ];
     exporter.reset();
-    const res = await fetch(t.gateway.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(batch) });
+    const res = await fetch(t.gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(batch),
+    });
     expect(res.status).toBe(200);
     const answers = (await res.json()) as Array<{ errors?: unknown }>;
     expect(answers.map((a) => a.errors)).toEqual([undefined, undefined, undefined]);

@@ -44,7 +44,11 @@ describe("an operation's trace", () => {
     expect(res.body.errors).toBeUndefined();
     const operation = operationSpan("query Traced");
     expect(operation.parentSpanContext).toBeUndefined();
-    expect(operation.attributes).toMatchObject({ "graphql.operation.type": "query", "graphql.operation.name": "Traced", "license_gateway.outcome": "ok" });
+    expect(operation.attributes).toMatchObject({
+      "graphql.operation.type": "query",
+      "graphql.operation.name": "Traced",
+      "license_gateway.outcome": "ok",
+    });
     expect(operation.status.code).toBe(SpanStatusCode.UNSET);
     expect(operation.resource.attributes["service.name"]).toBe("license-gateway");
 
@@ -80,10 +84,17 @@ describe("an operation's trace", () => {
       for (const l of edge.node.licenses) sensitive.add(l.key);
     }
     for (const source of Object.values(t.vendors.sources)) {
-      for (const [key, value] of Object.entries(source)) if (["refreshToken", "password", "token", "apiKey", "username"].includes(key)) sensitive.add(String(value));
+      for (const [key, value] of Object.entries(source))
+        if (["refreshToken", "password", "token", "apiKey", "username"].includes(key)) sensitive.add(String(value));
     }
     // The port a simulator listens on is random: as digits it can contain a short numeric account id by chance.
-    const texts = spans().flatMap((s) => [s.name, ...Object.entries(s.attributes).filter(([k]) => k !== "server.port").map(([, v]) => String(v)), s.status.message ?? ""]);
+    const texts = spans().flatMap((s) => [
+      s.name,
+      ...Object.entries(s.attributes)
+        .filter(([k]) => k !== "server.port")
+        .map(([, v]) => String(v)),
+      s.status.message ?? "",
+    ]);
     expect(texts.length).toBeGreaterThan(50);
     expect(texts.filter((text) => [...sensitive].some((secret) => text.includes(secret)) || text.includes("?"))).toEqual([]);
   });

@@ -40,7 +40,15 @@ describe("the built demo (node dist/main.js)", () => {
   });
 
   it("prints schema/schema.graphql byte for byte: type-graphql's decorators and class names survive the bundle", async () => {
-    const res = await gql(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true, oneOf: true }));
+    const res = await gql(
+      getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        inputValueDeprecation: true,
+        oneOf: true,
+      }),
+    );
     expect(res.body.errors).toBeUndefined();
     const committed = await readFile(join(ROOT, "schema", "schema.graphql"), "utf8");
     // The committed file is the printed schema under a one-paragraph header (src/graphql/print.ts).
@@ -63,9 +71,15 @@ describe("dist/", () => {
     for (const entry of ["main", "cli"]) {
       const code = await readFile(join(ROOT, "dist", `${entry}.js`), "utf8");
       expect(code.trimEnd().endsWith(`//# sourceMappingURL=${entry}.js.map`), entry).toBe(true);
-      const map = JSON.parse(await readFile(join(ROOT, "dist", `${entry}.js.map`), "utf8")) as { sources: string[]; sourcesContent?: unknown };
+      const map = JSON.parse(await readFile(join(ROOT, "dist", `${entry}.js.map`), "utf8")) as {
+        sources: string[];
+        sourcesContent?: unknown;
+      };
       expect(map.sources, entry).toContain(`../src/${entry}.ts`);
-      expect(map.sources.filter((s) => !s.startsWith("../src/")), entry).toEqual([]);
+      expect(
+        map.sources.filter((s) => !s.startsWith("../src/")),
+        entry,
+      ).toEqual([]);
       expect(map.sourcesContent, entry).toBeUndefined();
     }
   });
@@ -82,7 +96,9 @@ describe("bin/license-gateway.js", () => {
     try {
       await mkdir(join(dir, "bin"));
       await copyFile(join(ROOT, "bin", "license-gateway.js"), join(dir, "bin", "license-gateway.js"));
-      const failed = await promisify(execFile)(process.execPath, [join(dir, "bin", "license-gateway.js"), "--help"]).catch((e: unknown) => e as { code: number; stderr: string });
+      const failed = await promisify(execFile)(process.execPath, [join(dir, "bin", "license-gateway.js"), "--help"]).catch(
+        (e: unknown) => e as { code: number; stderr: string },
+      );
       expect(failed).toMatchObject({ code: 1 });
       expect((failed as { stderr: string }).stderr).toContain("dist/cli.js is missing; build it with `npm run build`");
     } finally {

@@ -37,12 +37,21 @@ describe("license-gateway check", () => {
       body: `Token ${refreshToken} revoked\nby admin (session ${JWT}, password=hunter2)`,
     });
     const file = join(dir, "gateway.yaml");
-    await writeFile(file, stringify({ store: { url: "memory://" }, auth: { mode: "on" }, sources: { sofar: { ...vendors.sources.sofar, refreshToken: "${SOFAR_REFRESH_TOKEN}" } } }));
+    await writeFile(
+      file,
+      stringify({
+        store: { url: "memory://" },
+        auth: { mode: "on" },
+        sources: { sofar: { ...vendors.sources.sofar, refreshToken: "${SOFAR_REFRESH_TOKEN}" } },
+      }),
+    );
     const out: string[] = [];
     const code = await main(["check", "--config", file], { SOFAR_REFRESH_TOKEN: refreshToken }, { out: (l) => out.push(l), err: () => {} });
     expect(code).toBe(1);
     const line = out.find((l) => l.includes("source sofar"))!;
-    expect(line).toMatch(/^failed\s+source sofar\s+UPSTREAM_UNAUTHENTICATED: eniris: sofar refused the gateway's credentials \(fetching an access token: HTTP 401\) \(the vendor said: /);
+    expect(line).toMatch(
+      /^failed\s+source sofar\s+UPSTREAM_UNAUTHENTICATED: eniris: sofar refused the gateway's credentials \(fetching an access token: HTTP 401\) \(the vendor said: /,
+    );
     expect(line).toContain("revoked by admin");
     expect(line).not.toContain(refreshToken);
     expect(line).not.toContain(JWT);

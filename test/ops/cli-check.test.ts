@@ -73,7 +73,10 @@ describe("license-gateway check", () => {
     const { sources, env } = sourcesFromEnv();
     const redisUrl = process.env.REDIS_URL;
     for (const sim of [vendors.sofar, vendors.smartgridone, vendors.cryptolens, vendors.flashstart, vendors.esmart]) sim.calls.reset();
-    const result = await check({ store: { url: "memory://" }, auth: { mode: "on" }, sources, ...(redisUrl ? { cache: { url: redisUrl } } : {}) }, env);
+    const result = await check(
+      { store: { url: "memory://" }, auth: { mode: "on" }, sources, ...(redisUrl ? { cache: { url: redisUrl } } : {}) },
+      env,
+    );
     expect(result.err).toEqual([`all ${8 + (redisUrl ? 1 : 0)} checks passed`]);
     expect(result.code).toBe(0);
     expect(result.out).toEqual([
@@ -88,7 +91,8 @@ describe("license-gateway check", () => {
       line("ok", "source flashstart", /customerarea: an authenticated read answered in \d+ ms/),
       line("ok", "source esmart", /esmart: an authenticated read answered in \d+ ms/),
     ]);
-    const calls = (sim: { calls: { list(): Array<{ method: string; path: string }> } }) => sim.calls.list().map((c) => `${c.method} ${c.path}`);
+    const calls = (sim: { calls: { list(): Array<{ method: string; path: string }> } }) =>
+      sim.calls.list().map((c) => `${c.method} ${c.path}`);
     expect(calls(vendors.sofar)).toEqual(["GET /auth/accesstoken", "POST /v1/device/query"]);
     expect(calls(vendors.smartgridone)).toEqual(["POST /auth/login", "GET /auth/accesstoken", "POST /v1/device/query"]);
     expect(calls(vendors.cryptolens)).toEqual(["POST /api/key/GetKey"]);
@@ -115,9 +119,19 @@ describe("license-gateway check", () => {
         sources: {
           ...sources,
           // Nothing listens there.
-          gone: { kind: "cryptolens", url: `http://127.0.0.1:${closedPort}/api/`, token: "${CRYPTOLENS_TOKEN}", productId: DEFAULT_CRYPTOLENS_PRODUCT_ID, resilience: { retries: 0 } },
+          gone: {
+            kind: "cryptolens",
+            url: `http://127.0.0.1:${closedPort}/api/`,
+            token: "${CRYPTOLENS_TOKEN}",
+            productId: DEFAULT_CRYPTOLENS_PRODUCT_ID,
+            resilience: { retries: 0 },
+          },
           // The right host and key, a wrong base path: the vendor's 404 must not pass for an answer.
-          misplaced: { ...sources.flashstart, url: vendors.flashstart.url.replace(/customerarea\/?$/, "elsewhere/"), apiKey: env.FLASHSTART_API_KEY },
+          misplaced: {
+            ...sources.flashstart,
+            url: vendors.flashstart.url.replace(/customerarea\/?$/, "elsewhere/"),
+            apiKey: env.FLASHSTART_API_KEY,
+          },
         },
       },
       { ...env, ...wrong, FLASHSTART_API_KEY: wrong.FLASHSTART_API_KEY },
@@ -145,7 +159,11 @@ describe("license-gateway check", () => {
       {
         server: { prot: 4000, shutdownGraceMs: -1 },
         auth: { mode: "on" },
-        sources: { ...sources, sofar: { ...sources.sofar, apiUrl: "ftp://VALUE-MARKER-host.example/" }, cryptolens: { ...sources.cryptolens, productId: "VALUE-MARKER-id" } },
+        sources: {
+          ...sources,
+          sofar: { ...sources.sofar, apiUrl: "ftp://VALUE-MARKER-host.example/" },
+          cryptolens: { ...sources.cryptolens, productId: "VALUE-MARKER-id" },
+        },
       },
       env,
     );
@@ -166,7 +184,10 @@ describe("license-gateway check", () => {
   it("says which environment variable is missing, and which file cannot be read or parsed, without quoting it", async () => {
     const { sources } = sourcesFromEnv();
     const missing = await check({ auth: { mode: "on" }, sources }, {});
-    expect(missing).toMatchObject({ code: 1, out: [line("failed", "config", /CONFIG_INVALID: config sources\.\w+\.\w+: environment variable \w+ is not set/)] });
+    expect(missing).toMatchObject({
+      code: 1,
+      out: [line("failed", "config", /CONFIG_INVALID: config sources\.\w+\.\w+: environment variable \w+ is not set/)],
+    });
 
     const unparsable = await check('auth: { mode: on }\ntoken: "SECRET-ON-A-BAD-LINE\n', {}, "broken.yaml");
     expect(unparsable.code).toBe(1);

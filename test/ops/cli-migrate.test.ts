@@ -49,32 +49,52 @@ describe("license-gateway migrate", () => {
     const first = await cli("migrate");
     expect(first.code).toBe(0);
     expect(first.out).toEqual(MIGRATIONS.map((m) => `${m.version} ${m.name}`));
-    expect(first.err).toEqual([expect.stringMatching(new RegExp(`^applied ${MIGRATIONS.length} migrations to .*; schema version ${MIGRATIONS.at(-1)!.version}$`))]);
+    expect(first.err).toEqual([
+      expect.stringMatching(new RegExp(`^applied ${MIGRATIONS.length} migrations to .*; schema version ${MIGRATIONS.at(-1)!.version}$`)),
+    ]);
 
     const again = await cli("migrate");
-    expect(again).toMatchObject({ code: 0, out: [], err: [expect.stringContaining(`is up to date (schema version ${MIGRATIONS.at(-1)!.version}); no migration applied`)] });
+    expect(again).toMatchObject({
+      code: 0,
+      out: [],
+      err: [expect.stringContaining(`is up to date (schema version ${MIGRATIONS.at(-1)!.version}); no migration applied`)],
+    });
 
     const checked = await cli("check");
     expect(checked.code).toBe(0);
-    expect(checked.out).toContainEqual(expect.stringMatching(new RegExp(`^ok\\s+migrations\\s+up to date \\(version ${MIGRATIONS.at(-1)!.version}\\)$`)));
+    expect(checked.out).toContainEqual(
+      expect.stringMatching(new RegExp(`^ok\\s+migrations\\s+up to date \\(version ${MIGRATIONS.at(-1)!.version}\\)$`)),
+    );
   });
 
   it("runs as the container runs it: `node bin/license-gateway.js migrate --config FILE`", { timeout: 60_000 }, async () => {
     const [, ...args] = MIGRATE_COMMAND;
-    const { stdout, stderr } = await run(process.execPath, [...args, "--config", config], { cwd: ROOT, env: { ...process.env, GATEWAY_CONFIG: "" }, timeout: 50_000 });
+    const { stdout, stderr } = await run(process.execPath, [...args, "--config", config], {
+      cwd: ROOT,
+      env: { ...process.env, GATEWAY_CONFIG: "" },
+      timeout: 50_000,
+    });
     expect(stdout).toBe("");
     expect(stderr).toContain("no migration applied");
   });
 
-  it("makes check fail on a store migrated by a newer gateway (a rollback that would run old code on a new schema)", { timeout: 60_000 }, async () => {
-    const db = await openDb(store.url, store.schema ? { schema: store.schema } : {});
-    try {
-      await db.query("insert into schema_migrations (version, name) values (999, 'from the future')");
-    } finally {
-      await db.close();
-    }
-    const checked = await cli("check");
-    expect(checked.code).toBe(1);
-    expect(checked.out).toContainEqual(expect.stringMatching(/^failed\s+migrations\s+MIGRATIONS_AHEAD: the store has migration 999, which this version \(up to \d+\) does not know/));
-  });
+  it(
+    "makes check fail on a store migrated by a newer gateway (a rollback that would run old code on a new schema)",
+    { timeout: 60_000 },
+    async () => {
+      const db = await openDb(store.url, store.schema ? { schema: store.schema } : {});
+      try {
+        await db.query("insert into schema_migrations (version, name) values (999, 'from the future')");
+      } finally {
+        await db.close();
+      }
+      const checked = await cli("check");
+      expect(checked.code).toBe(1);
+      expect(checked.out).toContainEqual(
+        expect.stringMatching(
+          /^failed\s+migrations\s+MIGRATIONS_AHEAD: the store has migration 999, which this version \(up to \d+\) does not know/,
+        ),
+      );
+    },
+  );
 });

@@ -106,14 +106,20 @@ describe("Dockerfile", () => {
   });
 
   it("copies only files that exist and that .dockerignore lets through, in every stage", () => {
-    const rules = read(".dockerignore").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+    const rules = read(".dockerignore")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "" && !l.startsWith("#"));
     // As Docker reads it: the last pattern matching a path decides, and `!pattern` lets it through again.
     const ignored = (path: string) =>
       rules.reduce((out, rule) => {
         const pattern = rule.replace(/^!/, "");
         return pattern === path || pattern === path.split("/")[0] ? !rule.startsWith("!") : out;
       }, false);
-    const copied = stages.flat().filter((i) => i.keyword === "COPY" && !i.args.startsWith("--from=")).flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+    const copied = stages
+      .flat()
+      .filter((i) => i.keyword === "COPY" && !i.args.startsWith("--from="))
+      .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
     expect(copied.length).toBeGreaterThan(0);
     for (const path of copied) {
       expect(existsSync(join(ROOT, path)), path).toBe(true);
@@ -121,7 +127,9 @@ describe("Dockerfile", () => {
     }
     // The build reads the sources, tsconfig.json (decorators) and its script; the image needs package.json
     // ("type": "module" makes dist/*.js ES modules) and bin/.
-    expect(copied).toEqual(expect.arrayContaining(["bin", "src", "tsconfig.json", "scripts/build.mjs", "package.json", "package-lock.json"]));
+    expect(copied).toEqual(
+      expect.arrayContaining(["bin", "src", "tsconfig.json", "scripts/build.mjs", "package.json", "package-lock.json"]),
+    );
     // Secrets, local data and a local build never reach the build context.
     expect(rules).toEqual(expect.arrayContaining([".env", "data", "node_modules", "dist"]));
     expect(ignored("scripts/load-test.ts")).toBe(true);
@@ -135,7 +143,8 @@ describe("Dockerfile", () => {
     };
     for (const file of [...walk(join(ROOT, "src")), join(ROOT, "bin", "license-gateway.js")]) {
       // Value imports only: `import type` is erased by the build.
-      for (const [, spec] of readFileSync(file, "utf8").matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?\sfrom\s+"([^"]+)"/gms)) add(spec!);
+      for (const [, spec] of readFileSync(file, "utf8").matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?\sfrom\s+"([^"]+)"/gms))
+        add(spec!);
     }
     const fromSources = new Set(imported);
     // What production runs: the bundles vitest's global setup built from these sources.
@@ -157,7 +166,11 @@ describe("Dockerfile", () => {
     const used = new Set(distImports().map((spec) => (spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!)));
     // GraphiQL's page inlines files read from these packages (src/server/graphiql.ts): used, though not imported.
     for (const name of ["graphiql", "react", "react-dom"]) used.add(name);
-    expect(Object.keys(pkg.dependencies).filter((name) => !used.has(name)).sort()).toEqual([]);
+    expect(
+      Object.keys(pkg.dependencies)
+        .filter((name) => !used.has(name))
+        .sort(),
+    ).toEqual([]);
   });
 });
 

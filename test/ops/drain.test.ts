@@ -49,7 +49,9 @@ describe("the shutdown grace period", () => {
     expect(await slow).toEqual({ error: "fetch failed" });
     expect(logs.entries().find((e) => e.msg?.startsWith("shutdown grace period over"))).toMatchObject({ level: 40, cutOff: 1 });
     // The cut-off request is logged as such, with its id, once its handler has noticed.
-    await expect.poll(() => logs.entries().find((e) => e.requestId === "too-slow" && e.msg?.startsWith("request"))).toMatchObject({ status: 499 });
+    await expect
+      .poll(() => logs.entries().find((e) => e.requestId === "too-slow" && e.msg?.startsWith("request")))
+      .toMatchObject({ status: 499 });
     // Closed after the drain: the store no longer answers.
     await expect(gateway.store.db.query("select 1")).rejects.toThrow();
   });

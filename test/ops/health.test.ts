@@ -109,7 +109,14 @@ describe("the readiness checks (health.ts) on a store that fails", () => {
     const readiness = await readinessCheck({ db, sources: noVendors })();
     expect(readiness).toEqual({
       ready: false,
-      body: { status: "not ready", checks: { store: { ok: false, error: "unavailable" }, migrations: { ok: false, reason: "store unavailable" }, sources: { ok: true, circuits: {} } } },
+      body: {
+        status: "not ready",
+        checks: {
+          store: { ok: false, error: "unavailable" },
+          migrations: { ok: false, reason: "store unavailable" },
+          sources: { ok: true, circuits: {} },
+        },
+      },
     });
   });
 

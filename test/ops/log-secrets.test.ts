@@ -26,7 +26,11 @@ const secrets: string[] = [JWT_SECRET, ...Object.values(WRONG), ...Object.values
 
 beforeAll(async () => {
   vendors = await startDemoVendors();
-  const sources = { ...vendors.sources, sofar: { ...vendors.sources.sofar, refreshToken: WRONG.sofarRefreshToken }, flashstart: { ...vendors.sources.flashstart, apiKey: WRONG.flashstartApiKey } };
+  const sources = {
+    ...vendors.sources,
+    sofar: { ...vendors.sources.sofar, refreshToken: WRONG.sofarRefreshToken },
+    flashstart: { ...vendors.sources.flashstart, apiKey: WRONG.flashstartApiKey },
+  };
   // The credentials the vendors accept are secrets too.
   const working = vendors.sources as Record<string, Record<string, unknown>>;
   secrets.push(String(working.smartgridone!.password), String(working.cryptolens!.token), String(working.esmart!.password));
@@ -56,7 +60,10 @@ async function send(authorization: string | undefined, query: string) {
 
 describe("the log", () => {
   it("of a run with credentials everywhere holds none of them", async () => {
-    const created = await new ApiKeyAdmin(new AuditedWriter(gateway.store, "test"), { requireAdmin: () => {} }).createApiKey({ name: "ops", role: "admin" });
+    const created = await new ApiKeyAdmin(new AuditedWriter(gateway.store, "test"), { requireAdmin: () => {} }).createApiKey({
+      name: "ops",
+      role: "admin",
+    });
     const apiKey = created.secret!;
     const jwt = await signJwt({ sub: "ops-person", role: "admin" });
     const forged = await signJwt({ sub: "intruder", role: "admin" }, { secret: "a-guessed-secret-that-is-long-enough-42" });
@@ -67,7 +74,8 @@ describe("the log", () => {
     const read = await send(`Bearer ${apiKey}`, everything);
     expect(read.body).toContain("UPSTREAM_UNAUTHENTICATED");
     expect((await send(`Bearer ${jwt}`, "{ sources { id state lastErrorCode } }")).status).toBe(200);
-    for (const refused of [`Bearer ${forged}`, `Bearer ${apiKey}x`, `Bearer ${JWT_SECRET}`, apiKey]) expect((await send(refused, "{ sources { id } }")).status).toBe(401);
+    for (const refused of [`Bearer ${forged}`, `Bearer ${apiKey}x`, `Bearer ${JWT_SECRET}`, apiKey])
+      expect((await send(refused, "{ sources { id } }")).status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const text = logs.text();
@@ -78,8 +86,16 @@ describe("the log", () => {
 
   it("redacts credentials from the objects a careless log call would pass", () => {
     const before = logs.entries().length;
-    const telemetry = { metrics: { bearerToken: TELEMETRY.metricsBearer }, tracing: { otlp: { url: "https://otel.example/v1/traces", headers: { "x-honeycomb-team": TELEMETRY.otlpApiKey } } } };
-    const withUrls = { ...config, store: { url: `postgres://gateway:${URL_PASSWORDS.store}@db:5432/gateway` }, cache: { ...config.cache, url: `redis://:${URL_PASSWORDS.redis}@redis:6379` }, telemetry };
+    const telemetry = {
+      metrics: { bearerToken: TELEMETRY.metricsBearer },
+      tracing: { otlp: { url: "https://otel.example/v1/traces", headers: { "x-honeycomb-team": TELEMETRY.otlpApiKey } } },
+    };
+    const withUrls = {
+      ...config,
+      store: { url: `postgres://gateway:${URL_PASSWORDS.store}@db:5432/gateway` },
+      cache: { ...config.cache, url: `redis://:${URL_PASSWORDS.redis}@redis:6379` },
+      telemetry,
+    };
     const log = logs.logger;
     log.info({ config: withUrls }, "the whole config");
     log.info({ telemetry }, "the telemetry section");
@@ -87,10 +103,20 @@ describe("the log", () => {
     log.info({ sources: config.sources }, "every source's config");
     log.info({ ...config.sources.smartgridone }, "a source's config, spread");
     log.info({ auth: config.auth }, "the auth section");
-    log.info({ headers: { authorization: `Bearer ${secrets[0]}`, "x-api-key": WRONG.flashstartApiKey, cookie: `s=${secrets[1]}` } }, "request headers");
+    log.info(
+      { headers: { authorization: `Bearer ${secrets[0]}`, "x-api-key": WRONG.flashstartApiKey, cookie: `s=${secrets[1]}` } },
+      "request headers",
+    );
     log.info({ req: { headers: { authorization: `Bearer ${secrets[0]}` } } }, "a request");
     // ioredis puts the failed command on its errors; an AUTH command's argument is the password.
-    log.error({ err: Object.assign(new Error("WRONGPASS invalid username-password pair"), { command: { name: "auth", args: [URL_PASSWORDS.redis] } }) }, "redis");
+    log.error(
+      {
+        err: Object.assign(new Error("WRONGPASS invalid username-password pair"), {
+          command: { name: "auth", args: [URL_PASSWORDS.redis] },
+        }),
+      },
+      "redis",
+    );
     const lines = logs.entries().slice(before);
     expect(lines).toHaveLength(8 + Object.keys(config.sources).length);
     expect(lines[0]!.config.sources.sofar).toMatchObject({ kind: "eniris", refreshToken: "[redacted]" });

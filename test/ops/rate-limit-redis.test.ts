@@ -60,7 +60,8 @@ describe.skipIf(redisMissing)(`two gateways sharing one Redis${skipped}`, () => 
   const { prefix, redis } = useRedis();
   // Two replicas of one gateway: same Redis, same prefix, one principal (auth off: everyone is `auth-off`).
   // One request a minute: nothing comes back while the test runs, so the count is exact however slow the machine.
-  const replica = () => useTestGateway({ serverOverrides: { rateLimit: { requestsPerMinute: 1, burst: 10 } }, cache: { url: REDIS_URL!, keyPrefix: prefix } });
+  const replica = () =>
+    useTestGateway({ serverOverrides: { rateLimit: { requestsPerMinute: 1, burst: 10 } }, cache: { url: REDIS_URL!, keyPrefix: prefix } });
   const [a, b] = [replica(), replica()];
 
   it("admit exactly `burst` requests between them, however the requests are spread and raced", async () => {

@@ -64,7 +64,9 @@ describe("with authentication on: each API key and JWT subject has its own bucke
     // Not GRAPHQL_PARSE_FAILED or OPERATION_LIMIT_EXCEEDED: nothing of the request was looked at.
     expectRateLimited(await t.gql(`{ unclosed`, {}, client.headers), 60);
     expectRateLimited(await t.gql(`{ ${"a: __typename ".repeat(100)} }`, {}, client.headers), 60);
-    const get = await fetch(`${t.gateway.url}?query=${encodeURIComponent("{ __typename }")}`, { headers: { ...client.headers, accept: "application/json" } });
+    const get = await fetch(`${t.gateway.url}?query=${encodeURIComponent("{ __typename }")}`, {
+      headers: { ...client.headers, accept: "application/json" },
+    });
     expect(get.status).toBe(429);
   });
 
@@ -183,7 +185,8 @@ describe("the bucket (GCRA) in memory", () => {
   });
 
   it("Retry-After is whole seconds, rounded up, at least 1", () => {
-    const retryAfter = (waitMs: number) => (rateLimitedError("slow down", waitMs).extensions.http as { headers: Map<string, string> }).headers.get("retry-after");
+    const retryAfter = (waitMs: number) =>
+      (rateLimitedError("slow down", waitMs).extensions.http as { headers: Map<string, string> }).headers.get("retry-after");
     expect(retryAfter(0.2)).toBe("1");
     expect(retryAfter(1_000)).toBe("1");
     expect(retryAfter(1_001)).toBe("2");

@@ -101,14 +101,26 @@ describe("request ids", () => {
 
 describe("the access log", () => {
   it("writes one line per request: method, path, status, duration, operation, cache status, principal, id", async () => {
-    const query = "query FindKey($key: String!) { licenseByKey(source: \"cryptolens\", key: $key) { id } }";
-    const first = await post({ query, variables: { key: "VARIABLE-MARKER-7731" }, operationName: "FindKey" }, { ...admin.headers, "x-request-id": "log-first" });
+    const query = 'query FindKey($key: String!) { licenseByKey(source: "cryptolens", key: $key) { id } }';
+    const first = await post(
+      { query, variables: { key: "VARIABLE-MARKER-7731" }, operationName: "FindKey" },
+      { ...admin.headers, "x-request-id": "log-first" },
+    );
     expect(first.status).toBe(200);
-    const hit = await post({ query, variables: { key: "VARIABLE-MARKER-7731" }, operationName: "FindKey" }, { ...admin.headers, "x-request-id": "log-hit" });
+    const hit = await post(
+      { query, variables: { key: "VARIABLE-MARKER-7731" }, operationName: "FindKey" },
+      { ...admin.headers, "x-request-id": "log-hit" },
+    );
     expect(hit.headers.get("cache-status")).toMatch(/; hit/);
     const get = await fetch(`${origin}/graphql?query=${encodeURIComponent("{ sources { id } }")}&marker=QUERYSTRING-MARKER-55`, {
       // Apollo's CSRF prevention wants a preflight header on a GET.
-      headers: { ...admin.headers, "x-request-id": "log-get", "apollo-require-preflight": "true", "user-agent": "UA-MARKER-19", cookie: "session=COOKIE-MARKER-3" },
+      headers: {
+        ...admin.headers,
+        "x-request-id": "log-get",
+        "apollo-require-preflight": "true",
+        "user-agent": "UA-MARKER-19",
+        cookie: "session=COOKIE-MARKER-3",
+      },
     });
     expect(get.status).toBe(200);
 
@@ -128,10 +140,22 @@ describe("the access log", () => {
     expect(line.durationMs).toEqual(expect.any(Number));
     // A hit never reaches Apollo, so its operation is not known; everything else is.
     expect(await accessLine("log-hit")).toMatchObject({ status: 200, cache: expect.stringMatching(/^hit/), principal: admin.id });
-    expect(await accessLine("log-get")).toMatchObject({ method: "GET", path: "/graphql", status: 200, operationName: null, operationType: "query" });
+    expect(await accessLine("log-get")).toMatchObject({
+      method: "GET",
+      path: "/graphql",
+      status: 200,
+      operationName: null,
+      operationType: "query",
+    });
 
     const text = logs.text();
-    for (const marker of ["VARIABLE-MARKER-7731", "QUERYSTRING-MARKER-55", "UA-MARKER-19", "COOKIE-MARKER-3", admin.headers.authorization!.slice("Bearer ".length)]) {
+    for (const marker of [
+      "VARIABLE-MARKER-7731",
+      "QUERYSTRING-MARKER-55",
+      "UA-MARKER-19",
+      "COOKIE-MARKER-3",
+      admin.headers.authorization!.slice("Bearer ".length),
+    ]) {
       expect(text, marker.slice(0, 12)).not.toContain(marker);
     }
   });
@@ -139,12 +163,19 @@ describe("the access log", () => {
   it("names the error codes a response carries, and refusals, 404s and probes get their line too", async () => {
     t.vendors.cryptolens.fault({ server: "api", kind: "status", status: 500 });
     try {
-      const res = await post({ query: "{ licenseByKey(source: \"cryptolens\", key: \"ANY\") { id } }" }, { ...admin.headers, "x-request-id": "log-upstream" });
+      const res = await post(
+        { query: '{ licenseByKey(source: "cryptolens", key: "ANY") { id } }' },
+        { ...admin.headers, "x-request-id": "log-upstream" },
+      );
       expect(((await res.json()) as any).errors[0].extensions.code).toBe("UPSTREAM_UNAVAILABLE");
     } finally {
       t.vendors.cryptolens.clearFaults();
     }
-    expect(await accessLine("log-upstream")).toMatchObject({ status: 200, errors: ["UPSTREAM_UNAVAILABLE"], cache: expect.stringContaining('detail="errors"') });
+    expect(await accessLine("log-upstream")).toMatchObject({
+      status: 200,
+      errors: ["UPSTREAM_UNAVAILABLE"],
+      cache: expect.stringContaining('detail="errors"'),
+    });
 
     await (await fetch(`${origin}/nowhere?secret=QS`, { headers: { "x-request-id": "log-404" } })).text();
     await (await fetch(`${origin}/readyz`, { headers: { "x-request-id": "log-readyz" } })).text();
@@ -155,7 +186,10 @@ describe("the access log", () => {
   });
 
   it("logs errors with the request id of the request they belong to", async () => {
-    const res = await post({ query: "{ sources { id } }" }, { authorization: "Bearer lgw_0000000000000000_not-a-real-secret", "x-request-id": "log-refused" });
+    const res = await post(
+      { query: "{ sources { id } }" },
+      { authorization: "Bearer lgw_0000000000000000_not-a-real-secret", "x-request-id": "log-refused" },
+    );
     expect(res.status).toBe(401);
     await accessLine("log-refused");
     const refusal = logs.entries().find((e) => e.msg === "authentication refused" && e.requestId === "log-refused");

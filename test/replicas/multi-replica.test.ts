@@ -39,7 +39,13 @@ describe.skipIf(missing)(`${REPLICAS} replicas on one PostgreSQL and one Redis`,
   beforeAll(async () => {
     vendors = await startDemoVendors();
     for (const nodeId of racers) {
-      vendors.sofar.data.controllers.push({ deviceId: deterministicUuid(`replica-race:${nodeId}`), nodeId, name: nodeId, serialNumber: `RR-${nodeId}`, lastUpdate: "2025-01-01T00:00:00Z" });
+      vendors.sofar.data.controllers.push({
+        deviceId: deterministicUuid(`replica-race:${nodeId}`),
+        nodeId,
+        name: nodeId,
+        serialNumber: `RR-${nodeId}`,
+        lastUpdate: "2025-01-01T00:00:00Z",
+      });
     }
     store = await openStore(DATABASE_URL!, { schema });
     await seedDemo(store);
@@ -47,7 +53,10 @@ describe.skipIf(missing)(`${REPLICAS} replicas on one PostgreSQL and one Redis`,
     // Eniris answers are not cached here, so every burst reaches the vendor and needs a token; Cryptolens and the
     // store-backed fields are cached, so the staleness checks go through every cache level.
     const sources = Object.fromEntries(
-      Object.entries(vendors.sources).map(([id, s]) => [id, { ...s, timeoutMs: 20_000, ...(s.kind === "eniris" ? { cache: { ttlMs: 0, staleMs: 0 } } : {}) }]),
+      Object.entries(vendors.sources).map(([id, s]) => [
+        id,
+        { ...s, timeoutMs: 20_000, ...(s.kind === "eniris" ? { cache: { ttlMs: 0, staleMs: 0 } } : {}) },
+      ]),
     );
     const config = writeConfig({
       server: { host: "127.0.0.1", port: 0 },
@@ -84,7 +93,9 @@ describe.skipIf(missing)(`${REPLICAS} replicas on one PostgreSQL and one Redis`,
   }
 
   it("a claim race across the replicas has exactly one winner, at the gateway's own store and at a vendor", async () => {
-    const issued = await replicas[0]!.gql(`mutation { issueLicense(input: { customerId: "demo-customer-1", durationMonths: 12 }) { key externalId } }`);
+    const issued = await replicas[0]!.gql(
+      `mutation { issueLicense(input: { customerId: "demo-customer-1", durationMonths: 12 }) { key externalId } }`,
+    );
     const { key, externalId } = issued.body.data.issueLicense;
     const local = await race("local", key);
     expect(local.winners).toHaveLength(1);
@@ -96,7 +107,9 @@ describe.skipIf(missing)(`${REPLICAS} replicas on one PostgreSQL and one Redis`,
     expect(sofar.winners).toHaveLength(1);
     const license = vendors.sofar.data.licenses.find((l) => l.key === sofarKey)!;
     expect(vendors.sofar.data.datalinks.filter((d) => d.licenseId === license.id).map((d) => d.nodeId)).toEqual(sofar.winners);
-    figures.push(`claim race, ${RACERS} claims spread over ${REPLICAS} replicas: local ${local.winners.length} winner, sofar ${sofar.winners.length} winner`);
+    figures.push(
+      `claim race, ${RACERS} claims spread over ${REPLICAS} replicas: local ${local.winners.length} winner, sofar ${sofar.winners.length} winner`,
+    );
   });
 
   it("a change made through one replica is what every other replica answers at once, from warm caches", async () => {
@@ -131,7 +144,9 @@ describe.skipIf(missing)(`${REPLICAS} replicas on one PostgreSQL and one Redis`,
         if (customer.body.data.customer.name !== name) stale++;
       }
     }
-    figures.push(`cross-replica staleness: ${stale} stale answers of ${reads} reads right after a write on another replica (${cachedBefore} of ${ROUNDS * REPLICAS} warm-up reads were cache hits)`);
+    figures.push(
+      `cross-replica staleness: ${stale} stale answers of ${reads} reads right after a write on another replica (${cachedBefore} of ${ROUNDS * REPLICAS} warm-up reads were cache hits)`,
+    );
     expect(cachedBefore).toBe(ROUNDS * REPLICAS);
     expect(stale).toBe(0);
   });
@@ -145,7 +160,9 @@ describe.skipIf(missing)(`${REPLICAS} replicas on one PostgreSQL and one Redis`,
     const others = await Promise.all(replicas.slice(1).map((r) => r.gql(LICENSE, { id })));
     for (const r of others) expect(r.body).toEqual(first.body);
     const byOthers = vendors.cryptolens.calls.count() - byFirst;
-    figures.push(`shared vendor answers: license(id) on replica 1 made ${byFirst} Cryptolens calls, the same read on the ${REPLICAS - 1} others ${byOthers}`);
+    figures.push(
+      `shared vendor answers: license(id) on replica 1 made ${byFirst} Cryptolens calls, the same read on the ${REPLICAS - 1} others ${byOthers}`,
+    );
     expect(byFirst).toBeGreaterThan(0);
     expect(byOthers).toBe(0);
   });
@@ -154,7 +171,9 @@ describe.skipIf(missing)(`${REPLICAS} replicas on one PostgreSQL and one Redis`,
     const burst = () =>
       Promise.all(
         Array.from({ length: 30 }, (_, i) =>
-          replicaFor(i).gql(ENIRIS_LICENSES, { id: "demo-customer-1" }).then((r) => expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined()),
+          replicaFor(i)
+            .gql(ENIRIS_LICENSES, { id: "demo-customer-1" })
+            .then((r) => expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined()),
         ),
       );
     await burst();
@@ -165,7 +184,9 @@ describe.skipIf(missing)(`${REPLICAS} replicas on one PostgreSQL and one Redis`,
     await burst();
     const fetches = [vendors.sofar, vendors.smartgridone].map((sim) => sim.calls.count({ server: "auth", path: "/auth/accesstoken" }));
     const logins = [vendors.sofar, vendors.smartgridone].map((sim) => sim.calls.count({ server: "auth", path: "/auth/login" }));
-    figures.push(`token fetches after expiry, 30 requests over ${REPLICAS} replicas: sofar ${fetches[0]}, smartgridone ${fetches[1]} (logins ${logins.join(", ")})`);
+    figures.push(
+      `token fetches after expiry, 30 requests over ${REPLICAS} replicas: sofar ${fetches[0]}, smartgridone ${fetches[1]} (logins ${logins.join(", ")})`,
+    );
     expect(fetches).toEqual([1, 1]);
     expect(logins).toEqual([0, 0]);
   });

@@ -11,7 +11,14 @@ export interface Replica {
   name: string;
   url: string;
   process: GatewayProcess;
-  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; cacheStatus: string | null; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any> }> } }>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{
+    status: number;
+    cacheStatus: string | null;
+    body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
+  }>;
   stop(): Promise<void>;
 }
 
@@ -36,7 +43,11 @@ export async function startReplica(name: string, configFile: string): Promise<Re
     url,
     process: gateway,
     async gql(query, variables) {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query, variables }),
+      });
       return { status: res.status, cacheStatus: res.headers.get("cache-status"), body: (await res.json()) as any };
     },
     async stop() {

@@ -82,7 +82,10 @@ describe("the circuit", () => {
   });
 
   it("a retry is never made into an open circuit: retries stop when it opens, and the caller gets the answer it met", async () => {
-    const { client, guard } = clientFor(server, settings({ retries: 10, retryBaseMs: 1, retryMaxMs: 2, circuit: { ...circuit, volumeThreshold: 3 } }));
+    const { client, guard } = clientFor(
+      server,
+      settings({ retries: 10, retryBaseMs: 1, retryMaxMs: 2, circuit: { ...circuit, volumeThreshold: 3 } }),
+    );
     server.handle((_req, res) => status(res, 500));
     // Not the circuit's refusal of a retry that was never sent: the 500 itself, which the adapter maps as before.
     expect((await client.send({ method: "GET", path: "/read" })).status).toBe(500);

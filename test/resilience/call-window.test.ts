@@ -20,7 +20,11 @@ describe("an attempt's window, through the client", () => {
     const { client } = clientFor(server, settings({ retries: 0 }), 200);
     server.handle(() => undefined);
     const error = await rejectionOf(client.send({ method: "GET", path: "/read" }));
-    expect(error).toMatchObject({ code: "UPSTREAM_TIMEOUT", source: "test-src", message: "test-src: GET /read did not answer within 200 ms" });
+    expect(error).toMatchObject({
+      code: "UPSTREAM_TIMEOUT",
+      source: "test-src",
+      message: "test-src: GET /read did not answer within 200 ms",
+    });
     expect(server.hits).toBe(1);
   });
 
@@ -34,7 +38,10 @@ describe("an attempt's window, through the client", () => {
     const error = await runInOperation(scope, () => rejectionOf(client.send({ method: "GET", path: "/read" })));
     scope.end();
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(error).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", message: "test-src: GET /read was abandoned: the operation was cancelled" });
+    expect(error).toMatchObject({
+      code: "UPSTREAM_UNAVAILABLE",
+      message: "test-src: GET /read was abandoned: the operation was cancelled",
+    });
     expect(server.hits).toBe(1);
   });
 
@@ -47,7 +54,9 @@ describe("an attempt's window, through the client", () => {
     const gone = new AbortController();
     const scope = operationScope(5_000, gone.signal);
     const other = operationScope(5_000);
-    const calls = runInOperation(scope, () => Promise.allSettled(Array.from({ length: 20 }, (_, i) => client.send({ method: "GET", path: encodePath`/read/${String(i)}` }))));
+    const calls = runInOperation(scope, () =>
+      Promise.allSettled(Array.from({ length: 20 }, (_, i) => client.send({ method: "GET", path: encodePath`/read/${String(i)}` }))),
+    );
     await sleep(50);
     answer = true;
     const unaffected = runInOperation(other, () => client.send({ method: "GET", path: "/other" }));
@@ -57,7 +66,11 @@ describe("an attempt's window, through the client", () => {
     scope.end();
     other.end();
     expect(settled.map((s) => s.status)).toEqual(Array(20).fill("rejected"));
-    for (const s of settled) expect((s as PromiseRejectedResult).reason).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", message: "test-src: GET /read/{} was abandoned: the operation was cancelled" });
+    for (const s of settled)
+      expect((s as PromiseRejectedResult).reason).toMatchObject({
+        code: "UPSTREAM_UNAVAILABLE",
+        message: "test-src: GET /read/{} was abandoned: the operation was cancelled",
+      });
     expect(server.hits).toBe(21);
   });
 

@@ -11,7 +11,9 @@ const RESET_MS = 800;
 // Every request must reach the vendors: no cross-request cache in front of them (test/cache covers the cache).
 const t = useTestGateway({
   cache: { enabled: false },
-  sourceOverrides: { sofar: { resilience: { retries: 0, circuit: { volumeThreshold: 4, errorThresholdPercentage: 50, resetTimeoutMs: RESET_MS } } } },
+  sourceOverrides: {
+    sofar: { resilience: { retries: 0, circuit: { volumeThreshold: 4, errorThresholdPercentage: 50, resetTimeoutMs: RESET_MS } } },
+  },
 });
 afterEach(() => t.resetCalls());
 

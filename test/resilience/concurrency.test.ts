@@ -52,7 +52,10 @@ describe("ConcurrencyLimit", () => {
     const order: string[] = [];
     const gone = new AbortController();
     const a = limit.acquire(never).then((r) => (order.push("a"), r));
-    const b = limit.acquire(gone.signal).then(() => order.push("b"), () => order.push("b aborted"));
+    const b = limit.acquire(gone.signal).then(
+      () => order.push("b"),
+      () => order.push("b aborted"),
+    );
     const c = limit.acquire(never).then((r) => (order.push("c"), r));
     expect(limit.waiting).toBe(3);
     gone.abort();

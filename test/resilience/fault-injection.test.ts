@@ -68,7 +68,11 @@ const FAULTS: FaultCase[] = [
   },
   { name: "malformed JSON", arrange: (id) => apiFault(id, { kind: "malformed" }), code: () => "UPSTREAM_BAD_RESPONSE" },
   { name: "wrong content type", arrange: (id) => apiFault(id, { kind: "wrong-content-type" }), code: () => "UPSTREAM_BAD_RESPONSE" },
-  { name: "a body over the cap", arrange: (id) => apiFault(id, { kind: "oversized", sizeBytes: 4 * CAP_BYTES }), code: () => "UPSTREAM_BAD_RESPONSE" },
+  {
+    name: "a body over the cap",
+    arrange: (id) => apiFault(id, { kind: "oversized", sizeBytes: 4 * CAP_BYTES }),
+    code: () => "UPSTREAM_BAD_RESPONSE",
+  },
   {
     // Eniris access tokens expire (the gateway renews once and repeats the call: the client sees nothing). The
     // other vendors' credentials are static; their expiry or revocation is a 401 to every call.

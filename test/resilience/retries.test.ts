@@ -28,7 +28,8 @@ describe("what is retried", () => {
     const { client } = clientFor(server, settings({ retries: 2 }), 200);
     server.handle((_req, res, hit) => {
       if (hit === 1) res.socket?.destroy();
-      else if (hit === 2) return; // never answers: the 200 ms timeout
+      else if (hit === 2)
+        return; // never answers: the 200 ms timeout
       else ok(res);
     });
     const res = await client.send({ method: "GET", path: "/read" });
@@ -154,7 +155,9 @@ describe("the operation's deadline", () => {
     server.handle(() => undefined);
     const gone = new AbortController();
     setTimeout(() => gone.abort(), 100);
-    const error = await runInOperation(operationScope(5_000, gone.signal), () => rejectionOf(client.send({ method: "GET", path: "/read" })));
+    const error = await runInOperation(operationScope(5_000, gone.signal), () =>
+      rejectionOf(client.send({ method: "GET", path: "/read" })),
+    );
     expect(error.message).toContain("cancelled");
     expect(server.hits).toBe(1);
   });
@@ -162,7 +165,10 @@ describe("the operation's deadline", () => {
 
 describe("the retry budget", () => {
   it("during an outage retries add at most the budget (ratio 0.2 of 50 calls = 10), not 2 per call", async () => {
-    const { client } = clientFor(server, settings({ retries: 2, retryBaseMs: 1, retryMaxMs: 5, retryBudgetRatio: 0.2, circuit: { volumeThreshold: 1_000 } }));
+    const { client } = clientFor(
+      server,
+      settings({ retries: 2, retryBaseMs: 1, retryMaxMs: 5, retryBudgetRatio: 0.2, circuit: { volumeThreshold: 1_000 } }),
+    );
     server.handle((_req, res) => status(res, 503));
     for (let i = 0; i < 50; i++) await client.send({ method: "GET", path: "/read" });
     // 50 first attempts; without the budget 150 calls.
@@ -183,7 +189,10 @@ describe("the retry budget", () => {
   });
 
   it("the floor is per second: an outage on a quiet source gets at most retryBudgetMinPerSecond retries a second", async () => {
-    const { client } = clientFor(server, settings({ retries: 2, retryBaseMs: 1, retryMaxMs: 2, retryBudgetMinPerSecond: 4, circuit: { volumeThreshold: 1_000 } }));
+    const { client } = clientFor(
+      server,
+      settings({ retries: 2, retryBaseMs: 1, retryMaxMs: 2, retryBudgetMinPerSecond: 4, circuit: { volumeThreshold: 1_000 } }),
+    );
     server.handle((_req, res) => status(res, 503));
     const started = Date.now();
     for (let i = 0; i < 10; i++) await client.send({ method: "GET", path: "/read" });

@@ -66,7 +66,9 @@ export function status(res: ServerResponse, code: number, headers: Record<string
 }
 
 /** Resilience settings for a test: the defaults with `overrides`, retries fast so tests stay quick. */
-export function settings(overrides: Partial<Omit<ResilienceConfig, "circuit">> & { circuit?: Partial<ResilienceConfig["circuit"]> } = {}): ResilienceConfig {
+export function settings(
+  overrides: Partial<Omit<ResilienceConfig, "circuit">> & { circuit?: Partial<ResilienceConfig["circuit"]> } = {},
+): ResilienceConfig {
   return resilienceSchema.parse({ retryBaseMs: 10, retryMaxMs: 200, ...overrides });
 }
 

@@ -79,7 +79,11 @@ const WRITES: Write[] = [
     name: "Eniris claim",
     sim: () => vendors.sofar,
     request: { method: "POST", path: /\/v1\/license\/claim$/ },
-    send: () => sources.sofar.claim({ key: vendors.sofar.data.examples.activeUnclaimedKey, nodeId: vendors.sofar.data.examples.controllerWithoutLicensesNodeId }),
+    send: () =>
+      sources.sofar.claim({
+        key: vendors.sofar.data.examples.activeUnclaimedKey,
+        nodeId: vendors.sofar.data.examples.controllerWithoutLicensesNodeId,
+      }),
   },
   {
     name: "Cryptolens key/Activate (claim)",
@@ -113,13 +117,21 @@ const WRITES: Write[] = [
     name: "Customerarea licenses/renew",
     sim: () => vendors.flashstart,
     request: { method: "POST", path: /licenses\/renew$/ },
-    send: () => sources.flashstart.catalogue.renew(String(vendors.flashstart.data.examples.customerWithLicencesCode), String(vendors.flashstart.data.examples.activeLicenceId)),
+    send: () =>
+      sources.flashstart.catalogue.renew(
+        String(vendors.flashstart.data.examples.customerWithLicencesCode),
+        String(vendors.flashstart.data.examples.activeLicenceId),
+      ),
   },
   {
     name: "Customerarea licenses/delete (cancel)",
     sim: () => vendors.flashstart,
     request: { method: "POST", path: /licenses\/delete$/ },
-    send: () => sources.flashstart.catalogue.cancel(String(vendors.flashstart.data.examples.customerWithLicencesCode), String(vendors.flashstart.data.examples.activeLicenceId)),
+    send: () =>
+      sources.flashstart.catalogue.cancel(
+        String(vendors.flashstart.data.examples.customerWithLicencesCode),
+        String(vendors.flashstart.data.examples.activeLicenceId),
+      ),
   },
   {
     name: "eSmart contact PATCH",

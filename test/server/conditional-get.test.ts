@@ -64,7 +64,11 @@ describe("GET answers", () => {
 
   it("answer anew once a mutation changed what the query read", async () => {
     const before = await get(NAME, { id: A }, who.headers.admin);
-    const renamed = await t.gql(`mutation($id: ID!) { upsertCustomer(input: { id: $id, name: "Renamed for ETags" }) { name } }`, { id: A }, who.headers.admin);
+    const renamed = await t.gql(
+      `mutation($id: ID!) { upsertCustomer(input: { id: $id, name: "Renamed for ETags" }) { name } }`,
+      { id: A },
+      who.headers.admin,
+    );
     expect(renamed.body.errors).toBeUndefined();
     const after = await get(NAME, { id: A }, { ...who.headers.admin, "if-none-match": before.headers.get("etag")! });
     expect(after.status).toBe(200);

@@ -13,7 +13,9 @@ const ADMIN = "https://admin.example.com";
 const EVIL = "https://evil.example.net";
 const MAX_BODY_BYTES = 4096;
 
-const listed = useTestGateway({ serverOverrides: { cors: { origins: [APP, ADMIN], maxAgeSeconds: 600 }, limits: { maxBodyBytes: MAX_BODY_BYTES } } });
+const listed = useTestGateway({
+  serverOverrides: { cors: { origins: [APP, ADMIN], maxAgeSeconds: 600 }, limits: { maxBodyBytes: MAX_BODY_BYTES } },
+});
 const demo = useTestGateway({ serverOverrides: { cors: { origins: DEMO_CORS_ORIGINS }, rateLimit: { requestsPerMinute: 1, burst: 2 } } });
 const off = useTestGateway();
 
@@ -23,7 +25,10 @@ interface Answer {
   text: string;
 }
 
-async function call(url: string, init: { method?: string; origin?: string; headers?: Record<string, string>; search?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+async function call(
+  url: string,
+  init: { method?: string; origin?: string; headers?: Record<string, string>; search?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   const target = new URL(url);
   for (const [name, value] of Object.entries(init.search ?? {})) target.searchParams.set(name, value);
   const res = await request(target, {
@@ -31,12 +36,18 @@ async function call(url: string, init: { method?: string; origin?: string; heade
     headers: { accept: "application/json", ...(init.origin ? { origin: init.origin } : {}), ...init.headers },
     ...(init.body !== undefined ? { body: init.body } : {}),
   });
-  const headers = Object.fromEntries(Object.entries(res.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : String(value)]));
+  const headers = Object.fromEntries(
+    Object.entries(res.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : String(value)]),
+  );
   return { status: res.statusCode, headers, text: await res.body.text() };
 }
 
 function preflight(url: string, origin: string, method = "POST", requestHeaders?: string): Promise<Answer> {
-  return call(url, { method: "OPTIONS", origin, headers: { "access-control-request-method": method, ...(requestHeaders ? { "access-control-request-headers": requestHeaders } : {}) } });
+  return call(url, {
+    method: "OPTIONS",
+    origin,
+    headers: { "access-control-request-method": method, ...(requestHeaders ? { "access-control-request-headers": requestHeaders } : {}) },
+  });
 }
 
 const QUERY = "query Sources { sources { id } }";
@@ -77,7 +88,11 @@ describe("a preflight from a listed origin", () => {
 
   it("for a GET with Apollo's CSRF header and a request id", async () => {
     const answer = await preflight(listed.gateway.url, ADMIN, "GET", "Apollo-Require-Preflight,X-Request-Id");
-    expect([answer.status, answer.headers["access-control-allow-origin"], answer.headers["access-control-allow-headers"]]).toEqual([204, ADMIN, "apollo-require-preflight,x-request-id"]);
+    expect([answer.status, answer.headers["access-control-allow-origin"], answer.headers["access-control-allow-headers"]]).toEqual([
+      204,
+      ADMIN,
+      "apollo-require-preflight,x-request-id",
+    ]);
   });
 
   it("asking for a header outside the list gets only the allowed ones it asked for, so the browser fails it", async () => {
@@ -142,7 +157,8 @@ describe("actual answers", () => {
 
   it("from the response cache carry the asking origin's headers, never the ones of the origin that filled it", async () => {
     const query = "query CachedForCors { sources { id kind } }";
-    const get = (origin: string | undefined) => call(listed.gateway.url, { ...(origin ? { origin } : {}), search: { query }, headers: { "apollo-require-preflight": "true" } });
+    const get = (origin: string | undefined) =>
+      call(listed.gateway.url, { ...(origin ? { origin } : {}), search: { query }, headers: { "apollo-require-preflight": "true" } });
     const filled = await get(APP);
     expect(filled.headers["cache-status"]).toContain("stored");
     const hit = await get(ADMIN);
@@ -181,7 +197,12 @@ describe("actual answers", () => {
     const simpleGet = await call(listed.gateway.url, { origin: APP, search: { query: QUERY } });
     expect(simpleGet.status).toBe(400);
     expect(simpleGet.text).toMatch(/CSRF/);
-    const simplePost = await call(listed.gateway.url, { method: "POST", origin: APP, headers: { "content-type": "text/plain" }, body: JSON.stringify({ query: QUERY }) });
+    const simplePost = await call(listed.gateway.url, {
+      method: "POST",
+      origin: APP,
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ query: QUERY }),
+    });
     expect(simplePost.status).toBe(400);
     expect(simplePost.text).toMatch(/CSRF/);
   });
@@ -193,14 +214,19 @@ describe("the demo's origins: http://localhost:* and http://127.0.0.1:*", () => 
     expect([answer.status, answer.headers["access-control-allow-origin"]]).toEqual([204, origin]);
   });
 
-  it.each(["http://localhost.evil.com", "http://localhost.evil.com:5173", "https://localhost:5173", "http://127.0.0.1.nip.io:80", "http://[::1]:5173", "http://localhost:5173.evil.com", "null"])(
-    "keep %s out",
-    async (origin) => {
-      const answer = await preflight(demo.gateway.url, origin, "POST", "content-type");
-      expect(answer.status).toBe(403);
-      expectNoCors(answer);
-    },
-  );
+  it.each([
+    "http://localhost.evil.com",
+    "http://localhost.evil.com:5173",
+    "https://localhost:5173",
+    "http://127.0.0.1.nip.io:80",
+    "http://[::1]:5173",
+    "http://localhost:5173.evil.com",
+    "null",
+  ])("keep %s out", async (origin) => {
+    const answer = await preflight(demo.gateway.url, origin, "POST", "content-type");
+    expect(answer.status).toBe(403);
+    expectNoCors(answer);
+  });
 
   it("a 429 carries the CORS headers, and exposes Retry-After", async () => {
     const answers: Answer[] = [];
@@ -233,11 +259,14 @@ describe("server.cors in the config", () => {
     expect(config({ origins, maxAgeSeconds: 60 }).server.cors).toEqual({ origins, maxAgeSeconds: 60 });
   });
 
-  it.each(["*", "https://*", "https://*.example.com", "*.example.com", "https://example.com*", "https://example.com:8*", "http://*:3000"])("refuses the wildcard %s, naming the key", (origin) => {
-    const message = refused(origin);
-    expect(message).toContain("server.cors.origins.0");
-    expect(message).toContain("only exact origins (https://app.example.com) and scheme://host:* (any port on that host) are accepted");
-  });
+  it.each(["*", "https://*", "https://*.example.com", "*.example.com", "https://example.com*", "https://example.com:8*", "http://*:3000"])(
+    "refuses the wildcard %s, naming the key",
+    (origin) => {
+      const message = refused(origin);
+      expect(message).toContain("server.cors.origins.0");
+      expect(message).toContain("only exact origins (https://app.example.com) and scheme://host:* (any port on that host) are accepted");
+    },
+  );
 
   it.each([
     ["https://example.com/", "as a browser sends it"],

@@ -4,12 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSchema, parse, validate, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it } from "vitest";
-import {
-  inlineScriptText,
-  inlineStyleText,
-  renderGraphiqlPage,
-  type GraphiqlPageOptions,
-} from "../../src/server/graphiql.js";
+import { inlineScriptText, inlineStyleText, renderGraphiqlPage, type GraphiqlPageOptions } from "../../src/server/graphiql.js";
 import { DEMO_EXAMPLES } from "../../src/server/graphiql-examples.js";
 import { generateGraphiqlDocuments, GRAPHIQL_DOCUMENTS_FILE } from "../../scripts/graphiql-documents.js";
 
@@ -225,14 +220,15 @@ describe("inlining", () => {
 describe("DEMO_EXAMPLES", () => {
   it("come from operations/*.graphql: the committed generated module is what the script gives", async () => {
     const committed = readFileSync(GRAPHIQL_DOCUMENTS_FILE, "utf8");
-    expect(committed === (await generateGraphiqlDocuments()), "src/server/graphiql-documents.generated.ts is stale: run `npm run codegen`").toBe(true);
+    expect(
+      committed === (await generateGraphiqlDocuments()),
+      "src/server/graphiql-documents.generated.ts is stale: run `npm run codegen`",
+    ).toBe(true);
   });
 
   it.each(DEMO_EXAMPLES.map((e) => [e.name, e] as const))("%s is one named operation after a comment", (_, example) => {
     expect(example.query.split("\n")[0]).toMatch(/^# \S/);
-    const operations = parse(example.query).definitions.filter(
-      (d): d is OperationDefinitionNode => d.kind === "OperationDefinition",
-    );
+    const operations = parse(example.query).definitions.filter((d): d is OperationDefinitionNode => d.kind === "OperationDefinition");
     expect(operations).toHaveLength(1);
     expect(operations[0]!.name?.value).toMatch(/^[A-Z]\w+$/);
   });

@@ -15,10 +15,16 @@ const SOURCES = "{ sources { id } }";
 
 describe("a batch", () => {
   it("counts each operation's resolved fields on its own: two of 7 pass under a limit of 10, one of 14 is stopped alone", async () => {
-    const res = await post(t.gateway.url, json([{ query: SOURCES }, { query: SOURCES }, { query: "{ a: sources { id } b: sources { id } }" }]));
+    const res = await post(
+      t.gateway.url,
+      json([{ query: SOURCES }, { query: SOURCES }, { query: "{ a: sources { id } b: sources { id } }" }]),
+    );
     expect(res.status).toBe(200);
     expectWellFormed(res);
-    const [first, second, third] = JSON.parse(res.text) as Array<{ data: unknown; errors?: Array<{ extensions: Record<string, unknown> }> }>;
+    const [first, second, third] = JSON.parse(res.text) as Array<{
+      data: unknown;
+      errors?: Array<{ extensions: Record<string, unknown> }>;
+    }>;
     expect(first!.errors).toBeUndefined();
     expect(second).toEqual(first);
     expect(third!.data).toBeNull();
@@ -29,7 +35,10 @@ describe("a batch", () => {
     const mutation = `mutation { updateCustomerContact(input: { customerId: "demo-customer-2", email: "batch@example.com" }) { errors { code } } }`;
     const res = await post(t.gateway.url, json([{ query: mutation }, { query: `{ customer(id: "demo-customer-2") { id } }` }]));
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.text)).toEqual([{ data: { updateCustomerContact: { errors: [] } } }, { data: { customer: { id: "demo-customer-2" } } }]);
+    expect(JSON.parse(res.text)).toEqual([
+      { data: { updateCustomerContact: { errors: [] } } },
+      { data: { customer: { id: "demo-customer-2" } } },
+    ]);
     const after = await t.gql(`{ customer(id: "demo-customer-2") { profile { email } } }`);
     expect(after.body.data.customer.profile.email).toBe("batch@example.com");
   });

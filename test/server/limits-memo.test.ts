@@ -12,7 +12,10 @@ describe("remembered passes", () => {
   it("are per set of limits: a document that passed generous limits is still refused by strict ones", () => {
     expect(checkRequestLimits({ query: document }, defaults)).toBeUndefined();
     expect(checkRequestLimits({ query: document }, defaults)).toBeUndefined();
-    expect(checkRequestLimits({ query: document }, strict)?.extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "maxTokens" });
+    expect(checkRequestLimits({ query: document }, strict)?.extensions).toMatchObject({
+      code: "OPERATION_LIMIT_EXCEEDED",
+      limit: "maxTokens",
+    });
   });
 
   it("never include a refusal, and never stop the variables being checked", () => {

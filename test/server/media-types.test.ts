@@ -31,9 +31,12 @@ describe("the Content-Type of an answer", () => {
     expect(responseType(accept)).toBe(type);
   });
 
-  it.each(["text/plain", "x", "text/html", "application/json;q=0", "application/json; charset=latin1", "image/png"])("none for Accept %j (406)", (accept) => {
-    expect(responseType(accept)).toBeNull();
-  });
+  it.each(["text/plain", "x", "text/html", "application/json;q=0", "application/json; charset=latin1", "image/png"])(
+    "none for Accept %j (406)",
+    (accept) => {
+      expect(responseType(accept)).toBeNull();
+    },
+  );
 });
 
 describe("the essence of a Content-Type (CSRF prevention, GET)", () => {
@@ -43,7 +46,7 @@ describe("the essence of a Content-Type (CSRF prevention, GET)", () => {
     [" text/plain;charset=utf-8", "text/plain"],
     ["\ttext/plain\n", "text/plain"],
     ["multipart/form-data; boundary=x", "multipart/form-data"],
-    ["text/plain;a=\"b", "text/plain"],
+    ['text/plain;a="b', "text/plain"],
     ["garbage", null],
     ["", null],
     ["/json", null],

@@ -113,7 +113,9 @@ describe("an oversized body gets the 413, not EPIPE or ECONNRESET", () => {
         }
       };
       socket.once("connect", () => {
-        socket.write(`POST /graphql HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\ncontent-length: ${1024 ** 3}\r\n\r\n`);
+        socket.write(
+          `POST /graphql HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\ncontent-length: ${1024 ** 3}\r\n\r\n`,
+        );
         more();
       });
       socket.on("error", () => undefined).once("close", () => resolve(written));

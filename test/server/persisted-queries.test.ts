@@ -25,7 +25,11 @@ async function post(t: TestGateway, operation: Operation, headers: Record<string
 }
 
 /** The GET form a CDN caches: every parameter in the query string. `apollo-require-preflight` unless headers say otherwise. */
-async function get(t: TestGateway, operation: Operation, headers: Record<string, string> = { "apollo-require-preflight": "true" }): Promise<GraphQLResponse> {
+async function get(
+  t: TestGateway,
+  operation: Operation,
+  headers: Record<string, string> = { "apollo-require-preflight": "true" },
+): Promise<GraphQLResponse> {
   const url = new URL(t.gateway.url);
   for (const [name, value] of Object.entries(operation)) {
     if (value !== undefined) url.searchParams.set(name, typeof value === "string" ? value : JSON.stringify(value));

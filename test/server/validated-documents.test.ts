@@ -11,7 +11,11 @@ describe("the validated documents kept by their text", () => {
     documents.set(doc(2), parse(doc(2)));
     expect(documents.get(doc(1))).toBeDefined();
     documents.set(doc(3), parse(doc(3)));
-    expect([documents.get(doc(1)) !== undefined, documents.get(doc(2)) !== undefined, documents.get(doc(3)) !== undefined]).toEqual([true, false, true]);
+    expect([documents.get(doc(1)) !== undefined, documents.get(doc(2)) !== undefined, documents.get(doc(3)) !== undefined]).toEqual([
+      true,
+      false,
+      true,
+    ]);
   });
 
   it("keeps at most maxCharacters of text, and never one document longer than that", () => {

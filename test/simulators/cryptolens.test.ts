@@ -7,7 +7,25 @@ import { enirisDemoData } from "../../src/simulators/eniris/data.js";
 const TOKEN = DEFAULT_CRYPTOLENS_TOKEN;
 const READ_ONLY_TOKEN = "read-only-token";
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
-const BASIC_FIELDS = ["productId", "id", "key", "created", "expires", "period", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "notes", "block", "globalId"];
+const BASIC_FIELDS = [
+  "productId",
+  "id",
+  "key",
+  "created",
+  "expires",
+  "period",
+  "f1",
+  "f2",
+  "f3",
+  "f4",
+  "f5",
+  "f6",
+  "f7",
+  "f8",
+  "notes",
+  "block",
+  "globalId",
+];
 const DETAILED_FIELDS = [...BASIC_FIELDS, "customer", "activatedMachines", "maxNoOfMachines", "dataObjects"];
 
 let sim: CryptolensSimulator;
@@ -70,7 +88,10 @@ interface KeyMetadata {
   licenseStatus: LicenseStatus;
 }
 
-async function getKey(key: string, extra: Params = {}): Promise<{ licenseKey: LicenseKey; metadata?: KeyMetadata; result: number; message: string }> {
+async function getKey(
+  key: string,
+  extra: Params = {},
+): Promise<{ licenseKey: LicenseKey; metadata?: KeyMetadata; result: number; message: string }> {
   const res = await post("key/GetKey", { token: TOKEN, ProductId: PRODUCT, Key: key, ...extra });
   expect(res.status).toBe(200);
   return res.json() as Promise<{ licenseKey: LicenseKey; metadata?: KeyMetadata; result: number; message: string }>;
@@ -83,7 +104,11 @@ function machinesOf(key: string): Machine[] {
 describe("authentication", () => {
   it("answers a missing or unknown token with 401 'Unable to authenticate.'", async () => {
     await expectError(get("key/GetKey", { ProductId: PRODUCT, Key: ex.activeKeyWithFreeSlot }), 401, "Unable to authenticate.");
-    await expectError(post("key/GetKey", { token: "nope", ProductId: PRODUCT, Key: ex.activeKeyWithFreeSlot }), 401, "Unable to authenticate.");
+    await expectError(
+      post("key/GetKey", { token: "nope", ProductId: PRODUCT, Key: ex.activeKeyWithFreeSlot }),
+      401,
+      "Unable to authenticate.",
+    );
     await expectError(post("customer/GetCustomerLicenses", { token: "", CustomerId: "101" }), 401, "Unable to authenticate.");
   });
 
@@ -92,7 +117,11 @@ describe("authentication", () => {
     const activate = { token: READ_ONLY_TOKEN, ProductId: PRODUCT, Key: ex.activeKeyWithFreeSlot, MachineCode: "m1" };
     await expectError(post("key/Activate", activate), 401, "Access denied.");
     await expectError(post("key/Deactivate", activate), 401, "Access denied.");
-    await expectError(post("customer/GetCustomerLicensesBySecret", { token: READ_ONLY_TOKEN, Secret: ex.customerWithKeysSecret }), 401, "Access denied.");
+    await expectError(
+      post("customer/GetCustomerLicensesBySecret", { token: READ_ONLY_TOKEN, Secret: ex.customerWithKeysSecret }),
+      401,
+      "Access denied.",
+    );
     expect(machinesOf(ex.activeKeyWithFreeSlot)).toHaveLength(2);
   });
 
@@ -190,7 +219,12 @@ describe("customer/GetCustomerLicenses", () => {
   });
 
   it("lists LicenseKeys with Detailed, and metadata keyed by globalId with Metadata", async () => {
-    const res = await get("customer/GetCustomerLicenses", { token: TOKEN, CustomerId: String(ex.customerWithKeysId), Detailed: "true", Metadata: "True" });
+    const res = await get("customer/GetCustomerLicenses", {
+      token: TOKEN,
+      CustomerId: String(ex.customerWithKeysId),
+      Detailed: "true",
+      Metadata: "True",
+    });
     const body = (await res.json()) as { licenseKeys: LicenseKey[]; metadata: Record<string, KeyMetadata> };
     const active = body.licenseKeys.find((k) => k.key === ex.activeKeyWithFreeSlot)!;
     expect(Object.keys(active)).toEqual(DETAILED_FIELDS);
@@ -202,7 +236,12 @@ describe("customer/GetCustomerLicenses", () => {
       created: expect.stringMatching(DATE) as unknown,
     });
     expect(active.activatedMachines.map((m) => m.mid)).toEqual(["sofar-ctrl-001", "sofar-ctrl-002"]);
-    expect(active.activatedMachines[0]).toEqual({ mid: "sofar-ctrl-001", ip: "203.0.113.10", time: expect.stringMatching(DATE) as unknown, friendlyName: "Verbeke hall A" });
+    expect(active.activatedMachines[0]).toEqual({
+      mid: "sofar-ctrl-001",
+      ip: "203.0.113.10",
+      time: expect.stringMatching(DATE) as unknown,
+      friendlyName: "Verbeke hall A",
+    });
     expect(active.maxNoOfMachines).toBe(3);
     expect(active.dataObjects).toEqual([
       { id: expect.any(Number) as unknown, name: "site", stringValue: "Zonnepark Verbeke", intValue: 0 },
@@ -216,7 +255,10 @@ describe("customer/GetCustomerLicenses", () => {
     });
     expect(body.metadata[String(active.globalId)]!.licenseStatus.timeLeft).toBeGreaterThan(365);
     const blocked = body.licenseKeys.find((k) => k.key === ex.blockedKey)!;
-    expect(body.metadata[String(blocked.globalId)]!.licenseStatus).toMatchObject({ isValid: false, reasonForInvalidity: "The license is blocked." });
+    expect(body.metadata[String(blocked.globalId)]!.licenseStatus).toMatchObject({
+      isValid: false,
+      reasonForInvalidity: "The license is blocked.",
+    });
     // Not time-limited: valid although `expires` is past.
     const perpetual = body.licenseKeys.find((k) => k.key === ex.nonTimeLimitedKey)!;
     expect(Date.parse(`${perpetual.expires}Z`)).toBeLessThan(Date.now());
@@ -230,7 +272,9 @@ describe("customer/GetCustomerLicenses", () => {
   });
 
   it("answers an empty list for a customer without keys", async () => {
-    const body = await (await get("customer/GetCustomerLicenses", { token: TOKEN, CustomerId: String(ex.customerWithoutKeysId), Metadata: "true" })).json();
+    const body = await (
+      await get("customer/GetCustomerLicenses", { token: TOKEN, CustomerId: String(ex.customerWithoutKeysId), Metadata: "true" })
+    ).json();
     expect(body).toEqual({ licenseKeys: [], metadata: {}, result: 0, message: null });
   });
 
@@ -240,15 +284,23 @@ describe("customer/GetCustomerLicenses", () => {
       if (CustomerId !== undefined) params.CustomerId = CustomerId;
       await expectError(get("customer/GetCustomerLicenses", params), 400, "The input parameters were incorrect.");
     }
-    await expectError(get("customer/GetCustomerLicenses", { token: TOKEN, CustomerId: "101", Detailed: "yes" }), 400, "The input parameters were incorrect.");
+    await expectError(
+      get("customer/GetCustomerLicenses", { token: TOKEN, CustomerId: "101", Detailed: "yes" }),
+      400,
+      "The input parameters were incorrect.",
+    );
     await expectError(get("customer/GetCustomerLicenses", { token: TOKEN, CustomerId: "999" }), 400, "Customer does not exist.");
   });
 });
 
 describe("customer/GetCustomerLicensesBySecret", () => {
   it("lists the same keys as by id", async () => {
-    const bySecret = await (await post("customer/GetCustomerLicensesBySecret", { token: TOKEN, Secret: ex.customerWithKeysSecret, Detailed: "true" })).json();
-    const byId = await (await post("customer/GetCustomerLicenses", { token: TOKEN, CustomerId: String(ex.customerWithKeysId), Detailed: "true" })).json();
+    const bySecret = await (
+      await post("customer/GetCustomerLicensesBySecret", { token: TOKEN, Secret: ex.customerWithKeysSecret, Detailed: "true" })
+    ).json();
+    const byId = await (
+      await post("customer/GetCustomerLicenses", { token: TOKEN, CustomerId: String(ex.customerWithKeysId), Detailed: "true" })
+    ).json();
     expect(bySecret).toEqual(byId);
   });
 
@@ -256,7 +308,11 @@ describe("customer/GetCustomerLicensesBySecret", () => {
     await expectError(post("customer/GetCustomerLicensesBySecret", { token: TOKEN }), 400, "The Secret was not specified.");
     await expectError(post("customer/GetCustomerLicensesBySecret", { token: TOKEN, Secret: "cs-nobody" }), 400, "Customer does not exist.");
     sim.data.customers.find((c) => c.id === ex.customerWithoutKeysId)!.secret = ex.customerWithKeysSecret;
-    await expectError(post("customer/GetCustomerLicensesBySecret", { token: TOKEN, Secret: ex.customerWithKeysSecret }), 400, "A customer with the same secret exists.");
+    await expectError(
+      post("customer/GetCustomerLicensesBySecret", { token: TOKEN, Secret: ex.customerWithKeysSecret }),
+      400,
+      "A customer with the same secret exists.",
+    );
   });
 });
 
@@ -277,7 +333,11 @@ describe("key/GetKey", () => {
       activatedMachines: 1,
       licenseStatus: { isValid: false, reasonForInvalidity: "The license has expired.", trial: false, timeLimited: true, timeLeft: 0 },
     });
-    expect((await getKey(ex.trialKey, { Metadata: "true" })).metadata!.licenseStatus).toMatchObject({ isValid: true, trial: true, timeLimited: true });
+    expect((await getKey(ex.trialKey, { Metadata: "true" })).metadata!.licenseStatus).toMatchObject({
+      isValid: true,
+      trial: true,
+      timeLimited: true,
+    });
   });
 
   it("answers each lookup failure with its documented message", async () => {
@@ -286,17 +346,36 @@ describe("key/GetKey", () => {
     await expectError(post("key/GetKey", { token: TOKEN, ProductId: "abc", Key: key }), 400, "The input parameters were incorrect.");
     await expectError(post("key/GetKey", { token: TOKEN, ProductId: PRODUCT }), 400, "The input parameters were incorrect.");
     await expectError(post("key/GetKey", { token: TOKEN, ProductId: "1", Key: key }), 400, "Could not find the product.");
-    await expectError(post("key/GetKey", { token: TOKEN, ProductId: PRODUCT, Key: "AAAAA-BBBBB-CCCCC-DDDDD" }), 400, "Could not find the key.");
+    await expectError(
+      post("key/GetKey", { token: TOKEN, ProductId: PRODUCT, Key: "AAAAA-BBBBB-CCCCC-DDDDD" }),
+      400,
+      "Could not find the key.",
+    );
     await expectError(post("key/GetKey", { token: TOKEN, ProductId: PRODUCT, Key: key.toLowerCase() }), 400, "Could not find the key.");
-    await expectError(post("key/GetKey", { token: TOKEN, ProductId: PRODUCT, Key: ex.blockedKey }), 400, "The key is blocked and cannot be accessed.");
+    await expectError(
+      post("key/GetKey", { token: TOKEN, ProductId: PRODUCT, Key: ex.blockedKey }),
+      400,
+      "The key is blocked and cannot be accessed.",
+    );
   });
 });
 
 describe("key/Activate and key/Deactivate", () => {
   const activate = (key: string, machineCode: string | undefined, extra: Params = {}): Promise<Response> =>
-    post("key/Activate", { token: TOKEN, ProductId: PRODUCT, Key: key, ...(machineCode === undefined ? {} : { MachineCode: machineCode }), ...extra });
+    post("key/Activate", {
+      token: TOKEN,
+      ProductId: PRODUCT,
+      Key: key,
+      ...(machineCode === undefined ? {} : { MachineCode: machineCode }),
+      ...extra,
+    });
   const deactivate = (key: string, machineCode: string | undefined): Promise<Response> =>
-    post("key/Deactivate", { token: TOKEN, ProductId: PRODUCT, Key: key, ...(machineCode === undefined ? {} : { MachineCode: machineCode }) });
+    post("key/Deactivate", {
+      token: TOKEN,
+      ProductId: PRODUCT,
+      Key: key,
+      ...(machineCode === undefined ? {} : { MachineCode: machineCode }),
+    });
 
   it("activates a machine into the free slot, then refuses one past the limit", async () => {
     const key = ex.activeKeyWithFreeSlot;
@@ -333,7 +412,9 @@ describe("key/Activate and key/Deactivate", () => {
     expect(machinesOf(ex.unlimitedMachinesKey)).toEqual([]);
 
     await activate(ex.activeUnactivatedKey, "sgo-ctrl-002");
-    expect(machinesOf(ex.activeUnactivatedKey)).toEqual([{ mid: "sgo-ctrl-002", ip: "127.0.0.1", time: expect.stringMatching(DATE) as unknown, friendlyName: null }]);
+    expect(machinesOf(ex.activeUnactivatedKey)).toEqual([
+      { mid: "sgo-ctrl-002", ip: "127.0.0.1", time: expect.stringMatching(DATE) as unknown, friendlyName: null },
+    ]);
   });
 
   it("activates an expired key (expiry does not block) but refuses a blocked one", async () => {
@@ -346,7 +427,11 @@ describe("key/Activate and key/Deactivate", () => {
   it("answers missing or bad parameters and unknown product or key", async () => {
     await expectError(activate(ex.activeUnactivatedKey, undefined), 400, "The input parameters were incorrect.");
     await expectError(activate(ex.activeUnactivatedKey, "m", { Metadata: "maybe" }), 400, "The input parameters were incorrect.");
-    await expectError(post("key/Activate", { token: TOKEN, ProductId: "1", Key: ex.activeUnactivatedKey, MachineCode: "m" }), 400, "Could not find the product.");
+    await expectError(
+      post("key/Activate", { token: TOKEN, ProductId: "1", Key: ex.activeUnactivatedKey, MachineCode: "m" }),
+      400,
+      "Could not find the product.",
+    );
     await expectError(activate("ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ", "m"), 400, "Could not find the key.");
     expect(machinesOf(ex.activeUnactivatedKey)).toEqual([]);
   });
@@ -374,7 +459,11 @@ describe("key/Activate and key/Deactivate", () => {
     await expectError(deactivate(ex.keyActivatedOnController, undefined), 400, "The input parameters were incorrect.");
     await expectError(deactivate(ex.blockedKey, "m"), 400, "The key is blocked and cannot be accessed.");
     await expectError(deactivate("ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ", "m"), 400, "Could not find the key.");
-    await expectError(post("key/Deactivate", { token: TOKEN, ProductId: "7", Key: ex.keyActivatedOnController, MachineCode: "m" }), 400, "Could not find the product.");
+    await expectError(
+      post("key/Deactivate", { token: TOKEN, ProductId: "7", Key: ex.keyActivatedOnController, MachineCode: "m" }),
+      400,
+      "Could not find the product.",
+    );
     expect(machinesOf(ex.keyActivatedOnController)).toHaveLength(2);
   });
 
@@ -419,7 +508,11 @@ describe("knobs", () => {
 
   it("does not change state when a fault spoils an Activate", async () => {
     sim.fault({ method: "POST", path: /activate$/i, kind: "status", status: 500, times: 1 });
-    await expectError(post("key/Activate", { token: TOKEN, ProductId: PRODUCT, Key: ex.activeUnactivatedKey, MachineCode: "m" }), 500, "Internal Server Error");
+    await expectError(
+      post("key/Activate", { token: TOKEN, ProductId: PRODUCT, Key: ex.activeUnactivatedKey, MachineCode: "m" }),
+      500,
+      "Internal Server Error",
+    );
     expect(machinesOf(ex.activeUnactivatedKey)).toEqual([]);
   });
 

@@ -83,7 +83,8 @@ describe("authentication", () => {
   it("accepts the keys given in apiKeys and only those", async () => {
     const custom = await startCustomerareaSimulator({ apiKeys: ["k1", "k2"] });
     try {
-      for (const key of ["k1", "k2"]) expect((await ca("GET", "licenses", { base: custom.url, key, body: { customer_code: 5001 } })).status).toBe(200);
+      for (const key of ["k1", "k2"])
+        expect((await ca("GET", "licenses", { base: custom.url, key, body: { customer_code: 5001 } })).status).toBe(200);
       expect((await ca("GET", "licenses", { base: custom.url, key: KEY, body: { customer_code: 5001 } })).status).toBe(401);
     } finally {
       await custom.close();
@@ -140,7 +141,9 @@ describe("parameters", () => {
 
 describe("validation", () => {
   it("answers each missing required field with Laravel's message, all fields at once", async () => {
-    expect((await ca("GET", "licenses/available", { body: {} })).json).toEqual(validation({ customer_code: ["The customer code field is required."] }));
+    expect((await ca("GET", "licenses/available", { body: {} })).json).toEqual(
+      validation({ customer_code: ["The customer code field is required."] }),
+    );
     const bulk = await ca("POST", "licenses/bulk", { body: {} });
     expect(bulk.status).toBe(500);
     expect(bulk.json).toEqual(
@@ -170,9 +173,13 @@ describe("validation", () => {
         currency_code: ["The selected currency code is invalid."],
       }),
     );
-    const blank = await ca("POST", "licenses/bulk", { body: { customer_code: " 5001 ", license_code: "FS-CLOUD-1M-V1", license_info: "   " } });
+    const blank = await ca("POST", "licenses/bulk", {
+      body: { customer_code: " 5001 ", license_code: "FS-CLOUD-1M-V1", license_info: "   " },
+    });
     expect(blank.json).toEqual(validation({ license_info: ["The license info field is required."] }));
-    const available = await ca("GET", "licenses/available", { body: { customer_code: 5001, lang: "es", version_code: "two", license_duration: "a year" } });
+    const available = await ca("GET", "licenses/available", {
+      body: { customer_code: 5001, lang: "es", version_code: "two", license_duration: "a year" },
+    });
     expect(available.json.errors).toEqual({
       lang: ["The selected lang is invalid."],
       version_code: ["The version code must be a number."],
@@ -189,7 +196,9 @@ describe("validation", () => {
     }
     for (const value of ["true", "yes", 2]) {
       const res = await ca("POST", "licenses/demo", { body: { customer_code: 5003, accept_notifications: value } });
-      expect(res.json.errors, JSON.stringify(value)).toEqual({ accept_notifications: ["The accept notifications field must be true or false."] });
+      expect(res.json.errors, JSON.stringify(value)).toEqual({
+        accept_notifications: ["The accept notifications field must be true or false."],
+      });
     }
   });
 
@@ -246,7 +255,9 @@ describe("GET licenses/available", () => {
 
   it("filters by version, duration and code, and an unknown code filters to nothing", async () => {
     const get = async (body: Record<string, unknown>) =>
-      ((await ca("GET", "licenses/available", { body: { customer_code: 5001, ...body } })).json.content as any[]).map((o) => o.license_code);
+      ((await ca("GET", "licenses/available", { body: { customer_code: 5001, ...body } })).json.content as any[]).map(
+        (o) => o.license_code,
+      );
     expect(await get({ version_code: 1 })).toEqual(["FS-CLOUD-1M-V1", "FS-CLOUD-12M-V1"]);
     expect(await get({ license_duration: "36" })).toEqual(["FS-CLOUD-36M-V2", "FS-CLOUD-PRO-36M-V2"]);
     expect(await get({ license_duration: 12, version_code: "2" })).toEqual(["FS-CLOUD-12M-V2"]);
@@ -330,7 +341,9 @@ describe("POST licenses/bulk", () => {
   });
 
   it("refuses a licence the credit does not cover, changing nothing, and accepts one it exactly covers", async () => {
-    const res = await ca("POST", "licenses/bulk", { body: { customer_code: 5003, license_code: ex.tooExpensiveLicenseCode, license_info: "HQ" } });
+    const res = await ca("POST", "licenses/bulk", {
+      body: { customer_code: 5003, license_code: ex.tooExpensiveLicenseCode, license_info: "HQ" },
+    });
     expect([res.status, res.json]).toEqual([
       500,
       validation({ credit: ["The reseller credit (500.00 EUR) is not enough for this license (1490.00 EUR)."] }),
@@ -339,7 +352,9 @@ describe("POST licenses/bulk", () => {
     expect(await licencesOf(5003)).toEqual([]);
 
     sim.data.credit = 299;
-    expect((await ca("POST", "licenses/bulk", { body: { customer_code: 5003, license_code: "FS-CLOUD-36M-V2", license_info: "HQ" } })).status).toBe(200);
+    expect(
+      (await ca("POST", "licenses/bulk", { body: { customer_code: 5003, license_code: "FS-CLOUD-36M-V2", license_info: "HQ" } })).status,
+    ).toBe(200);
     expect(sim.data.credit).toBe(0);
     const broke = await ca("POST", "licenses/bulk", { body: { customer_code: 5003, license_code: "FS-CLOUD-1M-V1", license_info: "HQ" } });
     expect(Object.keys(broke.json.errors)).toEqual(["credit"]);
@@ -356,7 +371,10 @@ describe("POST licenses/bulk", () => {
   it("starts the credit where the credit option says", async () => {
     const poor = await startCustomerareaSimulator({ credit: 50 });
     try {
-      const res = await ca("POST", "licenses/bulk", { base: poor.url, body: { customer_code: 5003, license_code: ex.affordableLicenseCode, license_info: "HQ" } });
+      const res = await ca("POST", "licenses/bulk", {
+        base: poor.url,
+        body: { customer_code: 5003, license_code: ex.affordableLicenseCode, license_info: "HQ" },
+      });
       expect(res.json.errors.credit).toHaveLength(1);
       poor.data.credit = 1000;
       poor.reset();
@@ -450,7 +468,16 @@ describe("GET licenses", () => {
     const licences = await licencesOf(ex.customerWithLicencesCode);
     for (const licence of licences) {
       expect(Object.keys(licence).sort()).toEqual(
-        ["activation_date", "expiration_date", "license_code", "license_duration_months", "license_id", "license_info", "license_name", "status"].sort(),
+        [
+          "activation_date",
+          "expiration_date",
+          "license_code",
+          "license_duration_months",
+          "license_id",
+          "license_info",
+          "license_name",
+          "status",
+        ].sort(),
       );
       expect(Number.isInteger(licence.license_id)).toBe(true);
     }
@@ -471,7 +498,10 @@ describe("GET licenses", () => {
       expiration_date: "2028-02-01 09:00:00",
       license_duration_months: 36,
     });
-    expect(licences.find((l) => l.license_id === ex.toBeActivatedLicenceId)).toMatchObject({ activation_date: null, expiration_date: null });
+    expect(licences.find((l) => l.license_id === ex.toBeActivatedLicenceId)).toMatchObject({
+      activation_date: null,
+      expiration_date: null,
+    });
   });
 
   it("names licences in the requested lang and lists nothing for a customer without licences", async () => {
@@ -489,7 +519,11 @@ describe("routing and documents", () => {
       const outside = await ca("GET", "/v1/licenses", { key });
       expect(outside.status).toBe(404);
       const wrongMethod = await ca("POST", "licenses/available", { key, body: { customer_code: 5001 } });
-      expect([wrongMethod.status, wrongMethod.json, wrongMethod.headers.allow]).toEqual([405, { code: 405, message: "method not allowed" }, "GET"]);
+      expect([wrongMethod.status, wrongMethod.json, wrongMethod.headers.allow]).toEqual([
+        405,
+        { code: 405, message: "method not allowed" },
+        "GET",
+      ]);
     }
     expect((await ca("GET", "constructor")).status).toBe(404);
   });
@@ -538,7 +572,9 @@ describe("knobs", () => {
   });
 
   it("answers a body past 64 KiB with 413 in the vendor's shape", async () => {
-    const res = await ca("POST", "licenses/bulk", { body: { customer_code: 5003, license_code: "FS-CLOUD-1M-V1", license_info: "x".repeat(70_000) } });
+    const res = await ca("POST", "licenses/bulk", {
+      body: { customer_code: 5003, license_code: "FS-CLOUD-1M-V1", license_info: "x".repeat(70_000) },
+    });
     expect([res.status, res.json]).toEqual([413, { code: 413, message: "payload too large" }]);
   });
 

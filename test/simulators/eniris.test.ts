@@ -186,7 +186,19 @@ describe("license endpoints", () => {
     expect(plain.licenses.length).toBeGreaterThanOrEqual(3);
     for (const license of plain.licenses) {
       expect(Object.keys(license).sort()).toEqual(
-        ["activationDate", "batteryKw", "creationDate", "deactivationDate", "duration", "evKw", "gridKw", "id", "key", "solarKw", "type"].sort(),
+        [
+          "activationDate",
+          "batteryKw",
+          "creationDate",
+          "deactivationDate",
+          "duration",
+          "evKw",
+          "gridKw",
+          "id",
+          "key",
+          "solarKw",
+          "type",
+        ].sort(),
       );
       expect(license.id).toMatch(UUID);
       expect(license.creationDate).toMatch(/Z$/);
@@ -312,7 +324,9 @@ describe("device query", () => {
     const nodeIds = ["sofar-ctrl-001", "sofar-ctrl-003", "not-there"];
     const res = await api("/v1/device/query", { token, body: { filter: { nodeId: nodeIds, nodeType: ["smartgridController"] } } });
     expect(res.status).toBe(200);
-    const { device } = (await res.json()) as { device: { id: string; lastUpdate: string; properties: Record<string, string>; userRights: object }[] };
+    const { device } = (await res.json()) as {
+      device: { id: string; lastUpdate: string; properties: Record<string, string>; userRights: object }[];
+    };
     expect(device.map((d) => d.properties.nodeId)).toEqual(["sofar-ctrl-001", "sofar-ctrl-003"]);
     expect(device[0]).toMatchObject({ properties: { nodeType: "smartgridController", serialNumber: "SF-SGC-2401-0001" } });
     expect(device[0]!.id).toMatch(UUID);
@@ -346,7 +360,14 @@ describe("routing and documents", () => {
 describe("knobs", () => {
   it("serves a status fault with Retry-After for `times` requests, then recovers", async () => {
     const token = await accessToken();
-    sim.fault({ server: "api", path: /^\/v1\/license\/controller\//, kind: "status", status: 429, headers: { "retry-after": "2" }, times: 1 });
+    sim.fault({
+      server: "api",
+      path: /^\/v1\/license\/controller\//,
+      kind: "status",
+      status: 429,
+      headers: { "retry-after": "2" },
+      times: 1,
+    });
     const limited = await api("/v1/license/controller/sofar-ctrl-001", { token });
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("2");

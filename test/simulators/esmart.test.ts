@@ -168,7 +168,16 @@ describe("customers", () => {
   it("returns the customer in the contract's shape, and 404 with a Message for an unknown id", async () => {
     const { status, body } = await json(`api/customers/${ex.customerInBothAreasId}`);
     expect(status).toBe(200);
-    expect(Object.keys(body).sort()).toEqual(["Address", "City", "CustomerId", "Email", "MobileNumber", "Name", "PhoneNumber", "PostalCode"]);
+    expect(Object.keys(body).sort()).toEqual([
+      "Address",
+      "City",
+      "CustomerId",
+      "Email",
+      "MobileNumber",
+      "Name",
+      "PhoneNumber",
+      "PostalCode",
+    ]);
     const seed = demo.customers.find((c) => c.area === 2 && c.CustomerId === ex.customerInBothAreasId)!;
     const { area: _area, ...wire } = seed;
     expect(body).toEqual(wire);
@@ -184,7 +193,12 @@ describe("customers", () => {
     const id = ex.customerInBothAreasId;
     const res = await patch(id, { PhoneNumber: "3250999999", MobileNumber: "32470000001", Email: "new.address@example.com" });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ CustomerId: id, PhoneNumber: "3250999999", MobileNumber: "32470000001", Email: "new.address@example.com" });
+    expect(res.body).toMatchObject({
+      CustomerId: id,
+      PhoneNumber: "3250999999",
+      MobileNumber: "32470000001",
+      Email: "new.address@example.com",
+    });
     expect((await json(`api/customers/${id}`)).body).toEqual(res.body);
     // Only the Power record changed; the Net one is a different record.
     expect((await json(`api/customers/${id}`, { area: "1" })).body.Email).not.toBe("new.address@example.com");
@@ -195,7 +209,9 @@ describe("customers", () => {
     expect(cleared.body.PhoneNumber).toBeNull();
 
     sim.reset();
-    expect((await json(`api/customers/${id}`)).body.PhoneNumber).toBe(demo.customers.find((c) => c.area === 2 && c.CustomerId === id)!.PhoneNumber);
+    expect((await json(`api/customers/${id}`)).body.PhoneNumber).toBe(
+      demo.customers.find((c) => c.area === 2 && c.CustomerId === id)!.PhoneNumber,
+    );
   });
 
   it("PATCH refuses non-digits and more than 14 digits, per field, in ModelState", async () => {
@@ -256,7 +272,9 @@ describe("customers", () => {
     const text = await json(`api/customers/${id}`, { method: "PATCH", text: '{"PhoneNumber":"1"}', contentType: "text/plain" });
     expect(text.status).toBe(415);
     expect(text.body.Message).toContain("'text/plain'");
-    expect((await json(`api/customers/${id}`, { method: "PATCH", text: '{"PhoneNumber":"1"}', contentType: "text/json" })).status).toBe(200);
+    expect((await json(`api/customers/${id}`, { method: "PATCH", text: '{"PhoneNumber":"1"}', contentType: "text/json" })).status).toBe(
+      200,
+    );
   });
 
   it("PATCH answers an unknown customer with 404 before looking at the body", async () => {
@@ -317,7 +335,10 @@ describe("gateways and devices", () => {
   it("pings with version and subsystems, authenticated like every request", async () => {
     const { status, body } = await json("api/ping");
     expect(status).toBe(200);
-    expect(body).toEqual({ Version: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/), Subsystems: expect.arrayContaining(["CustomerWeb (Power)"]) });
+    expect(body).toEqual({
+      Version: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/),
+      Subsystems: expect.arrayContaining(["CustomerWeb (Power)"]),
+    });
     expect((await api("api/ping", { user: null })).status).toBe(401);
   });
 });

@@ -110,7 +110,13 @@ describe("HttpClient transport errors", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const client = new HttpClient({ source: "test-src", baseUrl: `http://operator:pw-secret@127.0.0.1:${port}/internal/`, timeoutMs: 2000, connections: 1, maxResponseBytes: 1024 });
+    const client = new HttpClient({
+      source: "test-src",
+      baseUrl: `http://operator:pw-secret@127.0.0.1:${port}/internal/`,
+      timeoutMs: 2000,
+      connections: 1,
+      maxResponseBytes: 1024,
+    });
     try {
       const error = await client.send({ method: "GET", path: encodePath`/items/${"customer-4711"}` }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", source: "test-src" });
@@ -128,12 +134,20 @@ describe("HttpClient bodies", () => {
     await withClient(async (c) => {
       expect((await c.send({ method: "GET", path: "/bytes/1024" })).text).toBe("x".repeat(1024));
       const error = await c.send({ method: "GET", path: "/bytes/1025" }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: "UPSTREAM_BAD_RESPONSE", source: "test-src", message: "the response was larger than 1024 bytes" });
+      expect(error).toMatchObject({
+        code: "UPSTREAM_BAD_RESPONSE",
+        source: "test-src",
+        message: "the response was larger than 1024 bytes",
+      });
     });
   });
 
   it("a body cut short by the vendor dropping the connection is UPSTREAM_UNAVAILABLE naming undici's code", async () => {
     const error = await withClient((c) => c.send({ method: "POST", path: "/cut" })).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", source: "test-src", message: "test-src: POST /cut failed: UND_ERR_SOCKET" });
+    expect(error).toMatchObject({
+      code: "UPSTREAM_UNAVAILABLE",
+      source: "test-src",
+      message: "test-src: POST /cut failed: UND_ERR_SOCKET",
+    });
   });
 });

@@ -97,14 +97,19 @@ describe("the vendor registry", () => {
     const upstreamDefaults = z.strictObject(upstreamOptions).parse({});
     expect(upstreamDefaults).toMatchObject({ timeoutMs: 10_000, connections: 128, resilience: { retries: 2 }, cache: { ttlMs: 30_000 } });
     expect(parsed.pinger).toEqual({ kind: "ping", url, apiKey: "secret-ping-key", ...upstreamDefaults });
-    const refused = sourcesSchemaOf(vendors).safeParse({ local: { kind: "ping", url, apiKey: "k" }, other: { kind: "ping", url: "ftp://x", apiKey: "" } });
+    const refused = sourcesSchemaOf(vendors).safeParse({
+      local: { kind: "ping", url, apiKey: "k" },
+      other: { kind: "ping", url: "ftp://x", apiKey: "" },
+    });
     expect(refused.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([
       ["other.url", "Invalid URL"],
       ["other.apiKey", "Too small: expected string to have >=1 characters"],
       ["local", "'local' is reserved for the gateway's own store"],
     ]);
     const unknown = sourcesSchemaOf(vendors).safeParse({ x: { kind: "nope" } });
-    expect(unknown.error?.issues[0]?.message).toBe("Invalid discriminator value. Expected 'eniris' | 'cryptolens' | 'customerarea' | 'esmart' | 'ping'");
+    expect(unknown.error?.issues[0]?.message).toBe(
+      "Invalid discriminator value. Expected 'eniris' | 'cryptolens' | 'customerarea' | 'esmart' | 'ping'",
+    );
   });
 
   describe("creates a listed vendor's sources", () => {

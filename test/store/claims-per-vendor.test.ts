@@ -24,7 +24,13 @@ describe.each(engines)("claims of exclusive and multi-controller licenses on $na
   it("keeps the account a gateway-kept claim was found under, and removes exactly one claim", async () => {
     const ext = unique("lic");
     const node = unique("node");
-    const claim = await ctx.store.claims.record({ source: "flashstart", licenseExternalId: ext, licenseKey: "K", nodeId: node, licenseAccount: "5001" });
+    const claim = await ctx.store.claims.record({
+      source: "flashstart",
+      licenseExternalId: ext,
+      licenseKey: "K",
+      nodeId: node,
+      licenseAccount: "5001",
+    });
     expect(claim.licenseAccount).toBe("5001");
     expect(await ctx.store.claims.remove("flashstart", ext, unique("other"))).toBeNull();
     expect(await ctx.store.claims.remove("flashstart", ext, node)).toEqual(claim);

@@ -10,22 +10,54 @@ import { engines, unique, useEngine } from "./engines.js";
 describe.each(engines)("the schema's constraints on $name", (engine) => {
   const ctx = useEngine(engine);
   const k = () => ctx.db.kysely;
-  const refused = async (write: Promise<unknown>) => sqlState(await write.then(() => undefined, (error: unknown) => error));
+  const refused = async (write: Promise<unknown>) =>
+    sqlState(
+      await write.then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
   const keyId = () => randomBytes(8).toString("hex");
   const hash = () => randomBytes(32).toString("hex");
   const now = () => ctx.db.dialect.now();
 
   it("checks values: an audit outcome, a key's role and its customer, a document's hash and type", async () => {
-    expect(await refused(k().insertInto("audit_log").values({ operation: "x", input: "{}", outcome: "maybe" as "ok", at: now() }).execute())).toBe("23514");
-    expect(await refused(k().insertInto("api_keys").values({ id: keyId(), name: "n", role: "root" as "admin", customer_id: null, key_hash: "h" }).execute())).toBe("23514");
+    expect(
+      await refused(
+        k()
+          .insertInto("audit_log")
+          .values({ operation: "x", input: "{}", outcome: "maybe" as "ok", at: now() })
+          .execute(),
+      ),
+    ).toBe("23514");
+    expect(
+      await refused(
+        k()
+          .insertInto("api_keys")
+          .values({ id: keyId(), name: "n", role: "root" as "admin", customer_id: null, key_hash: "h" })
+          .execute(),
+      ),
+    ).toBe("23514");
     // A customer key names its customer; other roles name none.
-    expect(await refused(k().insertInto("api_keys").values({ id: keyId(), name: "n", role: "customer", customer_id: null, key_hash: "h" }).execute())).toBe("23514");
+    expect(
+      await refused(
+        k().insertInto("api_keys").values({ id: keyId(), name: "n", role: "customer", customer_id: null, key_hash: "h" }).execute(),
+      ),
+    ).toBe("23514");
     const customer = await ctx.store.customers.upsert({ name: "C", accounts: [] });
-    expect(await refused(k().insertInto("api_keys").values({ id: keyId(), name: "n", role: "admin", customer_id: customer.id, key_hash: "h" }).execute())).toBe("23514");
+    expect(
+      await refused(
+        k().insertInto("api_keys").values({ id: keyId(), name: "n", role: "admin", customer_id: customer.id, key_hash: "h" }).execute(),
+      ),
+    ).toBe("23514");
 
     const id = keyId();
     await k().insertInto("api_keys").values({ id, name: "n", role: "admin", customer_id: null, key_hash: "h" }).execute();
-    const doc = (h: string, type = "query") => k().insertInto("trusted_documents").values({ key_id: id, hash: h, body: "{ a }", operation_type: type as "query", operation_name: null }).execute();
+    const doc = (h: string, type = "query") =>
+      k()
+        .insertInto("trusted_documents")
+        .values({ key_id: id, hash: h, body: "{ a }", operation_type: type as "query", operation_name: null })
+        .execute();
     expect(await refused(doc(hash().toUpperCase()))).toBe("23514");
     expect(await refused(doc(hash().slice(1)))).toBe("23514");
     expect(await refused(doc(`${hash().slice(1)}g`))).toBe("23514");
@@ -34,8 +66,22 @@ describe.each(engines)("the schema's constraints on $name", (engine) => {
   });
 
   it("refuses missing values and repeated keys", async () => {
-    expect(await refused(k().insertInto("customers").values({ id: unique("c"), name: null as unknown as string }).execute())).toBe("23502");
-    expect(await refused(k().insertInto("customers").values({ id: null as unknown as string, name: "No id" }).execute())).toBe("23502");
+    expect(
+      await refused(
+        k()
+          .insertInto("customers")
+          .values({ id: unique("c"), name: null as unknown as string })
+          .execute(),
+      ),
+    ).toBe("23502");
+    expect(
+      await refused(
+        k()
+          .insertInto("customers")
+          .values({ id: null as unknown as string, name: "No id" })
+          .execute(),
+      ),
+    ).toBe("23502");
     const id = unique("c");
     await k().insertInto("customers").values({ id, name: "Once" }).execute();
     expect(await refused(k().insertInto("customers").values({ id, name: "Twice" }).execute())).toBe("23505");
@@ -45,9 +91,30 @@ describe.each(engines)("the schema's constraints on $name", (engine) => {
   });
 
   it("refuses references to nothing", async () => {
-    expect(await refused(k().insertInto("customer_accounts").values({ customer_id: unique("ghost"), source: "s", external_id: unique("e") }).execute())).toBe("23503");
-    expect(await refused(k().insertInto("api_key_grants").values({ key_id: keyId(), customer_id: unique("ghost") }).execute())).toBe("23503");
-    expect(await refused(k().insertInto("trusted_documents").values({ key_id: keyId(), hash: hash(), body: "{ a }", operation_type: "query", operation_name: null }).execute())).toBe("23503");
+    expect(
+      await refused(
+        k()
+          .insertInto("customer_accounts")
+          .values({ customer_id: unique("ghost"), source: "s", external_id: unique("e") })
+          .execute(),
+      ),
+    ).toBe("23503");
+    expect(
+      await refused(
+        k()
+          .insertInto("api_key_grants")
+          .values({ key_id: keyId(), customer_id: unique("ghost") })
+          .execute(),
+      ),
+    ).toBe("23503");
+    expect(
+      await refused(
+        k()
+          .insertInto("trusted_documents")
+          .values({ key_id: keyId(), hash: hash(), body: "{ a }", operation_type: "query", operation_name: null })
+          .execute(),
+      ),
+    ).toBe("23503");
   });
 
   it("cascades a customer's deletion to its accounts and grants, unassigns its controllers, and refuses while it has licenses", async () => {
@@ -80,7 +147,10 @@ describe.each(engines)("the schema's constraints on $name", (engine) => {
   it("keeps one exclusive claim per license, and any number of claims that are not exclusive", async () => {
     const ext = unique("lic");
     const claim = (nodeId: string, exclusive: boolean) =>
-      k().insertInto("claims").values({ id: randomUUID(), source: "x", license_external_id: ext, license_key: "K", node_id: nodeId, exclusive }).execute();
+      k()
+        .insertInto("claims")
+        .values({ id: randomUUID(), source: "x", license_external_id: ext, license_key: "K", node_id: nodeId, exclusive })
+        .execute();
     await claim(unique("a"), true);
     expect(await refused(claim(unique("b"), true))).toBe("23505");
     const shared = unique("c");

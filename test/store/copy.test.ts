@@ -19,7 +19,7 @@ const DATABASE_URL = process.env.DATABASE_URL;
 const HASH = "a".repeat(64);
 const KEY_ID = "0123456789abcdef";
 const LICENSE_ID = "7d2b2a84-6f0e-4f43-9d55-2a3c3f0c1e01";
-const AUDIT_INPUT = { key: "K-1", nested: { list: [1, "zwei", null, { drei: true }] }, text: "Zürich – 東京 🚀 \"quoted\" \\ back" };
+const AUDIT_INPUT = { key: "K-1", nested: { list: [1, "zwei", null, { drei: true }] }, text: 'Zürich – 東京 🚀 "quoted" \\ back' };
 let dir: string;
 let current: string;
 let older: string;
@@ -27,39 +27,57 @@ let older: string;
 /** A PGlite store at `version`, migrated as the earlier gateway did, holding a row in each table it has. */
 async function pgliteStore(path: string, version: number): Promise<void> {
   const pglite = await PGlite.create({ dataDir: path });
-  await pglite.exec(`create table schema_migrations (version int primary key, name text not null, applied_at timestamptz not null default now())`);
+  await pglite.exec(
+    `create table schema_migrations (version int primary key, name text not null, applied_at timestamptz not null default now())`,
+  );
   for (const migration of MIGRATIONS.filter((m) => m.version <= version)) {
     for (const statement of migration.statements) await pglite.exec(statement);
     await pglite.query("insert into schema_migrations (version, name) values ($1, $2)", [migration.version, migration.name]);
   }
   const q = (sql: string, params: unknown[] = []) => pglite.query(sql, params);
-  await q(`insert into customers (id, name, created_at, updated_at) values ('cust-1', 'Ünïcödé GmbH', '2024-01-02T03:04:05.678Z', '2024-02-03T04:05:06.789Z'), ('cust-2', 'Second', now(), now())`);
-  await q(`insert into customer_accounts (customer_id, source, external_id) values ('cust-1', 'sofar', 'acc-1'), ('cust-1', 'eniris', 'acc-2')`);
-  await q(`insert into controllers (node_id, name, serial_number, customer_id) values ('node-1', 'Roof', null, 'cust-1'), ('node-2', null, 'SN-2', null)`);
+  await q(
+    `insert into customers (id, name, created_at, updated_at) values ('cust-1', 'Ünïcödé GmbH', '2024-01-02T03:04:05.678Z', '2024-02-03T04:05:06.789Z'), ('cust-2', 'Second', now(), now())`,
+  );
+  await q(
+    `insert into customer_accounts (customer_id, source, external_id) values ('cust-1', 'sofar', 'acc-1'), ('cust-1', 'eniris', 'acc-2')`,
+  );
+  await q(
+    `insert into controllers (node_id, name, serial_number, customer_id) values ('node-1', 'Roof', null, 'cust-1'), ('node-2', null, 'SN-2', null)`,
+  );
   await q(
     `insert into licenses (id, key, type, grid_kw, duration_months, customer_id, created_at, activated_at, blocked)
      values ($1, 'LOC-AAAA-BBBB-CCCC', 'home', 10, 12, 'cust-1', '2024-03-01T00:00:00.001Z', '2024-03-02T12:00:00.999Z', true)`,
     [LICENSE_ID],
   );
-  await q(`insert into claims (id, source, license_external_id, license_key, node_id) values ($1, 'local', $2, 'LOC-AAAA-BBBB-CCCC', 'node-1')`, [
-    "1b3f0a9e-0000-4000-8000-000000000001",
-    LICENSE_ID,
-  ]);
+  await q(
+    `insert into claims (id, source, license_external_id, license_key, node_id) values ($1, 'local', $2, 'LOC-AAAA-BBBB-CCCC', 'node-1')`,
+    ["1b3f0a9e-0000-4000-8000-000000000001", LICENSE_ID],
+  );
   // Ids with a gap, as deletions or rolled back transactions leave them: kept as they are, and counted on from.
-  await q(`insert into audit_log (id, operation, principal, input, outcome, result) values (3, 'issueLicense', 'cli', $1, 'ok', '[1, 2]'), (9, 'claimLicense', null, '"raw"', 'error', null)`, [
-    JSON.stringify(AUDIT_INPUT),
-  ]);
+  await q(
+    `insert into audit_log (id, operation, principal, input, outcome, result) values (3, 'issueLicense', 'cli', $1, 'ok', '[1, 2]'), (9, 'claimLicense', null, '"raw"', 'error', null)`,
+    [JSON.stringify(AUDIT_INPUT)],
+  );
   await q(`select setval(pg_get_serial_sequence('audit_log', 'id'), 9)`);
   if (version >= 3) {
-    await q(`insert into api_keys (id, name, role, customer_id, key_hash, revoked_at) values ($1, 'partner app', 'partner', null, 'hash', null)`, [KEY_ID]);
+    await q(
+      `insert into api_keys (id, name, role, customer_id, key_hash, revoked_at) values ($1, 'partner app', 'partner', null, 'hash', null)`,
+      [KEY_ID],
+    );
     await q(`insert into api_key_grants (key_id, customer_id) values ($1, 'cust-1'), ($1, 'cust-2')`, [KEY_ID]);
   }
   if (version >= 4) {
-    await q(`insert into idempotency_keys (principal, operation, key, input_hash, state, result) values ('cli', 'issueLicense', 'k-1', 'h', 'done', $1)`, [JSON.stringify({ ok: [true] })]);
+    await q(
+      `insert into idempotency_keys (principal, operation, key, input_hash, state, result) values ('cli', 'issueLicense', 'k-1', 'h', 'done', $1)`,
+      [JSON.stringify({ ok: [true] })],
+    );
   }
   if (version >= 5) {
     await q(`update api_keys set documents_locked = true where id = $1`, [KEY_ID]);
-    await q(`insert into trusted_documents (key_id, hash, body, operation_type, operation_name) values ($1, $2, '{ sources { id } }', 'query', 'Sources')`, [KEY_ID, HASH]);
+    await q(
+      `insert into trusted_documents (key_id, hash, body, operation_type, operation_name) values ($1, $2, '{ sources { id } }', 'query', 'Sources')`,
+      [KEY_ID, HASH],
+    );
   }
   await pglite.close();
 }
@@ -86,18 +104,35 @@ afterAll(async () => {
 /** What the copied store holds, read through the store's own queries. */
 async function expectCopied(store: Store, version: number): Promise<void> {
   expect(await store.customers.getMany(["cust-1"])).toEqual([
-    { id: "cust-1", name: "Ünïcödé GmbH", createdAt: new Date("2024-01-02T03:04:05.678Z"), updatedAt: new Date("2024-02-03T04:05:06.789Z") },
+    {
+      id: "cust-1",
+      name: "Ünïcödé GmbH",
+      createdAt: new Date("2024-01-02T03:04:05.678Z"),
+      updatedAt: new Date("2024-02-03T04:05:06.789Z"),
+    },
   ]);
   expect(await store.customers.count()).toBe(2);
   expect((await store.customers.accountsOf(["cust-1"])).map((a) => `${a.source}/${a.externalId}`)).toEqual(["eniris/acc-2", "sofar/acc-1"]);
-  expect(await store.controllers.getMany(["node-2"])).toMatchObject([{ nodeId: "node-2", name: null, serialNumber: "SN-2", customerId: null }]);
+  expect(await store.controllers.getMany(["node-2"])).toMatchObject([
+    { nodeId: "node-2", name: null, serialNumber: "SN-2", customerId: null },
+  ]);
   expect(await store.licenses.getMany([LICENSE_ID])).toMatchObject([
-    { key: "LOC-AAAA-BBBB-CCCC", gridKw: 10, solarKw: null, blocked: true, createdAt: new Date("2024-03-01T00:00:00.001Z"), activatedAt: new Date("2024-03-02T12:00:00.999Z"), deactivatedAt: null },
+    {
+      key: "LOC-AAAA-BBBB-CCCC",
+      gridKw: 10,
+      solarKw: null,
+      blocked: true,
+      createdAt: new Date("2024-03-01T00:00:00.001Z"),
+      activatedAt: new Date("2024-03-02T12:00:00.999Z"),
+      deactivatedAt: null,
+    },
   ]);
   // Migration 2's column, with its default where the source predates it.
   const [claim] = await store.claims.ofLicenses("local", [LICENSE_ID]);
   expect(claim).toMatchObject({ nodeId: "node-1", licenseAccount: null });
-  await expect(store.claims.record({ source: "local", licenseExternalId: LICENSE_ID, licenseKey: "K", nodeId: "node-2" })).rejects.toMatchObject({ code: "LICENSE_ALREADY_CLAIMED" });
+  await expect(
+    store.claims.record({ source: "local", licenseExternalId: LICENSE_ID, licenseKey: "K", nodeId: "node-2" }),
+  ).rejects.toMatchObject({ code: "LICENSE_ALREADY_CLAIMED" });
   expect((await store.audit.recent(2)).map(({ id, input, result, outcome }) => ({ id, input, result, outcome }))).toEqual([
     { id: 9, input: "raw", result: null, outcome: "error" },
     { id: 3, input: AUDIT_INPUT, result: [1, 2], outcome: "ok" },
@@ -105,7 +140,13 @@ async function expectCopied(store: Store, version: number): Promise<void> {
   // Ids go on after the copied ones.
   expect((await store.audit.append({ operation: "after", input: {}, outcome: "ok" })).id).toBeGreaterThan(9);
   const key = await store.apiKeys.get(KEY_ID);
-  expect(key).toMatchObject({ role: "partner", grants: ["cust-1", "cust-2"], revokedAt: null, documentsLocked: version >= 5, hasDocuments: version >= 5 });
+  expect(key).toMatchObject({
+    role: "partner",
+    grants: ["cust-1", "cust-2"],
+    revokedAt: null,
+    documentsLocked: version >= 5,
+    hasDocuments: version >= 5,
+  });
   if (version >= 5) {
     expect(await store.idempotency.get("cli", "issueLicense", "k-1")).toMatchObject({ state: "done", result: { ok: [true] } });
     expect(await store.trustedDocuments.list(KEY_ID)).toMatchObject([{ hash: HASH, operationType: "query", operationName: "Sources" }]);
@@ -118,7 +159,12 @@ describe("license-gateway store copy", { timeout: 120_000 }, () => {
     const result = await cli("store", "copy", "--from", `pglite://${current}`, "--to", `sqlite://${file}`);
     expect(result.err.join("\n")).toMatch(/^copied 15 rows of 10 tables from pglite:\/\/.* to sqlite:\/\/.*; set store.url to sqlite:\/\//);
     expect(result).toMatchObject({ code: 0 });
-    expect(result.out).toEqual(COPIED_TABLES.map((t) => `${t.name} ${{ customers: 2, customer_accounts: 2, controllers: 2, audit_log: 2, api_key_grants: 2 }[t.name as string] ?? 1}`));
+    expect(result.out).toEqual(
+      COPIED_TABLES.map(
+        (t) =>
+          `${t.name} ${{ customers: 2, customer_accounts: 2, controllers: 2, audit_log: 2, api_key_grants: 2 }[t.name as string] ?? 1}`,
+      ),
+    );
     const store = await openStore(`sqlite://${file}`);
     try {
       await expectCopied(store, 5);
@@ -153,7 +199,9 @@ describe("license-gateway store copy", { timeout: 120_000 }, () => {
     const target = join(dir, "dangling-target.db");
     const result = await cli("store", "copy", "--from", `sqlite://${file}`, "--to", `sqlite://${target}`);
     expect(result.code).toBe(1);
-    expect(result.err).toEqual([expect.stringMatching(/^license-gateway: store copy failed, nothing was copied: FOREIGN KEY constraint failed/)]);
+    expect(result.err).toEqual([
+      expect.stringMatching(/^license-gateway: store copy failed, nothing was copied: FOREIGN KEY constraint failed/),
+    ]);
     const after = await openStore(`sqlite://${target}`);
     expect(await after.customers.count()).toBe(0);
     expect(await after.apiKeys.list()).toEqual([]);
@@ -187,7 +235,9 @@ describe("license-gateway store copy", { timeout: 120_000 }, () => {
       expect((await cli("store", "copy", "--from", DATABASE_URL!, "--from-schema", schema, "--to", `sqlite://${file}`)).code).toBe(0);
       const copied = await openStore(`sqlite://${file}`);
       try {
-        expect(await copied.customers.getMany(["cust-1"])).toMatchObject([{ name: "Ünïcödé GmbH", createdAt: new Date("2024-01-02T03:04:05.678Z") }]);
+        expect(await copied.customers.getMany(["cust-1"])).toMatchObject([
+          { name: "Ünïcödé GmbH", createdAt: new Date("2024-01-02T03:04:05.678Z") },
+        ]);
         expect((await copied.audit.recent(1))[0]).toMatchObject({ operation: "after" });
       } finally {
         await copied.close();
@@ -218,8 +268,14 @@ describe("license-gateway store copy", { timeout: 120_000 }, () => {
   });
 
   it("refuses command lines it cannot run, before opening anything", async () => {
-    expect(await cli("store", "copy", "--from", `pglite://${current}`)).toMatchObject({ code: 2, err: [expect.stringContaining("store copy needs --from URL and --to URL")] });
-    expect(await cli("store", "copy", "--from", `pglite://${current}`, "--to", "memory://")).toMatchObject({ code: 2, err: [expect.stringContaining("would keep nothing")] });
+    expect(await cli("store", "copy", "--from", `pglite://${current}`)).toMatchObject({
+      code: 2,
+      err: [expect.stringContaining("store copy needs --from URL and --to URL")],
+    });
+    expect(await cli("store", "copy", "--from", `pglite://${current}`, "--to", "memory://")).toMatchObject({
+      code: 2,
+      err: [expect.stringContaining("would keep nothing")],
+    });
     expect(await cli("store", "export")).toMatchObject({ code: 2, err: [expect.stringContaining("store takes copy")] });
   });
 });

@@ -14,16 +14,33 @@ describe.each(engines)("customers on $name", (engine) => {
     expect(row.createdAt).toBeInstanceOf(Date);
     expect(row.updatedAt).toBeInstanceOf(Date);
     expect(await ctx.store.customers.accountsOf([row.id])).toEqual([{ customerId: row.id, source: "sofar", externalId: ext }]);
-    expect(await ctx.store.customers.findByAccounts([{ source: "sofar", externalId: ext }, { source: "sofar", externalId: "nobody" }])).toEqual([
-      { customerId: row.id, source: "sofar", externalId: ext },
-    ]);
+    expect(
+      await ctx.store.customers.findByAccounts([
+        { source: "sofar", externalId: ext },
+        { source: "sofar", externalId: "nobody" },
+      ]),
+    ).toEqual([{ customerId: row.id, source: "sofar", externalId: ext }]);
   });
 
   it("updates the name and replaces the accounts exactly", async () => {
     const id = unique("cust");
     const [a, b, c] = [unique("a"), unique("b"), unique("c")];
-    const created = await ctx.store.customers.upsert({ id, name: "Old", accounts: [{ source: "sofar", externalId: a }, { source: "eniris", externalId: b }] });
-    const updated = await ctx.store.customers.upsert({ id, name: "New", accounts: [{ source: "eniris", externalId: b }, { source: "eniris", externalId: c }] });
+    const created = await ctx.store.customers.upsert({
+      id,
+      name: "Old",
+      accounts: [
+        { source: "sofar", externalId: a },
+        { source: "eniris", externalId: b },
+      ],
+    });
+    const updated = await ctx.store.customers.upsert({
+      id,
+      name: "New",
+      accounts: [
+        { source: "eniris", externalId: b },
+        { source: "eniris", externalId: c },
+      ],
+    });
     expect(updated).toMatchObject({ id, name: "New" });
     expect(updated.createdAt.getTime()).toBe(created.createdAt.getTime());
     const accounts = await ctx.store.customers.accountsOf([id]);
@@ -37,18 +54,32 @@ describe.each(engines)("customers on $name", (engine) => {
     const owner = await ctx.store.customers.upsert({ name: "Owner", accounts: [{ source: "sofar", externalId: ext }] });
     const id = unique("intruder");
     const error = await ctx.store.customers
-      .upsert({ id, name: "Intruder", accounts: [{ source: "eniris", externalId: unique("x") }, { source: "sofar", externalId: ext }] })
+      .upsert({
+        id,
+        name: "Intruder",
+        accounts: [
+          { source: "eniris", externalId: unique("x") },
+          { source: "sofar", externalId: ext },
+        ],
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ code: "CONFLICT", field: ["input", "accounts"] });
     expect(await ctx.store.customers.getMany([id])).toEqual([]);
     expect(await ctx.store.customers.accountsOf([id])).toEqual([]);
-    expect(await ctx.store.customers.findByAccounts([{ source: "sofar", externalId: ext }])).toEqual([{ customerId: owner.id, source: "sofar", externalId: ext }]);
+    expect(await ctx.store.customers.findByAccounts([{ source: "sofar", externalId: ext }])).toEqual([
+      { customerId: owner.id, source: "sofar", externalId: ext },
+    ]);
   });
 
   it("refuses a new customer id that another object's id could equal (':', local, a source's id), and still updates one stored before the rule", async () => {
     const suffix = unique("x");
-    for (const [id, sourceIds] of [[`sofar:${suffix}`, []], [`Controller:${suffix}`, []], ["local", []], [suffix, [suffix]]] as const) {
+    for (const [id, sourceIds] of [
+      [`sofar:${suffix}`, []],
+      [`Controller:${suffix}`, []],
+      ["local", []],
+      [suffix, [suffix]],
+    ] as const) {
       const error = await ctx.store.customers.upsert({ id, name: "Collides", accounts: [], sourceIds }).catch((e: unknown) => e);
       expect(error, id).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "id"] });
       expect(await ctx.store.customers.getMany([id])).toEqual([]);
@@ -110,7 +141,11 @@ describe.each(engines)("customers on $name", (engine) => {
     // Between two positions, from either end.
     const window = { after: [`${prefix} a`, `${prefix}-a`] as const, before: [`${prefix} d`, `${prefix}-d`] as const };
     expect((await ctx.store.customers.list({ first: 5, ...window })).rows.map((r) => r.id)).toEqual([`${prefix}-b`, `${prefix}-c`]);
-    expect(await ctx.store.customers.list({ last: 1, ...window })).toMatchObject({ rows: [{ id: `${prefix}-c` }], hasPreviousPage: true, hasNextPage: true });
+    expect(await ctx.store.customers.list({ last: 1, ...window })).toMatchObject({
+      rows: [{ id: `${prefix}-c` }],
+      hasPreviousPage: true,
+      hasNextPage: true,
+    });
   });
 
   it("keeps to `only`, in pages and in the count", async () => {

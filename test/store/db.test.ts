@@ -89,7 +89,9 @@ describe("openDb URLs", () => {
     const dir = join(tmpdir(), `lg-pglite-${randomBytes(4).toString("hex")}`);
     const error = await openDb(`pglite://${dir}`).catch((e: unknown) => e);
     expect(existsSync(dir)).toBe(false);
-    expect((error as Error).message).toMatch(/^pglite:\/\/ stores are no longer opened by the gateway; copy this one into a new store once with `license-gateway store copy --from pglite:\/\/<dir> --to sqlite:\/\/<file>`/);
+    expect((error as Error).message).toMatch(
+      /^pglite:\/\/ stores are no longer opened by the gateway; copy this one into a new store once with `license-gateway store copy --from pglite:\/\/<dir> --to sqlite:\/\/<file>`/,
+    );
   });
 
   it("refuses a schema on SQLite, which has none", async () => {

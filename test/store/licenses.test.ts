@@ -8,7 +8,16 @@ describe.each(engines)("licenses on $name", (engine) => {
   it("issues a license with a generated LOC key", async () => {
     const row = await ctx.store.licenses.issue({ type: "home", gridKw: 10, solarKw: 5, durationMonths: 12 });
     expect(row.key).toMatch(/^LOC-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-    expect(row).toMatchObject({ type: "home", gridKw: 10, solarKw: 5, batteryKw: null, evKw: null, durationMonths: 12, customerId: null, blocked: false });
+    expect(row).toMatchObject({
+      type: "home",
+      gridKw: 10,
+      solarKw: 5,
+      batteryKw: null,
+      evKw: null,
+      durationMonths: 12,
+      customerId: null,
+      blocked: false,
+    });
     expect(row.createdAt).toBeInstanceOf(Date);
     expect(row.activatedAt).toBeNull();
     expect(await ctx.store.licenses.getMany([row.id, "not-a-uuid"])).toEqual([row]);
@@ -31,7 +40,10 @@ describe.each(engines)("licenses on $name", (engine) => {
   });
 
   it("refuses an unknown customer with NOT_FOUND", async () => {
-    await expect(ctx.store.licenses.issue({ customerId: "ghost" })).rejects.toMatchObject({ code: "NOT_FOUND", field: ["input", "customerId"] });
+    await expect(ctx.store.licenses.issue({ customerId: "ghost" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      field: ["input", "customerId"],
+    });
   });
 
   it("refuses a negative or fractional kW", async () => {

@@ -11,7 +11,12 @@ describe.each(engines)("prepared reads on $name", (engine) => {
     let builds = 0;
     const namesOf = prepared((db, ids: string[], like: string) => {
       builds++;
-      return db.kysely.selectFrom("customers").select(["id", "name"]).where(db.dialect.anyOf("id", ids)).where("name", "like", like).orderBy("id");
+      return db.kysely
+        .selectFrom("customers")
+        .select(["id", "name"])
+        .where(db.dialect.anyOf("id", ids))
+        .where("name", "like", like)
+        .orderBy("id");
     });
 
     expect((await namesOf(ctx.db, [a!], "Name %")).map((r) => r.id)).toEqual([a]);
@@ -29,12 +34,28 @@ describe.each(engines)("prepared reads on $name", (engine) => {
   it("bind a list of pairs, each call its own", async () => {
     const id = unique("pairs");
     const [x, y] = [unique("x"), unique("y")];
-    await ctx.store.customers.upsert({ id, name: "Pairs", accounts: [{ source: "sofar", externalId: x }, { source: "eniris", externalId: y }] });
+    await ctx.store.customers.upsert({
+      id,
+      name: "Pairs",
+      accounts: [
+        { source: "sofar", externalId: x },
+        { source: "eniris", externalId: y },
+      ],
+    });
     const owners = prepared((db, pairs: Array<readonly [string, string]>) =>
-      db.kysely.selectFrom("customer_accounts").select(["customer_id", "external_id"]).where(db.dialect.pairIn(["source", "external_id"], pairs)).orderBy("external_id"),
+      db.kysely
+        .selectFrom("customer_accounts")
+        .select(["customer_id", "external_id"])
+        .where(db.dialect.pairIn(["source", "external_id"], pairs))
+        .orderBy("external_id"),
     );
     expect(await owners(ctx.db, [["sofar", x]])).toEqual([{ customer_id: id, external_id: x }]);
-    expect(await owners(ctx.db, [["eniris", x], ["eniris", y]])).toEqual([{ customer_id: id, external_id: y }]);
+    expect(
+      await owners(ctx.db, [
+        ["eniris", x],
+        ["eniris", y],
+      ]),
+    ).toEqual([{ customer_id: id, external_id: y }]);
     expect(await owners(ctx.db, [])).toEqual([]);
   });
 

@@ -32,11 +32,17 @@ describe.skipIf(DATABASE_URL === undefined)("the SQLite baseline against Postgre
     const tables = (await db.kysely.introspection.getTables()).filter((t) => inSchema === undefined || t.schema === inSchema);
     return Object.fromEntries(
       tables
-        .map((t) => [
-          t.name,
-          // An identity (bigserial, INTEGER PRIMARY KEY AUTOINCREMENT) is neither null nor a default of its own.
-          t.columns.map((c) => `${c.name}${c.isAutoIncrementing ? " identity" : `${c.isNullable ? " null" : ""}${c.hasDefaultValue ? " default" : ""}`}`),
-        ] as const)
+        .map(
+          (t) =>
+            [
+              t.name,
+              // An identity (bigserial, INTEGER PRIMARY KEY AUTOINCREMENT) is neither null nor a default of its own.
+              t.columns.map(
+                (c) =>
+                  `${c.name}${c.isAutoIncrementing ? " identity" : `${c.isNullable ? " null" : ""}${c.hasDefaultValue ? " default" : ""}`}`,
+              ),
+            ] as const,
+        )
         .sort(([a], [b]) => a.localeCompare(b)),
     );
   }
@@ -52,9 +58,13 @@ describe.skipIf(DATABASE_URL === undefined)("the SQLite baseline against Postgre
       `select indexname as name, indexdef as definition from pg_indexes where schemaname = $1 and indexname not like '%\\_pkey' and indexname <> 'licenses_key_key'`,
       [schema],
     );
-    const lite = await sqlite.query<{ name: string; definition: string }>(`select name, sql as definition from sqlite_master where type = 'index' and sql is not null`);
+    const lite = await sqlite.query<{ name: string; definition: string }>(
+      `select name, sql as definition from sqlite_master where type = 'index' and sql is not null`,
+    );
     const named = (rows: Array<{ name: string; definition: string }>) =>
-      rows.map((r) => `${r.name}${/^create unique/i.test(r.definition) ? " unique" : ""}${/ where /i.test(r.definition) ? " partial" : ""}`).sort();
+      rows
+        .map((r) => `${r.name}${/^create unique/i.test(r.definition) ? " unique" : ""}${/ where /i.test(r.definition) ? " partial" : ""}`)
+        .sort();
     expect(named(lite)).toEqual(named(pg));
   });
 });

@@ -30,7 +30,9 @@ describe("sqlite:// stores", () => {
     const second = await openStore(url);
     expect(await migrate(second.db)).toEqual({ applied: [] });
     expect((await second.customers.getMany(["c1"])).map((r) => r.name)).toEqual(["Persisted"]);
-    expect(await second.customers.findByAccounts([{ source: "sofar", externalId: "acc-1" }])).toEqual([{ customerId: "c1", source: "sofar", externalId: "acc-1" }]);
+    expect(await second.customers.findByAccounts([{ source: "sofar", externalId: "acc-1" }])).toEqual([
+      { customerId: "c1", source: "sofar", externalId: "acc-1" },
+    ]);
     expect(await second.licenses.getMany([license.id])).toEqual([license]);
     await second.close();
   });
@@ -73,9 +75,11 @@ describe("sqlite:// stores", () => {
     const db = await openDb("memory://");
     try {
       await migrate(db);
-      await expect(db.query("insert into customers (id, name, created_at) values ('x', 'X', '2025-01-02 03:04:05')")).rejects.toMatchObject({
-        code: "SQLITE_CONSTRAINT_CHECK",
-      });
+      await expect(db.query("insert into customers (id, name, created_at) values ('x', 'X', '2025-01-02 03:04:05')")).rejects.toMatchObject(
+        {
+          code: "SQLITE_CONSTRAINT_CHECK",
+        },
+      );
       // The column default has the shape.
       await db.query("insert into customers (id, name) values ('y', 'Y')");
     } finally {
@@ -111,9 +115,19 @@ describe("transactions on SQLite (one connection)", () => {
       let outside: Promise<unknown> | undefined;
       await store.transaction(async (tx) => {
         await tx.customers.upsert({ id: "half", name: "Half", accounts: [{ source: "sofar", externalId: "h-1" }] });
-        outside = store.customers.findByAccounts([{ source: "sofar", externalId: "h-1" }, { source: "sofar", externalId: "h-2" }]);
+        outside = store.customers.findByAccounts([
+          { source: "sofar", externalId: "h-1" },
+          { source: "sofar", externalId: "h-2" },
+        ]);
         await new Promise((resolve) => setTimeout(resolve, 5));
-        await tx.customers.upsert({ id: "half", name: "Half", accounts: [{ source: "sofar", externalId: "h-1" }, { source: "sofar", externalId: "h-2" }] });
+        await tx.customers.upsert({
+          id: "half",
+          name: "Half",
+          accounts: [
+            { source: "sofar", externalId: "h-1" },
+            { source: "sofar", externalId: "h-2" },
+          ],
+        });
       });
       expect(await outside).toHaveLength(2);
     } finally {
@@ -162,7 +176,16 @@ describe("transactions on SQLite (one connection)", () => {
       await store.customers.getMany(["nobody"]);
       await store.customers.upsert({ id: "c1", name: "One", accounts: [] });
       await store.customers.accountsOf(["c1"]);
-      expect(reported).toEqual(["select number", "begin number", "select number", "select number", "insert number", "delete number", "commit number", "select number"]);
+      expect(reported).toEqual([
+        "select number",
+        "begin number",
+        "select number",
+        "select number",
+        "insert number",
+        "delete number",
+        "commit number",
+        "select number",
+      ]);
     } finally {
       await store.close();
     }
@@ -184,7 +207,10 @@ describe("store URLs in the config", () => {
     const result = configSchema.safeParse({ store: { url: "pglite://./data/store" } });
     expect(result.success).toBe(false);
     expect(result.error!.issues).toEqual([
-      expect.objectContaining({ path: ["store", "url"], message: expect.stringContaining("license-gateway store copy --from pglite://<dir> --to sqlite://<file>") }),
+      expect.objectContaining({
+        path: ["store", "url"],
+        message: expect.stringContaining("license-gateway store copy --from pglite://<dir> --to sqlite://<file>"),
+      }),
     ]);
   });
 
@@ -195,7 +221,9 @@ describe("store URLs in the config", () => {
 
   it("refuse sqlite:// without a path and an unknown scheme", () => {
     expect(configSchema.safeParse({ store: { url: "sqlite://" } }).error!.issues[0]!.message).toMatch(/needs a file path/);
-    expect(configSchema.safeParse({ store: { url: "mysql://x" } }).error!.issues[0]!.message).toMatch(/unsupported store URL scheme "mysql:"/);
+    expect(configSchema.safeParse({ store: { url: "mysql://x" } }).error!.issues[0]!.message).toMatch(
+      /unsupported store URL scheme "mysql:"/,
+    );
   });
 });
 

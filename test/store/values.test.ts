@@ -23,13 +23,21 @@ describe.each(engines)("values on $name", (engine) => {
     // "9999-12-31T23:00:00-05:00" passes the DateTime scalar (four-digit year) but is in year 10000 in UTC.
     const late = new Date("9999-12-31T23:00:00-05:00");
     const { key } = await ctx.store.licenses.issue({});
-    await expect(ctx.store.licenses.activate(key, late)).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "activationIso"] });
+    await expect(ctx.store.licenses.activate(key, late)).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: ["input", "activationIso"],
+    });
     await expect(ctx.store.licenses.activate(key, new Date("0000-01-01T00:00:00+01:00"))).rejects.toMatchObject({ code: "BAD_USER_INPUT" });
-    await expect(ctx.store.licenses.issue({ activatedAt: late })).rejects.toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "activatedAt"] });
+    await expect(ctx.store.licenses.issue({ activatedAt: late })).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: ["input", "activatedAt"],
+    });
     // Nothing was written: the license is still not activated, and the edges of the range are kept as given.
     const edge = new Date("9999-12-31T23:59:59.999Z");
     expect(await ctx.store.licenses.activate(key, edge)).toMatchObject({ alreadyActivated: false, row: { activatedAt: edge } });
-    expect((await ctx.store.licenses.issue({ activatedAt: new Date("0000-01-01T00:00:00.000Z") })).activatedAt).toEqual(new Date("0000-01-01T00:00:00.000Z"));
+    expect((await ctx.store.licenses.issue({ activatedAt: new Date("0000-01-01T00:00:00.000Z") })).activatedAt).toEqual(
+      new Date("0000-01-01T00:00:00.000Z"),
+    );
   });
 
   it("reads a timestamp the store wrote the same on every read, and as written", async () => {
@@ -47,7 +55,8 @@ describe.each(engines)("values on $name", (engine) => {
     expect((await ctx.store.licenses.ofCustomers([customer.id])).map((r) => r.id)).toEqual(issued);
     const node = unique("node");
     const claims: string[] = [];
-    for (let i = 0; i < 30; i++) claims.push((await ctx.store.claims.record({ source: "sofar", licenseExternalId: unique("l"), licenseKey: "K", nodeId: node })).id);
+    for (let i = 0; i < 30; i++)
+      claims.push((await ctx.store.claims.record({ source: "sofar", licenseExternalId: unique("l"), licenseKey: "K", nodeId: node })).id);
     expect((await ctx.store.claims.ofNodes([node])).map((r) => r.id)).toEqual(claims);
   });
 
@@ -56,7 +65,12 @@ describe.each(engines)("values on $name", (engine) => {
     expect(await ctx.store.idempotency.begin(principal, operation, "fresh", "h1")).toBeNull();
     expect(await ctx.store.idempotency.begin(principal, operation, "stale", "h1")).toBeNull();
     const age = async (key: string, ms: number) =>
-      ctx.db.kysely.updateTable("idempotency_keys").set({ created_at: new Date(Date.now() - ms) }).where("principal", "=", principal).where("key", "=", key).execute();
+      ctx.db.kysely
+        .updateTable("idempotency_keys")
+        .set({ created_at: new Date(Date.now() - ms) })
+        .where("principal", "=", principal)
+        .where("key", "=", key)
+        .execute();
     await age("fresh", 23 * 3_600_000);
     await age("stale", 25 * 3_600_000);
     expect(await ctx.store.idempotency.begin(principal, operation, "fresh", "h2")).toMatchObject({ inputHash: "h1", state: "pending" });
@@ -82,9 +96,9 @@ describe.each(engines)("values on $name", (engine) => {
 
   it("round-trips JSON: nested values, unicode, escapes, and any top-level value", async () => {
     const nested = {
-      text: "Zürich – 東京 🚀 \u00e9\u0301 \u2028 line\nbreak \t tab \"quoted\" back\\slash </script>",
+      text: 'Zürich – 東京 🚀 \u00e9\u0301 \u2028 line\nbreak \t tab "quoted" back\\slash </script>',
       list: [1, -2.5, 1e21, 0, true, false, null, [], {}, [[["deep"]]]],
-      object: { "key with spaces": { "ключ": "значение", emoji: "👩‍👩‍👧" } },
+      object: { "key with spaces": { ключ: "значение", emoji: "👩‍👩‍👧" } },
       empty: "",
     };
     const op = unique("json");

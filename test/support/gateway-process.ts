@@ -52,7 +52,11 @@ export function spawnDemo(): GatewayProcess {
 function spawnStart(args: string[], listen: Record<string, string>): GatewayProcess {
   const env = { ...process.env };
   for (const name of ["GATEWAY_CONFIG", "PORT", "HOST"]) delete env[name];
-  const child = spawn(process.execPath, [...START_COMMAND.slice(1), ...args], { cwd: ROOT, env: { ...env, ...IMAGE_ENV, ...listen }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...START_COMMAND.slice(1), ...args], {
+    cwd: ROOT,
+    env: { ...env, ...IMAGE_ENV, ...listen },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const entries: Array<Record<string, any>> = [];
   const waiters: Array<{ match: (e: Record<string, any>) => boolean; resolve: (e: Record<string, any>) => void }> = [];
   let pending = "";

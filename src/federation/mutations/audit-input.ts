@@ -43,7 +43,8 @@ export class AuditBudget {
   keep(input: unknown): unknown {
     const value = auditedValue(input);
     const bytes = Buffer.byteLength(JSON.stringify(value) ?? "null");
-    if (bytes > this.left) return { notKept: `${bytes} bytes of input, over the ${AUDIT_BUDGET_BYTES} this operation's audit entries may keep` };
+    if (bytes > this.left)
+      return { notKept: `${bytes} bytes of input, over the ${AUDIT_BUDGET_BYTES} this operation's audit entries may keep` };
     this.left -= bytes;
     return value;
   }

@@ -60,7 +60,13 @@ export class AuditedWriter {
   commit<T>(operation: string, input: object, write: (tx: Store) => Promise<T>): Promise<T> {
     return this.store.transaction(async (tx) => {
       const result = await write(tx);
-      await tx.audit.append({ operation, principal: this.principal, input: this.budget.keep(input), outcome: "ok", result: auditedValue(summarize(result)) });
+      await tx.audit.append({
+        operation,
+        principal: this.principal,
+        input: this.budget.keep(input),
+        outcome: "ok",
+        result: auditedValue(summarize(result)),
+      });
       return result;
     });
   }
@@ -69,7 +75,12 @@ export class AuditedWriter {
    * Checks, then runs a mutation once per idempotency key (when the input has one); audits a failure of either
    * (after its transaction rolled back), and rethrows. `run` gets what `check` returned.
    */
-  async failuresAudited<T, C = void>(operation: string, input: object, check: () => Promise<C> | C, run: (checked: C) => Promise<T>): Promise<T> {
+  async failuresAudited<T, C = void>(
+    operation: string,
+    input: object,
+    check: () => Promise<C> | C,
+    run: (checked: C) => Promise<T>,
+  ): Promise<T> {
     const key = idempotencyKeyOf(input);
     checkIdempotencyKey(key);
     const checked = await this.audited(operation, input, async () => check());
@@ -82,7 +93,9 @@ export class AuditedWriter {
     } catch (error) {
       const code = isGatewayError(error) ? error.code : "INTERNAL_SERVER_ERROR";
       // The audit must not hide the original failure, so its own failure is only swallowed here.
-      await this.store.audit.append({ operation, principal: this.principal, input: this.budget.keep(input), outcome: "error", errorCode: code }).catch(() => {});
+      await this.store.audit
+        .append({ operation, principal: this.principal, input: this.budget.keep(input), outcome: "error", errorCode: code })
+        .catch(() => {});
       throw error;
     }
   }
@@ -142,7 +155,9 @@ export function unsupported(source: LicenseSource, what: string): GatewayError {
 
 /** GraphQL gives null for omitted optional inputs; the store and the sources take absent fields as "not given". */
 export function withoutNulls<T extends object>(input: T): { [K in keyof T]?: Exclude<T[K], null> } {
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: Exclude<T[K], null> };
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], null>;
+  };
 }
 
 /** What the audit keeps of a result: ids, not whole objects (and so never an API key's secret). */

@@ -66,42 +66,70 @@ export class CatalogueMutations {
       if (input.lang != null && !LANG.test(input.lang)) throw badInput(["input", "lang"], "lang is a two-letter language code, e.g. EN");
       return this.customerAt(input.customerId, input.source);
     };
-    return this.writer.withPayload<LicensePayloadResult, CustomerAccount>("assignDemoLicense", input, { license: null }, check, async ({ catalogue, account }) => {
-      const license = await catalogue.assignDemo(account, { lang: input.lang ?? undefined, acceptNotifications: input.acceptNotifications ?? undefined });
-      return this.writer.commit("assignDemoLicense", input, async () => ({ license, errors: [] }));
-    });
+    return this.writer.withPayload<LicensePayloadResult, CustomerAccount>(
+      "assignDemoLicense",
+      input,
+      { license: null },
+      check,
+      async ({ catalogue, account }) => {
+        const license = await catalogue.assignDemo(account, {
+          lang: input.lang ?? undefined,
+          acceptNotifications: input.acceptNotifications ?? undefined,
+        });
+        return this.writer.commit("assignDemoLicense", input, async () => ({ license, errors: [] }));
+      },
+    );
   }
 
   assignBulkLicense(input: AssignBulkLicenseInput): Promise<LicensePayloadResult> {
     const check = () => {
       checkText(input.offerCode, ["input", "offerCode"], "an offer code", 50);
       checkText(input.info, ["input", "info"], "the license info", MAX_NAME_LENGTH);
-      if (input.currency != null && !CURRENCY.test(input.currency)) throw badInput(["input", "currency"], "currency is a three-letter ISO 4217 code, e.g. EUR");
+      if (input.currency != null && !CURRENCY.test(input.currency))
+        throw badInput(["input", "currency"], "currency is a three-letter ISO 4217 code, e.g. EUR");
       return this.customerAt(input.customerId, input.source);
     };
-    return this.writer.withPayload<LicensePayloadResult, CustomerAccount>("assignBulkLicense", input, { license: null }, check, async ({ catalogue, account }) => {
-      const license = await catalogue.assignOffer(account, {
-        offerCode: input.offerCode,
-        info: input.info,
-        acceptNotifications: input.acceptNotifications ?? undefined,
-        currency: input.currency ?? undefined,
-      });
-      return this.writer.commit("assignBulkLicense", input, async () => ({ license, errors: [] }));
-    });
+    return this.writer.withPayload<LicensePayloadResult, CustomerAccount>(
+      "assignBulkLicense",
+      input,
+      { license: null },
+      check,
+      async ({ catalogue, account }) => {
+        const license = await catalogue.assignOffer(account, {
+          offerCode: input.offerCode,
+          info: input.info,
+          acceptNotifications: input.acceptNotifications ?? undefined,
+          currency: input.currency ?? undefined,
+        });
+        return this.writer.commit("assignBulkLicense", input, async () => ({ license, errors: [] }));
+      },
+    );
   }
 
   renewLicense(input: LicenseRefInput): Promise<LicensePayloadResult> {
-    return this.writer.withPayload<LicensePayloadResult, AssignedLicense>("renewLicense", input, { license: null }, () => this.assigned(input.licenseId), async ({ catalogue, license }) => {
-      const renewed = await catalogue.renew(license.account!.externalId, license.externalId);
-      return this.writer.commit("renewLicense", input, async () => ({ license: renewed, errors: [] }));
-    });
+    return this.writer.withPayload<LicensePayloadResult, AssignedLicense>(
+      "renewLicense",
+      input,
+      { license: null },
+      () => this.assigned(input.licenseId),
+      async ({ catalogue, license }) => {
+        const renewed = await catalogue.renew(license.account!.externalId, license.externalId);
+        return this.writer.commit("renewLicense", input, async () => ({ license: renewed, errors: [] }));
+      },
+    );
   }
 
   cancelLicense(input: LicenseRefInput): Promise<CancelResult> {
-    return this.writer.withPayload<CancelResult, AssignedLicense>("cancelLicense", input, { cancelled: false, licenseId: null }, () => this.assigned(input.licenseId), async ({ catalogue, license }) => {
-      await catalogue.cancel(license.account!.externalId, license.externalId);
-      return this.writer.commit("cancelLicense", input, async () => ({ cancelled: true, licenseId: input.licenseId, errors: [] }));
-    });
+    return this.writer.withPayload<CancelResult, AssignedLicense>(
+      "cancelLicense",
+      input,
+      { cancelled: false, licenseId: null },
+      () => this.assigned(input.licenseId),
+      async ({ catalogue, license }) => {
+        await catalogue.cancel(license.account!.externalId, license.externalId);
+        return this.writer.commit("cancelLicense", input, async () => ({ cancelled: true, licenseId: input.licenseId, errors: [] }));
+      },
+    );
   }
 
   /** The customer's account at a catalogue source; refused before any call when there is none. */
@@ -110,9 +138,11 @@ export class CatalogueMutations {
     const source = this.sources.require(sourceId, ["input", "source"]);
     const catalogue = catalogueOf(source);
     const [customer] = await this.writer.store.customers.getMany([customerId]);
-    if (!customer || !this.access.seesCustomer(customer.id)) throw new GatewayError("NOT_FOUND", `no customer with id ${customerId}`, { field: ["input", "customerId"] });
+    if (!customer || !this.access.seesCustomer(customer.id))
+      throw new GatewayError("NOT_FOUND", `no customer with id ${customerId}`, { field: ["input", "customerId"] });
     const account = (await this.writer.store.customers.accountsOf([customerId])).find((a) => a.source === source.id);
-    if (!account) throw badInput(["input", "customerId"], `customer ${customerId} has no account at ${source.id}; add one with upsertCustomer`);
+    if (!account)
+      throw badInput(["input", "customerId"], `customer ${customerId} has no account at ${source.id}; add one with upsertCustomer`);
     return { catalogue, account: account.externalId };
   }
 
@@ -126,7 +156,10 @@ export class CatalogueMutations {
     const license = await this.reads.license(licenseId, (error) => (failure ??= error));
     if (!license?.account) {
       if (failure) throw failure;
-      throw new GatewayError("NOT_FOUND", `no license ${licenseId} under any account the gateway maps`, { field: ["input", "licenseId"], source: ref.source });
+      throw new GatewayError("NOT_FOUND", `no license ${licenseId} under any account the gateway maps`, {
+        field: ["input", "licenseId"],
+        source: ref.source,
+      });
     }
     return { catalogue, license };
   }

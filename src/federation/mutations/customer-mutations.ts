@@ -49,10 +49,19 @@ export class CustomerMutations {
   ) {}
 
   upsertCustomer(input: UpsertCustomerInput): Promise<CustomerRow> {
-    return this.writer.failuresAudited("upsertCustomer", input, () => this.mayUpsertCustomer(input), (accounts) =>
-      this.writer.commit("upsertCustomer", input, (tx) =>
-        tx.customers.upsert({ ...(input.id ? { id: input.id } : {}), name: input.name, accounts, sourceIds: this.sources.all().map((s) => s.id) }),
-      ),
+    return this.writer.failuresAudited(
+      "upsertCustomer",
+      input,
+      () => this.mayUpsertCustomer(input),
+      (accounts) =>
+        this.writer.commit("upsertCustomer", input, (tx) =>
+          tx.customers.upsert({
+            ...(input.id ? { id: input.id } : {}),
+            name: input.name,
+            accounts,
+            sourceIds: this.sources.all().map((s) => s.id),
+          }),
+        ),
     );
   }
 
@@ -66,7 +75,9 @@ export class CustomerMutations {
       const field = ["input", "accounts", String(i)];
       const source = this.sources.require(account.source, [...field, "source"]);
       if (source.id === LOCAL_SOURCE_ID) {
-        throw new GatewayError("BAD_USER_INPUT", "local licenses belong to the customer directly; no account is needed", { field: [...field, "source"] });
+        throw new GatewayError("BAD_USER_INPUT", "local licenses belong to the customer directly; no account is needed", {
+          field: [...field, "source"],
+        });
       }
       checkText(account.externalId, [...field, "externalId"], "an account id", MAX_NAME_LENGTH);
       const problem = source.validateAccountId?.(account.externalId);
@@ -95,10 +106,16 @@ export class CustomerMutations {
    * the vendor's rules field by field. Nothing is stored locally: the vendor holds the profile.
    */
   updateCustomerContact(input: UpdateCustomerContactInput): Promise<UpdateContactResult> {
-    return this.writer.withPayload<UpdateContactResult, ContactChange>("updateCustomerContact", input, { profile: null }, () => this.mayUpdateContact(input), async ({ directory, accountId, patch }) => {
-      const profile = await directory.updateContact(accountId, patch);
-      return this.writer.commit("updateCustomerContact", input, async () => ({ profile, errors: [] }));
-    });
+    return this.writer.withPayload<UpdateContactResult, ContactChange>(
+      "updateCustomerContact",
+      input,
+      { profile: null },
+      () => this.mayUpdateContact(input),
+      async ({ directory, accountId, patch }) => {
+        const profile = await directory.updateContact(accountId, patch);
+        return this.writer.commit("updateCustomerContact", input, async () => ({ profile, errors: [] }));
+      },
+    );
   }
 
   /** A customer the principal sees, with an account at a directory source, and a patch that source's rules accept. */
@@ -107,11 +124,14 @@ export class CustomerMutations {
     const patch: ContactPatch = withoutNulls({ email: input.email, phoneNumber: input.phoneNumber, mobileNumber: input.mobileNumber });
     const [customer] = await this.writer.store.customers.getMany([input.customerId]);
     // One error for a missing customer and one the principal may not see: the answer must not tell them apart.
-    if (!customer || !this.access.seesCustomer(customer.id)) throw new GatewayError("NOT_FOUND", `no customer with id ${input.customerId}`, { field: ["input", "customerId"] });
+    if (!customer || !this.access.seesCustomer(customer.id))
+      throw new GatewayError("NOT_FOUND", `no customer with id ${input.customerId}`, { field: ["input", "customerId"] });
     const accounts = await this.writer.store.customers.accountsOf([customer.id]);
     const account = accounts.find((a) => this.sources.find(a.source)?.directory);
     if (!account) {
-      throw new GatewayError("UNSUPPORTED_BY_SOURCE", `customer ${customer.id} has no account at a source that keeps contact details`, { field: ["input", "customerId"] });
+      throw new GatewayError("UNSUPPORTED_BY_SOURCE", `customer ${customer.id} has no account at a source that keeps contact details`, {
+        field: ["input", "customerId"],
+      });
     }
     const directory = this.sources.find(account.source)!.directory!;
     const problems = directory.validateContact(patch);

@@ -63,37 +63,57 @@ export class LicenseMutations {
   ) {}
 
   activateLicense(input: ActivateLicenseInput): Promise<ActivateResult> {
-    return this.writer.withPayload<ActivateResult, Activation>("activateLicense", input, { license: null, note: null }, () => this.mayActivate(input), async ({ sourceId, activate }) => {
-      const request = { key: input.key, ...(input.activationIso ? { activationIso: input.activationIso } : {}) };
-      if (sourceId === LOCAL_SOURCE_ID) {
-        return this.writer.commit("activateLicense", input, async (tx) => ({ license: await this.local(tx).activate(request), note: null, errors: [] }));
-      }
-      const { note, ...license } = await activate(request);
-      return this.writer.commit("activateLicense", input, async () => ({ license, note: note ?? null, errors: [] }));
-    });
+    return this.writer.withPayload<ActivateResult, Activation>(
+      "activateLicense",
+      input,
+      { license: null, note: null },
+      () => this.mayActivate(input),
+      async ({ sourceId, activate }) => {
+        const request = { key: input.key, ...(input.activationIso ? { activationIso: input.activationIso } : {}) };
+        if (sourceId === LOCAL_SOURCE_ID) {
+          return this.writer.commit("activateLicense", input, async (tx) => ({
+            license: await this.local(tx).activate(request),
+            note: null,
+            errors: [],
+          }));
+        }
+        const { note, ...license } = await activate(request);
+        return this.writer.commit("activateLicense", input, async () => ({ license, note: note ?? null, errors: [] }));
+      },
+    );
   }
 
   claimLicense(input: ClaimLicenseInput): Promise<ClaimResult> {
-    return this.writer.withPayload<ClaimResult, LicenseSource>("claimLicense", input, { license: null, datalink: null }, () => this.mayClaimOrRelease(input, true), async (source) => {
-      const gatewayIsAuthority = source.id === LOCAL_SOURCE_ID || source.claimsKeptByGateway === true;
-      if (!gatewayIsAuthority) {
-        if (!source.claim) throw unsupported(source, "claiming licenses");
-        const outcome = await source.claim({ key: input.key, nodeId: input.nodeId, ownerAccounts: await this.ownerAccounts(source.id, input) });
-        return this.asLaterRead(await this.writer.commit("claimLicense", input, (tx) => this.recordVendorClaim(tx, source, outcome)));
-      }
-      // The gateway is the authority for these claims, so it checks what a vendor would: the controller exists.
-      const controller = await this.reads.controller(input.nodeId, () => {});
-      if (!controller) throw noController(source.id, input.nodeId);
-      if (source.id === LOCAL_SOURCE_ID) {
-        const committed = await this.writer.commit("claimLicense", input, async (tx) => {
-          const outcome = await this.local(tx).claim({ key: input.key, nodeId: input.nodeId });
-          const link = outcome.license?.datalinks?.find((d) => d.nodeId === input.nodeId) ?? null;
-          return { license: outcome.license, datalink: link && { ...link, license: outcome.license }, errors: [] };
-        });
-        return this.asLaterRead(committed);
-      }
-      return this.asLaterRead(await this.claimKeptByGateway(source, input));
-    });
+    return this.writer.withPayload<ClaimResult, LicenseSource>(
+      "claimLicense",
+      input,
+      { license: null, datalink: null },
+      () => this.mayClaimOrRelease(input, true),
+      async (source) => {
+        const gatewayIsAuthority = source.id === LOCAL_SOURCE_ID || source.claimsKeptByGateway === true;
+        if (!gatewayIsAuthority) {
+          if (!source.claim) throw unsupported(source, "claiming licenses");
+          const outcome = await source.claim({
+            key: input.key,
+            nodeId: input.nodeId,
+            ownerAccounts: await this.ownerAccounts(source.id, input),
+          });
+          return this.asLaterRead(await this.writer.commit("claimLicense", input, (tx) => this.recordVendorClaim(tx, source, outcome)));
+        }
+        // The gateway is the authority for these claims, so it checks what a vendor would: the controller exists.
+        const controller = await this.reads.controller(input.nodeId, () => {});
+        if (!controller) throw noController(source.id, input.nodeId);
+        if (source.id === LOCAL_SOURCE_ID) {
+          const committed = await this.writer.commit("claimLicense", input, async (tx) => {
+            const outcome = await this.local(tx).claim({ key: input.key, nodeId: input.nodeId });
+            const link = outcome.license?.datalinks?.find((d) => d.nodeId === input.nodeId) ?? null;
+            return { license: outcome.license, datalink: link && { ...link, license: outcome.license }, errors: [] };
+          });
+          return this.asLaterRead(committed);
+        }
+        return this.asLaterRead(await this.claimKeptByGateway(source, input));
+      },
+    );
   }
 
   /** A claim for a vendor without controllers (Customerarea): the license must exist there; the link is ours. */
@@ -102,7 +122,10 @@ export class LicenseMutations {
     const license = await this.reads.licenseByKey(source.id, input.key, (error) => (failure ??= error));
     if (!license) {
       if (failure) throw failure;
-      throw new GatewayError("NOT_FOUND", `no license with key ${input.key} at ${source.id}`, { field: ["input", "key"], source: source.id });
+      throw new GatewayError("NOT_FOUND", `no license with key ${input.key} at ${source.id}`, {
+        field: ["input", "key"],
+        source: source.id,
+      });
     }
     return this.writer.commit("claimLicense", input, async (tx) => {
       const claim = await tx.claims.record({
@@ -118,27 +141,34 @@ export class LicenseMutations {
   }
 
   releaseLicense(input: ClaimLicenseInput): Promise<ReleaseResult> {
-    return this.writer.withPayload<ReleaseResult, LicenseSource>("releaseLicense", input, { license: null }, () => this.mayClaimOrRelease(input, false), async (source) => {
-      if (source.release && source.id !== LOCAL_SOURCE_ID) {
-        const license = await source.release({ key: input.key, nodeId: input.nodeId });
+    return this.writer.withPayload<ReleaseResult, LicenseSource>(
+      "releaseLicense",
+      input,
+      { license: null },
+      () => this.mayClaimOrRelease(input, false),
+      async (source) => {
+        if (source.release && source.id !== LOCAL_SOURCE_ID) {
+          const license = await source.release({ key: input.key, nodeId: input.nodeId });
+          return this.writer.commit("releaseLicense", input, async (tx) => {
+            await this.removeClaim(tx, source.id, input, false);
+            return { license, errors: [] };
+          });
+        }
+        if (source.id !== LOCAL_SOURCE_ID && !source.claimsKeptByGateway) {
+          throw new GatewayError(
+            "UNSUPPORTED_BY_SOURCE",
+            `${source.id} (${source.kind}) has no way to release a claim: the link stays at the vendor, so the gateway keeps it too`,
+            { source: source.id, field: ["input", "source"] },
+          );
+        }
         return this.writer.commit("releaseLicense", input, async (tx) => {
-          await this.removeClaim(tx, source.id, input, false);
+          const removed = await this.removeClaim(tx, source.id, input, true);
+          const license =
+            source.id === LOCAL_SOURCE_ID ? await this.local(tx).findLicense({ externalId: removed!.licenseExternalId }) : null;
           return { license, errors: [] };
         });
-      }
-      if (source.id !== LOCAL_SOURCE_ID && !source.claimsKeptByGateway) {
-        throw new GatewayError(
-          "UNSUPPORTED_BY_SOURCE",
-          `${source.id} (${source.kind}) has no way to release a claim: the link stays at the vendor, so the gateway keeps it too`,
-          { source: source.id, field: ["input", "source"] },
-        );
-      }
-      return this.writer.commit("releaseLicense", input, async (tx) => {
-        const removed = await this.removeClaim(tx, source.id, input, true);
-        const license = source.id === LOCAL_SOURCE_ID ? await this.local(tx).findLicense({ externalId: removed!.licenseExternalId }) : null;
-        return { license, errors: [] };
-      });
-    });
+      },
+    );
   }
 
   /** Removes the gateway's record of the claim; when the gateway is the authority, a missing one is an error. */
@@ -146,27 +176,36 @@ export class LicenseMutations {
     const claim = (await tx.claims.ofNodes([input.nodeId])).find((c) => c.source === sourceId && c.licenseKey === input.key);
     const removed = claim ? await tx.claims.remove(sourceId, claim.licenseExternalId, input.nodeId) : null;
     if (!removed && required) {
-      throw new GatewayError("LICENSE_NOT_CLAIMED", `license ${input.key} is not claimed for controller ${input.nodeId}`, { source: sourceId, field: ["input"] });
+      throw new GatewayError("LICENSE_NOT_CLAIMED", `license ${input.key} is not claimed for controller ${input.nodeId}`, {
+        source: sourceId,
+        field: ["input"],
+      });
     }
     return removed;
   }
 
   issueLicense(input: IssueLicenseInput): Promise<License> {
-    return this.writer.failuresAudited("issueLicense", input, () => {
-      this.access.requireAdmin("issue licenses");
-      if (input.key !== undefined && input.key !== null) checkKey(input.key);
-      if (input.customerId !== undefined && input.customerId !== null) checkCustomerId(input.customerId, ["input", "customerId"]);
-      if (input.type) checkText(input.type, ["input", "type"], "a license type", 50);
-      for (const field of ["gridKw", "solarKw", "batteryKw", "evKw"] as const) checkOptionalInt(input[field], ["input", field], 0, 1_000_000);
-      checkOptionalInt(input.durationMonths, ["input", "durationMonths"], 1, 1200);
-    }, () => {
-      return this.writer.commit("issueLicense", input, async (tx) => {
-        const row = await tx.licenses.issue(withoutNulls(input));
-        const license = await this.local(tx).findLicense({ externalId: row.id });
-        if (!license) throw new Error("issued license vanished inside its own transaction");
-        return license;
-      });
-    });
+    return this.writer.failuresAudited(
+      "issueLicense",
+      input,
+      () => {
+        this.access.requireAdmin("issue licenses");
+        if (input.key !== undefined && input.key !== null) checkKey(input.key);
+        if (input.customerId !== undefined && input.customerId !== null) checkCustomerId(input.customerId, ["input", "customerId"]);
+        if (input.type) checkText(input.type, ["input", "type"], "a license type", 50);
+        for (const field of ["gridKw", "solarKw", "batteryKw", "evKw"] as const)
+          checkOptionalInt(input[field], ["input", field], 0, 1_000_000);
+        checkOptionalInt(input.durationMonths, ["input", "durationMonths"], 1, 1200);
+      },
+      () => {
+        return this.writer.commit("issueLicense", input, async (tx) => {
+          const row = await tx.licenses.issue(withoutNulls(input));
+          const license = await this.local(tx).findLicense({ externalId: row.id });
+          if (!license) throw new Error("issued license vanished inside its own transaction");
+          return license;
+        });
+      },
+    );
   }
 
   /** What activating checks before any vendor call, and again before a repeat gets a stored result. */
@@ -189,7 +228,10 @@ export class LicenseMutations {
     checkNodeId(input.nodeId);
     await this.requireVisibleLicense(source.id, input.key);
     if (claiming) {
-      await this.access.requireVisible(async () => (await this.reads.controller(input.nodeId, () => {})) !== null, () => noController(source.id, input.nodeId));
+      await this.access.requireVisible(
+        async () => (await this.reads.controller(input.nodeId, () => {})) !== null,
+        () => noController(source.id, input.nodeId),
+      );
     }
     return source;
   }

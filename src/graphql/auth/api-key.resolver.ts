@@ -9,12 +9,17 @@ import { ApiKey, ApiKeyPayload, CreateApiKeyPayload } from "./api-key.type.js";
 export class ApiKeyResolver {
   // Live: a key's lastUsedAt changes with every request made with it.
   @Extensions(LIVE)
-  @Query(() => [ApiKey], { nullable: true, description: "Every API key, revoked ones included. Admins only: anyone else gets null and a FORBIDDEN error." })
+  @Query(() => [ApiKey], {
+    nullable: true,
+    description: "Every API key, revoked ones included. Admins only: anyone else gets null and a FORBIDDEN error.",
+  })
   apiKeys(@Ctx() ctx: GatewayContext) {
     return ctx.mutations.apiKeys.list();
   }
 
-  @Mutation(() => CreateApiKeyPayload, { description: "Create an API key (admins only). Its secret is in the payload, and nowhere else ever again." })
+  @Mutation(() => CreateApiKeyPayload, {
+    description: "Create an API key (admins only). Its secret is in the payload, and nowhere else ever again.",
+  })
   createApiKey(@Arg("input", () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GatewayContext) {
     return ctx.mutations.apiKeys.createApiKey(input);
   }
@@ -29,7 +34,9 @@ export class ApiKeyResolver {
     return ctx.mutations.apiKeys.grantCustomer(input);
   }
 
-  @Mutation(() => ApiKeyPayload, { description: "Stop a partner key seeing a customer (admins only). Revoking a grant it does not have is not an error." })
+  @Mutation(() => ApiKeyPayload, {
+    description: "Stop a partner key seeing a customer (admins only). Revoking a grant it does not have is not an error.",
+  })
   revokeGrant(@Arg("input", () => GrantInput) input: GrantInput, @Ctx() ctx: GatewayContext) {
     return ctx.mutations.apiKeys.revokeGrant(input);
   }

@@ -57,7 +57,9 @@ export class CreateApiKeyPayload {
   })
   secret!: string | null;
 
-  @Field(() => [UserError], { description: "Empty on success. Codes: FORBIDDEN (not an admin), BAD_USER_INPUT, NOT_FOUND (an unknown customer)." })
+  @Field(() => [UserError], {
+    description: "Empty on success. Codes: FORBIDDEN (not an admin), BAD_USER_INPUT, NOT_FOUND (an unknown customer).",
+  })
   errors!: UserError[];
 }
 
@@ -66,6 +68,8 @@ export class ApiKeyPayload {
   @Field(() => ApiKey, { nullable: true, description: "The key after the change; null when `errors` is not empty." })
   apiKey!: unknown;
 
-  @Field(() => [UserError], { description: "Empty on success. Codes: FORBIDDEN (not an admin), BAD_USER_INPUT, NOT_FOUND (an unknown key or customer)." })
+  @Field(() => [UserError], {
+    description: "Empty on success. Codes: FORBIDDEN (not an admin), BAD_USER_INPUT, NOT_FOUND (an unknown key or customer).",
+  })
   errors!: UserError[];
 }

@@ -2,7 +2,12 @@ import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql"
 import type { ApiKeyInfo } from "../../auth/key-admin.js";
 import type { GatewayContext } from "../context.js";
 import { ApiKey, ApiKeyPayload } from "./api-key.type.js";
-import { PublishTrustedDocumentsInput, PublishTrustedDocumentsPayload, SetApiKeyLockedInput, TrustedDocument } from "./trusted-document.type.js";
+import {
+  PublishTrustedDocumentsInput,
+  PublishTrustedDocumentsPayload,
+  SetApiKeyLockedInput,
+  TrustedDocument,
+} from "./trusted-document.type.js";
 
 /** Thin: the TrustedDocumentAdmin service (src/documents/) checks the role, validates, writes and audits. */
 @Resolver(() => ApiKey)
@@ -22,11 +27,16 @@ export class TrustedDocumentResolver {
     description:
       "Publish trusted documents for an API key (admins only), from the client's manifest: the key's client may then send them by id, and, once the key is locked, nothing else.",
   })
-  publishTrustedDocuments(@Arg("input", () => PublishTrustedDocumentsInput) input: PublishTrustedDocumentsInput, @Ctx() ctx: GatewayContext) {
+  publishTrustedDocuments(
+    @Arg("input", () => PublishTrustedDocumentsInput) input: PublishTrustedDocumentsInput,
+    @Ctx() ctx: GatewayContext,
+  ) {
     return ctx.mutations.documents.publish(input);
   }
 
-  @Mutation(() => ApiKeyPayload, { description: "Lock an API key to its trusted documents, or unlock it (admins only). Takes effect from the key's next request." })
+  @Mutation(() => ApiKeyPayload, {
+    description: "Lock an API key to its trusted documents, or unlock it (admins only). Takes effect from the key's next request.",
+  })
   setApiKeyLocked(@Arg("input", () => SetApiKeyLockedInput) input: SetApiKeyLockedInput, @Ctx() ctx: GatewayContext) {
     return ctx.mutations.documents.setLocked(input);
   }

@@ -3,7 +3,14 @@ import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Resolver, Root } from
 import type { CustomerRow } from "../../store/customers.js";
 import type { GatewayContext } from "../context.js";
 import { Customer } from "../customer/customer.type.js";
-import { AssignBulkLicenseInput, AssignDemoLicenseInput, AssignLicensePayload, CancelLicensePayload, LicenseOffer, LicenseRefInput } from "./offer.type.js";
+import {
+  AssignBulkLicenseInput,
+  AssignDemoLicenseInput,
+  AssignLicensePayload,
+  CancelLicensePayload,
+  LicenseOffer,
+  LicenseRefInput,
+} from "./offer.type.js";
 
 @Resolver(() => Customer)
 export class CustomerCatalogueResolver {
@@ -13,15 +20,24 @@ export class CustomerCatalogueResolver {
   availableLicenses(
     @Root() customer: CustomerRow,
     @Arg("source", () => ID, { nullable: true, description: "Only this source." }) source: string | null,
-    @Arg("durationMonths", () => Int, { nullable: true, description: "Only offers running this many months." }) durationMonths: number | null,
+    @Arg("durationMonths", () => Int, { nullable: true, description: "Only offers running this many months." })
+    durationMonths: number | null,
     @Arg("version", () => String, { nullable: true, description: "Only this product version." }) version: string | null,
     @Arg("code", () => String, { nullable: true, description: "Only this offer code." }) code: string | null,
     @Arg("lang", () => String, { nullable: true, description: "Language of the names (two letters); default EN." }) lang: string | null,
-    @Arg("currency", () => String, { nullable: true, description: "Currency of the prices (ISO 4217); default EUR." }) currency: string | null,
+    @Arg("currency", () => String, { nullable: true, description: "Currency of the prices (ISO 4217); default EUR." })
+    currency: string | null,
     @Ctx() ctx: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const filter = { source, durationMonths: durationMonths ?? undefined, version: version ?? undefined, code: code ?? undefined, lang: lang ?? undefined, currency: currency ?? undefined };
+    const filter = {
+      source,
+      durationMonths: durationMonths ?? undefined,
+      version: version ?? undefined,
+      code: code ?? undefined,
+      lang: lang ?? undefined,
+      currency: currency ?? undefined,
+    };
     return ctx.reads.customerOffers(customer.id, filter, ctx.reportPartial(info));
   }
 }

@@ -78,7 +78,8 @@ export class AssignLicensePayload {
   license!: unknown;
 
   @Field(() => [UserError], {
-    description: "Empty on success; one per field the vendor refused. Codes: BAD_USER_INPUT, NOT_FOUND, DEMO_LIMIT_REACHED, INSUFFICIENT_CREDIT, UNSUPPORTED_BY_SOURCE.",
+    description:
+      "Empty on success; one per field the vendor refused. Codes: BAD_USER_INPUT, NOT_FOUND, DEMO_LIMIT_REACHED, INSUFFICIENT_CREDIT, UNSUPPORTED_BY_SOURCE.",
   })
   errors!: UserError[];
 }

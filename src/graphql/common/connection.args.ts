@@ -12,7 +12,8 @@ export class ConnectionArgs implements PagingArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: "A cursor (an edge's `cursor`, or `pageInfo.endCursor`): the page holds only items after it. It stays valid when its item goes away.",
+    description:
+      "A cursor (an edge's `cursor`, or `pageInfo.endCursor`): the page holds only items after it. It stays valid when its item goes away.",
   })
   after?: string | null;
 
@@ -24,7 +25,8 @@ export class ConnectionArgs implements PagingArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: "A cursor (an edge's `cursor`, or `pageInfo.startCursor`): the page holds only items before it. It stays valid when its item goes away.",
+    description:
+      "A cursor (an edge's `cursor`, or `pageInfo.startCursor`): the page holds only items before it. It stays valid when its item goes away.",
   })
   before?: string | null;
 }

@@ -64,11 +64,13 @@ export function checkPaging<K>(args: PagingArgs, toPosition: (decoded: unknown) 
 }
 
 function checkSize(name: "first" | "last", size: number): void {
-  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) throw badInput([name], `${name} must be from 0 to ${MAX_PAGE_SIZE}, got ${size}`);
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE)
+    throw badInput([name], `${name} must be from 0 to ${MAX_PAGE_SIZE}, got ${size}`);
 }
 
 function decodeCursor<K>(name: "after" | "before", cursor: string, toPosition: (decoded: unknown) => K | null): K {
-  if (cursor.length > MAX_CURSOR_LENGTH) throw badInput([name], `a cursor has at most ${MAX_CURSOR_LENGTH} characters, got ${cursor.length}`);
+  if (cursor.length > MAX_CURSOR_LENGTH)
+    throw badInput([name], `a cursor has at most ${MAX_CURSOR_LENGTH} characters, got ${cursor.length}`);
   let position: K | null = null;
   try {
     const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -87,7 +89,12 @@ function decodeCursor<K>(name: "after" | "before", cursor: string, toPosition: (
  * whether the window holds more than `last` items (backward) or any item is at or before `after` (forward), and
  * `hasNextPage` the mirror of that.
  */
-export function pageOfSorted<T, K>(sorted: readonly T[], positionOf: (item: T) => K, compare: (a: K, b: K) => number, paging: Paging<K>): Page<T> {
+export function pageOfSorted<T, K>(
+  sorted: readonly T[],
+  positionOf: (item: T) => K,
+  compare: (a: K, b: K) => number,
+  paging: Paging<K>,
+): Page<T> {
   const { after, before } = paging;
   const lower = after === null ? 0 : indexWhere(sorted, (item) => compare(positionOf(item), after) > 0);
   const upper = Math.max(lower, before === null ? sorted.length : indexWhere(sorted, (item) => compare(positionOf(item), before) >= 0));
@@ -154,7 +161,9 @@ export function keyedConnection<T>(tag: string, keyOf: (item: T) => string) {
     cursorOf,
     /** Checks the paging arguments before anything is read (a bad cursor is BAD_USER_INPUT naming its argument). */
     check: (args: PagingArgs): Paging<string> =>
-      checkPaging(args, (decoded) => (Array.isArray(decoded) && decoded.length === 2 && decoded[0] === tag && typeof decoded[1] === "string" ? decoded[1] : null)),
+      checkPaging(args, (decoded) =>
+        Array.isArray(decoded) && decoded.length === 2 && decoded[0] === tag && typeof decoded[1] === "string" ? decoded[1] : null,
+      ),
     /** The page of `items` (in any order) that `paging` asks for, with `totalCount` over all of them. */
     page(items: readonly T[], paging: Paging<string>) {
       // Each key made once, not twice per comparison: sorting 50 licenses went from ~30 µs to a few.

@@ -5,7 +5,8 @@ import { Field, InputType } from "type-graphql";
 export abstract class IdempotentInput {
   @Field(() => String, {
     nullable: true,
-    description: "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
+    description:
+      "Any string of yours (a UUID, say), 1 to 200 printable characters: a repeat with the same key and input returns the first result without doing it again.",
   })
   idempotencyKey?: string | null;
 }

@@ -17,9 +17,15 @@ export class PageInfo {
   })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true, description: "The first edge's cursor; pass it as `before` to get the page before. Null when the page is empty." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The first edge's cursor; pass it as `before` to get the page before. Null when the page is empty.",
+  })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The last edge's cursor; pass it as `after` to get the next page. Null when the page is empty." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The last edge's cursor; pass it as `after` to get the next page. Null when the page is empty.",
+  })
   endCursor!: string | null;
 }

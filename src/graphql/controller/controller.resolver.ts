@@ -25,7 +25,9 @@ export class ControllerResolver {
   @FieldResolver(() => String, { nullable: true, description: "The registry's serial number, else the first vendor's." })
   async serialNumber(@Root() c: ControllerView, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
     if (c.serialNumber !== null) return c.serialNumber;
-    return (await ctx.reads.vendorControllers(c.nodeId, ctx.reportPartial(info))).find((v) => v.serialNumber !== null)?.serialNumber ?? null;
+    return (
+      (await ctx.reads.vendorControllers(c.nodeId, ctx.reportPartial(info))).find((v) => v.serialNumber !== null)?.serialNumber ?? null
+    );
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: "The owner, when the controller is registered with the gateway." })
@@ -34,7 +36,8 @@ export class ControllerResolver {
   }
 
   @FieldResolver(() => [License], {
-    description: "Licenses linked to this controller at any source, all in one list. A failing source adds an error and its licenses are missing.",
+    description:
+      "Licenses linked to this controller at any source, all in one list. A failing source adds an error and its licenses are missing.",
     deprecationReason: "Use licensesConnection: the same licenses, ordered by id and paged with stable cursors.",
   })
   licenses(
@@ -58,7 +61,10 @@ export class ControllerResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     const paging = licenseConnection.check(args);
-    return licenseConnection.page(await ctx.reads.controllerLicenses(c.nodeId, ctx.reportPartial(info), { source: args.source ?? null, status: args.status ?? null }), paging);
+    return licenseConnection.page(
+      await ctx.reads.controllerLicenses(c.nodeId, ctx.reportPartial(info), { source: args.source ?? null, status: args.status ?? null }),
+      paging,
+    );
   }
 
   @FieldResolver(() => [Datalink], { description: "This controller's links to licenses." })
@@ -66,7 +72,9 @@ export class ControllerResolver {
     const report = ctx.reportPartial(info);
     const licenses = await ctx.reads.controllerLicenses(c.nodeId, report);
     const links = await Promise.all(
-      licenses.map(async (license) => (await ctx.reads.licenseDatalinks(license, report)).filter((d) => d.nodeId === c.nodeId).map((d) => ({ ...d, license }))),
+      licenses.map(async (license) =>
+        (await ctx.reads.licenseDatalinks(license, report)).filter((d) => d.nodeId === c.nodeId).map((d) => ({ ...d, license })),
+      ),
     );
     return links.flat();
   }

@@ -48,15 +48,22 @@ export class CustomerResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     const paging = licenseConnection.check(args);
-    return licenseConnection.page(await ctx.reads.customerLicenses(customer.id, { source: args.source ?? null, status: args.status ?? null }, ctx.reportPartial(info)), paging);
+    return licenseConnection.page(
+      await ctx.reads.customerLicenses(customer.id, { source: args.source ?? null, status: args.status ?? null }, ctx.reportPartial(info)),
+      paging,
+    );
   }
 
-  @FieldResolver(() => [Controller], { description: "Controllers registered for this customer in the gateway, all in one list (for a large fleet, controllersConnection)." })
+  @FieldResolver(() => [Controller], {
+    description: "Controllers registered for this customer in the gateway, all in one list (for a large fleet, controllersConnection).",
+  })
   controllers(@Root() customer: CustomerRow, @Ctx() ctx: GatewayContext) {
     return ctx.reads.controllersOfCustomer(customer.id);
   }
 
-  @FieldResolver(() => ControllerConnection, { description: "Controllers registered for this customer in the gateway, ordered by node id and a page at a time." })
+  @FieldResolver(() => ControllerConnection, {
+    description: "Controllers registered for this customer in the gateway, ordered by node id and a page at a time.",
+  })
   async controllersConnection(@Root() customer: CustomerRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: GatewayContext) {
     const paging = controllerConnection.check(args);
     return controllerConnection.page(await ctx.reads.controllersOfCustomer(customer.id), paging);

@@ -6,7 +6,8 @@ import { PageInfo } from "../common/page-info.type.js";
 @ObjectType({ implements: Node, description: "A customer of the gateway's operator, federated across the sources where it has accounts." })
 export class Customer {
   @Field(() => ID, {
-    description: "The gateway's id for the customer. Never contains ':', never a source's id, never 16 hex digits: no other type's id can equal it (see Node).",
+    description:
+      "The gateway's id for the customer. Never contains ':', never a source's id, never 16 hex digits: no other type's id can equal it (see Node).",
   })
   id!: string;
 
@@ -15,7 +16,8 @@ export class Customer {
   // the two fields have the same type; widening this one breaks no client that reads it, narrowing that one would lie.
   @Field(() => String, {
     nullable: true,
-    description: "The customer's name as the gateway's operator knows it. Never null; nullable so that it has the type of Controller.name (see Node).",
+    description:
+      "The customer's name as the gateway's operator knows it. Never null; nullable so that it has the type of Controller.name (see Node).",
   })
   name!: string;
 
@@ -34,7 +36,9 @@ export class CustomerAccount {
 
 @ObjectType({ description: "One customer in a page, with its cursor." })
 export class CustomerEdge {
-  @Field(() => String, { description: "Opaque; the same customer has the same cursor as long as its name stays the same (the order is by name, then id)." })
+  @Field(() => String, {
+    description: "Opaque; the same customer has the same cursor as long as its name stays the same (the order is by name, then id).",
+  })
   cursor!: string;
 
   @Field(() => Customer, { description: "The customer." })

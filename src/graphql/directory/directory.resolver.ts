@@ -9,7 +9,10 @@ import { ControllerHardware, CustomerProfile, UpdateCustomerContactInput, Update
 
 @Resolver(() => Customer)
 export class CustomerProfileResolver {
-  @FieldResolver(() => CustomerProfile, { nullable: true, description: "Contact details from the directory source (eSmart) where the customer has an account." })
+  @FieldResolver(() => CustomerProfile, {
+    nullable: true,
+    description: "Contact details from the directory source (eSmart) where the customer has an account.",
+  })
   profile(@Root() customer: CustomerRow, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
     return ctx.reads.customerProfile(customer.id, ctx.reportPartial(info));
   }
@@ -17,17 +20,23 @@ export class CustomerProfileResolver {
 
 @Resolver(() => Controller)
 export class ControllerHardwareResolver {
-  @FieldResolver(() => ControllerHardware, { nullable: true, description: "The hardware with this controller's serial number at the directory source (eSmart)." })
+  @FieldResolver(() => ControllerHardware, {
+    nullable: true,
+    description: "The hardware with this controller's serial number at the directory source (eSmart).",
+  })
   async hardware(@Root() c: ControllerView, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
     const report = ctx.reportPartial(info);
-    const serial = c.serialNumber ?? (await ctx.reads.vendorControllers(c.nodeId, report)).find((v) => v.serialNumber !== null)?.serialNumber ?? null;
+    const serial =
+      c.serialNumber ?? (await ctx.reads.vendorControllers(c.nodeId, report)).find((v) => v.serialNumber !== null)?.serialNumber ?? null;
     return ctx.reads.controllerHardware(serial, report);
   }
 }
 
 @Resolver()
 export class DirectoryMutationResolver {
-  @Mutation(() => UpdateCustomerContactPayload, { description: "Change a customer's e-mail or phone numbers at the directory source (eSmart)." })
+  @Mutation(() => UpdateCustomerContactPayload, {
+    description: "Change a customer's e-mail or phone numbers at the directory source (eSmart).",
+  })
   updateCustomerContact(@Arg("input", () => UpdateCustomerContactInput) input: UpdateCustomerContactInput, @Ctx() ctx: GatewayContext) {
     return ctx.mutations.customers.updateCustomerContact(input);
   }

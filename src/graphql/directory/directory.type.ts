@@ -69,7 +69,9 @@ export class ControllerHardware {
   devices!: HardwareDevice[];
 }
 
-@InputType({ description: "New contact details; omitted fields keep their value. Checked against the directory's rules before it is called." })
+@InputType({
+  description: "New contact details; omitted fields keep their value. Checked against the directory's rules before it is called.",
+})
 export class UpdateCustomerContactInput extends IdempotentInput {
   @Field(() => ID, { description: "The gateway customer; it needs an account at a directory source." })
   customerId!: string;
@@ -86,9 +88,14 @@ export class UpdateCustomerContactInput extends IdempotentInput {
 
 @ObjectType({ description: "The result of updateCustomerContact." })
 export class UpdateCustomerContactPayload {
-  @Field(() => CustomerProfile, { nullable: true, description: "The profile as the directory now holds it; null when `errors` is not empty." })
+  @Field(() => CustomerProfile, {
+    nullable: true,
+    description: "The profile as the directory now holds it; null when `errors` is not empty.",
+  })
   profile!: unknown;
 
-  @Field(() => [UserError], { description: "Empty on success; one per refused field. Codes: BAD_USER_INPUT, NOT_FOUND, UNSUPPORTED_BY_SOURCE." })
+  @Field(() => [UserError], {
+    description: "Empty on success; one per refused field. Codes: BAD_USER_INPUT, NOT_FOUND, UNSUPPORTED_BY_SOURCE.",
+  })
   errors!: UserError[];
 }

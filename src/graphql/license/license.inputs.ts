@@ -23,10 +23,15 @@ export class ActivateLicensePayload {
   @Field(() => License, { nullable: true, description: "The activated license; null when `errors` is not empty." })
   license!: unknown;
 
-  @Field(() => String, { nullable: true, description: "Set when the source needed no change, e.g. Cryptolens keys are active from creation." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Set when the source needed no change, e.g. Cryptolens keys are active from creation.",
+  })
   note!: string | null;
 
-  @Field(() => [UserError], { description: "Empty on success. Codes: BAD_USER_INPUT, NOT_FOUND, LICENSE_ALREADY_ACTIVATED, UNSUPPORTED_BY_SOURCE." })
+  @Field(() => [UserError], {
+    description: "Empty on success. Codes: BAD_USER_INPUT, NOT_FOUND, LICENSE_ALREADY_ACTIVATED, UNSUPPORTED_BY_SOURCE.",
+  })
   errors!: UserError[];
 }
 
@@ -78,7 +83,8 @@ export class ReleaseLicensePayload {
   license!: unknown;
 
   @Field(() => [UserError], {
-    description: "Empty on success. Codes: BAD_USER_INPUT, NOT_FOUND, LICENSE_NOT_CLAIMED, UNSUPPORTED_BY_SOURCE (a vendor that cannot release).",
+    description:
+      "Empty on success. Codes: BAD_USER_INPUT, NOT_FOUND, LICENSE_NOT_CLAIMED, UNSUPPORTED_BY_SOURCE (a vendor that cannot release).",
   })
   errors!: UserError[];
 }

@@ -22,7 +22,10 @@ registerEnumType(LicenseStatus, {
   },
 });
 
-@ObjectType({ implements: Node, description: "A software license for a controller, from any source. Fields a source does not have are null." })
+@ObjectType({
+  implements: Node,
+  description: "A software license for a controller, from any source. Fields a source does not have are null.",
+})
 export class License {
   @Field(() => ID, { description: 'Unique across sources and types, and stable: "<source>:<externalId>" (see Node).' })
   id!: string;
@@ -36,7 +39,9 @@ export class License {
   @Field(() => String, { nullable: true, description: 'The commercial type, e.g. "residential" or "commercial".' })
   type!: string | null;
 
-  @Field(() => LicenseStatus, { description: "Derived from the dates and the source's block flag by one rule for every source (see LicenseStatus)." })
+  @Field(() => LicenseStatus, {
+    description: "Derived from the dates and the source's block flag by one rule for every source (see LicenseStatus).",
+  })
   status!: LicenseStatus;
 
   @Field(() => Int, { nullable: true, description: "Licensed grid connection power, kW." })
@@ -57,7 +62,10 @@ export class License {
   @Field(() => DateTimeScalar, { nullable: true, description: "When it was activated; null while INACTIVE." })
   activatedAt!: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: "activatedAt plus durationMonths (calendar months, UTC); null without either." })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "activatedAt plus durationMonths (calendar months, UTC); null without either.",
+  })
   expiresAt!: Date | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: "When it was (or will be) deactivated." })
@@ -66,7 +74,10 @@ export class License {
   @Field(() => Int, { nullable: true, description: "How long the license runs after activation, in months." })
   durationMonths!: number | null;
 
-  @Field(() => [String], { nullable: true, description: 'Feature flags the license enables, by the vendor\'s names (Cryptolens "f1".."f8"); null when the source has none.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Feature flags the license enables, by the vendor\'s names (Cryptolens "f1".."f8"); null when the source has none.',
+  })
   features!: string[] | null;
 
   @Field(() => Int, { nullable: true, description: "How many controllers it may be claimed for; null when the source sets no limit." })

@@ -25,10 +25,7 @@ import { parseLicenseId } from "../../domain/model.js";
  * Datalink is not a Node: its id carries the vendor's link id and no vendor can look a link up by it, so
  * `node(id:)` could not honour the spec's promise to refetch it.
  */
-export type NodeRef =
-  | { type: "Controller"; nodeId: string }
-  | { type: "License"; id: string }
-  | { type: "Customer"; id: string };
+export type NodeRef = { type: "Controller"; nodeId: string } | { type: "License"; id: string } | { type: "Customer"; id: string };
 
 const CONTROLLER_PREFIX = "Controller:";
 

@@ -48,8 +48,10 @@ async function loadNode(id: string, ctx: GatewayContext, info: GraphQLResolveInf
   const ref = parseNodeId(id, (source) => ctx.sources.find(source) !== undefined);
   const report = ctx.reportPartial(info);
   const found =
-    ref.type === "Controller" ? await ctx.reads.controller(ref.nodeId, report)
-    : ref.type === "License" ? await ctx.reads.license(ref.id, report)
-    : await ctx.reads.customer(ref.id);
+    ref.type === "Controller"
+      ? await ctx.reads.controller(ref.nodeId, report)
+      : ref.type === "License"
+        ? await ctx.reads.license(ref.id, report)
+        : await ctx.reads.customer(ref.id);
   return found ? { ...found, [NODE_TYPE]: ref.type } : null;
 }

@@ -17,6 +17,8 @@ export const resolveNodeType = (value: Typed<object>): string => value[NODE_TYPE
   resolveType: resolveNodeType,
 })
 export abstract class Node {
-  @Field(() => ID, { description: "Unique among every id of every type (see Node) and stable; pass to Query.node to fetch the object again." })
+  @Field(() => ID, {
+    description: "Unique among every id of every type (see Node) and stable; pass to Query.node to fetch the object again.",
+  })
   id!: string;
 }

@@ -30,7 +30,9 @@ registerEnumType(CircuitState, {
   valuesConfig: {
     CLOSED: { description: "Calls go through (the normal state; the gateway's own store is always CLOSED)." },
     OPEN: { description: "Too many recent calls failed: calls fail fast with UPSTREAM_UNAVAILABLE, without reaching the source." },
-    HALF_OPEN: { description: "The open period is over: one probe call is let through; its success closes the circuit, its failure opens it again." },
+    HALF_OPEN: {
+      description: "The open period is over: one probe call is let through; its success closes the circuit, its failure opens it again.",
+    },
   },
 });
 
@@ -38,7 +40,8 @@ registerEnumType(CircuitState, {
 @ObjectType({ description: "A place licenses come from: a configured vendor instance, or the gateway's own store (`local`)." })
 export class Source {
   @Field(() => ID, {
-    description: 'The id from the configuration, e.g. "sofar"; "local" is the gateway\'s own store. No customer may have a source\'s id (see Node).',
+    description:
+      'The id from the configuration, e.g. "sofar"; "local" is the gateway\'s own store. No customer may have a source\'s id (see Node).',
   })
   id!: string;
 
@@ -66,14 +69,26 @@ export class Source {
   circuit!: CircuitState;
 
   @Extensions(LIVE)
-  @Field(() => Int, { nullable: true, description: "Median time of the upstream calls to this source in the recent window (the circuit's rolling window), in milliseconds; null when there were none." })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Median time of the upstream calls to this source in the recent window (the circuit's rolling window), in milliseconds; null when there were none.",
+  })
   latencyP50Ms!: number | null;
 
   @Extensions(LIVE)
-  @Field(() => Int, { nullable: true, description: "95th-percentile time of the upstream calls to this source in the recent window, in milliseconds; null when there were none." })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "95th-percentile time of the upstream calls to this source in the recent window, in milliseconds; null when there were none.",
+  })
   latencyP95Ms!: number | null;
 
   @Extensions(LIVE)
-  @Field(() => Float, { nullable: true, description: "Share of this source's operations that failed with an UPSTREAM_* code in the recent window, from 0 to 1; null when there were none." })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "Share of this source's operations that failed with an UPSTREAM_* code in the recent window, from 0 to 1; null when there were none.",
+  })
   errorRate!: number | null;
 }

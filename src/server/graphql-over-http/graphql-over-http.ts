@@ -82,13 +82,22 @@ export function graphqlOverHttp<TContext extends object>(options: GraphQLOverHtt
     return { ...head, body: `[${bodies.join(",")}]` };
   }
 
-  async function single(http: HttpGraphQLRequest, body: unknown, contextValue: TContext, sharedHead: HttpHead | undefined): Promise<HttpGraphQLResponse> {
+  async function single(
+    http: HttpGraphQLRequest,
+    body: unknown,
+    contextValue: TContext,
+    sharedHead: HttpHead | undefined,
+  ): Promise<HttpGraphQLResponse> {
     const request = graphqlRequestOf(http, body);
     const run = await processOperation(engine, request, http, contextValue, sharedHead ?? newHead());
     const head = run.response.http;
     if (!head.headers.has("content-type")) {
       const type = responseType(headerOf(http.headers, "accept"));
-      if (type === null) throw badRequest(`An 'accept' header was provided for this request which does not accept application/json; charset=utf-8 or application/graphql-response+json; charset=utf-8`, 406);
+      if (type === null)
+        throw badRequest(
+          `An 'accept' header was provided for this request which does not accept application/json; charset=utf-8 or application/graphql-response+json; charset=utf-8`,
+          406,
+        );
       head.headers.set("content-type", type);
     }
     const { errors, data, extensions } = run.response.result ?? {};

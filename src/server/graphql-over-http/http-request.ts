@@ -14,7 +14,8 @@ export function graphqlRequestOf(http: HttpGraphQLRequest, body: unknown): Graph
 }
 
 function postRequest(body: unknown): GraphQLRequest {
-  if (!isRecord(body) || Object.keys(body).length === 0) throw badRequest("POST body missing, invalid Content-Type, or JSON object has no keys.");
+  if (!isRecord(body) || Object.keys(body).length === 0)
+    throw badRequest("POST body missing, invalid Content-Type, or JSON object has no keys.");
   const { query, variables, extensions, operationName } = body;
   if (query && typeof query !== "string") {
     // The common mistake first: a parsed document (graphql-js's AST) sent instead of its text.
@@ -27,11 +28,16 @@ function postRequest(body: unknown): GraphQLRequest {
     }
     throw badRequest("GraphQL queries must be strings.");
   }
-  if (typeof variables === "string") throw badRequest("`variables` in a POST body should be provided as an object, not a recursively JSON-encoded string.");
-  if (typeof extensions === "string") throw badRequest("`extensions` in a POST body should be provided as an object, not a recursively JSON-encoded string.");
-  if ("extensions" in body && extensions !== null && !isRecord(extensions)) throw badRequest("`extensions` in a POST body must be an object if provided.");
-  if ("variables" in body && variables !== null && !isRecord(variables)) throw badRequest("`variables` in a POST body must be an object if provided.");
-  if ("operationName" in body && operationName !== null && typeof operationName !== "string") throw badRequest("`operationName` in a POST body must be a string if provided.");
+  if (typeof variables === "string")
+    throw badRequest("`variables` in a POST body should be provided as an object, not a recursively JSON-encoded string.");
+  if (typeof extensions === "string")
+    throw badRequest("`extensions` in a POST body should be provided as an object, not a recursively JSON-encoded string.");
+  if ("extensions" in body && extensions !== null && !isRecord(extensions))
+    throw badRequest("`extensions` in a POST body must be an object if provided.");
+  if ("variables" in body && variables !== null && !isRecord(variables))
+    throw badRequest("`variables` in a POST body must be an object if provided.");
+  if ("operationName" in body && operationName !== null && typeof operationName !== "string")
+    throw badRequest("`operationName` in a POST body must be a string if provided.");
   return {
     query: typeof query === "string" ? query : undefined,
     operationName: typeof operationName === "string" ? operationName : undefined,

@@ -77,7 +77,8 @@ function specify(candidate: Range, range: Range, index: number): Priority | unde
   else if (range.subtype !== "*") return undefined;
   const keys = Object.keys(range.params);
   if (keys.length > 0) {
-    if (keys.every((k) => range.params[k] === "*" || (range.params[k] ?? "").toLowerCase() === (candidate.params[k] ?? "").toLowerCase())) s |= 1;
+    if (keys.every((k) => range.params[k] === "*" || (range.params[k] ?? "").toLowerCase() === (candidate.params[k] ?? "").toLowerCase()))
+      s |= 1;
     else return undefined;
   }
   return { i: index, o: range.i, q: range.q, s };
@@ -124,7 +125,11 @@ const NO_STOP = 65_536;
  * content-type 2.1's `parse(header, { comma, start })`: the type (lower-cased; `typeText` keeps the header's own
  * casing, as negotiator does for Accept), its parameters (first of each name wins), and where it ended.
  */
-function parseMediaType(header: string, start: number, comma: boolean): { type: string; typeText: string; parameters: Record<string, string>; end: number } {
+function parseMediaType(
+  header: string,
+  start: number,
+  comma: boolean,
+): { type: string; typeText: string; parameters: Record<string, string>; end: number } {
   const stop = comma ? COMMA : NO_STOP;
   const len = header.length;
   let index = skipWhitespace(header, start);

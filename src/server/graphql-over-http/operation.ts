@@ -1,10 +1,26 @@
-import { getOperationAST, GraphQLError, Kind, parse, validate, type ExecutionResult, type GraphQLSchema, type ValidationRule } from "graphql";
+import {
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type ValidationRule,
+} from "graphql";
 import type { ExecuteOperation } from "../../graphql/executor.js";
 import type { Logger } from "../../logger.js";
 import { formatErrors, type FormatError } from "./format-errors.js";
 import { persistedDocument, type PersistedQueryOptions } from "./persisted-queries.js";
 import type { GraphQLPlugin, OperationListener, OperationRun } from "./plugin.js";
-import { badRequest, ensureGraphQLError, operationResolutionError, syntaxError, userInputError, validationError } from "./request-errors.js";
+import {
+  badRequest,
+  ensureGraphQLError,
+  operationResolutionError,
+  syntaxError,
+  userInputError,
+  validationError,
+} from "./request-errors.js";
 import { mergeHead, type GraphQLRequest, type HttpGraphQLRequest, type HttpHead } from "./types.js";
 import type { ValidatedDocuments } from "./validated-documents.js";
 
@@ -73,7 +89,9 @@ export async function processOperation<TContext>(
 
   // GET is for reading: a mutation sent that way (a link, an <img>, a prefetch) is refused, and says how to send it.
   if (http.method === "GET" && operation && operation.operation !== "query") {
-    return refuse([badRequest(`GET requests only support query operations, not ${operation.operation} operations`, 405, [["allow", "POST"]])]);
+    return refuse([
+      badRequest(`GET requests only support query operations, not ${operation.operation} operations`, 405, [["allow", "POST"]]),
+    ]);
   }
   try {
     for (const listener of listeners) listener.didResolveOperation?.(run);
@@ -82,14 +100,25 @@ export async function processOperation<TContext>(
   }
   // Registered only now: a document that does not parse or validate, or a mutation over GET, is never kept.
   if (source.register) {
-    source.register().catch((error: unknown) => engine.logger.warn({ err: error }, "a persisted query could not be registered; the client will send it again"));
+    source
+      .register()
+      .catch((error: unknown) =>
+        engine.logger.warn({ err: error }, "a persisted query could not be registered; the client will send it again"),
+      );
   }
 
   run.executed = true;
   for (const listener of listeners) listener.executionDidStart?.(run);
   let result: ExecutionResult;
   try {
-    result = await engine.execute({ schema: engine.schema, document, rootValue: run.rootValue, contextValue, variableValues: request.variables, operationName: request.operationName });
+    result = await engine.execute({
+      schema: engine.schema,
+      document,
+      rootValue: run.rootValue,
+      contextValue,
+      variableValues: request.variables,
+      operationName: request.operationName,
+    });
   } catch (error) {
     return refuse([ensureGraphQLError(error)]);
   }
@@ -131,5 +160,9 @@ function isVariableError(error: GraphQLError): boolean {
   const node = error.nodes?.length === 1 ? error.nodes[0] : undefined;
   if (node?.kind !== Kind.VARIABLE_DEFINITION) return false;
   const variable = `Variable "$${node.variable.name.value}" `;
-  return error.message.startsWith(`${variable}got invalid value `) || error.message.startsWith(`${variable}of required type `) || error.message.startsWith(`${variable}of non-null type `);
+  return (
+    error.message.startsWith(`${variable}got invalid value `) ||
+    error.message.startsWith(`${variable}of required type `) ||
+    error.message.startsWith(`${variable}of non-null type `)
+  );
 }

@@ -34,21 +34,33 @@ export type PersistedDocument = { query: string; register: (() => Promise<void>)
  * - without `persistedQuery`, the document itself, which must not be empty.
  * Synchronous unless the store is read: most requests carry their document, and an await would cost them a promise.
  */
-export function persistedDocument(request: GraphQLRequest, options: PersistedQueryOptions | undefined): PersistedDocument | Promise<PersistedDocument> {
+export function persistedDocument(
+  request: GraphQLRequest,
+  options: PersistedQueryOptions | undefined,
+): PersistedDocument | Promise<PersistedDocument> {
   const persisted = request.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
   const { query } = request;
   if (!persisted) {
-    return query ? { query, register: undefined } : { refusal: badRequest("GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.") };
+    return query
+      ? { query, register: undefined }
+      : { refusal: badRequest("GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.") };
   }
   if (!options) return { refusal: persistedQueryNotSupported() };
   // No code: the error boundary answers an uncoded 4xx as BAD_REQUEST.
-  if (persisted.version !== 1) return { refusal: new GraphQLError("Unsupported persisted query version", { extensions: { http: { status: 400, headers: new Map() } } }) };
+  if (persisted.version !== 1)
+    return {
+      refusal: new GraphQLError("Unsupported persisted query version", { extensions: { http: { status: 400, headers: new Map() } } }),
+    };
   const key = `${KEY_PREFIX}${String(persisted.sha256Hash)}`;
   if (query === undefined) {
-    return options.cache.get(key).then((registered) => (registered ? { query: registered, register: undefined } : { refusal: persistedQueryNotFound() }));
+    return options.cache
+      .get(key)
+      .then((registered) => (registered ? { query: registered, register: undefined } : { refusal: persistedQueryNotFound() }));
   }
   if (persisted.sha256Hash !== createHash("sha256").update(query).digest("hex")) {
-    return { refusal: new GraphQLError("provided sha does not match query", { extensions: { http: { status: 400, headers: new Map() } } }) };
+    return {
+      refusal: new GraphQLError("provided sha does not match query", { extensions: { http: { status: 400, headers: new Map() } } }),
+    };
   }
   const { ttl } = options;
   return { query, register: () => options.cache.set(key, query, ttl !== undefined ? { ttl } : undefined) };

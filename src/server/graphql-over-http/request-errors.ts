@@ -40,7 +40,11 @@ export function validationError(error: GraphQLError): GraphQLError {
 
 /** A variable's value that does not fit its type: the client's input, not the server's failure. */
 export function userInputError(error: GraphQLError): GraphQLError {
-  return coded(error.message, "BAD_USER_INPUT", { nodes: error.nodes, originalError: error.originalError ?? error, extensions: error.extensions });
+  return coded(error.message, "BAD_USER_INPUT", {
+    nodes: error.nodes,
+    originalError: error.originalError ?? error,
+    extensions: error.extensions,
+  });
 }
 
 /** No operation to run: none by that name, or several and no name. */

@@ -10,7 +10,13 @@ export function cachingHeaders(getCacheControl: string | undefined): Step {
     await next(x);
     const { answer } = x;
     if (!answer) return;
-    for (const [name, value] of headersFor(x.req.method, answer.status, answer.body, answer.headers.get("cache-control"), getCacheControl)) {
+    for (const [name, value] of headersFor(
+      x.req.method,
+      answer.status,
+      answer.body,
+      answer.headers.get("cache-control"),
+      getCacheControl,
+    )) {
       answer.headers.set(name, value);
     }
   };

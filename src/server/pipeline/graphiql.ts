@@ -6,7 +6,13 @@ import { send } from "./refuse.js";
 export function graphiql(options: { examples: GraphiqlExample[]; introspection: boolean; auth: "on" | "off" | undefined }): Step {
   return (next) => (x) => {
     if (x.req.method !== "GET" || x.url.search || !(x.req.headers.accept ?? "").includes("text/html")) return next(x);
-    const page = renderGraphiqlPage({ endpoint: "/graphql", title: "License gateway", examples: options.examples, introspection: options.introspection, auth: options.auth });
+    const page = renderGraphiqlPage({
+      endpoint: "/graphql",
+      title: "License gateway",
+      examples: options.examples,
+      introspection: options.introspection,
+      auth: options.auth,
+    });
     send(x.res, 200, "text/html; charset=utf-8", page);
   };
 }

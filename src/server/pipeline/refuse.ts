@@ -45,7 +45,14 @@ function refusalType(accept: string | undefined): string {
     const qParameter = parameters.find((p) => p.startsWith("q="));
     const q = qParameter === undefined ? 1 : Number(qParameter.slice(2));
     if (!(q > 0)) return;
-    const candidates = name === "*/*" || name === "application/*" ? [JSON_TYPE, GRAPHQL_RESPONSE_TYPE] : name === "application/json" ? [JSON_TYPE] : name === "application/graphql-response+json" ? [GRAPHQL_RESPONSE_TYPE] : [];
+    const candidates =
+      name === "*/*" || name === "application/*"
+        ? [JSON_TYPE, GRAPHQL_RESPONSE_TYPE]
+        : name === "application/json"
+          ? [JSON_TYPE]
+          : name === "application/graphql-response+json"
+            ? [GRAPHQL_RESPONSE_TYPE]
+            : [];
     const score = [q, candidates.length === 1 ? 1 : 0, -index];
     for (const type of candidates) if (compare(score, best.get(type)) > 0) best.set(type, score);
   });

@@ -30,7 +30,12 @@ export function responseCache(cache: ResponseCache | undefined): Step {
     await next(x);
     const { answer, context, cacheKey } = x;
     if (!answer || cacheKey === undefined || !context?.cacheReads || !isStorable(req, url, x.body)) return;
-    const outcome = cache.store(cacheKey, { status: answer.status, headers: [...answer.headers], body: answer.body }, context.cacheReads, x.scope?.cacheFreshUntil);
+    const outcome = cache.store(
+      cacheKey,
+      { status: answer.status, headers: [...answer.headers], body: answer.body },
+      context.cacheReads,
+      x.scope?.cacheFreshUntil,
+    );
     answer.cacheStatus = cacheStatus({ hit: false, ...outcome });
   };
 }

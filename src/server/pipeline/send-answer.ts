@@ -21,7 +21,10 @@ export function sendAnswer(): Step {
 
 /** 304: the client's copy is current. Only the validators and caching headers go back (RFC 9110, 15.4.5). */
 export function sendNotModified(res: ServerResponse, headers: Iterable<readonly [string, string]>, cacheStatus: string | undefined): void {
-  setHeaders(res, [...headers].filter(([name]) => name === "etag" || name === "cache-control" || name === "vary"));
+  setHeaders(
+    res,
+    [...headers].filter(([name]) => name === "etag" || name === "cache-control" || name === "vary"),
+  );
   res.writeHead(304, cacheStatus === undefined ? [] : ["cache-status", cacheStatus]).end();
 }
 

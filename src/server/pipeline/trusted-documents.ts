@@ -23,7 +23,8 @@ export interface TrustedDocumentsDeps {
  */
 export function trustedDocuments(placement: "before the cache" | "after the cache", deps: TrustedDocumentsDeps): Step {
   const lookup = deps.lookup ?? NO_DOCUMENTS;
-  const here = (principal: Principal | undefined) => (withDocuments(principal) ? placement === "before the cache" : placement === "after the cache");
+  const here = (principal: Principal | undefined) =>
+    withDocuments(principal) ? placement === "before the cache" : placement === "after the cache";
   return (next) => (x) => {
     if (!here(x.principal)) return next(x);
     const unparsable = parsedBody(x);
@@ -34,11 +35,19 @@ export function trustedDocuments(placement: "before the cache" | "after the cach
   };
 
   async function check(x: Exchange, principal: Principal) {
-    const verdict = await applyTrustedDocuments(principal, x.req.method === "GET" ? { search: x.url.searchParams } : { payload: x.body }, lookup);
+    const verdict = await applyTrustedDocuments(
+      principal,
+      x.req.method === "GET" ? { search: x.url.searchParams } : { payload: x.body },
+      lookup,
+    );
     for (const { apiKeyId, outcome, documentId, operationName } of verdict.outcomes) {
       deps.telemetry?.trustedDocument(apiKeyId, outcome);
       // What an operator reads before locking a key: which of its client's operations the lock would refuse.
-      if (outcome === "outside") deps.logger.info({ apiKeyId, documentId, operationName }, "operation outside the API key's trusted documents (the key is not locked)");
+      if (outcome === "outside")
+        deps.logger.info(
+          { apiKeyId, documentId, operationName },
+          "operation outside the API key's trusted documents (the key is not locked)",
+        );
     }
     return verdict.refusal;
   }
@@ -47,7 +56,8 @@ export function trustedDocuments(placement: "before the cache" | "after the cach
 /** Whether the request names a document by `documentId` (in its URL, its body, or an operation of its batch). */
 function namesDocument(x: Exchange): boolean {
   if (x.req.method === "GET") return x.url.searchParams.has("documentId");
-  const named = (operation: unknown) => operation !== null && typeof operation === "object" && (operation as { documentId?: unknown }).documentId !== undefined;
+  const named = (operation: unknown) =>
+    operation !== null && typeof operation === "object" && (operation as { documentId?: unknown }).documentId !== undefined;
   return Array.isArray(x.body) ? x.body.some(named) : named(x.body);
 }
 

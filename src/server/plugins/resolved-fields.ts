@@ -1,4 +1,11 @@
-import { defaultFieldResolver, GraphQLError, GraphQLObjectType, responsePathAsArray, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  GraphQLObjectType,
+  responsePathAsArray,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from "graphql";
 import { limitError } from "../limits.js";
 import type { GraphQLPlugin } from "../graphql-over-http/plugin.js";
 
@@ -60,7 +67,8 @@ function countResolvedFields(schema: GraphQLSchema): void {
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, context, info) => {
         const count = info.rootValue;
-        if (count instanceof ResolvedFields && (count.exceeded !== undefined || ++count.resolved > count.max)) throw (count.exceeded ??= exceeded(count.max, info));
+        if (count instanceof ResolvedFields && (count.exceeded !== undefined || ++count.resolved > count.max))
+          throw (count.exceeded ??= exceeded(count.max, info));
         return resolve(source, args, context, info);
       };
     }
@@ -69,6 +77,15 @@ function countResolvedFields(schema: GraphQLSchema): void {
 
 /** One error, located where the limit was passed; graphql-js reports a located error as it is, so every field failing after it costs no new error object. */
 function exceeded(max: number, info: GraphQLResolveInfo): GraphQLError {
-  const refusal = limitError("maxResolvedFields", `the operation resolved more than ${max} fields; ask for fewer nested lists or smaller pages`, 200);
-  return new GraphQLError(refusal.message, { nodes: info.fieldNodes, path: responsePathAsArray(info.path), originalError: refusal, extensions: refusal.extensions });
+  const refusal = limitError(
+    "maxResolvedFields",
+    `the operation resolved more than ${max} fields; ask for fewer nested lists or smaller pages`,
+    200,
+  );
+  return new GraphQLError(refusal.message, {
+    nodes: info.fieldNodes,
+    path: responsePathAsArray(info.path),
+    originalError: refusal,
+    extensions: refusal.extensions,
+  });
 }

@@ -56,8 +56,10 @@ export function cryptolensApiHandler({ data, tokens }: ApiRoutesOptions): Simula
     const httpMethod = req.method ?? "GET";
 
     // The simulator's own documents: no token, exact path.
-    if (httpMethod === "GET" && url.pathname === "/openapi.yaml") return sendText(res, 200, OPENAPI.yaml, {}, "application/yaml; charset=utf-8");
-    if (httpMethod === "GET" && url.pathname === "/openapi.json") return sendText(res, 200, OPENAPI.json, {}, "application/json; charset=utf-8");
+    if (httpMethod === "GET" && url.pathname === "/openapi.yaml")
+      return sendText(res, 200, OPENAPI.yaml, {}, "application/yaml; charset=utf-8");
+    if (httpMethod === "GET" && url.pathname === "/openapi.json")
+      return sendText(res, 200, OPENAPI.json, {}, "application/json; charset=utf-8");
 
     const method = methods[path];
     // Unknown paths and verbs answer in the envelope too (simulator choice; the real host's 404 is not documented).

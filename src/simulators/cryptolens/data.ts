@@ -138,8 +138,22 @@ interface CustomerRow {
 
 /** Same companies as the Eniris demo customers, so the demo world is one. */
 const CUSTOMERS: CustomerRow[] = [
-  { id: 101, name: "Pieter Verbeke", email: "pieter@verbeke.example", companyName: "Zonnepark Verbeke NV", secret: "cs-7QmX2rVk9TfB", createdDay: -400 },
-  { id: 102, name: "Sanne de Vries", email: "beheer@noorderlicht.example", companyName: "Energiecooperatie Noorderlicht", secret: "cs-Lp4wN8zHc3Ds", createdDay: -300 },
+  {
+    id: 101,
+    name: "Pieter Verbeke",
+    email: "pieter@verbeke.example",
+    companyName: "Zonnepark Verbeke NV",
+    secret: "cs-7QmX2rVk9TfB",
+    createdDay: -400,
+  },
+  {
+    id: 102,
+    name: "Sanne de Vries",
+    email: "beheer@noorderlicht.example",
+    companyName: "Energiecooperatie Noorderlicht",
+    secret: "cs-Lp4wN8zHc3Ds",
+    createdDay: -300,
+  },
   // Households have no company: an empty companyName is what Cryptolens stores then.
   { id: 103, name: "Camille Dubois", email: "camille.dubois@mail.example", companyName: "", secret: "cs-Ry6tJ1kQe5Wa", createdDay: -90 },
   { id: 104, name: "Jan Peeters", email: "jan.peeters@mail.example", companyName: "", secret: "cs-Gv2sU7mPo0Xn", createdDay: -20 },
@@ -283,7 +297,8 @@ export function cryptolensDemoData(productId: number = DEFAULT_CRYPTOLENS_PRODUC
   const controllers = { sofar: enirisDemoData("sofar").controllers, smartgridone: enirisDemoData("smartgridone").controllers };
   const nodeId = (m: MachineRow): string => {
     const controller = controllers[m.brand][m.controller];
-    if (controller === undefined) throw new Error(`cryptolens demo seed names eniris ${m.brand} controller #${m.controller}, which does not exist`);
+    if (controller === undefined)
+      throw new Error(`cryptolens demo seed names eniris ${m.brand} controller #${m.controller}, which does not exist`);
     return controller.nodeId;
   };
 
@@ -311,7 +326,12 @@ export function cryptolensDemoData(productId: number = DEFAULT_CRYPTOLENS_PRODUC
       globalId: 731_000 + i + 1,
       customerId: row.customer,
       maxNoOfMachines: row.maxNoOfMachines,
-      activatedMachines: row.machines.map((m, j) => ({ mid: nodeId(m), ip: m.ip, time: dayAt(m.day, 9 + j), friendlyName: m.friendlyName })),
+      activatedMachines: row.machines.map((m, j) => ({
+        mid: nodeId(m),
+        ip: m.ip,
+        time: dayAt(m.day, 9 + j),
+        friendlyName: m.friendlyName,
+      })),
       dataObjects: (row.dataObjects ?? []).map((d) => ({ id: dataObjectId++, ...d })),
     };
   });
@@ -348,9 +368,18 @@ function pickExamples(
     customerWithKeysSecret: withKeys.secret,
     customerWithoutKeysId: withoutKeys.id,
     customerWithoutKeysSecret: withoutKeys.secret,
-    activeKeyWithFreeSlot: key("active with a free slot", (k) => valid(k) && k.activatedMachines.length > 0 && k.activatedMachines.length < k.maxNoOfMachines).key,
-    activeUnactivatedKey: key("active unactivated", (k) => valid(k) && k.customerId !== null && k.maxNoOfMachines > 0 && k.activatedMachines.length === 0).key,
-    keyAtMachineLimit: key("at its machine limit", (k) => valid(k) && k.maxNoOfMachines > 0 && k.activatedMachines.length >= k.maxNoOfMachines).key,
+    activeKeyWithFreeSlot: key(
+      "active with a free slot",
+      (k) => valid(k) && k.activatedMachines.length > 0 && k.activatedMachines.length < k.maxNoOfMachines,
+    ).key,
+    activeUnactivatedKey: key(
+      "active unactivated",
+      (k) => valid(k) && k.customerId !== null && k.maxNoOfMachines > 0 && k.activatedMachines.length === 0,
+    ).key,
+    keyAtMachineLimit: key(
+      "at its machine limit",
+      (k) => valid(k) && k.maxNoOfMachines > 0 && k.activatedMachines.length >= k.maxNoOfMachines,
+    ).key,
     blockedKey: key("blocked", (k) => k.block).key,
     expiredKey: key("expired time-limited", (k) => !k.block && k[TIME_LIMITED_FEATURE] && endedBefore2026(k)).key,
     nonTimeLimitedKey: key("non-time-limited, past expires", (k) => !k.block && !k[TIME_LIMITED_FEATURE] && endedBefore2026(k)).key,

@@ -1,10 +1,4 @@
-import {
-  parseCryptolensDate,
-  TIME_LIMITED_FEATURE,
-  TRIAL_FEATURE,
-  type CryptolensDemoData,
-  type CryptolensDemoKey,
-} from "./data.js";
+import { parseCryptolensDate, TIME_LIMITED_FEATURE, TRIAL_FEATURE, type CryptolensDemoData, type CryptolensDemoKey } from "./data.js";
 
 /** The response shapes of cryptolens.md, field by field: the server-side `customerId` and secrets never leak. */
 

@@ -82,7 +82,9 @@ export async function startCryptolensSimulator(options: CryptolensSimulatorOptio
       list: () =>
         knobs.calls.list().map((call) => ({
           ...call,
-          query: Object.fromEntries(Object.entries(call.query).map(([name, value]) => [name, name.toLowerCase() === "token" ? REDACTED : value])),
+          query: Object.fromEntries(
+            Object.entries(call.query).map(([name, value]) => [name, name.toLowerCase() === "token" ? REDACTED : value]),
+          ),
         })),
       reset: () => knobs.calls.reset(),
     },

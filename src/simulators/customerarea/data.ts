@@ -132,7 +132,14 @@ const MONTHS: Record<CustomerareaLang, (n: number) => string> = {
   DE: (n) => `${n} ${n === 1 ? "Monat" : "Monate"}`,
 };
 
-function product(code: string, line: string, version: number, durationMonths: number, quantity: number, amountEur: number): CustomerareaCatalogueEntry {
+function product(
+  code: string,
+  line: string,
+  version: number,
+  durationMonths: number,
+  quantity: number,
+  amountEur: number,
+): CustomerareaCatalogueEntry {
   const names = Object.fromEntries(CUSTOMERAREA_LANGS.map((lang) => [lang, `${line} ${MONTHS[lang](durationMonths)}`])) as Record<
     CustomerareaLang,
     string
@@ -195,7 +202,13 @@ export function customerareaDemoData(options: CustomerareaDemoDataOptions = {}):
   const customers = CUSTOMERS.map((c) => ({ ...c }));
   const catalogue = CATALOGUE.map((p) => ({ ...p, names: { ...p.names } }));
   const licences = LICENCES.map((l) => ({ ...l }));
-  return { customers, catalogue, licences, credit: options.credit ?? DEFAULT_CREDIT_EUR, examples: pickExamples(customers, catalogue, licences) };
+  return {
+    customers,
+    catalogue,
+    licences,
+    credit: options.credit ?? DEFAULT_CREDIT_EUR,
+    examples: pickExamples(customers, catalogue, licences),
+  };
 }
 
 function pickExamples(
@@ -214,11 +227,14 @@ function pickExamples(
     return found.code;
   };
   const renewed = licences.find((l) => l.status === "renewed");
-  const renewal = licences.find((l) => l.status === "active" && renewed !== undefined && l.code === renewed.code && l.activationDate === renewed.expirationDate);
+  const renewal = licences.find(
+    (l) => l.status === "active" && renewed !== undefined && l.code === renewed.code && l.activationDate === renewed.expirationDate,
+  );
   if (renewed === undefined || renewal === undefined) throw new Error("customerarea demo seed needs a renewed licence and its renewal");
   const affordable = catalogue.find((p) => p.amountEur <= DEFAULT_CREDIT_EUR / 2 && p.durationMonths === 12 && p.version === 2);
   const tooExpensive = catalogue.find((p) => p.amountEur > DEFAULT_CREDIT_EUR);
-  if (affordable === undefined || tooExpensive === undefined) throw new Error("customerarea demo catalogue needs an affordable and a too expensive code");
+  if (affordable === undefined || tooExpensive === undefined)
+    throw new Error("customerarea demo catalogue needs an affordable and a too expensive code");
   const oneDemo = customer("with one demo used", (c) => c.demosUsed === 1);
   return {
     customerWithLicencesCode: oneDemo,

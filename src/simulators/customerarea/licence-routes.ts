@@ -117,7 +117,12 @@ function findCustomer(state: LicenceState, code: number, res: ServerResponse): C
 }
 
 /** Inferred: a licence unknown, or another customer's, is 404 `{"code":404,"message":"license not found"}`. */
-function findLicence(state: LicenceState, customer: CustomerareaDemoCustomer, id: number, res: ServerResponse): CustomerareaDemoLicence | undefined {
+function findLicence(
+  state: LicenceState,
+  customer: CustomerareaDemoCustomer,
+  id: number,
+  res: ServerResponse,
+): CustomerareaDemoLicence | undefined {
   const licence = state.data.licences.find((l) => l.id === id && l.customerCode === customer.code);
   if (licence === undefined) sendCustomerareaError(res, 404, NOT_FOUND_MESSAGES.licence);
   return licence;
@@ -127,7 +132,9 @@ function findLicence(state: LicenceState, customer: CustomerareaDemoCustomer, id
 function enoughCredit(state: LicenceState, priceEur: number, res: ServerResponse): boolean {
   if (state.data.credit >= priceEur) return true;
   sendValidationError(res, {
-    [RULE_ERROR_KEYS.credit]: [`The reseller credit (${state.data.credit.toFixed(2)} EUR) is not enough for this license (${priceEur.toFixed(2)} EUR).`],
+    [RULE_ERROR_KEYS.credit]: [
+      `The reseller credit (${state.data.credit.toFixed(2)} EUR) is not enough for this license (${priceEur.toFixed(2)} EUR).`,
+    ],
   });
   return false;
 }
@@ -171,7 +178,9 @@ export const assignDemo: LicenceHandler = (state, params, res) => {
   if (customer === undefined) return;
   if (customer.demosUsed >= DEMO_LIMIT_PER_CUSTOMER) {
     return sendValidationError(res, {
-      [RULE_ERROR_KEYS.demoLimit]: [`The customer has already been assigned the maximum number of demo licenses (${DEMO_LIMIT_PER_CUSTOMER}).`],
+      [RULE_ERROR_KEYS.demoLimit]: [
+        `The customer has already been assigned the maximum number of demo licenses (${DEMO_LIMIT_PER_CUSTOMER}).`,
+      ],
     });
   }
   const start = Math.floor(state.now() / 1000) * 1000;
@@ -224,7 +233,11 @@ export const assignBulk: LicenceHandler = (state, params, res) => {
     durationMonths: entry.durationMonths,
   };
   state.data.licences.push(licence);
-  sendContent(res, { ...licenceJson(state, licence), license_amount: priceIn(entry, currency_code), license_amount_currency: currency_code });
+  sendContent(res, {
+    ...licenceJson(state, licence),
+    license_amount: priceIn(entry, currency_code),
+    license_amount_currency: currency_code,
+  });
 };
 
 /**

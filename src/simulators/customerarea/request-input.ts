@@ -91,7 +91,8 @@ export type Validated<T extends Record<string, FieldRule>> = {
   [K in keyof T]: T[K] extends { required: true } ? ValueOf<T[K]> : ValueOf<T[K]> | undefined;
 };
 
-export type ValidationResult<T extends Record<string, FieldRule>> = { ok: true; values: Validated<T> } | { ok: false; errors: Record<string, string[]> };
+export type ValidationResult<T extends Record<string, FieldRule>> =
+  { ok: true; values: Validated<T> } | { ok: false; errors: Record<string, string[]> };
 
 /**
  * Checks every field and reports every failing one at once (Laravel collects all errors before answering), one
@@ -138,7 +139,8 @@ function checkValue(raw: unknown, rule: FieldRule, attribute: string): { value: 
       return { error: `The ${attribute} field must be true or false.` };
     case "string": {
       if (typeof raw !== "string") return { error: `The ${attribute} must be a string.` };
-      if (rule.max !== undefined && raw.length > rule.max) return { error: `The ${attribute} must not be greater than ${rule.max} characters.` };
+      if (rule.max !== undefined && raw.length > rule.max)
+        return { error: `The ${attribute} must not be greater than ${rule.max} characters.` };
       if (rule.oneOf !== undefined) {
         const canonical = rule.oneOf.find((option) => option.toLowerCase() === raw.toLowerCase());
         if (canonical === undefined) return { error: `The selected ${attribute} is invalid.` };

@@ -76,11 +76,12 @@ export async function startEnirisSimulator(options: EnirisSimulatorOptions = {})
   const data = enirisDemoData(brand);
 
   const api = await startListener("api", knobs, enirisApiHandler({ data, tokens }));
-  const auth = await startListener("auth", knobs, enirisAuthHandler({ tokens, users, quoteTokens: options.quoteTokens ?? false }))
-    .catch(async (error: unknown) => {
+  const auth = await startListener("auth", knobs, enirisAuthHandler({ tokens, users, quoteTokens: options.quoteTokens ?? false })).catch(
+    async (error: unknown) => {
       await api.close();
       throw error;
-    });
+    },
+  );
 
   return {
     apiUrl: api.url,

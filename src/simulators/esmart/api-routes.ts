@@ -75,7 +75,9 @@ export function esmartApiHandler({ data, users, recordArea }: ApiRoutesOptions):
       return sendEsmartError(res, 404, `No HTTP resource was found that matches the request URI '${uri}'.`);
     }
     if (found.kind === "method") {
-      return sendEsmartError(res, 405, `The requested resource does not support http method '${method}'.`, { allow: found.allow.join(", ") });
+      return sendEsmartError(res, 405, `The requested resource does not support http method '${method}'.`, {
+        allow: found.allow.join(", "),
+      });
     }
     const { route: matched, params } = found;
     if (!matched.authenticated) return matched.handle({ data, user: ANONYMOUS, area: ESMART_AREA.power }, req, res, params);

@@ -68,7 +68,12 @@ const PATCH_FIELDS: readonly PatchField[] = ["PhoneNumber", "MobileNumber", "Ema
  * - `null` clears PhoneNumber or MobileNumber; Email cannot be cleared. "" is not a phone number.
  * - Success is 200 with the updated customer (not 204), so a client need not GET it again.
  */
-export async function patchCustomer(ctx: EsmartRequestContext, req: IncomingMessage, res: ServerResponse, customerId: string): Promise<void> {
+export async function patchCustomer(
+  ctx: EsmartRequestContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  customerId: string,
+): Promise<void> {
   const customer = findOwnCustomer(ctx, res, customerId);
   if (customer === undefined) return;
 

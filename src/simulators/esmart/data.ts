@@ -200,16 +200,96 @@ interface GatewayRow {
  * controller 4 ("Demo rack 2").
  */
 const GATEWAYS: GatewayRow[] = [
-  { area: 2, brand: "sofar", controller: 0, customerId: "ES-10001", name: "Verbeke hall A", isActive: true, lastSeenMinutes: 12, firmware: "4.2.1", devices: ["Meter", "Inverter", "Battery", "EVCharger"] },
+  {
+    area: 2,
+    brand: "sofar",
+    controller: 0,
+    customerId: "ES-10001",
+    name: "Verbeke hall A",
+    isActive: true,
+    lastSeenMinutes: 12,
+    firmware: "4.2.1",
+    devices: ["Meter", "Inverter", "Battery", "EVCharger"],
+  },
   // Inactive: hall B's Eniris license was deactivated too; last heard from months before the others.
-  { area: 2, brand: "sofar", controller: 1, customerId: "ES-10001", name: "Verbeke hall B", isActive: false, lastSeenMinutes: -95 * 24 * 60, firmware: "3.9.4", devices: ["Meter", "Inverter"] },
-  { area: 2, brand: "sofar", controller: 2, customerId: "ES-10002", name: "Janssens home", isActive: true, lastSeenMinutes: 47, firmware: "4.2.1", devices: ["Meter", "Inverter", "Battery"] },
-  { area: 2, brand: "smartgridone", controller: 0, customerId: "ES-10003", name: "Noorderlicht main site", isActive: true, lastSeenMinutes: 3, firmware: "4.3.0", devices: ["Meter", "Inverter", "Battery", "EVCharger"] },
-  { area: 2, brand: "smartgridone", controller: 1, customerId: "ES-10003", name: "Dubois home (member)", isActive: true, lastSeenMinutes: 6 * 60 + 20, firmware: "4.1.7", devices: ["Meter", "EVCharger"] },
-  { area: 2, brand: "smartgridone", controller: 2, customerId: "ES-10004", name: "Vermeulen workshop", isActive: true, lastSeenMinutes: -2 * 24 * 60, firmware: "4.2.0", devices: ["Meter", "Inverter"] },
-  { area: 2, brand: "smartgridone", controller: 3, customerId: "ES-10003", name: "Demo rack 1", isActive: true, lastSeenMinutes: 90, firmware: "4.3.0-rc.2", devices: ["Inverter"] },
+  {
+    area: 2,
+    brand: "sofar",
+    controller: 1,
+    customerId: "ES-10001",
+    name: "Verbeke hall B",
+    isActive: false,
+    lastSeenMinutes: -95 * 24 * 60,
+    firmware: "3.9.4",
+    devices: ["Meter", "Inverter"],
+  },
+  {
+    area: 2,
+    brand: "sofar",
+    controller: 2,
+    customerId: "ES-10002",
+    name: "Janssens home",
+    isActive: true,
+    lastSeenMinutes: 47,
+    firmware: "4.2.1",
+    devices: ["Meter", "Inverter", "Battery"],
+  },
+  {
+    area: 2,
+    brand: "smartgridone",
+    controller: 0,
+    customerId: "ES-10003",
+    name: "Noorderlicht main site",
+    isActive: true,
+    lastSeenMinutes: 3,
+    firmware: "4.3.0",
+    devices: ["Meter", "Inverter", "Battery", "EVCharger"],
+  },
+  {
+    area: 2,
+    brand: "smartgridone",
+    controller: 1,
+    customerId: "ES-10003",
+    name: "Dubois home (member)",
+    isActive: true,
+    lastSeenMinutes: 6 * 60 + 20,
+    firmware: "4.1.7",
+    devices: ["Meter", "EVCharger"],
+  },
+  {
+    area: 2,
+    brand: "smartgridone",
+    controller: 2,
+    customerId: "ES-10004",
+    name: "Vermeulen workshop",
+    isActive: true,
+    lastSeenMinutes: -2 * 24 * 60,
+    firmware: "4.2.0",
+    devices: ["Meter", "Inverter"],
+  },
+  {
+    area: 2,
+    brand: "smartgridone",
+    controller: 3,
+    customerId: "ES-10003",
+    name: "Demo rack 1",
+    isActive: true,
+    lastSeenMinutes: 90,
+    firmware: "4.3.0-rc.2",
+    devices: ["Inverter"],
+  },
   // Net: the grid connection meter behind Verbeke hall A, a separate gateway record with its own ids.
-  { area: 1, brand: "sofar", controller: 0, customerId: "ES-10001", name: "Verbeke hall A grid connection", isActive: true, lastSeenMinutes: 30, firmware: "2.8.5", devices: ["Meter"] },
+  {
+    area: 1,
+    brand: "sofar",
+    controller: 0,
+    customerId: "ES-10001",
+    name: "Verbeke hall A grid connection",
+    isActive: true,
+    lastSeenMinutes: 30,
+    firmware: "2.8.5",
+    devices: ["Meter"],
+  },
 ];
 
 const DEVICE_NAMES: Record<EsmartDeviceType, string> = {
@@ -279,21 +359,43 @@ function pickExamples(
   const power = inArea(ESMART_AREA.power);
   const net = inArea(ESMART_AREA.net);
   const powerGateways = gateways.filter((g) => g.area === ESMART_AREA.power);
-  const deviceTypesOf = (g: EsmartDemoGateway) => new Set(devices.filter((d) => d.area === g.area && d.GatewaySerialNumber === g.SerialNumber).map((d) => d.Type));
-  const active = need("active gateway with four device types", powerGateways.find((g) => g.IsActive && deviceTypesOf(g).size === 4));
+  const deviceTypesOf = (g: EsmartDemoGateway) =>
+    new Set(devices.filter((d) => d.area === g.area && d.GatewaySerialNumber === g.SerialNumber).map((d) => d.Type));
+  const active = need(
+    "active gateway with four device types",
+    powerGateways.find((g) => g.IsActive && deviceTypesOf(g).size === 4),
+  );
   const netSerials = new Set(gateways.filter((g) => g.area === ESMART_AREA.net).map((g) => g.SerialNumber));
   const withGateway = new Set(gateways.map((g) => g.SerialNumber));
   const without = controllerSerials.filter((s) => !withGateway.has(s));
   if (without.length === 0) throw new Error("esmart demo seed needs a controller without a gateway");
   return {
-    customerInBothAreasId: need("customer in both areas", [...power].find((id) => net.has(id))),
-    powerOnlyCustomerId: need("Power-only customer", [...power].find((id) => !net.has(id))),
-    netOnlyCustomerId: need("Net-only customer", [...net].find((id) => !power.has(id))),
-    customerWithoutPhoneId: need("customer without phone", customers.find((c) => c.area === ESMART_AREA.power && c.PhoneNumber === null)).CustomerId,
+    customerInBothAreasId: need(
+      "customer in both areas",
+      [...power].find((id) => net.has(id)),
+    ),
+    powerOnlyCustomerId: need(
+      "Power-only customer",
+      [...power].find((id) => !net.has(id)),
+    ),
+    netOnlyCustomerId: need(
+      "Net-only customer",
+      [...net].find((id) => !power.has(id)),
+    ),
+    customerWithoutPhoneId: need(
+      "customer without phone",
+      customers.find((c) => c.area === ESMART_AREA.power && c.PhoneNumber === null),
+    ).CustomerId,
     activeGatewaySerialNumber: active.SerialNumber,
     activeGatewayExternalId: active.ExternalId,
-    inactiveGatewaySerialNumber: need("inactive gateway", powerGateways.find((g) => !g.IsActive)).SerialNumber,
-    gatewayInBothAreasSerialNumber: need("gateway in both areas", powerGateways.find((g) => netSerials.has(g.SerialNumber))).SerialNumber,
+    inactiveGatewaySerialNumber: need(
+      "inactive gateway",
+      powerGateways.find((g) => !g.IsActive),
+    ).SerialNumber,
+    gatewayInBothAreasSerialNumber: need(
+      "gateway in both areas",
+      powerGateways.find((g) => netSerials.has(g.SerialNumber)),
+    ).SerialNumber,
     controllerSerialNumbersWithoutGateway: without,
     deviceSerialNumber: need(
       "battery behind the active gateway",

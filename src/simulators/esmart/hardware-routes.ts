@@ -22,7 +22,12 @@ export function deviceWire({ area: _area, ...wire }: EsmartDemoDevice): EsmartDe
   return wire;
 }
 
-function ownGateway(ctx: EsmartRequestContext, res: ServerResponse, gateway: EsmartDemoGateway | undefined, notFound: string): EsmartDemoGateway | undefined {
+function ownGateway(
+  ctx: EsmartRequestContext,
+  res: ServerResponse,
+  gateway: EsmartDemoGateway | undefined,
+  notFound: string,
+): EsmartDemoGateway | undefined {
   if (gateway === undefined) {
     sendEsmartError(res, 404, notFound);
     return undefined;

@@ -10,7 +10,9 @@ export const cryptolensDemo: VendorDemo<z.input<typeof cryptolensConfigSchema>, 
     const cryptolens = await startCryptolensSimulator({ latencyMs });
     return {
       simulators: { cryptolens },
-      sources: { cryptolens: { kind: "cryptolens", url: cryptolens.url, token: DEFAULT_CRYPTOLENS_TOKEN, productId: DEFAULT_CRYPTOLENS_PRODUCT_ID } },
+      sources: {
+        cryptolens: { kind: "cryptolens", url: cryptolens.url, token: DEFAULT_CRYPTOLENS_TOKEN, productId: DEFAULT_CRYPTOLENS_PRODUCT_ID },
+      },
     };
   },
   seed: () => ({ accounts: { cryptolens: cryptolensDemoData().customers.map((c) => String(c.id)) } }),

@@ -92,7 +92,14 @@ export function blockedKeyLicense(source: string, key: string): License {
 
 function toDatalink(source: string, licenseExternalId: string, nodeId: string, time: string | null | undefined): Datalink {
   // The machine code IS the controller's nodeId (the gateway activates with MachineCode = nodeId).
-  return { id: datalinkId(source, null, licenseExternalId, nodeId), source, licenseExternalId, vendorId: null, nodeId, createdAt: date(time) };
+  return {
+    id: datalinkId(source, null, licenseExternalId, nodeId),
+    source,
+    licenseExternalId,
+    vendorId: null,
+    nodeId,
+    createdAt: date(time),
+  };
 }
 
 function date(value: string | null | undefined): Date | null {

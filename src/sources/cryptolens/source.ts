@@ -2,7 +2,16 @@ import { GatewayError } from "../../errors/gateway-error.js";
 import type { License } from "../../domain/model.js";
 import { HttpClient } from "../http.js";
 import type { UpstreamResponse } from "../upstream-exchange.js";
-import { eachAlone, type ActivateInput, type BatchResult, type ClaimInput, type ClaimOutcome, type LicenseMatch, type LicenseSource, type SourceHealth } from "../source.js";
+import {
+  eachAlone,
+  type ActivateInput,
+  type BatchResult,
+  type ClaimInput,
+  type ClaimOutcome,
+  type LicenseMatch,
+  type LicenseSource,
+  type SourceHealth,
+} from "../source.js";
 import { answerError } from "../vendor-answer.js";
 import { decodeAnswer, decodeIfShaped } from "../vendor-body.js";
 import type { UpstreamTelemetry } from "../../observability/upstream-telemetry.js";
@@ -111,7 +120,12 @@ export class CryptolensSource implements LicenseSource {
     this.checkKey(input.key);
     this.checkNodeId(input.nodeId);
     const { res, value } = await this.transport.health.track(() =>
-      this.call(METHOD.activate, { ProductId: String(this.productId), Key: input.key, MachineCode: input.nodeId, Metadata: "true" }, { key: input.key }, WRITE),
+      this.call(
+        METHOD.activate,
+        { ProductId: String(this.productId), Key: input.key, MachineCode: input.nodeId, Metadata: "true" },
+        { key: input.key },
+        WRITE,
+      ),
     );
     // `result` 0 says the machine was added. A licenseKey we cannot read does not undo that: the claim is
     // reported with the license as null, like a claim whose re-read failed.
@@ -125,7 +139,12 @@ export class CryptolensSource implements LicenseSource {
     this.checkKey(input.key);
     this.checkNodeId(input.nodeId);
     await this.transport.health.track(() =>
-      this.call(METHOD.deactivate, { ProductId: String(this.productId), Key: input.key, MachineCode: input.nodeId }, { key: input.key }, WRITE),
+      this.call(
+        METHOD.deactivate,
+        { ProductId: String(this.productId), Key: input.key, MachineCode: input.nodeId },
+        { key: input.key },
+        WRITE,
+      ),
     );
     // The release happened; the re-read is best effort.
     return this.transport.health.track(() => this.getKey(input.key)).catch(() => null);
@@ -152,13 +171,19 @@ export class CryptolensSource implements LicenseSource {
     // Nothing is sent for an id the vendor could not accept; the gateway checks ids when mapping, so this is a guard.
     if (problem) return Promise.reject(new GatewayError("BAD_USER_INPUT", `"${customerId}": ${problem}`, { source: this.id }));
     return this.transport.health.track(async () => {
-      const { res, value } = await this.call(METHOD.customerLicenses, { CustomerId: customerId, Detailed: "true", Metadata: "true" }, { customerId }, READ);
+      const { res, value } = await this.call(
+        METHOD.customerLicenses,
+        { CustomerId: customerId, Detailed: "true", Metadata: "true" },
+        { customerId },
+        READ,
+      );
       const body = decodeAnswer(this.http, res, value, customerLicensesResponse, METHOD.customerLicenses);
       const metadata = body.metadata ?? {};
       return body.licenseKeys
         .filter((raw) => raw.productId === undefined || raw.productId === this.productId)
         .map((raw) => {
-          const own = raw.globalId !== undefined && Object.hasOwn(metadata, String(raw.globalId)) ? metadata[String(raw.globalId)] : undefined;
+          const own =
+            raw.globalId !== undefined && Object.hasOwn(metadata, String(raw.globalId)) ? metadata[String(raw.globalId)] : undefined;
           return this.mapKey(raw, own, customerId);
         });
     });
@@ -205,14 +230,20 @@ export class CryptolensSource implements LicenseSource {
     if (head.success && head.data.result !== 0) throw cryptolensError(ctx, res, head.data.message);
     if (!is2xx) throw cryptolensError(ctx, res, undefined);
     if (!head.success) {
-      throw answerError(this.http, res, "UPSTREAM_BAD_RESPONSE", `${this.id}: ${method}: ${value === undefined ? "the answer is not JSON" : "the answer has no result"}`);
+      throw answerError(
+        this.http,
+        res,
+        "UPSTREAM_BAD_RESPONSE",
+        `${this.id}: ${method}: ${value === undefined ? "the answer is not JSON" : "the answer has no result"}`,
+      );
     }
     return { res, value };
   }
 
   private checkKey(key: string): void {
     // `source` too: the LicenseSource contract promises it on every error, input errors included.
-    if (key.trim() === "") throw new GatewayError("BAD_USER_INPUT", "a license key must not be empty", { source: this.id, field: ["input", "key"] });
+    if (key.trim() === "")
+      throw new GatewayError("BAD_USER_INPUT", "a license key must not be empty", { source: this.id, field: ["input", "key"] });
   }
 
   private checkNodeId(nodeId: string): void {
@@ -242,4 +273,3 @@ function json(text: string): unknown {
     return undefined;
   }
 }
-

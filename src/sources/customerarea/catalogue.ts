@@ -72,7 +72,10 @@ export class CustomerareaCatalogue implements CatalogueApi {
   private licenceParams(accountId: string, licenseExternalId: string): { license_id: string; customer_code: string } {
     this.customerCode(accountId, ["input", "licenseId"]);
     if (licenseExternalId.trim() === "") {
-      throw new GatewayError("BAD_USER_INPUT", "a Customerarea licence id is not empty", { source: this.api.source, field: ["input", "licenseId"] });
+      throw new GatewayError("BAD_USER_INPUT", "a Customerarea licence id is not empty", {
+        source: this.api.source,
+        field: ["input", "licenseId"],
+      });
     }
     return { license_id: licenseExternalId, customer_code: accountId };
   }
@@ -87,9 +90,12 @@ export class CustomerareaCatalogue implements CatalogueApi {
   /** `version_code` is documented as a Number ("see directory/licenses/versions"); the GraphQL argument is a String. */
   private versionCode(version: string): number {
     if (!/^\d{1,9}$/.test(version.trim())) {
-      throw new FieldProblemsError([{ field: ["version"], message: `a Customerarea version is a whole number, e.g. 2 (got "${version.slice(0, 40)}")` }], {
-        source: this.api.source,
-      });
+      throw new FieldProblemsError(
+        [{ field: ["version"], message: `a Customerarea version is a whole number, e.g. 2 (got "${version.slice(0, 40)}")` }],
+        {
+          source: this.api.source,
+        },
+      );
     }
     return Number(version.trim());
   }

@@ -1,6 +1,10 @@
 import type { z } from "zod";
 import { customerareaDemoData } from "../../simulators/customerarea/data.js";
-import { DEFAULT_CUSTOMERAREA_API_KEYS, startCustomerareaSimulator, type CustomerareaSimulator } from "../../simulators/customerarea/server.js";
+import {
+  DEFAULT_CUSTOMERAREA_API_KEYS,
+  startCustomerareaSimulator,
+  type CustomerareaSimulator,
+} from "../../simulators/customerarea/server.js";
 import type { VendorDemo } from "../vendor-module.js";
 import type { customerareaConfigSchema } from "./config.js";
 

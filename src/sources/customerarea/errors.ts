@@ -34,7 +34,13 @@ const INPUT_PATHS: Readonly<Record<Operation, InputPaths>> = {
   licenses: { whole: [], fields: {} },
   "licenses/available": {
     whole: [],
-    fields: { lang: ["lang"], version_code: ["version"], license_duration: ["durationMonths"], license_code: ["code"], currency_code: ["currency"] },
+    fields: {
+      lang: ["lang"],
+      version_code: ["version"],
+      license_duration: ["durationMonths"],
+      license_code: ["code"],
+      currency_code: ["currency"],
+    },
   },
   "licenses/demo": {
     whole: ["input"],
@@ -113,7 +119,10 @@ const PARAMETER_NAMES: Readonly<Record<string, string>> = {
 const KINDS: ReadonlyArray<{ words: RegExp; says: (name: string) => string }> = [
   { words: /\brequired\b/i, says: (name) => `Customerarea requires the ${name}` },
   { words: /\bcannot be renewed\b/i, says: () => "the licence cannot be renewed in its current state" },
-  { words: /\bmust be (?:an? )?(?:number|integer|numeric|string|true or false|boolean)\b/i, says: (name) => `the ${name} is not of the type Customerarea expects` },
+  {
+    words: /\bmust be (?:an? )?(?:number|integer|numeric|string|true or false|boolean)\b/i,
+    says: (name) => `the ${name} is not of the type Customerarea expects`,
+  },
   { words: /\b(?:greater than|too long|at most|maximum)\b/i, says: (name) => `the ${name} is longer than Customerarea accepts` },
   { words: /\b(?:invalid|not found|does not exist|unknown|not available)\b/i, says: (name) => `Customerarea does not accept this ${name}` },
 ];
@@ -151,10 +160,17 @@ export function customerareaError(ctx: FailureContext, res: UpstreamResponse): G
   const validation = validationBody.safeParse(json(res.text));
   if (isValidationAnswer(res) && validation.success) return validationError(ctx, res, validation.data.errors);
   if (res.status === 401) {
-    return answerError(client, res, "UPSTREAM_UNAUTHENTICATED", `${operation}: Customerarea refused the configured API key (check the source's apiKey)`);
+    return answerError(
+      client,
+      res,
+      "UPSTREAM_UNAUTHENTICATED",
+      `${operation}: Customerarea refused the configured API key (check the source's apiKey)`,
+    );
   }
   if (res.status === 404) {
-    return answerError(client, res, "NOT_FOUND", `${operation}: Customerarea has no such customer or licence (${ctx.subject})`, { field: NOT_FOUND_FIELD[operation] });
+    return answerError(client, res, "NOT_FOUND", `${operation}: Customerarea has no such customer or licence (${ctx.subject})`, {
+      field: NOT_FOUND_FIELD[operation],
+    });
   }
   return statusError(client, res, operation);
 }
@@ -166,7 +182,8 @@ function validationError(ctx: FailureContext, res: UpstreamResponse, errors: Rec
     const rule =
       RULE_KEYS.get(field.toLowerCase()) ??
       (field === "customer_code" ? RULE_WORDS.find((r) => r.operations.includes(operation) && r.words.test(text)) : undefined);
-    if (rule) return answerError(client, res, rule.code, `${RULE_MESSAGES[rule.code] ?? operation} (${ctx.subject})`, { field: rule.field });
+    if (rule)
+      return answerError(client, res, rule.code, `${RULE_MESSAGES[rule.code] ?? operation} (${ctx.subject})`, { field: rule.field });
   }
   const paths = INPUT_PATHS[operation];
   // hasOwn: a vendor field named "constructor" must not find the prototype's.

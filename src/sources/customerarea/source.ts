@@ -69,4 +69,3 @@ export class CustomerareaSource implements LicenseSource {
     return list.map((raw) => toLicense(this.id, raw, code, now));
   }
 }
-

@@ -80,7 +80,11 @@ export class EnirisTokens {
 
   private async obtain(): Promise<AccessToken> {
     if (!this.shared) return this.fetchAccessToken();
-    this.access = await this.shared.obtain(this.scope, (token) => this.usable(token), () => this.fetchAccessToken());
+    this.access = await this.shared.obtain(
+      this.scope,
+      (token) => this.usable(token),
+      () => this.fetchAccessToken(),
+    );
     return this.access;
   }
 
@@ -110,7 +114,9 @@ export class EnirisTokens {
   private async currentRefreshToken(): Promise<string> {
     if (this.refreshToken !== undefined) return this.refreshToken;
     if (!this.canLogIn()) {
-      throw new GatewayError("UPSTREAM_UNAUTHENTICATED", "no refresh token and no username/password configured", { source: this.auth.source });
+      throw new GatewayError("UPSTREAM_UNAUTHENTICATED", "no refresh token and no username/password configured", {
+        source: this.auth.source,
+      });
     }
     if (!this.shared) return this.logIn();
     // With replicas, the refresh token one of them logged in for serves all: one login, not one per replica.
@@ -182,7 +188,13 @@ function jwtExpiry(token: string): number | undefined {
  * encryption, see src/redis/redis-token-cache.ts).
  */
 function tokenScope(sourceId: string, credentials: EnirisCredentials & { authUrl?: string }): TokenScope {
-  const account = credentials.refreshToken !== undefined ? `refresh:${createHash("sha256").update(credentials.refreshToken).digest("hex")}` : `user:${credentials.username ?? ""}`;
-  const id = `${sourceId}:${createHash("sha256").update(`${credentials.authUrl ?? ""}\u0000${account}`).digest("base64url").slice(0, 16)}`;
+  const account =
+    credentials.refreshToken !== undefined
+      ? `refresh:${createHash("sha256").update(credentials.refreshToken).digest("hex")}`
+      : `user:${credentials.username ?? ""}`;
+  const id = `${sourceId}:${createHash("sha256")
+    .update(`${credentials.authUrl ?? ""}\u0000${account}`)
+    .digest("base64url")
+    .slice(0, 16)}`;
   return { id, secret: credentials.refreshToken ?? `${credentials.username ?? ""}\u0000${credentials.password ?? ""}` };
 }

@@ -2,7 +2,16 @@ import { GatewayError } from "../../errors/gateway-error.js";
 import { datalinkId, type ControllerInfo, type License } from "../../domain/model.js";
 import { encodePath, HttpClient } from "../http.js";
 import type { UpstreamRequest, UpstreamResponse } from "../upstream-exchange.js";
-import { asError, eachAlone, type ActivateInput, type BatchResult, type ClaimInput, type ClaimOutcome, type LicenseSource, type SourceHealth } from "../source.js";
+import {
+  asError,
+  eachAlone,
+  type ActivateInput,
+  type BatchResult,
+  type ClaimInput,
+  type ClaimOutcome,
+  type LicenseSource,
+  type SourceHealth,
+} from "../source.js";
 import { answerError, statusError } from "../vendor-answer.js";
 import { parseBody } from "../vendor-body.js";
 import { VendorTransport } from "../vendor-transport.js";
@@ -124,9 +133,12 @@ export class EnirisSource implements LicenseSource {
       // The vendor says "License is already activated" with a 400; the gateway validated the body, so any other 400
       // is the vendor disagreeing with a body we believed valid. Its words decide here, and are never repeated.
       if (res.status === 400 && /already activated/i.test(vendorMessage(res) ?? "")) {
-        throw answerError(this.api, res, "LICENSE_ALREADY_ACTIVATED", `license ${input.key} is already activated`, { field: ["input", "key"] });
+        throw answerError(this.api, res, "LICENSE_ALREADY_ACTIVATED", `license ${input.key} is already activated`, {
+          field: ["input", "key"],
+        });
       }
-      if (res.status === 404) throw answerError(this.api, res, "NOT_FOUND", `no license with key ${input.key}`, { field: ["input", "key"] });
+      if (res.status === 404)
+        throw answerError(this.api, res, "NOT_FOUND", `no license with key ${input.key}`, { field: ["input", "key"] });
       throw this.failure(res, "activate");
     });
   }
@@ -155,7 +167,14 @@ export class EnirisSource implements LicenseSource {
     const license = Array.isArray(reread) ? (reread.find((l) => l.externalId === claimed.id) ?? null) : null;
     const vendorDatalinkId = await this.learnDatalinkId(claimed.id, input.ownerAccounts ?? []);
     // The controller list carries no links, but the claim just made one: a license runs on one controller here.
-    const link = { id: datalinkId(this.id, vendorDatalinkId, claimed.id, input.nodeId), source: this.id, licenseExternalId: claimed.id, vendorId: vendorDatalinkId, nodeId: input.nodeId, createdAt: null };
+    const link = {
+      id: datalinkId(this.id, vendorDatalinkId, claimed.id, input.nodeId),
+      source: this.id,
+      licenseExternalId: claimed.id,
+      vendorId: vendorDatalinkId,
+      nodeId: input.nodeId,
+      createdAt: null,
+    };
     return {
       licenseExternalId: claimed.id,
       key: claimed.key ?? input.key,
@@ -200,7 +219,12 @@ export class EnirisSource implements LicenseSource {
   }
 
   /** `notFoundIsNone`: a 404 means the vendor holds none (no error, nothing logged), not a failure. */
-  private licenses(path: string, query: UpstreamRequest["query"], accountId: string | null, options: { notFoundIsNone?: boolean } = {}): Promise<License[]> {
+  private licenses(
+    path: string,
+    query: UpstreamRequest["query"],
+    accountId: string | null,
+    options: { notFoundIsNone?: boolean } = {},
+  ): Promise<License[]> {
     return this.transport.health.track(async () => {
       const res = await this.call({ method: "GET", path, query });
       if (res.status === 404 && options.notFoundIsNone) return [];
@@ -248,4 +272,3 @@ function checkKey(source: string, key: string): void {
     throw new GatewayError("BAD_USER_INPUT", `a license key has 1 to ${MAX_KEY_LENGTH} characters`, { source, field: ["input", "key"] });
   }
 }
-

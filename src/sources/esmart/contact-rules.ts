@@ -31,7 +31,8 @@ export function contactProblems(patch: ContactPatch): FieldProblem[] {
     return problems;
   }
   if (patch.email !== undefined) {
-    if (patch.email.length > MAX_EMAIL_LENGTH) problem(CONTACT_FIELD_PATHS.email, `an email address has at most ${MAX_EMAIL_LENGTH} characters`);
+    if (patch.email.length > MAX_EMAIL_LENGTH)
+      problem(CONTACT_FIELD_PATHS.email, `an email address has at most ${MAX_EMAIL_LENGTH} characters`);
     if (!EMAIL.test(patch.email)) problem(CONTACT_FIELD_PATHS.email, "an email address must be a valid address like name@example.com");
   }
   for (const key of ["phoneNumber", "mobileNumber"] as const) {

@@ -14,10 +14,20 @@ export const esmartDemo: VendorDemo<z.input<typeof esmartConfigSchema>, { esmart
     const esmart = await startEsmartSimulator({ latencyMs, users: [esmartUser] });
     return {
       simulators: { esmart },
-      sources: { esmart: { kind: "esmart", url: esmart.url, username: esmartUser.username, password: esmartUser.password, area: DEMO_AREA } },
+      sources: {
+        esmart: { kind: "esmart", url: esmart.url, username: esmartUser.username, password: esmartUser.password, area: DEMO_AREA },
+      },
     };
   },
   seed: () => ({
-    accounts: { esmart: [...new Set(esmartDemoData().customers.filter((c) => c.area === Number(AREA_HEADER[DEMO_AREA])).map((c) => c.CustomerId))] },
+    accounts: {
+      esmart: [
+        ...new Set(
+          esmartDemoData()
+            .customers.filter((c) => c.area === Number(AREA_HEADER[DEMO_AREA]))
+            .map((c) => c.CustomerId),
+        ),
+      ],
+    },
   }),
 };

@@ -37,7 +37,12 @@ export function toDevice(raw: EsmartDevice): HardwareDevice {
 }
 
 /** eSmart gateway and the devices behind it → ControllerHardware, keyed by the serial number asked for. */
-export function toHardware(source: string, serialNumber: string, gateway: EsmartGateway, devices: readonly EsmartDevice[]): ControllerHardware {
+export function toHardware(
+  source: string,
+  serialNumber: string,
+  gateway: EsmartGateway,
+  devices: readonly EsmartDevice[],
+): ControllerHardware {
   return {
     source,
     serialNumber,
@@ -94,12 +99,19 @@ const KINDS: ReadonlyArray<{ words: RegExp; says: (name: string) => string }> = 
 export function modelStateProblems(modelState: Record<string, readonly string[]>): FieldProblem[] {
   const problems = new Map<string, FieldProblem>();
   for (const [key, messages] of Object.entries(modelState)) {
-    const property = key.split(".").pop()!.replace(/\[\d+\]$/, "").toLowerCase();
+    const property = key
+      .split(".")
+      .pop()!
+      .replace(/\[\d+\]$/, "")
+      .toLowerCase();
     const known = Object.hasOwn(VENDOR_FIELD_PATHS, property);
     const field = known ? [...VENDOR_FIELD_PATHS[property]!] : ["input"];
     for (const said of messages.length > 0 ? messages : [""]) {
       const name = known ? FIELD_NAMES[property]! : undefined;
-      const message = name === undefined ? "eSmart refused the update" : (KINDS.find((k) => k.words.test(said))?.says(name) ?? `eSmart refused the ${name}`);
+      const message =
+        name === undefined
+          ? "eSmart refused the update"
+          : (KINDS.find((k) => k.words.test(said))?.says(name) ?? `eSmart refused the ${name}`);
       problems.set(`${field.join(".")}\u0000${message}`, { field, message });
     }
   }

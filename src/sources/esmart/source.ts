@@ -183,10 +183,14 @@ export class EsmartSource implements LicenseSource {
       });
     }
     if (profile === null) {
-      throw new GatewayError("UPSTREAM_BAD_RESPONSE", `eSmart accepted the contact update, but customer ${accountId} could not be read back (404)`, {
-        source: this.id,
-        upstreamStatus: 404,
-      });
+      throw new GatewayError(
+        "UPSTREAM_BAD_RESPONSE",
+        `eSmart accepted the contact update, but customer ${accountId} could not be read back (404)`,
+        {
+          source: this.id,
+          upstreamStatus: 404,
+        },
+      );
     }
     return profile;
   }
@@ -234,4 +238,3 @@ function pathSegmentProblem(value: string, what: string): string | null {
   if (/[\u0000-\u001f\u007f]/.test(value)) return `${what} goes into a URL path, so it cannot contain control characters`;
   return null;
 }
-

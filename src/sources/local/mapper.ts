@@ -5,7 +5,12 @@ import type { LicenseRow } from "../../store/licenses.js";
 
 export function claimToDatalink(claim: ClaimRow): Datalink {
   return {
-    id: datalinkId(claim.source, claim.vendorDatalinkId ?? (claim.source === LOCAL_SOURCE_ID ? claim.id : null), claim.licenseExternalId, claim.nodeId),
+    id: datalinkId(
+      claim.source,
+      claim.vendorDatalinkId ?? (claim.source === LOCAL_SOURCE_ID ? claim.id : null),
+      claim.licenseExternalId,
+      claim.nodeId,
+    ),
     source: claim.source,
     licenseExternalId: claim.licenseExternalId,
     vendorId: claim.vendorDatalinkId,

@@ -56,9 +56,13 @@ export class LocalSource implements LicenseSource {
 
   async activate(input: ActivateInput): Promise<License> {
     const result = await this.store.licenses.activate(input.key, input.activationIso ?? this.now());
-    if (result === null) throw new GatewayError("NOT_FOUND", `no local license with key ${input.key}`, { source: this.id, field: ["input", "key"] });
+    if (result === null)
+      throw new GatewayError("NOT_FOUND", `no local license with key ${input.key}`, { source: this.id, field: ["input", "key"] });
     if (result.alreadyActivated) {
-      throw new GatewayError("LICENSE_ALREADY_ACTIVATED", `license ${input.key} is already activated`, { source: this.id, field: ["input", "key"] });
+      throw new GatewayError("LICENSE_ALREADY_ACTIVATED", `license ${input.key} is already activated`, {
+        source: this.id,
+        field: ["input", "key"],
+      });
     }
     return (await this.withClaims([result.row]))[0]!;
   }
@@ -73,7 +77,16 @@ export class LocalSource implements LicenseSource {
   }
 
   health(): SourceHealth {
-    return { state: "ok", lastErrorCode: null, lastErrorAt: null, lastSuccessAt: null, circuit: "closed", latencyP50Ms: null, latencyP95Ms: null, errorRate: null };
+    return {
+      state: "ok",
+      lastErrorCode: null,
+      lastErrorAt: null,
+      lastSuccessAt: null,
+      circuit: "closed",
+      latencyP50Ms: null,
+      latencyP95Ms: null,
+      errorRate: null,
+    };
   }
 
   async close(): Promise<void> {
@@ -82,7 +95,10 @@ export class LocalSource implements LicenseSource {
 
   private async withClaims(rows: Awaited<ReturnType<Store["licenses"]["getMany"]>>): Promise<License[]> {
     if (rows.length === 0) return [];
-    const claims = await this.store.claims.ofLicenses(this.id, rows.map((r) => r.id));
+    const claims = await this.store.claims.ofLicenses(
+      this.id,
+      rows.map((r) => r.id),
+    );
     const now = this.now();
     return rows.map((row) => localLicense(row, claims, now));
   }

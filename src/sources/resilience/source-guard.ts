@@ -180,11 +180,16 @@ export class SourceGuard {
       this.excused.add(error);
       return error;
     }
-    if (window.timeoutMs === 0) return new GatewayError("UPSTREAM_TIMEOUT", `${call.what} was not sent: the operation's deadline had passed`, { source });
+    if (window.timeoutMs === 0)
+      return new GatewayError("UPSTREAM_TIMEOUT", `${call.what} was not sent: the operation's deadline had passed`, { source });
     const until = window.end === "deadline" ? "until the operation's deadline" : `for ${window.timeoutMs} ms`;
-    return new GatewayError("UPSTREAM_TIMEOUT", `${call.what} was not sent: it waited ${until} for one of ${this.limit.max} connection slots, all busy`, {
-      source,
-    });
+    return new GatewayError(
+      "UPSTREAM_TIMEOUT",
+      `${call.what} was not sent: it waited ${until} for one of ${this.limit.max} connection slots, all busy`,
+      {
+        source,
+      },
+    );
   }
 }
 

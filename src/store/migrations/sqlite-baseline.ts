@@ -17,7 +17,8 @@ export const BASELINE_VERSION = 5;
 
 const timestamp = (column: string) => `${column} text not null default ${SQLITE_NOW_DEFAULT} check (${sqliteTimestampCheck(column)})`;
 const nullableTimestamp = (column: string) => `${column} text null check (${column} is null or ${sqliteTimestampCheck(column)})`;
-const boolean = (column: string, byDefault: boolean) => `${column} integer not null default ${Number(byDefault)} check (${column} in (0, 1))`;
+const boolean = (column: string, byDefault: boolean) =>
+  `${column} integer not null default ${Number(byDefault)} check (${column} in (0, 1))`;
 const json = (column: string) => `${column} text not null check (json_valid(${column}))`;
 const nullableJson = (column: string) => `${column} text null check (${column} is null or json_valid(${column}))`;
 

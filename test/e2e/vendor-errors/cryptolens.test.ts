@@ -18,7 +18,10 @@ import { expectClientSees, payloadError, type Seen } from "./support.js";
 // Rows fail one source many times in a row: its circuit breaker (tested in test/resilience) would soon fail fast
 // and hide the code each row is about, so it never opens here.
 // Every row must reach the vendor's error: no cross-request cache in front of it (test/cache covers the cache).
-const t = useTestGateway({ sourceOverrides: { cryptolens: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } }, cache: { enabled: false } });
+const t = useTestGateway({
+  sourceOverrides: { cryptolens: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } },
+  cache: { enabled: false },
+});
 afterEach(() => t.resetCalls());
 
 const cl = () => t.vendors.cryptolens;
@@ -67,12 +70,22 @@ const listFailed = (customer: string, code: string): Seen => ({
   data: { customer: { id: customer, licenses: [] } },
   errors: [{ code, source: "cryptolens", path: ["customer", "licenses"] }],
 });
-const byKeyFailed = (code: string): Seen => ({ data: { licenseByKey: null }, errors: [{ code, source: "cryptolens", path: ["licenseByKey"] }] });
+const byKeyFailed = (code: string): Seen => ({
+  data: { licenseByKey: null },
+  errors: [{ code, source: "cryptolens", path: ["licenseByKey"] }],
+});
 const refused = (mutation: "activateLicense" | "claimLicense" | "releaseLicense", code: string): Seen => {
-  const empty = { activateLicense: { license: null, note: null }, claimLicense: { datalink: null, license: null }, releaseLicense: { license: null } }[mutation];
+  const empty = {
+    activateLicense: { license: null, note: null },
+    claimLicense: { datalink: null, license: null },
+    releaseLicense: { license: null },
+  }[mutation];
   return { data: { [mutation]: { ...empty, errors: [payloadError(code, "cryptolens", ["input", "key"])] } } };
 };
-const mutationFailed = (mutation: string, code: string): Seen => ({ data: null, errors: [{ code, source: "cryptolens", path: [mutation] }] });
+const mutationFailed = (mutation: string, code: string): Seen => ({
+  data: null,
+  errors: [{ code, source: "cryptolens", path: [mutation] }],
+});
 
 const keyInput = (key: string) => ({ input: { source: "cryptolens", key } });
 const claimInput = (key: string, nodeId = ex().controllerWithoutKeyNodeId) => ({ input: { source: "cryptolens", key, nodeId } });

@@ -14,7 +14,10 @@ import { expectClientSees, gatewayCustomerOf, payloadError, type Seen } from "./
 // Rows fail one source many times in a row: its circuit breaker (tested in test/resilience) would soon fail fast
 // and hide the code each row is about, so it never opens here.
 // Every row must reach the vendor's error: no cross-request cache in front of it (test/cache covers the cache).
-const t = useTestGateway({ sourceOverrides: { flashstart: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } }, cache: { enabled: false } });
+const t = useTestGateway({
+  sourceOverrides: { flashstart: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } },
+  cache: { enabled: false },
+});
 afterEach(() => t.resetCalls());
 
 const fs = () => t.vendors.flashstart;
@@ -51,11 +54,19 @@ const assignRefused = (mutation: string, ...problems: Problem[]): Seen => ({
   data: { [mutation]: { license: null, errors: problems.map(([code, field, source = SOURCE]) => payloadError(code, source, field)) } },
 });
 const cancelRefused = (...problems: Problem[]): Seen => ({
-  data: { cancelLicense: { cancelled: false, licenseId: null, errors: problems.map(([code, field, source = SOURCE]) => payloadError(code, source, field)) } },
+  data: {
+    cancelLicense: {
+      cancelled: false,
+      licenseId: null,
+      errors: problems.map(([code, field, source = SOURCE]) => payloadError(code, source, field)),
+    },
+  },
 });
 const mutationFailed = (mutation: string, code: string): Seen => ({ data: null, errors: [{ code, source: SOURCE, path: [mutation] }] });
 
-const bulk = (input: Record<string, unknown>) => ({ input: { customerId: who.fresh, source: SOURCE, offerCode: ex().affordableLicenseCode, info: "Headquarter", ...input } });
+const bulk = (input: Record<string, unknown>) => ({
+  input: { customerId: who.fresh, source: SOURCE, offerCode: ex().affordableLicenseCode, info: "Headquarter", ...input },
+});
 const licenceId = (id: number) => `${SOURCE}:${id}`;
 const UNKNOWN_LICENCE = licenceId(999_999);
 
@@ -95,7 +106,8 @@ const rows: Row[] = [
   {
     vendor: 'plain 500 {"code":500,"message":"internal server error"} (fault)',
     operation: "Customer.licenses",
-    arrange: () => fs().fault({ path: path("licenses"), kind: "status", status: 500, body: { code: 500, message: "internal server error" } }),
+    arrange: () =>
+      fs().fault({ path: path("licenses"), kind: "status", status: 500, body: { code: 500, message: "internal server error" } }),
     query: CUSTOMER_LICENSES,
     variables: () => ({ id: who.withLicences }),
     // A 500 without `errors` is an outage, not a validation failure: this read is retried, at most twice
@@ -148,7 +160,10 @@ const rows: Row[] = [
         path: path("licenses/bulk"),
         kind: "status",
         status: 500,
-        body: validation({ license_code: ["The selected license code is invalid."], license_info: ["The license info field is required."] }),
+        body: validation({
+          license_code: ["The selected license code is invalid."],
+          license_info: ["The license info field is required."],
+        }),
       }),
     query: BULK,
     variables: () => bulk({}),
@@ -181,7 +196,8 @@ const rows: Row[] = [
   {
     vendor: 'plain 500 {"code":500,"message":"internal server error"} (fault)',
     operation: "assignBulkLicense",
-    arrange: () => fs().fault({ path: path("licenses/bulk"), kind: "status", status: 500, body: { code: 500, message: "internal server error" } }),
+    arrange: () =>
+      fs().fault({ path: path("licenses/bulk"), kind: "status", status: 500, body: { code: 500, message: "internal server error" } }),
     query: BULK,
     variables: () => bulk({}),
     sees: () => mutationFailed("assignBulkLicense", "UPSTREAM_UNAVAILABLE"),
@@ -203,7 +219,8 @@ const rows: Row[] = [
   {
     vendor: '404 {"code":404,"message":"license not found"} (fault; inferred shape)',
     operation: "renewLicense",
-    arrange: () => fs().fault({ path: path("licenses/renew"), kind: "status", status: 404, body: { code: 404, message: "license not found" } }),
+    arrange: () =>
+      fs().fault({ path: path("licenses/renew"), kind: "status", status: 404, body: { code: 404, message: "license not found" } }),
     query: RENEW,
     variables: () => ({ id: licenceId(ex().activeLicenceId) }),
     sees: () => assignRefused("renewLicense", ["NOT_FOUND", ["input", "licenseId"]]),
@@ -244,7 +261,8 @@ const rows: Row[] = [
   {
     vendor: '404 {"code":404,"message":"license not found"} (fault; inferred shape)',
     operation: "cancelLicense",
-    arrange: () => fs().fault({ path: path("licenses/delete"), kind: "status", status: 404, body: { code: 404, message: "license not found" } }),
+    arrange: () =>
+      fs().fault({ path: path("licenses/delete"), kind: "status", status: 404, body: { code: 404, message: "license not found" } }),
     query: CANCEL,
     variables: () => ({ id: licenceId(ex().activeLicenceId) }),
     sees: () => cancelRefused(["NOT_FOUND", ["input", "licenseId"]]),
@@ -281,7 +299,10 @@ describe("regressions found by the table", () => {
     const res = await t.gql(OFFERS, { id: who.withLicences, currency: "XYZ" });
     expect(res.status).toBe(200);
     expect(res.body.errors).toEqual([
-      expect.objectContaining({ path: ["customer", "availableLicenses"], extensions: { code: "BAD_USER_INPUT", source: SOURCE, field: ["currency"] } }),
+      expect.objectContaining({
+        path: ["customer", "availableLicenses"],
+        extensions: { code: "BAD_USER_INPUT", source: SOURCE, field: ["currency"] },
+      }),
     ]);
   });
 });

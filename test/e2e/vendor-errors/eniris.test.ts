@@ -12,7 +12,10 @@ import { accountOf, expectClientSees, payloadError, type Seen } from "./support.
 // Rows fail one source many times in a row: its circuit breaker (tested in test/resilience) would soon fail fast
 // and hide the code each row is about, so it never opens here.
 // Every row must reach the vendor's error: no cross-request cache in front of it (test/cache covers the cache).
-const t = useTestGateway({ sourceOverrides: { sofar: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } }, cache: { enabled: false } });
+const t = useTestGateway({
+  sourceOverrides: { sofar: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } },
+  cache: { enabled: false },
+});
 afterEach(() => t.resetCalls());
 
 const sofar = () => t.vendors.sofar;
@@ -76,7 +79,14 @@ const rows: Row[] = [
   {
     vendor: '400 "Missing or misformatted query parameter or body" (fault)',
     operation: "Customer.licenses",
-    arrange: () => sofar().fault({ server: "api", path: customerList(), kind: "status", status: 400, body: envelope(400, "Bad Request", "Missing or misformatted query parameter or body") }),
+    arrange: () =>
+      sofar().fault({
+        server: "api",
+        path: customerList(),
+        kind: "status",
+        status: 400,
+        body: envelope(400, "Bad Request", "Missing or misformatted query parameter or body"),
+      }),
     query: CUSTOMER_LICENSES,
     variables: () => ({ id: CUSTOMER }),
     // The gateway builds the request, so the vendor disagreeing is the vendor refusing, not the client's mistake.
@@ -88,13 +98,27 @@ const rows: Row[] = [
     operation: "Customer.licenses",
     arrange: async () => {
       await warmAccessToken();
-      sofar().fault({ server: "api", path: customerList(), times: 1, kind: "status", status: 401, body: envelope(401, "Unauthorized", "Failed to verify token") });
+      sofar().fault({
+        server: "api",
+        path: customerList(),
+        times: 1,
+        kind: "status",
+        status: 401,
+        body: envelope(401, "Unauthorized", "Failed to verify token"),
+      });
     },
     query: CUSTOMER_LICENSES,
     variables: () => ({ id: CUSTOMER }),
     // A new access token and one retry: the client never sees the 401.
     sees: () => ({
-      data: { customer: { id: CUSTOMER, licenses: sofar().data.licenses.filter((l) => l.customerId === account).map((l) => ({ key: l.key })) } },
+      data: {
+        customer: {
+          id: CUSTOMER,
+          licenses: sofar()
+            .data.licenses.filter((l) => l.customerId === account)
+            .map((l) => ({ key: l.key })),
+        },
+      },
     }),
     calls: () => {
       expect(sofar().calls.count({ server: "api", path: customerList() })).toBe(2);
@@ -106,7 +130,13 @@ const rows: Row[] = [
     operation: "Customer.licenses",
     arrange: async () => {
       await warmAccessToken();
-      sofar().fault({ server: "api", path: customerList(), kind: "status", status: 401, body: envelope(401, "Unauthorized", "Failed to verify token") });
+      sofar().fault({
+        server: "api",
+        path: customerList(),
+        kind: "status",
+        status: 401,
+        body: envelope(401, "Unauthorized", "Failed to verify token"),
+      });
     },
     query: CUSTOMER_LICENSES,
     variables: () => ({ id: CUSTOMER }),
@@ -123,7 +153,13 @@ const rows: Row[] = [
     arrange: async () => {
       await warmAccessToken();
       sofar().expireAccessTokens();
-      sofar().fault({ server: "auth", path: "/auth/accesstoken", kind: "status", status: 401, body: envelope(401, "Unauthorized", "Failed to verify token") });
+      sofar().fault({
+        server: "auth",
+        path: "/auth/accesstoken",
+        kind: "status",
+        status: 401,
+        body: envelope(401, "Unauthorized", "Failed to verify token"),
+      });
     },
     query: CUSTOMER_LICENSES,
     variables: () => ({ id: CUSTOMER }),
@@ -139,7 +175,13 @@ const rows: Row[] = [
     operation: "Customer.licenses",
     arrange: async () => {
       await warmAccessToken();
-      sofar().fault({ server: "api", path: customerList(), kind: "status", status: 403, body: envelope(403, "Forbidden", "User does not have sufficient rights") });
+      sofar().fault({
+        server: "api",
+        path: customerList(),
+        kind: "status",
+        status: 403,
+        body: envelope(403, "Forbidden", "User does not have sufficient rights"),
+      });
     },
     query: CUSTOMER_LICENSES,
     variables: () => ({ id: CUSTOMER }),
@@ -153,7 +195,14 @@ const rows: Row[] = [
   {
     vendor: '404 "Resource not found" (fault)',
     operation: "Customer.licenses",
-    arrange: () => sofar().fault({ server: "api", path: customerList(), kind: "status", status: 404, body: envelope(404, "Not Found", "Resource not found") }),
+    arrange: () =>
+      sofar().fault({
+        server: "api",
+        path: customerList(),
+        kind: "status",
+        status: 404,
+        body: envelope(404, "Not Found", "Resource not found"),
+      }),
     query: CUSTOMER_LICENSES,
     variables: () => ({ id: CUSTOMER }),
     sees: () => listFailed("NOT_FOUND"),
@@ -179,7 +228,14 @@ const rows: Row[] = [
   {
     vendor: "500 (fault)",
     operation: "Customer.licenses",
-    arrange: () => sofar().fault({ server: "api", path: customerList(), kind: "status", status: 500, body: envelope(500, "Internal Server Error", "Internal Server Error") }),
+    arrange: () =>
+      sofar().fault({
+        server: "api",
+        path: customerList(),
+        kind: "status",
+        status: 500,
+        body: envelope(500, "Internal Server Error", "Internal Server Error"),
+      }),
     query: CUSTOMER_LICENSES,
     variables: () => ({ id: CUSTOMER }),
     sees: () => listFailed("UPSTREAM_UNAVAILABLE"),
@@ -188,7 +244,14 @@ const rows: Row[] = [
   {
     vendor: "503 (fault)",
     operation: "Customer.licenses",
-    arrange: () => sofar().fault({ server: "api", path: customerList(), kind: "status", status: 503, body: envelope(503, "Service Unavailable", "Service Unavailable") }),
+    arrange: () =>
+      sofar().fault({
+        server: "api",
+        path: customerList(),
+        kind: "status",
+        status: 503,
+        body: envelope(503, "Service Unavailable", "Service Unavailable"),
+      }),
     query: CUSTOMER_LICENSES,
     variables: () => ({ id: CUSTOMER }),
     sees: () => listFailed("UPSTREAM_UNAVAILABLE"),
@@ -210,7 +273,8 @@ const rows: Row[] = [
     variables: () => ({ n: sofar().data.examples.controllerWithLicensesNodeId }),
     // docs/errors.md: the brand does not know the controller, so it holds none of its licenses; not an error.
     sees: () => ({ data: { controller: { nodeId: sofar().data.examples.controllerWithLicensesNodeId, licenses: [] } } }),
-    calls: () => expect(sofar().calls.count({ server: "api", path: controllerList(sofar().data.examples.controllerWithLicensesNodeId) })).toBe(1),
+    calls: () =>
+      expect(sofar().calls.count({ server: "api", path: controllerList(sofar().data.examples.controllerWithLicensesNodeId) })).toBe(1),
   },
   // ---- activateLicense -----------------------------------------------------------------------------------
   {
@@ -224,7 +288,14 @@ const rows: Row[] = [
   {
     vendor: '400 "Missing or misformatted query parameter or body" (fault)',
     operation: "activateLicense",
-    arrange: () => sofar().fault({ server: "api", path: "/v1/license/activate", kind: "status", status: 400, body: envelope(400, "Bad Request", "Missing or misformatted query parameter or body") }),
+    arrange: () =>
+      sofar().fault({
+        server: "api",
+        path: "/v1/license/activate",
+        kind: "status",
+        status: 400,
+        body: envelope(400, "Bad Request", "Missing or misformatted query parameter or body"),
+      }),
     query: ACTIVATE,
     variables: () => ({ input: { source: "sofar", key: sofar().data.examples.inactiveUnclaimedKey } }),
     // docs/errors.md: only "already activated" is the license's state; any other 400 refuses a body the gateway validated.
@@ -261,7 +332,13 @@ const rows: Row[] = [
     vendor: '400 "Invalid request body or license already claimed" (data: a claimed license)',
     operation: "claimLicense",
     query: CLAIM,
-    variables: () => ({ input: { source: "sofar", key: sofar().data.examples.activeClaimedKey, nodeId: sofar().data.examples.controllerWithoutLicensesNodeId } }),
+    variables: () => ({
+      input: {
+        source: "sofar",
+        key: sofar().data.examples.activeClaimedKey,
+        nodeId: sofar().data.examples.controllerWithoutLicensesNodeId,
+      },
+    }),
     // docs/errors.md: the body was validated first, so the 400 can only mean "already claimed".
     sees: () => claimRefused("LICENSE_ALREADY_CLAIMED", ["input", "key"]),
     calls: () => expect(sofar().calls.count({ server: "api", path: "/v1/license/claim" })).toBe(1),
@@ -278,18 +355,44 @@ const rows: Row[] = [
   {
     vendor: '403 "User does not have sufficient rights" (fault)',
     operation: "claimLicense",
-    arrange: () => sofar().fault({ server: "api", path: "/v1/license/claim", kind: "status", status: 403, body: envelope(403, "Forbidden", "User does not have sufficient rights") }),
+    arrange: () =>
+      sofar().fault({
+        server: "api",
+        path: "/v1/license/claim",
+        kind: "status",
+        status: 403,
+        body: envelope(403, "Forbidden", "User does not have sufficient rights"),
+      }),
     query: CLAIM,
-    variables: () => ({ input: { source: "sofar", key: sofar().data.examples.activeUnclaimedKey, nodeId: sofar().data.examples.controllerWithoutLicensesNodeId } }),
+    variables: () => ({
+      input: {
+        source: "sofar",
+        key: sofar().data.examples.activeUnclaimedKey,
+        nodeId: sofar().data.examples.controllerWithoutLicensesNodeId,
+      },
+    }),
     sees: () => mutationFailed("claimLicense", "UPSTREAM_FORBIDDEN"),
     calls: () => expect(sofar().calls.count({ server: "api", path: "/v1/license/claim" })).toBe(1),
   },
   {
     vendor: "503 (fault)",
     operation: "claimLicense",
-    arrange: () => sofar().fault({ server: "api", path: "/v1/license/claim", kind: "status", status: 503, body: envelope(503, "Service Unavailable", "Service Unavailable") }),
+    arrange: () =>
+      sofar().fault({
+        server: "api",
+        path: "/v1/license/claim",
+        kind: "status",
+        status: 503,
+        body: envelope(503, "Service Unavailable", "Service Unavailable"),
+      }),
     query: CLAIM,
-    variables: () => ({ input: { source: "sofar", key: sofar().data.examples.activeUnclaimedKey, nodeId: sofar().data.examples.controllerWithoutLicensesNodeId } }),
+    variables: () => ({
+      input: {
+        source: "sofar",
+        key: sofar().data.examples.activeUnclaimedKey,
+        nodeId: sofar().data.examples.controllerWithoutLicensesNodeId,
+      },
+    }),
     sees: () => mutationFailed("claimLicense", "UPSTREAM_UNAVAILABLE"),
     calls: () => expect(sofar().calls.count({ server: "api", path: "/v1/license/claim" })).toBeGreaterThanOrEqual(1),
   },

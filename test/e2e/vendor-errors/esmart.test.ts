@@ -17,7 +17,10 @@ import { accountOf, expectClientSees, payloadError, type Seen } from "./support.
 // Rows fail one source many times in a row: its circuit breaker (tested in test/resilience) would soon fail fast
 // and hide the code each row is about, so it never opens here.
 // Every row must reach the vendor's error: no cross-request cache in front of it (test/cache covers the cache).
-const t = useTestGateway({ sourceOverrides: { esmart: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } }, cache: { enabled: false } });
+const t = useTestGateway({
+  sourceOverrides: { esmart: { resilience: { circuit: { volumeThreshold: 1_000_000 } } } },
+  cache: { enabled: false },
+});
 afterEach(() => t.resetCalls());
 
 const es = () => t.vendors.esmart;
@@ -61,7 +64,10 @@ const HARDWARE = `query($n: ID!) { controller(nodeId: $n) { nodeId serialNumber 
 const UPDATE = `mutation($input: UpdateCustomerContactInput!) { updateCustomerContact(input: $input) { profile { email } errors { code field source } } }`;
 const VALID_CHANGE = () => ({ input: { customerId: CUSTOMER, email: "nieuw@verbeke.example" } });
 
-const profileFailed = (code: string): Seen => ({ data: { customer: { id: CUSTOMER, profile: null } }, errors: [{ code, source: SOURCE, path: ["customer", "profile"] }] });
+const profileFailed = (code: string): Seen => ({
+  data: { customer: { id: CUSTOMER, profile: null } },
+  errors: [{ code, source: SOURCE, path: ["customer", "profile"] }],
+});
 const hardwareAnswer = (nodeId: string, serial: string, errors?: Seen["errors"]): Seen => ({
   data: { controller: { nodeId, serialNumber: serial, licenses: sofarKeysOn(nodeId), hardware: null } },
   ...(errors ? { errors } : {}),
@@ -126,7 +132,13 @@ const rows: Row[] = [
     query: PROFILE,
     variables: () => ({ id: CUSTOMER }),
     sees: () => profileFailed("UPSTREAM_FORBIDDEN"),
-    calls: () => expect(es().calls.list().filter((c) => c.path === customerPath(account)).map((c) => c.status)).toEqual([403]),
+    calls: () =>
+      expect(
+        es()
+          .calls.list()
+          .filter((c) => c.path === customerPath(account))
+          .map((c) => c.status),
+      ).toEqual([403]),
   },
   {
     vendor: "404 (data: an id eSmart does not have in the configured area)",
@@ -135,7 +147,13 @@ const rows: Row[] = [
     variables: () => ({ id: GHOST }),
     // No profile there is an answer, not a failure.
     sees: () => ({ data: { customer: { id: GHOST, profile: null } } }),
-    calls: () => expect(es().calls.list().filter((c) => c.path === customerPath(ex().netOnlyCustomerId)).map((c) => c.status)).toEqual([404]),
+    calls: () =>
+      expect(
+        es()
+          .calls.list()
+          .filter((c) => c.path === customerPath(ex().netOnlyCustomerId))
+          .map((c) => c.status),
+      ).toEqual([404]),
   },
   // ---- Controller.hardware -------------------------------------------------------------------------------
   {
@@ -145,7 +163,10 @@ const rows: Row[] = [
     query: HARDWARE,
     variables: () => ({ n: active().nodeId }),
     // hardware is null with the error; nodeId, serialNumber and the Sofar licenses still answer.
-    sees: () => hardwareAnswer(active().nodeId, active().serial, [{ code: "UPSTREAM_UNAVAILABLE", source: SOURCE, path: ["controller", "hardware"] }]),
+    sees: () =>
+      hardwareAnswer(active().nodeId, active().serial, [
+        { code: "UPSTREAM_UNAVAILABLE", source: SOURCE, path: ["controller", "hardware"] },
+      ]),
     calls: () => {
       // A read: retried at most twice (resilience.retries; fewer once the file's earlier rows spent the retry budget).
       expect(es().calls.count({ path: gatewayPath(active().serial) })).toBeGreaterThanOrEqual(1);
@@ -156,11 +177,15 @@ const rows: Row[] = [
   {
     vendor: '500 {"Message":"An error has occurred."} on the devices behind it (fault)',
     operation: "Controller.hardware",
-    arrange: () => es().fault({ path: devicesPath(ex().activeGatewayExternalId), kind: "status", status: 500, body: message("An error has occurred.") }),
+    arrange: () =>
+      es().fault({ path: devicesPath(ex().activeGatewayExternalId), kind: "status", status: 500, body: message("An error has occurred.") }),
     query: HARDWARE,
     variables: () => ({ n: active().nodeId }),
     // A gateway without its devices would look like one that has none: the whole hardware fails.
-    sees: () => hardwareAnswer(active().nodeId, active().serial, [{ code: "UPSTREAM_UNAVAILABLE", source: SOURCE, path: ["controller", "hardware"] }]),
+    sees: () =>
+      hardwareAnswer(active().nodeId, active().serial, [
+        { code: "UPSTREAM_UNAVAILABLE", source: SOURCE, path: ["controller", "hardware"] },
+      ]),
     // A read: retried at most twice (resilience.retries; fewer once the file's earlier rows spent the retry budget).
     calls: () => expect(es().calls.count({ path: devicesPath(ex().activeGatewayExternalId) })).toBeLessThanOrEqual(3),
   },
@@ -175,7 +200,12 @@ const rows: Row[] = [
     },
     calls: () => {
       const serial = ex().controllerSerialNumbersWithoutGateway[0]!;
-      expect(es().calls.list().filter((c) => c.path === gatewayPath(serial)).map((c) => c.status)).toEqual([404]);
+      expect(
+        es()
+          .calls.list()
+          .filter((c) => c.path === gatewayPath(serial))
+          .map((c) => c.status),
+      ).toEqual([404]);
     },
   },
   // ---- updateCustomerContact -----------------------------------------------------------------------------
@@ -186,7 +216,12 @@ const rows: Row[] = [
     variables: () => ({ input: { customerId: CUSTOMER, email: "not-an-email", phoneNumber: "123456789012345", mobileNumber: "+32 470" } }),
     // The gateway refused it before asking eSmart, like every input check of its own: no source reported it.
     sees: () =>
-      refusedBy(null, ["BAD_USER_INPUT", ["input", "email"]], ["BAD_USER_INPUT", ["input", "phoneNumber"]], ["BAD_USER_INPUT", ["input", "mobileNumber"]]),
+      refusedBy(
+        null,
+        ["BAD_USER_INPUT", ["input", "email"]],
+        ["BAD_USER_INPUT", ["input", "phoneNumber"]],
+        ["BAD_USER_INPUT", ["input", "mobileNumber"]],
+      ),
     calls: () => expect(es().calls.count()).toBe(0),
   },
   {
@@ -220,7 +255,13 @@ const rows: Row[] = [
     variables: VALID_CHANGE,
     // The gateway's own credentials: an operator's problem, a GraphQL error rather than a payload error.
     sees: () => updateFailed("UPSTREAM_UNAUTHENTICATED"),
-    calls: () => expect(es().calls.list().filter((c) => c.method === "PATCH").map((c) => c.status)).toEqual([401]),
+    calls: () =>
+      expect(
+        es()
+          .calls.list()
+          .filter((c) => c.method === "PATCH")
+          .map((c) => c.status),
+      ).toEqual([401]),
   },
   {
     vendor: "403 (data: the gateway's eSmart user may not change this customer)",
@@ -229,7 +270,13 @@ const rows: Row[] = [
     query: UPDATE,
     variables: VALID_CHANGE,
     sees: () => updateFailed("UPSTREAM_FORBIDDEN"),
-    calls: () => expect(es().calls.list().filter((c) => c.method === "PATCH").map((c) => c.status)).toEqual([403]),
+    calls: () =>
+      expect(
+        es()
+          .calls.list()
+          .filter((c) => c.method === "PATCH")
+          .map((c) => c.status),
+      ).toEqual([403]),
   },
   {
     vendor: "404 (data: an id eSmart does not have in the configured area)",
@@ -237,12 +284,19 @@ const rows: Row[] = [
     query: UPDATE,
     variables: () => ({ input: { customerId: GHOST, email: "nieuw@example.com" } }),
     sees: () => updateRefused(["NOT_FOUND", null]),
-    calls: () => expect(es().calls.list().filter((c) => c.method === "PATCH").map((c) => c.status)).toEqual([404]),
+    calls: () =>
+      expect(
+        es()
+          .calls.list()
+          .filter((c) => c.method === "PATCH")
+          .map((c) => c.status),
+      ).toEqual([404]),
   },
   {
     vendor: '500 {"Message":"An error has occurred."} (fault)',
     operation: "updateCustomerContact",
-    arrange: () => es().fault({ method: "PATCH", path: customerPath(account), kind: "status", status: 500, body: message("An error has occurred.") }),
+    arrange: () =>
+      es().fault({ method: "PATCH", path: customerPath(account), kind: "status", status: 500, body: message("An error has occurred.") }),
     query: UPDATE,
     variables: VALID_CHANGE,
     sees: () => updateFailed("UPSTREAM_UNAVAILABLE"),

@@ -80,7 +80,9 @@ const reads: Vendor[] = [
     source: "flashstart",
     path: () => "/customerarea/licenses",
     query: `query($id: ID!) { customer(id: $id) { id licenses(source: "flashstart") { key } } }`,
-    variables: async () => ({ id: await gatewayCustomerOf(t, "flashstart", String(t.vendors.flashstart.data.examples.customerWithLicencesCode)) }),
+    variables: async () => ({
+      id: await gatewayCustomerOf(t, "flashstart", String(t.vendors.flashstart.data.examples.customerWithLicencesCode)),
+    }),
     body: (status, text) => ({ code: status, message: text }),
   },
   {
@@ -139,7 +141,13 @@ const writes: Array<Vendor & { statuses: number[] }> = [
     statuses: [200, 400],
     path: () => /\/api\/key\/activate$/i,
     query: `mutation($input: ClaimLicenseInput!) { claimLicense(input: $input) { license { key } errors { code message field source } } }`,
-    variables: () => ({ input: { source: "cryptolens", key: t.vendors.cryptolens.data.examples.activeUnactivatedKey, nodeId: t.vendors.cryptolens.data.examples.controllerWithoutKeyNodeId } }),
+    variables: () => ({
+      input: {
+        source: "cryptolens",
+        key: t.vendors.cryptolens.data.examples.activeUnactivatedKey,
+        nodeId: t.vendors.cryptolens.data.examples.controllerWithoutKeyNodeId,
+      },
+    }),
     body: (_status, text) => ({ result: 1, message: text }),
   },
 ];
@@ -159,7 +167,13 @@ describe("a vendor's error text reaches the log, redacted, and never the client"
   it.each(cases)("$vendor.source $kind answering HTTP $status with a hostile body", async ({ vendor, status, kind }) => {
     const simulator = t.vendors[vendor.source as "sofar" | "cryptolens" | "flashstart" | "esmart"];
     const variables = await vendor.variables();
-    simulator.fault({ path: vendor.path(), ...(vendor.method ? { method: vendor.method } : {}), kind: "status", status, body: vendor.body(status, hostile(vendor.source)) });
+    simulator.fault({
+      path: vendor.path(),
+      ...(vendor.method ? { method: vendor.method } : {}),
+      kind: "status",
+      status,
+      body: vendor.body(status, hostile(vendor.source)),
+    });
     const requestId = `hostile-${vendor.source}-${kind}-${status}`;
     const res = await fetch(t.gateway.url, {
       method: "POST",
@@ -170,7 +184,10 @@ describe("a vendor's error text reaches the log, redacted, and never the client"
     const expected = vendor.logged?.(status) ?? 1;
     expect(simulator.calls.count({ path: vendor.path() }), "the fault was reached").toBeGreaterThan(0);
     if (expected > 0) expect(text, "the answer reports an error").toMatch(/"code":"[A-Z_]+"/);
-    expect(forbidden(vendor.source).filter((s) => text.includes(s)), text).toEqual([]);
+    expect(
+      forbidden(vendor.source).filter((s) => text.includes(s)),
+      text,
+    ).toEqual([]);
 
     const lines = await vendorLines(requestId);
     expect(lines, JSON.stringify(lines)).toHaveLength(expected);

@@ -50,7 +50,11 @@ export function expectClientSees(res: GraphQLResponse, seen: Seen): void {
 }
 
 /** A payload error as the client selects it with `errors { code field source }`. */
-export function payloadError(code: string, source: string | null, field: string[] | null): { code: string; field: string[] | null; source: string | null } {
+export function payloadError(
+  code: string,
+  source: string | null,
+  field: string[] | null,
+): { code: string; field: string[] | null; source: string | null } {
   return { code, field, source };
 }
 
@@ -67,4 +71,3 @@ export async function accountOf(t: TestGateway, customerId: string, source: stri
   if (account === undefined) throw new Error(`the demo seed gives ${customerId} no account at ${source}`);
   return account.externalId;
 }
-

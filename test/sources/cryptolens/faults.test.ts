@@ -76,7 +76,10 @@ describe("documented vendor messages → codes", () => {
     async (message, status, code) => {
       const source = sourceFor(sim);
       sim.fault({ path: /activate$/i, kind: "status", status, body: { result: 1, message } });
-      const error = expectGatewayError(await rejectionOf(source.claim({ key: ex().activeUnactivatedKey, nodeId: ex().controllerWithoutKeyNodeId })), code);
+      const error = expectGatewayError(
+        await rejectionOf(source.claim({ key: ex().activeUnactivatedKey, nodeId: ex().controllerWithoutKeyNodeId })),
+        code,
+      );
       expect(error.upstreamStatus).toBe(status);
       expectNoToken(error);
     },
@@ -225,7 +228,19 @@ describe("bad bodies", () => {
     const body = {
       result: 0,
       message: null,
-      licenseKeys: [{ productId: sim.data.productId, id: 7, key: "ABCDE-FGHIJ-KLMNO-PQRST", created: "2015-08-27T00:00:00", expires: "2099-07-03T00:00:00", period: 1, f1: true, block: false, globalId: 12345 }],
+      licenseKeys: [
+        {
+          productId: sim.data.productId,
+          id: 7,
+          key: "ABCDE-FGHIJ-KLMNO-PQRST",
+          created: "2015-08-27T00:00:00",
+          expires: "2099-07-03T00:00:00",
+          period: 1,
+          f1: true,
+          block: false,
+          globalId: 12345,
+        },
+      ],
     };
     const { result } = await listingUnder({ kind: "status", status: 200, body });
     expect(result).toEqual([
@@ -245,7 +260,16 @@ describe("bad bodies", () => {
 describe("health()", () => {
   it("is unknown before any call, ok after a success, failing with the code after a 500, ok again after a success", async () => {
     const source = sourceFor(sim);
-    expect(source.health()).toEqual({ state: "unknown", lastErrorCode: null, lastErrorAt: null, lastSuccessAt: null, circuit: "closed", latencyP50Ms: null, latencyP95Ms: null, errorRate: null });
+    expect(source.health()).toEqual({
+      state: "unknown",
+      lastErrorCode: null,
+      lastErrorAt: null,
+      lastSuccessAt: null,
+      circuit: "closed",
+      latencyP50Ms: null,
+      latencyP95Ms: null,
+      errorRate: null,
+    });
     await source.licensesOfAccounts([String(ex().customerWithKeysId)]);
     expect(source.health()).toMatchObject({ state: "ok", lastErrorCode: null, errorRate: 0 });
 

@@ -28,7 +28,14 @@ describe("activate", () => {
     const key = ex().activeUnactivatedKey;
     const before = structuredClone(rawKey(sim, key));
     const license = await sourceFor(sim).activate({ key, activationIso: new Date("2030-01-01T00:00:00Z") });
-    expect(license).toMatchObject({ source: SOURCE_ID, externalId: key, key, status: "ACTIVE", activatedAt: utc(before.created), note: ACTIVATE_NOTE });
+    expect(license).toMatchObject({
+      source: SOURCE_ID,
+      externalId: key,
+      key,
+      status: "ACTIVE",
+      activatedAt: utc(before.created),
+      note: ACTIVATE_NOTE,
+    });
     expect(ACTIVATE_NOTE).toBe("Cryptolens keys are active from creation; nothing was changed.");
     expect(rawKey(sim, key)).toEqual(before);
     expect(callLog(sim)).toEqual(["POST /api/key/GetKey 200"]);
@@ -95,7 +102,10 @@ describe("claim", () => {
     const key = ex().keyAtMachineLimit;
     const before = machinesOf(key);
     const source = sourceFor(sim);
-    const error = expectGatewayError(await rejectionOf(source.claim({ key, nodeId: ex().controllerWithoutKeyNodeId })), "LICENSE_CLAIM_LIMIT_REACHED");
+    const error = expectGatewayError(
+      await rejectionOf(source.claim({ key, nodeId: ex().controllerWithoutKeyNodeId })),
+      "LICENSE_CLAIM_LIMIT_REACHED",
+    );
     expect(error.field).toEqual(["input", "key"]);
     expect(machinesOf(key)).toEqual(before);
     // A domain answer: the vendor is fine.
@@ -120,7 +130,10 @@ describe("claim", () => {
   });
 
   it("an empty nodeId is BAD_USER_INPUT on the nodeId field and nothing is sent", async () => {
-    const error = expectGatewayError(await rejectionOf(sourceFor(sim).claim({ key: ex().activeUnactivatedKey, nodeId: "" })), "BAD_USER_INPUT");
+    const error = expectGatewayError(
+      await rejectionOf(sourceFor(sim).claim({ key: ex().activeUnactivatedKey, nodeId: "" })),
+      "BAD_USER_INPUT",
+    );
     expect(error.field).toEqual(["input", "nodeId"]);
     expect(sim.calls.count()).toBe(0);
   });
@@ -129,13 +142,22 @@ describe("claim", () => {
     const key = ex().activeUnactivatedKey;
     sim.fault({ path: /activate$/i, kind: "status", status: 200, body: { result: 0, message: "", licenseKey: { key } } });
     const outcome = await sourceFor(sim).claim({ key, nodeId: ex().controllerWithoutKeyNodeId });
-    expect(outcome).toEqual({ licenseExternalId: key, key, nodeId: ex().controllerWithoutKeyNodeId, license: null, vendorDatalinkId: null });
+    expect(outcome).toEqual({
+      licenseExternalId: key,
+      key,
+      nodeId: ex().controllerWithoutKeyNodeId,
+      license: null,
+      vendorDatalinkId: null,
+    });
   });
 
   it("is never retried: after a 500 the vendor saw exactly one key/Activate", async () => {
     sim.fault({ path: /activate$/i, kind: "status", status: 500 });
     const source = sourceFor(sim);
-    expectGatewayError(await rejectionOf(source.claim({ key: ex().activeUnactivatedKey, nodeId: ex().controllerWithoutKeyNodeId })), "UPSTREAM_UNAVAILABLE");
+    expectGatewayError(
+      await rejectionOf(source.claim({ key: ex().activeUnactivatedKey, nodeId: ex().controllerWithoutKeyNodeId })),
+      "UPSTREAM_UNAVAILABLE",
+    );
     expect(methodCalls(sim, "key/Activate")).toBe(1);
     expect(sim.calls.count()).toBe(1);
   });
@@ -143,7 +165,10 @@ describe("claim", () => {
   it("is never retried after a timeout either (the machine may have been added)", async () => {
     sim.fault({ path: /activate$/i, kind: "timeout" });
     const source = sourceFor(sim, { timeoutMs: 200 });
-    expectGatewayError(await rejectionOf(source.claim({ key: ex().activeUnactivatedKey, nodeId: ex().controllerWithoutKeyNodeId })), "UPSTREAM_TIMEOUT");
+    expectGatewayError(
+      await rejectionOf(source.claim({ key: ex().activeUnactivatedKey, nodeId: ex().controllerWithoutKeyNodeId })),
+      "UPSTREAM_TIMEOUT",
+    );
     expect(methodCalls(sim, "key/Activate")).toBe(1);
   });
 });

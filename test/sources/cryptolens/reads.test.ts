@@ -147,7 +147,13 @@ describe("licensesOfAccounts", () => {
   });
 
   it("leaves out keys of other products: this source speaks for its configured product only", async () => {
-    const other = { ...rawKey(sim, ex().activeKeyWithFreeSlot), productId: sim.data.productId + 1, id: 999, key: "OTHER-PRODU-CTKEY-AAAAA", globalId: 999_999 };
+    const other = {
+      ...rawKey(sim, ex().activeKeyWithFreeSlot),
+      productId: sim.data.productId + 1,
+      id: 999,
+      key: "OTHER-PRODU-CTKEY-AAAAA",
+      globalId: 999_999,
+    };
     sim.data.keys.push(other);
     const licenses = await listed(ex().customerWithKeysId);
     expect(licenses.map((l) => l.key)).not.toContain(other.key);
@@ -158,7 +164,11 @@ describe("licensesOfAccounts", () => {
     sim.setLatency(150);
     const source = sourceFor(sim);
     const started = Date.now();
-    const [a, missing, b] = await source.licensesOfAccounts([String(ex().customerWithKeysId), "424242", String(ex().customerWithoutKeysId)]);
+    const [a, missing, b] = await source.licensesOfAccounts([
+      String(ex().customerWithKeysId),
+      "424242",
+      String(ex().customerWithoutKeysId),
+    ]);
     expect(Date.now() - started).toBeLessThan(400);
     expect(Array.isArray(a) && a.length).toBeGreaterThan(0);
     expectGatewayError(missing, "NOT_FOUND");
@@ -217,7 +227,15 @@ describe("findLicense", () => {
   it("a blocked key, which GetKey refuses to show, is a BLOCKED license with nothing else known", async () => {
     const key = ex().blockedKey;
     const license = await sourceFor(sim).findLicense({ key });
-    expect(license).toMatchObject({ source: SOURCE_ID, externalId: key, key, status: "BLOCKED", createdAt: null, expiresAt: null, datalinks: null });
+    expect(license).toMatchObject({
+      source: SOURCE_ID,
+      externalId: key,
+      key,
+      status: "BLOCKED",
+      createdAt: null,
+      expiresAt: null,
+      datalinks: null,
+    });
   });
 
   it("a key read alone names its customer as the account; an unassigned key has none", async () => {

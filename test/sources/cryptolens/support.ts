@@ -38,7 +38,6 @@ export async function closeSources(): Promise<void> {
 
 export const expectGatewayError = (value: unknown, code: ErrorCode): GatewayError => expectGatewayErrorFrom(SOURCE_ID, value, code);
 
-
 /** Calls of one vendor method (path casing is not significant at the vendor). */
 export const methodCalls = (sim: CryptolensSimulator, method: string): number =>
   sim.calls.count({ path: new RegExp(`^/api/${method.replace("/", "\\/")}$`, "i") });

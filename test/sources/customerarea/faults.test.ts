@@ -2,7 +2,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { resilienceSchema } from "../../../src/config/schema.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
 import { FieldProblemsError } from "../../../src/errors/gateway-error.js";
-import { startCustomerareaSimulator, type CustomerareaFaultRule, type CustomerareaSimulator } from "../../../src/simulators/customerarea/server.js";
+import {
+  startCustomerareaSimulator,
+  type CustomerareaFaultRule,
+  type CustomerareaSimulator,
+} from "../../../src/simulators/customerarea/server.js";
 import { API_KEY, NOW, closeSources, closedPortUrl, expectGatewayError, rejectionOf, sourceFor } from "./support.js";
 
 /** Vendor and transport failures, each mapped to its stable code and tagged with the source; and health(). */
@@ -83,19 +87,27 @@ describe("500: a validation failure or a server error", () => {
     const body = { code: 500, message: "the given data was invalid", errors: { customer_code: ["The customer code must be a number."] } };
     const error = expectGatewayError((await listUnder({ kind: "status", status: 500, body })).result, "BAD_USER_INPUT");
     expect(error).toBeInstanceOf(FieldProblemsError);
-    expect((error as FieldProblemsError).problems).toEqual([{ field: [], message: "the customer is not of the type Customerarea expects" }]);
+    expect((error as FieldProblemsError).problems).toEqual([
+      { field: [], message: "the customer is not of the type Customerarea expects" },
+    ]);
   });
 
   it("a real validation answer (a required field missing) reaches the client as problems, and health stays ok", async () => {
     const source = sourceFor(sim);
     const error = await rejectionOf(source.catalogue.assignOffer("5003", { offerCode: "", info: "HQ" }));
     expectGatewayError(error, "BAD_USER_INPUT");
-    expect((error as FieldProblemsError).problems).toEqual([{ field: ["input", "offerCode"], message: "Customerarea requires the offer code" }]);
+    expect((error as FieldProblemsError).problems).toEqual([
+      { field: ["input", "offerCode"], message: "Customerarea requires the offer code" },
+    ]);
     expect(source.health().state).toBe("ok");
   });
 
   it("a vendor's free text on a field is never passed on: the field and a sentence of the gateway's", async () => {
-    const body = { code: 500, message: "the given data was invalid", errors: { license_info: [`see http://10.0.0.5/x for ${API_KEY}`], mystery: ["?"] } };
+    const body = {
+      code: 500,
+      message: "the given data was invalid",
+      errors: { license_info: [`see http://10.0.0.5/x for ${API_KEY}`], mystery: ["?"] },
+    };
     sim.fault({ path: "/customerarea/licenses/bulk", kind: "status", status: 500, body });
     const error = await rejectionOf(sourceFor(sim).catalogue.assignOffer("5003", { offerCode: "FS-X", info: "HQ" }));
     expect((error as FieldProblemsError).problems).toEqual([
@@ -124,7 +136,10 @@ describe("other statuses", () => {
 
   // Updated for issue 13, item 7: the message quoted the vendor's words; it names what was asked for instead.
   it("a 404 is NOT_FOUND naming what was asked for, not the vendor's words", async () => {
-    const error = expectGatewayError((await listUnder({ kind: "status", status: 404, body: { code: 404, message: "customer not found" } })).result, "NOT_FOUND");
+    const error = expectGatewayError(
+      (await listUnder({ kind: "status", status: 404, body: { code: 404, message: "customer not found" } })).result,
+      "NOT_FOUND",
+    );
     expect(error.message).toMatch(/no such customer or licence \(customer 5001\)/);
     expect(error.message).not.toContain("customer not found");
   });
@@ -171,7 +186,10 @@ describe("bad bodies", () => {
 
   it("an oversized offers answer → UPSTREAM_BAD_RESPONSE", async () => {
     sim.fault({ path: "/customerarea/licenses/available", kind: "oversized", sizeBytes: 256 * 1024 });
-    expectGatewayError(await rejectionOf(sourceFor(sim, { maxResponseBytes: 64 * 1024 }).catalogue.offers(CUSTOMER, {})), "UPSTREAM_BAD_RESPONSE");
+    expectGatewayError(
+      await rejectionOf(sourceFor(sim, { maxResponseBytes: 64 * 1024 }).catalogue.offers(CUSTOMER, {})),
+      "UPSTREAM_BAD_RESPONSE",
+    );
   });
 
   it.each([
@@ -180,13 +198,21 @@ describe("bad bodies", () => {
     ["an error code inside a 200", { code: 500, content: [] }],
     ["a licence without its code", { code: 200, content: [{ license_id: 1, status: "active" }] }],
     ["an unknown status", { code: 200, content: [{ license_id: 1, license_code: "X", status: "suspended" }] }],
-    ["a date that is no date", { code: 200, content: [{ license_id: 1, license_code: "X", status: "active", activation_date: "yesterday" }] }],
+    [
+      "a date that is no date",
+      { code: 200, content: [{ license_id: 1, license_code: "X", status: "active", activation_date: "yesterday" }] },
+    ],
   ])("a 200 with %s → UPSTREAM_BAD_RESPONSE, not a crash", async (_, body) => {
     expectGatewayError((await listUnder({ kind: "status", status: 200, body })).result, "UPSTREAM_BAD_RESPONSE");
   });
 
   it("an offer answer of the wrong shape → UPSTREAM_BAD_RESPONSE", async () => {
-    sim.fault({ path: "/customerarea/licenses/available", kind: "status", status: 200, body: { code: 200, content: [{ license_name: "no code" }] } });
+    sim.fault({
+      path: "/customerarea/licenses/available",
+      kind: "status",
+      status: 200,
+      body: { code: 200, content: [{ license_name: "no code" }] },
+    });
     expectGatewayError(await rejectionOf(sourceFor(sim).catalogue.offers(CUSTOMER, {})), "UPSTREAM_BAD_RESPONSE");
   });
 
@@ -197,7 +223,14 @@ describe("bad bodies", () => {
 
   it("numbers as strings and a zero date are read", async () => {
     const content = [
-      { license_id: "77", license_code: "X", status: "to_be_activated", activation_date: "0000-00-00 00:00:00", expiration_date: null, license_duration_months: "12" },
+      {
+        license_id: "77",
+        license_code: "X",
+        status: "to_be_activated",
+        activation_date: "0000-00-00 00:00:00",
+        expiration_date: null,
+        license_duration_months: "12",
+      },
     ];
     const { result } = await listUnder({ kind: "status", status: 200, body: { code: 200, content } });
     expect(result).toMatchObject([{ externalId: "77", key: "77", status: "INACTIVE", activatedAt: null, durationMonths: 12 }]);
@@ -207,7 +240,16 @@ describe("bad bodies", () => {
 describe("health()", () => {
   it("is unknown before any call, ok after a success, failing with the code after a 500, ok again after a success", async () => {
     const source = sourceFor(sim);
-    expect(source.health()).toEqual({ state: "unknown", lastErrorCode: null, lastErrorAt: null, lastSuccessAt: null, circuit: "closed", latencyP50Ms: null, latencyP95Ms: null, errorRate: null });
+    expect(source.health()).toEqual({
+      state: "unknown",
+      lastErrorCode: null,
+      lastErrorAt: null,
+      lastSuccessAt: null,
+      circuit: "closed",
+      latencyP50Ms: null,
+      latencyP95Ms: null,
+      errorRate: null,
+    });
 
     await source.licensesOfAccounts([CUSTOMER]);
     expect(source.health()).toMatchObject({ state: "ok", lastErrorCode: null });

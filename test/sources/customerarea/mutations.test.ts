@@ -47,7 +47,11 @@ describe("assignDemo", () => {
       datalinks: null,
     });
     expect(licence.expiresAt).toEqual(new Date("2026-07-15T12:00:00Z"));
-    expect(sim.inputs.last()).toMatchObject({ method: "POST", source: "body", params: { customer_code: Number(customer), lang: "FR", accept_notifications: false } });
+    expect(sim.inputs.last()).toMatchObject({
+      method: "POST",
+      source: "body",
+      params: { customer_code: Number(customer), lang: "FR", accept_notifications: false },
+    });
   });
 
   it("leaves out what the caller did not give, so the vendor's defaults apply", async () => {
@@ -66,11 +70,18 @@ describe("assignDemo", () => {
   });
 
   it("a customer at the limit is refused at once", async () => {
-    expectGatewayError(await rejectionOf(sourceFor(sim).catalogue.assignDemo(code(ex().customerAtDemoLimitCode), {})), "DEMO_LIMIT_REACHED");
+    expectGatewayError(
+      await rejectionOf(sourceFor(sim).catalogue.assignDemo(code(ex().customerAtDemoLimitCode), {})),
+      "DEMO_LIMIT_REACHED",
+    );
   });
 
   it("a limit keyed under customer_code is still recognised for a demo (by its words), but not for a bulk assignment", async () => {
-    const body = { code: 500, message: "the given data was invalid", errors: { customer_code: ["The customer already had 2 demo licenses."] } };
+    const body = {
+      code: 500,
+      message: "the given data was invalid",
+      errors: { customer_code: ["The customer already had 2 demo licenses."] },
+    };
     sim.fault({ path: /licenses\/(demo|bulk)$/, kind: "status", status: 500, body });
     const source = sourceFor(sim);
     expectGatewayError(await rejectionOf(source.catalogue.assignDemo("5003", {})), "DEMO_LIMIT_REACHED");
@@ -80,12 +91,17 @@ describe("assignDemo", () => {
   });
 
   it("an unsupported language is a problem on input.lang", async () => {
-    const problems = problemsOf(await rejectionOf(sourceFor(sim).catalogue.assignDemo(code(ex().customerWithoutLicencesCode), { lang: "ZZ" })));
+    const problems = problemsOf(
+      await rejectionOf(sourceFor(sim).catalogue.assignDemo(code(ex().customerWithoutLicencesCode), { lang: "ZZ" })),
+    );
     expect(problems).toEqual([{ field: ["input", "lang"], message: expect.any(String) }]);
   });
 
   it("an unknown customer is NOT_FOUND on customerId", async () => {
-    const error = expectGatewayError(await rejectionOf(sourceFor(sim).catalogue.assignDemo(code(ex().unknownCustomerCode), {})), "NOT_FOUND");
+    const error = expectGatewayError(
+      await rejectionOf(sourceFor(sim).catalogue.assignDemo(code(ex().unknownCustomerCode), {})),
+      "NOT_FOUND",
+    );
     expect(error.field).toEqual(["input", "customerId"]);
   });
 
@@ -101,7 +117,12 @@ describe("assignOffer (bulk)", () => {
     const offerCode = ex().affordableLicenseCode;
     const price = sim.data.catalogue.find((p) => p.code === offerCode)!.amountEur;
     const creditBefore = sim.data.credit;
-    const licence = await sourceFor(sim).catalogue.assignOffer(customer, { offerCode, info: "Headquarter", currency: "usd", acceptNotifications: true });
+    const licence = await sourceFor(sim).catalogue.assignOffer(customer, {
+      offerCode,
+      info: "Headquarter",
+      currency: "usd",
+      acceptNotifications: true,
+    });
     expect(licence).toMatchObject({
       source: SOURCE_ID,
       type: offerCode,
@@ -133,7 +154,9 @@ describe("assignOffer (bulk)", () => {
   it("an offer dearer than the credit is INSUFFICIENT_CREDIT, nothing is charged, and it is not retried", async () => {
     const creditBefore = sim.data.credit;
     const source = sourceFor(sim);
-    const error = await rejectionOf(source.catalogue.assignOffer(code(ex().customerWithoutLicencesCode), { offerCode: ex().tooExpensiveLicenseCode, info: "HQ" }));
+    const error = await rejectionOf(
+      source.catalogue.assignOffer(code(ex().customerWithoutLicencesCode), { offerCode: ex().tooExpensiveLicenseCode, info: "HQ" }),
+    );
     expectGatewayError(error, "INSUFFICIENT_CREDIT");
     expect(sim.data.credit).toBe(creditBefore);
     expect(log()).toEqual(["POST licenses/bulk 500"]);
@@ -142,7 +165,11 @@ describe("assignOffer (bulk)", () => {
 
   it("every refused parameter is one problem at its GraphQL input path", async () => {
     const error = await rejectionOf(
-      sourceFor(sim).catalogue.assignOffer(code(ex().customerWithoutLicencesCode), { offerCode: "NO-SUCH-OFFER", info: " ", currency: "XYZ" }),
+      sourceFor(sim).catalogue.assignOffer(code(ex().customerWithoutLicencesCode), {
+        offerCode: "NO-SUCH-OFFER",
+        info: " ",
+        currency: "XYZ",
+      }),
     );
     const problems = problemsOf(error);
     expect(problems).toEqual([
@@ -154,7 +181,11 @@ describe("assignOffer (bulk)", () => {
   });
 
   it("a field the gateway does not know points at the whole input", async () => {
-    const body = { code: 500, message: "the given data was invalid", errors: { reseller_id: ["The reseller id is invalid."], customer_code: ["bad"] } };
+    const body = {
+      code: 500,
+      message: "the given data was invalid",
+      errors: { reseller_id: ["The reseller id is invalid."], customer_code: ["bad"] },
+    };
     sim.fault({ path: "/customerarea/licenses/bulk", kind: "status", status: 500, body });
     const problems = problemsOf(await rejectionOf(sourceFor(sim).catalogue.assignOffer("5001", { offerCode: "X", info: "HQ" })));
     // Updated for issue 13, item 7: the problems quoted the vendor's words; they are the gateway's sentences now.
@@ -173,7 +204,11 @@ describe("renew", () => {
     const source = sourceFor(sim);
     const renewal = await source.catalogue.renew(customer, oldId);
     expect(renewal.externalId).not.toBe(oldId);
-    expect(renewal).toMatchObject({ status: "ACTIVE", type: oldRaw.code, activatedAt: new Date(`${oldRaw.expirationDate!.replace(" ", "T")}Z`) });
+    expect(renewal).toMatchObject({
+      status: "ACTIVE",
+      type: oldRaw.code,
+      activatedAt: new Date(`${oldRaw.expirationDate!.replace(" ", "T")}Z`),
+    });
     expect(renewal.account).toEqual({ source: SOURCE_ID, externalId: customer });
     // license_id and customer_code are documented as Strings for renew.
     expect(sim.inputs.last()!.params).toEqual({ license_id: oldId, customer_code: customer });
@@ -183,12 +218,17 @@ describe("renew", () => {
   });
 
   it("a licence the vendor will not renew is a problem on licenseId", async () => {
-    const error = await rejectionOf(sourceFor(sim).catalogue.renew(code(ex().customerWithLicencesCode), String(ex().toBeActivatedLicenceId)));
+    const error = await rejectionOf(
+      sourceFor(sim).catalogue.renew(code(ex().customerWithLicencesCode), String(ex().toBeActivatedLicenceId)),
+    );
     expect(problemsOf(error)).toEqual([{ field: ["input", "licenseId"], message: expect.stringMatching(/cannot be renewed/) }]);
   });
 
   it("an unknown licence is NOT_FOUND on licenseId", async () => {
-    const error = expectGatewayError(await rejectionOf(sourceFor(sim).catalogue.renew(code(ex().customerWithLicencesCode), "424242")), "NOT_FOUND");
+    const error = expectGatewayError(
+      await rejectionOf(sourceFor(sim).catalogue.renew(code(ex().customerWithLicencesCode), "424242")),
+      "NOT_FOUND",
+    );
     expect(error.field).toEqual(["input", "licenseId"]);
     expect(error.message).toMatch(/424242/);
   });
@@ -217,11 +257,14 @@ describe("cancel", () => {
     expectGatewayError(await rejectionOf(sourceFor(sim).catalogue.cancel(code(ex().customerWithLicencesCode), "424242")), "NOT_FOUND");
   });
 
-  it.each([{ deleted: false }, {}, null, { deleted: "true" }])("an answer of %j is UPSTREAM_BAD_RESPONSE, not a confirmation", async (content) => {
-    sim.fault({ path: "/customerarea/licenses/delete", kind: "status", status: 200, body: { code: 200, content } });
-    const error = await rejectionOf(sourceFor(sim).catalogue.cancel(code(ex().customerWithLicencesCode), String(ex().expiredLicenceId)));
-    expectGatewayError(error, "UPSTREAM_BAD_RESPONSE");
-  });
+  it.each([{ deleted: false }, {}, null, { deleted: "true" }])(
+    "an answer of %j is UPSTREAM_BAD_RESPONSE, not a confirmation",
+    async (content) => {
+      sim.fault({ path: "/customerarea/licenses/delete", kind: "status", status: 200, body: { code: 200, content } });
+      const error = await rejectionOf(sourceFor(sim).catalogue.cancel(code(ex().customerWithLicencesCode), String(ex().expiredLicenceId)));
+      expectGatewayError(error, "UPSTREAM_BAD_RESPONSE");
+    },
+  );
 
   it("an empty licence id is refused before any call", async () => {
     expectGatewayError(await rejectionOf(sourceFor(sim).catalogue.cancel(code(ex().customerWithLicencesCode), "")), "BAD_USER_INPUT");
@@ -237,10 +280,18 @@ describe("no write is retried", () => {
     ["delete", (s: ReturnType<typeof sourceFor>) => s.catalogue.cancel("5001", "1002")],
   ] as const)("licenses/%s: a 500, a reset and a timeout are each sent once", async (path, write) => {
     const source = sourceFor(sim, { timeoutMs: 300 });
-    for (const [kind, expected] of [["status", "UPSTREAM_UNAVAILABLE"], ["reset", "UPSTREAM_UNAVAILABLE"], ["timeout", "UPSTREAM_TIMEOUT"]] as const) {
+    for (const [kind, expected] of [
+      ["status", "UPSTREAM_UNAVAILABLE"],
+      ["reset", "UPSTREAM_UNAVAILABLE"],
+      ["timeout", "UPSTREAM_TIMEOUT"],
+    ] as const) {
       sim.calls.reset();
       sim.clearFaults();
-      sim.fault(kind === "status" ? { path: `/customerarea/licenses/${path}`, kind, status: 500 } : { path: `/customerarea/licenses/${path}`, kind });
+      sim.fault(
+        kind === "status"
+          ? { path: `/customerarea/licenses/${path}`, kind, status: 500 }
+          : { path: `/customerarea/licenses/${path}`, kind },
+      );
       expectGatewayError(await rejectionOf(write(source)), expected);
       expect(sim.calls.count()).toBe(1);
     }

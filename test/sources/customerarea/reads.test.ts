@@ -82,7 +82,10 @@ describe("licensesOfAccounts", () => {
     const renewed = sim.data.licences.find((l) => l.id === ex().renewedLicenceId)!;
     renewed.expirationDate = "2026-12-31 00:00:00";
     const licences = await licencesOf(ex().customerWithLicencesCode);
-    expect(licences.find((l) => l.externalId === String(running.id))).toMatchObject({ status: "ACTIVE", expiresAt: utc("2026-07-01 10:00:00") });
+    expect(licences.find((l) => l.externalId === String(running.id))).toMatchObject({
+      status: "ACTIVE",
+      expiresAt: utc("2026-07-01 10:00:00"),
+    });
     expect(licences.find((l) => l.externalId === String(renewed.id))?.status).toBe("ACTIVE");
   });
 
@@ -109,7 +112,12 @@ describe("licensesOfAccounts", () => {
 
   it("one slot per account, in order: an unknown customer is NOT_FOUND and a malformed code BAD_USER_INPUT, alone", async () => {
     const source = sourceFor(sim);
-    const results = await source.licensesOfAccounts([String(ex().customerWithLicencesCode), String(ex().unknownCustomerCode), "abc", String(ex().customerAtDemoLimitCode)]);
+    const results = await source.licensesOfAccounts([
+      String(ex().customerWithLicencesCode),
+      String(ex().unknownCustomerCode),
+      "abc",
+      String(ex().customerAtDemoLimitCode),
+    ]);
     expect(Array.isArray(results[0])).toBe(true);
     expectGatewayError(results[1], "NOT_FOUND");
     expectGatewayError(results[2], "BAD_USER_INPUT");
@@ -194,7 +202,9 @@ describe("catalogue.offers", () => {
 
   it("combines every filter", async () => {
     const offers = await sourceFor(sim).catalogue.offers(customer(), { version: "2", durationMonths: 36, lang: "DE", currency: "USD" });
-    expect(offers.map((o) => o.code)).toEqual(sim.data.catalogue.filter((p) => p.version === 2 && p.durationMonths === 36).map((p) => p.code));
+    expect(offers.map((o) => o.code)).toEqual(
+      sim.data.catalogue.filter((p) => p.version === 2 && p.durationMonths === 36).map((p) => p.code),
+    );
     expect(sim.inputs.last()!.params).toEqual({
       customer_code: Number(customer()),
       lang: "DE",

@@ -38,5 +38,4 @@ export async function closeSources(): Promise<void> {
 
 export const expectGatewayError = (value: unknown, code: ErrorCode): GatewayError => expectGatewayErrorFrom(SOURCE_ID, value, code);
 
-
 export const closedPortUrl = (): Promise<string> => closedPortAt("/customerarea/");

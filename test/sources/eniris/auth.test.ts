@@ -78,7 +78,12 @@ describe("username/password flow", () => {
     expect(loginCalls(quoted)).toBe(1);
     expect(tokenCalls(quoted)).toBe(1);
     // The quotes were stripped: the access token opened the API at the first try (no 401, no retry).
-    expect(quoted.calls.list().filter((c) => c.server === "api").map((c) => c.status)).toEqual([200]);
+    expect(
+      quoted.calls
+        .list()
+        .filter((c) => c.server === "api")
+        .map((c) => c.status),
+    ).toEqual([200]);
   });
 
   it("accepts a JSON-quoted access token for a configured refresh token", async () => {
@@ -86,7 +91,12 @@ describe("username/password flow", () => {
     const source = sourceFor(quoted);
     const [licenses] = await source.licensesOfAccounts([quoted.data.examples.customerWithLicensesId]);
     expect(Array.isArray(licenses)).toBe(true);
-    expect(quoted.calls.list().filter((c) => c.server === "api").map((c) => c.status)).toEqual([200]);
+    expect(
+      quoted.calls
+        .list()
+        .filter((c) => c.server === "api")
+        .map((c) => c.status),
+    ).toEqual([200]);
   });
 });
 
@@ -119,7 +129,12 @@ describe("access token expiry", () => {
     const [licenses] = await source.licensesOfAccounts([customer()]);
     expect(Array.isArray(licenses)).toBe(true);
     expect(tokenCalls(sim)).toBe(1);
-    expect(sim.calls.list().filter((c) => c.server === "api").map((c) => c.status)).toEqual([401, 200]);
+    expect(
+      sim.calls
+        .list()
+        .filter((c) => c.server === "api")
+        .map((c) => c.status),
+    ).toEqual([401, 200]);
 
     // The new token is kept for later calls.
     await source.licensesOfAccounts([customer()]);
@@ -135,7 +150,10 @@ describe("access token expiry", () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => source.licensesOfAccounts([customer()])));
     expect(results.every(([r]) => Array.isArray(r))).toBe(true);
     expect(tokenCalls(sim)).toBe(1);
-    const statuses = sim.calls.list().filter((c) => c.server === "api").map((c) => c.status);
+    const statuses = sim.calls
+      .list()
+      .filter((c) => c.server === "api")
+      .map((c) => c.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(20);
     expect(statuses.filter((s) => s !== 200 && s !== 401)).toEqual([]);
   });
@@ -166,7 +184,12 @@ describe("access token expiry", () => {
       expect(Array.isArray(licenses)).toBe(true);
     }
     expect(tokenCalls(s)).toBe(3);
-    expect(s.calls.list().filter((c) => c.server === "api").map((c) => c.status)).toEqual([200, 200, 200]);
+    expect(
+      s.calls
+        .list()
+        .filter((c) => c.server === "api")
+        .map((c) => c.status),
+    ).toEqual([200, 200, 200]);
   });
 });
 
@@ -209,7 +232,12 @@ describe("bad credentials", () => {
     expect(Array.isArray(licenses)).toBe(true);
     expect(loginCalls(sim)).toBe(1);
     expect(tokenCalls(sim)).toBe(2);
-    expect(sim.calls.list().filter((c) => c.server === "auth").map((c) => [c.path, c.status])).toEqual([
+    expect(
+      sim.calls
+        .list()
+        .filter((c) => c.server === "auth")
+        .map((c) => [c.path, c.status]),
+    ).toEqual([
       ["/auth/accesstoken", 401],
       ["/auth/login", 200],
       ["/auth/accesstoken", 200],

@@ -155,7 +155,13 @@ describe("bad bodies", () => {
     const [result] = await source.licensesOfAccounts([sim.data.examples.customerWithLicensesId]);
     const error = expectGatewayError(result, "UPSTREAM_BAD_RESPONSE");
     expect(error.message).toBe("sofar: license list: the answer's licenses.0.id is not of the type expected (string)");
-    expect(answers).toEqual([expect.objectContaining({ code: "UPSTREAM_BAD_RESPONSE", status: 200, vendorSaid: expect.stringMatching(/^licenses\.0\.id: .*; got 5$/) })]);
+    expect(answers).toEqual([
+      expect.objectContaining({
+        code: "UPSTREAM_BAD_RESPONSE",
+        status: 200,
+        vendorSaid: expect.stringMatching(/^licenses\.0\.id: .*; got 5$/),
+      }),
+    ]);
   });
 
   it("a device query with the wrong shape → UPSTREAM_BAD_RESPONSE in every slot", async () => {
@@ -183,7 +189,16 @@ describe("bad bodies", () => {
 describe("health()", () => {
   it("is unknown before any call, ok after a success, failing with the code after a 500, ok again after a success", async () => {
     const source = sourceFor(sim);
-    expect(source.health()).toEqual({ state: "unknown", lastErrorCode: null, lastErrorAt: null, lastSuccessAt: null, circuit: "closed", latencyP50Ms: null, latencyP95Ms: null, errorRate: null });
+    expect(source.health()).toEqual({
+      state: "unknown",
+      lastErrorCode: null,
+      lastErrorAt: null,
+      lastSuccessAt: null,
+      circuit: "closed",
+      latencyP50Ms: null,
+      latencyP95Ms: null,
+      errorRate: null,
+    });
 
     await source.licensesOfAccounts([sim.data.examples.customerWithLicensesId]);
     const ok = source.health();

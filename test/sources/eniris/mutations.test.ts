@@ -19,7 +19,11 @@ afterEach(async () => {
   await closeSources();
 });
 
-const apiLog = () => sim.calls.list().filter((c) => c.server === "api").map((c) => `${c.method} ${c.path} ${c.status}`);
+const apiLog = () =>
+  sim.calls
+    .list()
+    .filter((c) => c.server === "api")
+    .map((c) => `${c.method} ${c.path} ${c.status}`);
 const rawByKey = (key: string) => sim.data.licenses.find((l) => l.key === key)!;
 
 describe("activate", () => {
@@ -158,7 +162,13 @@ describe("claim", () => {
   it("a claim whose re-read fails still succeeds, with the license reported as null", async () => {
     const source = sourceFor(sim);
     const ex = sim.data.examples;
-    sim.fault({ server: "api", method: "GET", path: `/v1/license/controller/${ex.controllerWithoutLicensesNodeId}`, kind: "status", status: 503 });
+    sim.fault({
+      server: "api",
+      method: "GET",
+      path: `/v1/license/controller/${ex.controllerWithoutLicensesNodeId}`,
+      kind: "status",
+      status: 503,
+    });
     const outcome = await source.claim({ key: ex.activeUnclaimedKey, nodeId: ex.controllerWithoutLicensesNodeId });
     expect(outcome).toMatchObject({ licenseExternalId: rawByKey(ex.activeUnclaimedKey).id, license: null });
   });

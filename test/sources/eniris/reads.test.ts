@@ -178,14 +178,22 @@ describe("licensesOfControllers", () => {
     const ex = sim.data.examples;
     const results = await source.licensesOfControllers(["no-such-controller", ex.controllerWithoutLicensesNodeId]);
     expect(results).toEqual([[], []]);
-    expect(sim.calls.list().filter((c) => c.server === "api").map((c) => c.status)).toEqual([404, 200]);
+    expect(
+      sim.calls
+        .list()
+        .filter((c) => c.server === "api")
+        .map((c) => c.status),
+    ).toEqual([404, 200]);
   });
 
   it("a failing controller is an Error in its own slot only", async () => {
     const source = sourceFor(sim);
     const ex = sim.data.examples;
     sim.fault({ server: "api", path: `/v1/license/controller/${ex.controllerWithoutLicensesNodeId}`, kind: "status", status: 500 });
-    const results: BatchResult<License[]> = await source.licensesOfControllers([ex.controllerWithoutLicensesNodeId, ex.controllerWithLicensesNodeId]);
+    const results: BatchResult<License[]> = await source.licensesOfControllers([
+      ex.controllerWithoutLicensesNodeId,
+      ex.controllerWithLicensesNodeId,
+    ]);
     expectGatewayError(results[0], "UPSTREAM_UNAVAILABLE");
     expect(ok(results[1]).length).toBeGreaterThan(0);
   });
@@ -215,7 +223,11 @@ describe("controllers", () => {
 });
 
 describe("path injection", () => {
-  const apiPaths = () => sim.calls.list().filter((c) => c.server === "api").map((c) => c.path);
+  const apiPaths = () =>
+    sim.calls
+      .list()
+      .filter((c) => c.server === "api")
+      .map((c) => c.path);
 
   // Updated for issue 13, item 12: this asserted the defect, a node id with "/" sent as "%2F" inside the vendor
   // path (a server that decodes before routing reads two segments). Such an id is now refused before any call.
@@ -245,7 +257,9 @@ describe("path injection", () => {
   // encoded segment; it is now refused before any call.
   it("a customer id that is not a UUID is refused without a call, so it cannot reach another endpoint or add a query", async () => {
     const source = sourceFor(sim);
-    const [result] = await source.licensesOfAccounts([`../controller/${sim.data.examples.controllerWithLicensesNodeId}?includeDatalinks=false#`]);
+    const [result] = await source.licensesOfAccounts([
+      `../controller/${sim.data.examples.controllerWithLicensesNodeId}?includeDatalinks=false#`,
+    ]);
     expectGatewayError(result, "BAD_USER_INPUT");
     expect(apiCalls(sim)).toBe(0);
   });

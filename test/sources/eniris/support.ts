@@ -22,7 +22,11 @@ type Overrides = Partial<Omit<EnirisSourceConfig, "kind">>;
  * A source with the refresh token unless `overrides` says otherwise; `refreshToken: undefined` drops it. `telemetry`:
  * where its clients report their calls, as a gateway's would.
  */
-export function sourceFor(sim: Pick<EnirisSimulator, "apiUrl" | "authUrl">, overrides: Overrides = {}, telemetry?: UpstreamTelemetry): EnirisSource {
+export function sourceFor(
+  sim: Pick<EnirisSimulator, "apiUrl" | "authUrl">,
+  overrides: Overrides = {},
+  telemetry?: UpstreamTelemetry,
+): EnirisSource {
   const config: EnirisSourceConfig = {
     kind: "eniris",
     apiUrl: sim.apiUrl,
@@ -43,7 +47,6 @@ export async function closeSources(): Promise<void> {
 }
 
 export const expectGatewayError = (value: unknown, code: ErrorCode): GatewayError => expectGatewayErrorFrom(SOURCE_ID, value, code);
-
 
 export const tokenCalls = (sim: EnirisSimulator): number => sim.calls.count({ server: "auth", path: "/auth/accesstoken" });
 export const loginCalls = (sim: EnirisSimulator): number => sim.calls.count({ server: "auth", path: "/auth/login" });

@@ -89,9 +89,18 @@ describe("updateContact", () => {
     const id = ex().customerInBothAreasId;
     const before = { ...rawCustomer(id) };
     const profile = await source.directory.updateContact(id, { email: "new.address@example.com", mobileNumber: "32470999888" });
-    expect(profile).toMatchObject({ externalId: id, email: "new.address@example.com", mobileNumber: "32470999888", phoneNumber: before.PhoneNumber });
+    expect(profile).toMatchObject({
+      externalId: id,
+      email: "new.address@example.com",
+      mobileNumber: "32470999888",
+      phoneNumber: before.PhoneNumber,
+    });
     // The vendor holds the change; the untouched field is unchanged.
-    expect(rawCustomer(id)).toMatchObject({ Email: "new.address@example.com", MobileNumber: "32470999888", PhoneNumber: before.PhoneNumber });
+    expect(rawCustomer(id)).toMatchObject({
+      Email: "new.address@example.com",
+      MobileNumber: "32470999888",
+      PhoneNumber: before.PhoneNumber,
+    });
     expect(callLog(sim)).toEqual([`PATCH ${customerPath(id)} 200`]);
   });
 
@@ -149,7 +158,13 @@ describe("updateContact", () => {
     // The gateway's email rule is a shape check; the vendor may be stricter.
     const source = sourceFor(sim);
     const id = ex().customerInBothAreasId;
-    sim.fault({ method: "PATCH", path: customerPath(id), kind: "status", status: 400, body: { Message: "The request is invalid.", ModelState: { "customer.Email": ["Domain not accepted."] } } });
+    sim.fault({
+      method: "PATCH",
+      path: customerPath(id),
+      kind: "status",
+      status: 400,
+      body: { Message: "The request is invalid.", ModelState: { "customer.Email": ["Domain not accepted."] } },
+    });
     const error = (await rejectionOf(source.directory.updateContact(id, { email: "someone@blocked.example" }))) as FieldProblemsError;
     expect(error.problems).toEqual([{ field: ["input", "email"], message: "eSmart refused the email address" }]);
   });

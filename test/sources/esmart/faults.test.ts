@@ -3,7 +3,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { resilienceSchema } from "../../../src/config/schema.js";
 import type { ErrorCode } from "../../../src/errors/codes.js";
 import { startEsmartSimulator, type EsmartFaultRule, type EsmartSimulator } from "../../../src/simulators/esmart/server.js";
-import { DEMO_USER, closedPortUrl, closeSources, customerPath, devicesPath, expectGatewayError, gatewayPath, rejectionOf, sourceFor } from "./support.js";
+import {
+  DEMO_USER,
+  closedPortUrl,
+  closeSources,
+  customerPath,
+  devicesPath,
+  expectGatewayError,
+  gatewayPath,
+  rejectionOf,
+  sourceFor,
+} from "./support.js";
 
 /** Vendor and transport failures, each mapped to its stable code and tagged with the source; and health(). */
 

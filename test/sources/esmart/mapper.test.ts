@@ -66,7 +66,9 @@ describe("modelStateProblems", () => {
   });
 
   it("a key without messages still yields a problem", () => {
-    expect(modelStateProblems({ "customer.Email": [] })).toEqual([{ field: ["input", "email"], message: "eSmart refused the email address" }]);
+    expect(modelStateProblems({ "customer.Email": [] })).toEqual([
+      { field: ["input", "email"], message: "eSmart refused the email address" },
+    ]);
   });
 
   it("never passes a vendor's text on, whatever it says", () => {

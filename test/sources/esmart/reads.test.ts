@@ -126,8 +126,14 @@ describe("area", () => {
   it("a customer of one area only is null in the other", async () => {
     const power = sourceFor(sim, { area: "power" });
     const net = sourceFor(sim, { area: "net" });
-    expect(await power.directory.profiles([ex().netOnlyCustomerId, ex().powerOnlyCustomerId])).toEqual([null, expectedProfile(ex().powerOnlyCustomerId, 2)]);
-    expect(await net.directory.profiles([ex().netOnlyCustomerId, ex().powerOnlyCustomerId])).toEqual([expectedProfile(ex().netOnlyCustomerId, 1), null]);
+    expect(await power.directory.profiles([ex().netOnlyCustomerId, ex().powerOnlyCustomerId])).toEqual([
+      null,
+      expectedProfile(ex().powerOnlyCustomerId, 2),
+    ]);
+    expect(await net.directory.profiles([ex().netOnlyCustomerId, ex().powerOnlyCustomerId])).toEqual([
+      expectedProfile(ex().netOnlyCustomerId, 1),
+      null,
+    ]);
   });
 
   it("the same serial number reads a different gateway in each area", async () => {
@@ -160,7 +166,9 @@ describe("hardware", () => {
       firmwareVersion: g.FirmwareVersion,
       devices: devices.map((d) => ({ deviceId: d.DeviceId, serialNumber: d.SerialNumber, type: d.Type, name: d.Name, active: d.IsActive })),
     });
-    expect(new Set((hardware as ControllerHardware).devices.map((d) => d.type))).toEqual(new Set(["Meter", "Inverter", "Battery", "EVCharger"]));
+    expect(new Set((hardware as ControllerHardware).devices.map((d) => d.type))).toEqual(
+      new Set(["Meter", "Inverter", "Battery", "EVCharger"]),
+    );
     expect(callLog(sim)).toEqual([`GET ${gatewayPath(serial)} 200`, `GET ${devicesPath(g.ExternalId)} 200`]);
   });
 

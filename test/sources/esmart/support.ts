@@ -47,7 +47,6 @@ export async function closeSources(): Promise<void> {
 
 export const expectGatewayError = (value: unknown, code: ErrorCode): GatewayError => expectGatewayErrorFrom(SOURCE_ID, value, code);
 
-
 export const closedPortUrl = (): Promise<string> => closedPortAt("/");
 
 /** "METHOD path status" of every call the simulator saw, in order. */
