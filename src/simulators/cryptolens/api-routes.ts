@@ -9,7 +9,7 @@ import { OpenApiDocument } from "../openapi-document.js";
 
 const OPENAPI = new OpenApiDocument(new URL("./openapi.yaml", import.meta.url));
 
-/** Access-token permissions, named as in the Cryptolens dashboard (seed 004 names two of them). */
+/** Access-token permissions, named as in the Cryptolens dashboard (docs/vendors/documents/cryptolens.txt names two of them). */
 export type CryptolensPermission = "GetCustomerLicenses" | "GetCustomerLicensesBySecret" | "GetKey" | "Activate" | "Deactivate";
 
 export const ALL_CRYPTOLENS_PERMISSIONS: readonly CryptolensPermission[] = [

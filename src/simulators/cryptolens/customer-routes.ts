@@ -5,7 +5,7 @@ import { CRYPTOLENS_MESSAGES, sendCryptolensError } from "./envelope.js";
 import { basicLicenseKeyJson, keyMetadataJson, licenseKeyJson } from "./license-json.js";
 import { INVALID, type CryptolensParams } from "./params.js";
 
-/** customer/GetCustomerLicenses and customer/GetCustomerLicensesBySecret (seed 004), over the live data. */
+/** customer/GetCustomerLicenses and customer/GetCustomerLicensesBySecret (docs/vendors/documents/cryptolens.txt), over the live data. */
 
 /** `CustomerId`* (int), `Detailed`, `Metadata`. */
 export function getCustomerLicenses(data: CryptolensDemoData, params: CryptolensParams, res: ServerResponse): void {
@@ -36,7 +36,7 @@ function sendLicenses(data: CryptolensDemoData, params: CryptolensParams, res: S
   const now = Date.now();
   sendJson(res, 200, {
     licenseKeys: keys.map((k) => (detailed ? licenseKeyJson(data, k) : basicLicenseKeyJson(k))),
-    // A dictionary keyed by globalId, only when asked (seed 004 "Results").
+    // A dictionary keyed by globalId, only when asked (docs/vendors/documents/cryptolens.txt "Results").
     ...(metadata ? { metadata: Object.fromEntries(keys.map((k) => [String(k.globalId), keyMetadataJson(k, now)])) } : {}),
     result: 0,
     // The seed's example success answer carries `"message":null`.

@@ -1,7 +1,7 @@
 import { STATUS_CODES, type ServerResponse } from "node:http";
 import { sendJson } from "../http-kit.js";
 
-/** The error messages the contract lists (cryptolens.md "Error messages", seed 004 "Errors"), verbatim. */
+/** The error messages the contract lists (cryptolens.md "Error messages", docs/vendors/documents/cryptolens.txt "Errors"), verbatim. */
 export const CRYPTOLENS_MESSAGES = {
   unauthenticated: "Unable to authenticate.",
   accessDenied: "Access denied.",

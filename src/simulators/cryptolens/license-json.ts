@@ -4,7 +4,7 @@ import { parseCryptolensDate, TIME_LIMITED_FEATURE, TRIAL_FEATURE, type Cryptole
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** BasicLicenseKey: what Detailed=false lists (cryptolens.md; seed 004 example). */
+/** BasicLicenseKey: what Detailed=false lists (cryptolens.md; docs/vendors/documents/cryptolens.txt example). */
 export function basicLicenseKeyJson(key: CryptolensDemoKey) {
   return {
     productId: key.productId,

@@ -29,7 +29,7 @@ export class CryptolensParams {
     return n >= -2_147_483_648 && n <= 2_147_483_647 ? n : INVALID;
   }
 
-  /** `true`/`false` in any casing (Python's SDK sends "True"/"False"); absent means false (seed 004). */
+  /** `true`/`false` in any casing (Python's SDK sends "True"/"False"); absent means false (docs/vendors/documents/cryptolens.txt). */
   bool(name: string): boolean | typeof INVALID {
     const value = this.string(name)?.trim().toLowerCase();
     if (value === undefined) return false;

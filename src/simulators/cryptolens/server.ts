@@ -4,7 +4,7 @@ import { cryptolensDemoData, DEFAULT_CRYPTOLENS_PRODUCT_ID, type CryptolensDemoD
 import { cryptolensErrorBody } from "./envelope.js";
 
 /**
- * A fake Cryptolens Web API written from the contract files only (cryptolens.md, seed 004): it imports nothing
+ * A fake Cryptolens Web API written from the contract files only (cryptolens.md, docs/vendors/documents/cryptolens.txt): it imports nothing
  * from src/sources/, so an adapter's misunderstanding cannot hide here. One host, like the real
  * https://api.cryptolens.io, on 127.0.0.1 with an ephemeral port.
  */

@@ -8,12 +8,12 @@
  * routes' mapping functions, as the Eniris simulator does.
  */
 
-/** The languages a licence name is written in (seed 002 `lang`, "defaults EN"; the list itself is inferred). */
+/** The languages a licence name is written in (docs/vendors/documents/customerarea.txt `lang`, "defaults EN"; the list itself is inferred). */
 export const CUSTOMERAREA_LANGS = ["EN", "IT", "FR", "DE"] as const;
 export type CustomerareaLang = (typeof CUSTOMERAREA_LANGS)[number];
 
 /**
- * Currencies and their fixed rates from EUR (seed 002: `currency_code`, "default EUR", "See directory/currencies";
+ * Currencies and their fixed rates from EUR (docs/vendors/documents/customerarea.txt: `currency_code`, "default EUR", "See directory/currencies";
  * the list and the rates are inferred). The reseller credit is kept in EUR.
  */
 export const CUSTOMERAREA_CURRENCIES = ["EUR", "USD", "GBP"] as const;
@@ -31,7 +31,7 @@ export const DEFAULT_CREDIT_EUR = 500;
 export type CustomerareaLicenceStatus = "active" | "to_be_activated" | "trial" | "expired" | "renewed";
 
 export interface CustomerareaDemoCustomer {
-  /** The vendor's customer code (seed 002: `customer_code` Number). */
+  /** The vendor's customer code (docs/vendors/documents/customerarea.txt: `customer_code` Number). */
   code: number;
   name: string;
   /**
@@ -57,7 +57,7 @@ export interface CustomerareaCatalogueEntry {
 
 /** A licence assigned to a customer, with the order link (`customerCode`) the list endpoint filters on. */
 export interface CustomerareaDemoLicence {
-  /** Integer id (inferred; seed 002 types `license_id` as String, so the routes accept "1007" and 1007). */
+  /** Integer id (inferred; docs/vendors/documents/customerarea.txt types `license_id` as String, so the routes accept "1007" and 1007). */
   id: number;
   customerCode: number;
   /** A catalogue code, or DEMO_PRODUCT.code for a trial. */

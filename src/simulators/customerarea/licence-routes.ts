@@ -203,7 +203,7 @@ export const assignDemo: LicenceHandler = (state, params, res) => {
 /**
  * `POST licenses/bulk`: a "to_be_activated" licence without dates (inferred: its months start when the customer
  * activates it in FlashStart), paid from the reseller credit in EUR. The answer adds `license_amount` and
- * `license_amount_currency`: the price charged, in `currency_code` (inferred; seed 002 "Currency for the deducted
+ * `license_amount_currency`: the price charged, in `currency_code` (inferred; docs/vendors/documents/customerarea.txt "Currency for the deducted
  * amount").
  */
 export const assignBulk: LicenceHandler = (state, params, res) => {

@@ -3,7 +3,7 @@ import { parseJson, readBody } from "../http-kit.js";
 
 /**
  * Where a request's parameters come from, and how they are checked. The vendor's examples send a JSON body even
- * on GET (seed 002, documented); the simulator also reads the query string. Both are merged the way Laravel's
+ * on GET (docs/vendors/documents/customerarea.txt, documented); the simulator also reads the query string. Both are merged the way Laravel's
  * `$request->input()` merges them: the body wins over the query for a key present in both.
  */
 

@@ -7,7 +7,7 @@ import type { CustomerareaInputRecord } from "./request-input.js";
 
 /**
  * A fake Customerarea (FlashStart reseller) licences API written from the contract files only (customerarea.md,
- * seed 002): it imports nothing from src/sources/, so an adapter's misunderstanding cannot hide here. One host,
+ * docs/vendors/documents/customerarea.txt): it imports nothing from src/sources/, so an adapter's misunderstanding cannot hide here. One host,
  * on 127.0.0.1 with an ephemeral port, serving the API below `/customerarea/` like the real base URL.
  */
 

@@ -97,7 +97,7 @@ export function esmartApiHandler({ data, users, recordArea }: ApiRoutesOptions):
 const ANONYMOUS: EsmartUser = { username: "", password: "", customerIds: [] };
 
 /**
- * GET api/ping: "information about API version and the subsystems which are being used" (seed 003). The shape
+ * GET api/ping: "information about API version and the subsystems which are being used" (docs/vendors/documents/esmart.txt). The shape
  * is inferred: `{Version, Subsystems}` with one name per subsystem; the customer information system is named
  * after the area asked for, since Power and Net are two different ones behind the same API.
  */

@@ -28,7 +28,7 @@ export function customerWire({ area: _area, ...wire }: EsmartDemoCustomer): Esma
 
 /**
  * The customer with this id in the request's area, after the ownership check; else undefined with the error
- * sent. Unknown (in this area) is 404; someone else's is 403, not 404: inferred, seed 003 only says a user "is
+ * sent. Unknown (in this area) is 404; someone else's is 403, not 404: inferred, docs/vendors/documents/esmart.txt only says a user "is
  * only allowed to access (read/write) his/her own resources", and esmart.md allows either. 403 lets a client
  * tell "wrong account" from "wrong id"; the simulator accepts the existence leak that comes with it.
  */
@@ -56,7 +56,7 @@ const PATCH_FIELDS: readonly PatchField[] = ["PhoneNumber", "MobileNumber", "Ema
 
 /**
  * PATCH api/customers/{customerId}: "Can update PhoneNumber (numbers only, max 14 digits), MobileNumber (numbers
- * only, max 14 digits) and/or Email (must be a valid address, max 100 characters)" (seed 003, documented).
+ * only, max 14 digits) and/or Email (must be a valid address, max 100 characters)" (docs/vendors/documents/esmart.txt, documented).
  *
  * Inferred, each the ASP.NET Web API default unless said otherwise:
  * - Existence and ownership are checked before the body (404/403 first): nothing about a customer one cannot
@@ -117,7 +117,7 @@ const DIGITS = "^[0-9]+$";
 const PHONE_MAX_LENGTH = 14;
 const EMAIL_MAX_LENGTH = 100;
 /**
- * "must be a valid address" (seed 003) without the real rule: one @, no spaces, a dot in the domain. Inferred;
+ * "must be a valid address" (docs/vendors/documents/esmart.txt) without the real rule: one @, no spaces, a dot in the domain. Inferred;
  * looser than RFC 5322 and close to what [EmailAddress] accepts for ordinary addresses.
  */
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;

@@ -14,7 +14,7 @@ import { enirisDemoData } from "../eniris/data.js";
  * copied, so the two simulators cannot drift apart.
  */
 
-/** The `X-Area` header values (seed 003: "1 for Net or 2 for Power"). */
+/** The `X-Area` header values (docs/vendors/documents/esmart.txt: "1 for Net or 2 for Power"). */
 export const ESMART_AREA = { net: 1, power: 2 } as const;
 export type EsmartArea = (typeof ESMART_AREA)[keyof typeof ESMART_AREA];
 
@@ -30,7 +30,7 @@ export interface EsmartDemoCustomer {
   CustomerId: string;
   Name: string;
   Email: string | null;
-  /** Digits only, at most 14 (seed 003, PATCH). */
+  /** Digits only, at most 14 (docs/vendors/documents/esmart.txt, PATCH). */
   PhoneNumber: string | null;
   MobileNumber: string | null;
   Address: string;
@@ -41,7 +41,7 @@ export interface EsmartDemoCustomer {
 /** A gateway as GET api/gateways/serialnumber/{serialNumber} returns it, plus its area and owner. */
 export interface EsmartDemoGateway {
   area: EsmartArea;
-  /** The customer who owns it; only that customer's users see it (seed 003, "his/her own resources"). */
+  /** The customer who owns it; only that customer's users see it (docs/vendors/documents/esmart.txt, "his/her own resources"). */
   customerId: string;
   GatewayId: string;
   SerialNumber: string;
@@ -102,7 +102,7 @@ export const DEMO_EPOCH = "2025-01-01T00:00:00Z";
 const MINUTE_MS = 60 * 1000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
-/** The documented date format: ISO 8601 in UTC, seconds, no fraction and no "Z" (seed 003). */
+/** The documented date format: ISO 8601 in UTC, seconds, no fraction and no "Z" (docs/vendors/documents/esmart.txt). */
 export function esmartDate(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 19);
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { ESMART_AREA, type EsmartArea } from "./data.js";
 
 /**
- * Who is asking and in which area: the two things every eSmart request carries besides its path (seed 003:
+ * Who is asking and in which area: the two things every eSmart request carries besides its path (docs/vendors/documents/esmart.txt:
  * Basic authentication against the customer information system, and the `X-Area` header).
  */
 
@@ -29,7 +29,7 @@ export function basicAuthUser(req: IncomingMessage, users: readonly EsmartUser[]
 }
 
 /**
- * The area `X-Area` selects: absent means Power (seed 003: "The default area is Power"); "1" is Net and "2"
+ * The area `X-Area` selects: absent means Power (docs/vendors/documents/esmart.txt: "The default area is Power"); "1" is Net and "2"
  * Power; anything else (an empty value, "Power", two headers joined as "1, 2") is refused, and the caller
  * answers 400. Refusing rather than falling back to Power is inferred: a typo should not silently read the
  * other area's data.

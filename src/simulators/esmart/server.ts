@@ -5,7 +5,7 @@ import { esmartErrorBody } from "./envelope.js";
 import type { EsmartUser } from "./request-context.js";
 
 /**
- * A fake eSmart Systems customer web API written from the contract files only (esmart.md, seed 003): it
+ * A fake eSmart Systems customer web API written from the contract files only (esmart.md, docs/vendors/documents/esmart.txt): it
  * imports nothing from src/sources/, so an adapter's misunderstanding cannot hide here. The real API is one
  * host (https://nefwebapi.esmartapi.com/); so is this, on 127.0.0.1 with an ephemeral port.
  */
