@@ -7,7 +7,7 @@ import { AuthenticationError } from "./authentication-error.js";
 import { ROLES, type Principal } from "./principal.js";
 
 /**
- * The claims the gateway reads from a bearer JWT (documented in the README):
+ * The claims the gateway reads from a bearer JWT (documented in docs/operations.md, "Authentication and roles"):
  *   sub          required; the principal is `jwt:<sub>` in the audit log
  *   role         required; "admin", "partner" or "customer"
  *   customer_id  required for role "customer": the gateway customer id it acts as

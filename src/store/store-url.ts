@@ -18,7 +18,7 @@ export const DEFAULT_STORE_URL = "sqlite://./data/store.db";
 export const PGLITE_REFUSED =
   "pglite:// stores are no longer opened by the gateway; copy this one into a new store once with " +
   "`license-gateway store copy --from pglite://<dir> --to sqlite://<file>` (or --to postgres://...), then use that URL " +
-  "(see the README's Upgrade section)";
+  "(see docs/operations.md#upgrade-migrations)";
 
 /** Why `url` is not a store URL, or null when it is one. Never quotes the URL (it may hold a password). */
 export function storeUrlProblem(url: string): string | null {
