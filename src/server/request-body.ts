@@ -56,19 +56,37 @@ export function readRequestText(
  */
 export const DISCARD_LIMIT = { bytes: 10 * 1024 * 1024, ms: 10_000 } as const;
 
+/** How long a client cut off past DISCARD_LIMIT has to read its 413 before the connection is destroyed. */
+const CUT_OFF_GRACE_MS = 1_000;
+
 /**
  * Reads the rest of a body refused as too large and drops it; resolves once it has ended (or the client went
  * away), so the caller can close the connection then. Closing it while the client is still sending would reset
  * it: the client's next write fails (EPIPE, ECONNRESET) and it may never read the 413 already sent to it (undici
- * and fetch often did not). Past `limit` the socket is destroyed instead.
+ * and fetch often did not). Past `limit` the client gets `graceMs` (1 s) to read its answer, then the socket is destroyed.
  */
-export function discardRestOfBody(req: IncomingMessage, limit: { bytes: number; ms: number } = DISCARD_LIMIT): Promise<void> {
+export function discardRestOfBody(
+  req: IncomingMessage,
+  limit: { bytes: number; ms: number; graceMs?: number } = DISCARD_LIMIT,
+): Promise<void> {
   if (req.readableEnded || req.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     let discarded = 0;
+    let cut = false;
+    // Past the bound the connection goes, but not at once: destroyed with the client's data unread, it is reset,
+    // and a client still busy writing (10 MiB go in a few milliseconds here) may lose the 413 already sent. So
+    // reading stops first; the client's writes stall once the buffers between the two fill, which leaves it free to
+    // read its answer, and the connection is destroyed after the grace period.
     const cutOff = () => {
-      req.socket.destroy();
-      done();
+      if (cut) return;
+      cut = true;
+      clearTimeout(timer);
+      req.off("data", onData);
+      req.pause();
+      setTimeout(() => {
+        req.socket.destroy();
+        done();
+      }, limit.graceMs ?? CUT_OFF_GRACE_MS).unref();
     };
     const timer = setTimeout(cutOff, limit.ms);
     const done = () => {
