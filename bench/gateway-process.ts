@@ -20,8 +20,6 @@ export interface GatewayInput {
   cache?: ConfigInput["cache"];
   /** `server.batching`; default true. */
   batching?: boolean;
-  /** `server.executor`; default graphql-js. */
-  executor?: "graphql-js" | "graphql-jit";
   customers: SyntheticCustomer[];
   /** pino level; default "warn". */
   logLevel?: string;
@@ -38,7 +36,7 @@ export interface GatewayReady {
 async function main(): Promise<void> {
   const input = argument<GatewayInput>();
   const config = configSchema.parse({
-    server: { host: "127.0.0.1", port: 0, mode: "production", batching: input.batching ?? true, executor: input.executor ?? "graphql-js" },
+    server: { host: "127.0.0.1", port: 0, mode: "production", batching: input.batching ?? true },
     store: { url: await freshStore(input.storeUrl ?? "memory://", input.name) },
     auth: { mode: "off" },
     sources: input.sources,

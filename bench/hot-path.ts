@@ -8,8 +8,7 @@ import { documentChecker } from "../src/documents/document-check.js";
 import { operationScope, runInOperation } from "../src/domain/operation-context.js";
 import { SourceRegistry } from "../src/federation/registry.js";
 import { createContext } from "../src/graphql/context.js";
-import { createExecutor } from "../src/graphql/create-executor.js";
-import type { ExecutorKind } from "../src/graphql/executor.js";
+import { executeOperation } from "../src/graphql/executor.js";
 import { buildGatewaySchema } from "../src/graphql/schema.js";
 import { createSources } from "../src/sources/create.js";
 import { openStore } from "../src/store/store.js";
@@ -25,8 +24,6 @@ import { openStore } from "../src/store/store.js";
  * - `graphql execute`: graphql-js over the gateway's schema with a fresh context: everything but HTTP and Apollo;
  * - `graphql primed`: the same with the context's loaders primed with the source's and the store's answers, so
  *   what is left is the execution layer alone (context, type-graphql, graphql-js, reads, connection, scalars);
- * - `graphql-jit execute`, `graphql-jit primed`: the same two through graphql-jit (src/graphql/create-executor.ts), the
- *   document compiled once, as the server's cache of parsed documents lets it be;
  * - `http`: a whole request to a running gateway with the cache off (Apollo, the HTTP handling and the client's
  *   own fetch, which runs in this process too).
  * `[N] [layer ...]`: N operations per measurement (3,000), only the layers named (all).
@@ -86,10 +83,7 @@ const sofarLicenses = await inOperation(() => sofar.licensesOfAccounts!([account
   return list;
 });
 const body = JSON.stringify({ query: QUERY, variables: VARIABLES });
-const executors: Array<[ExecutorKind, Awaited<ReturnType<typeof createExecutor>>]> = [
-  ["graphql-js", await createExecutor("graphql-js")],
-  ["graphql-jit", await createExecutor("graphql-jit")],
-];
+const executors = [["graphql-js", executeOperation]] as const;
 /** A fresh context, as every request gets; `primed`: its loaders already hold the answers (no source, no store). */
 function context(primed: boolean) {
   const contextValue = createContext({ store, sources, checkDocument }, principal);

@@ -133,25 +133,6 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
     }
   }
 
-  // graphql-jit stays an option only if it wins (issue 14): judged where it runs, against the cache-off gateway.
-  for (const id of ["customer", "sofar1"] as const) {
-    if (!r.options.scenarios.includes(id)) continue;
-    const name = `${id}: CPU per op on graphql-jit / on graphql-js at ${at} (cache off)`;
-    const goal = "< 1x (else the option goes)";
-    const jit = find(r, id, "jit", c);
-    const js = find(r, id, "uncached", c);
-    if (!jit || !js) checks.push(na(name, "not measured", goal));
-    else
-      checks.push(
-        judge(
-          name,
-          jit.cpuMsPerOp < js.cpuMsPerOp,
-          `${(jit.cpuMsPerOp / js.cpuMsPerOp).toFixed(2)}x (${fmt(jit.cpuMsPerOp)} / ${fmt(js.cpuMsPerOp)} ms)`,
-          goal,
-        ),
-      );
-  }
-
   const demo = r.demoStart;
   const demoWhy = !demo
     ? "not measured (--start-runs 0)"

@@ -11,14 +11,13 @@ import { find, judgedConcurrency } from "./targets.js";
 const TARGET_LABEL: Record<TargetId, string> = {
   cached: VARIANTS.cached.label,
   uncached: VARIANTS.uncached.label,
-  jit: VARIANTS.jit.label,
   unbatched: VARIANTS.unbatched.label,
   hive: HIVE_VARIANTS.hive.label,
   hiveCached: HIVE_VARIANTS.hiveCached.label,
   bare: "bare node:http",
 };
 
-const TARGET_ORDER: TargetId[] = ["cached", "uncached", "jit", "unbatched", "hive", "hiveCached", "bare"];
+const TARGET_ORDER: TargetId[] = ["cached", "uncached", "unbatched", "hive", "hiveCached", "bare"];
 
 function errorsOf(m: Measurement): number {
   return m.load.non2xx + m.load.socketErrors + m.load.reportedErrors;

@@ -34,14 +34,12 @@ import type { VendorsReady } from "./vendors-process.js";
 /** Customers added to the demo's three, as in test/e2e/federation-call-counts.test.ts. */
 const SYNTHETIC_CUSTOMERS = 20;
 /** The variants in the order they run: cache off first, its isolated runs are the references. */
-const VARIANT_ORDER: VariantId[] = ["uncached", "cached", "jit", "unbatched"];
+const VARIANT_ORDER: VariantId[] = ["uncached", "cached", "unbatched"];
 /**
  * What the no-batching reference runs: the reads batching is for. Without a cache "repeated" is "customer"
  * again, and a claim's few reads have nothing to batch.
  */
 const UNBATCHED_SCENARIOS = new Set(["license", "customer", "customers20"]);
-/** What the graphql-jit gateway runs: Hive's two scenarios and the widest operation, beside the cache-off gateway. */
-const JIT_SCENARIOS = new Set(["customer", "sofar1", "sofar20"]);
 const README_START = "<!-- bench:results:start (written by `npm run bench`; do not edit by hand) -->";
 const README_END = "<!-- bench:results:end -->";
 
@@ -98,7 +96,6 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
     if (scenarios.length === 0) break;
     // A gateway that no scenario of this run is for is not started.
     if (variantId === "unbatched" && !scenarios.some((s) => UNBATCHED_SCENARIOS.has(s.id))) continue;
-    if (variantId === "jit" && !scenarios.some((s) => JIT_SCENARIOS.has(s.id))) continue;
     const variant = VARIANTS[variantId];
     const levels =
       variantId === "unbatched" ? options.concurrency.filter((c) => c <= options.unbatchedMaxConcurrency) : options.concurrency;
@@ -114,7 +111,6 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
     log(`\n${variant.label}: ${variant.description}`);
     for (const scenario of scenarios) {
       if (variantId === "unbatched" && !UNBATCHED_SCENARIOS.has(scenario.id)) continue;
-      if (variantId === "jit" && !JIT_SCENARIOS.has(scenario.id)) continue;
       const { run, response, bodies } = await runIsolated(gateway.ready.url, scenario, vendors, world, options.latencyMs);
       const entry = (results.scenarios[scenario.id] ??= { title: scenario.title, description: scenario.description, isolated: {} });
       entry.isolated[variantId] = run;

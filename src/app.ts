@@ -7,7 +7,6 @@ import { RedisTokenCache } from "./redis/redis-token-cache.js";
 import type { GatewayConfig } from "./config/schema.js";
 import { SourceRegistry } from "./federation/registry.js";
 import { createContext } from "./graphql/context.js";
-import { createExecutor } from "./graphql/create-executor.js";
 import { documentChecker } from "./documents/document-check.js";
 import { buildGatewaySchema } from "./graphql/schema.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -81,7 +80,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const authenticator = new Authenticator(auth.mode, store.apiKeys, jwt, logger);
     const schema = await buildGatewaySchema();
     const checkDocument = documentChecker(schema, config.server.limits);
-    const execute = await createExecutor(config.server.executor);
     const http = await createHttpServer({
       schema,
       logger,
@@ -99,7 +97,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       mode: config.server.mode,
       introspection: config.server.introspection,
       limits: config.server.limits,
-      execute,
       // In the Redis the replicas share, when there is one: the limit then holds across them.
       rateLimiter: createRateLimiter(config.server.rateLimit, { redis, logger }),
       // In that Redis too: a document registered on one replica is known to all of them.

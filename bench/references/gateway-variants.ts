@@ -3,18 +3,17 @@ import type { GatewayInput } from "../gateway-process.js";
 import type { World } from "../vendors-process.js";
 
 /**
- * The gateways the bench runs: the gateway as configured for production ("cached"), two references that show what
- * the cache and the per-request batching each save, and the cache-off gateway on graphql-jit (config
- * `server.executor`), which issue 14 keeps only if it wins.
+ * The gateways the bench runs: the gateway as configured for production ("cached"), and two references that
+ * show what the cache and the per-request batching each save.
  */
 
-export type VariantId = "cached" | "uncached" | "jit" | "unbatched";
+export type VariantId = "cached" | "uncached" | "unbatched";
 
 export interface Variant {
   id: VariantId;
   label: string;
   description: string;
-  config: Pick<GatewayInput, "cache" | "batching" | "executor">;
+  config: Pick<GatewayInput, "cache" | "batching">;
 }
 
 export const VARIANTS: Record<VariantId, Variant> = {
@@ -29,13 +28,6 @@ export const VARIANTS: Record<VariantId, Variant> = {
     label: "cache off",
     description: "`cache: { enabled: false }`: every operation asks the vendors; per-request batching still on.",
     config: { cache: { enabled: false } },
-  },
-  jit: {
-    id: "jit",
-    label: "cache off, jit",
-    description:
-      "`cache: { enabled: false }` and `server: { executor: graphql-jit }`: the cache-off gateway with each document compiled by graphql-jit.",
-    config: { cache: { enabled: false }, executor: "graphql-jit" },
   },
   unbatched: {
     id: "unbatched",

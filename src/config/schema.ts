@@ -264,12 +264,6 @@ export const configSchema = z.strictObject({
           "Per-request batching and deduplication (DataLoader). Only for measuring what it saves (`npm run bench`): off, " +
             "every field asks its source on its own.",
         ),
-      /**
-       * What executes an operation: `graphql-js` (the reference) or `graphql-jit`, which compiles each document once
-       * into a function (src/graphql/jit-executor.ts; same answers, checked by test/graphql/executor.test.ts).
-       * Measured with `npm run bench` (the `cache off, jit` gateway). Default graphql-js.
-       */
-      executor: z.enum(["graphql-js", "graphql-jit"]).default("graphql-js"),
       operationDeadlineMs: z
         .number()
         .int()

@@ -3,7 +3,7 @@ import { execute, type DocumentNode, type ExecutionResult, type GraphQLFieldReso
 /** What runs one operation of a parsed and validated document. */
 export interface OperationArgs {
   schema: GraphQLSchema;
-  /** Parsed and validated. The same object for the same text (a cache of parsed documents), for graphql-jit's sake. */
+  /** Parsed and validated. */
   document: DocumentNode;
   operationName?: string | null | undefined;
   variableValues?: Readonly<Record<string, unknown>> | null | undefined;
@@ -14,13 +14,6 @@ export interface OperationArgs {
 }
 
 export type ExecuteOperation = (args: OperationArgs) => Promise<ExecutionResult> | ExecutionResult;
-
-/**
- * - `graphql-js`: graphql-js's `execute`, the reference; the default.
- * - `graphql-jit`: graphql-jit compiles each (document, operation) once into a function and runs that. Same
- *   answers (test/graphql/executor.test.ts runs the suite's operations through both); see `jitExecutor`.
- */
-export type ExecutorKind = "graphql-js" | "graphql-jit";
 
 /** The default: graphql-js, with nothing around it. */
 export const executeOperation: ExecuteOperation = (args) =>

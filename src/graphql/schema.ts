@@ -39,8 +39,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     // Input is validated by the federation layer with coded errors; class-validator is not used.
     validate: false,
   });
-  // type-graphql wraps an interface's resolveType in an async function: a promise per node for graphql-js, and
-  // graphql-jit (src/graphql/jit-executor.ts) resolves abstract types only synchronously. The same function, bare.
+  // type-graphql wraps an interface's resolveType in an async function: a promise per node. The same function, bare.
   const node = schema.getType("Node");
   if (!isInterfaceType(node)) throw new Error("buildGatewaySchema: no interface Node in the schema");
   node.resolveType = resolveNodeType;

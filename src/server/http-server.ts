@@ -1,7 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { GraphQLSchema } from "graphql";
-import type { ExecuteOperation } from "../graphql/executor.js";
 import type { Logger } from "pino";
 import type { Principal } from "../auth/principal.js";
 import type { ResponseCache } from "../cache/response-cache.js";
@@ -56,8 +55,6 @@ export interface HttpServerOptions {
   introspection?: boolean;
   /** Limits against abusive requests (config `server.limits`); see limits.ts. */
   limits: OperationLimits;
-  /** What executes an operation (config `server.executor`; src/graphql/executor.ts). Default graphql-js. */
-  execute?: ExecuteOperation | undefined;
   /** Requests per principal (config `server.rateLimit`); absent when off. See rate-limit.ts. */
   rateLimiter?: RateLimiter | undefined;
   /** Automatic persisted queries (persisted-queries.ts: where documents are kept, and how long); false turns them off. */
@@ -99,7 +96,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     persistedQueries: options.persistedQueries === false ? undefined : options.persistedQueries,
     // maxBatch 1 means no batching: any JSON array is refused (BAD_REQUEST). Larger batches are refused by the request limits.
     batching: limits.maxBatch > 1,
-    execute: options.execute,
     logger: options.logger,
   });
 
