@@ -1,4 +1,4 @@
-import { parse } from "graphql";
+import { execute, parse } from "graphql";
 import { pino } from "pino";
 import { startGateway } from "../src/app.js";
 import { configSchema } from "../src/config/schema.js";
@@ -8,7 +8,6 @@ import { documentChecker } from "../src/documents/document-check.js";
 import { operationScope, runInOperation } from "../src/domain/operation-context.js";
 import { SourceRegistry } from "../src/federation/registry.js";
 import { createContext } from "../src/graphql/context.js";
-import { executeOperation } from "../src/graphql/executor.js";
 import { buildGatewaySchema } from "../src/graphql/schema.js";
 import { createSources } from "../src/sources/create.js";
 import { openStore } from "../src/store/store.js";
@@ -83,7 +82,6 @@ const sofarLicenses = await inOperation(() => sofar.licensesOfAccounts!([account
   return list;
 });
 const body = JSON.stringify({ query: QUERY, variables: VARIABLES });
-const executors = [["graphql-js", executeOperation]] as const;
 /** A fresh context, as every request gets; `primed`: its loaders already hold the answers (no source, no store). */
 function context(primed: boolean) {
   const contextValue = createContext({ store, sources, checkDocument }, principal);
@@ -94,13 +92,9 @@ function context(primed: boolean) {
   }
   return contextValue;
 }
-for (const [kind, executeOperation] of executors) {
-  for (const primed of [false, true]) {
-    const result = await inOperation(async () =>
-      executeOperation({ schema, document, variableValues: VARIABLES, contextValue: context(primed) }),
-    );
-    if (result.errors) throw new Error(`the operation failed on ${kind}: ${JSON.stringify(result.errors)}`);
-  }
+for (const primed of [false, true]) {
+  const result = await inOperation(async () => execute({ schema, document, variableValues: VARIABLES, contextValue: context(primed) }));
+  if (result.errors) throw new Error(`the operation failed: ${JSON.stringify(result.errors)}`);
 }
 
 for (let round = 0; round < 2; round++) {
@@ -109,15 +103,10 @@ for (let round = 0; round < 2; round++) {
     await store.customers.getMany([VARIABLES.id]);
     await store.customers.accountsOf([VARIABLES.id]);
   });
-  for (const [kind, executeOperation] of executors) {
-    const prefix = kind === "graphql-js" ? "graphql" : kind;
-    await measure(`${prefix} execute`, () =>
-      inOperation(async () => executeOperation({ schema, document, variableValues: VARIABLES, contextValue: context(false) })),
-    );
-    await measure(`${prefix} primed`, async () =>
-      executeOperation({ schema, document, variableValues: VARIABLES, contextValue: context(true) }),
-    );
-  }
+  await measure("graphql execute", () =>
+    inOperation(async () => execute({ schema, document, variableValues: VARIABLES, contextValue: context(false) })),
+  );
+  await measure("graphql primed", async () => execute({ schema, document, variableValues: VARIABLES, contextValue: context(true) }));
   await measure("http", () =>
     fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body }).then((r) => r.text()),
   );

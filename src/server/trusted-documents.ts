@@ -49,7 +49,7 @@ export interface TrustedDocumentsVerdict {
  */
 export async function applyTrustedDocuments(
   principal: Principal,
-  request: { payload: unknown } | { search: URLSearchParams },
+  request: TrustedDocumentsRequest,
   lookup: TrustedDocumentLookup,
 ): Promise<TrustedDocumentsVerdict> {
   const verdict: TrustedDocumentsVerdict = { refusal: undefined, outcomes: [] };
@@ -75,7 +75,22 @@ export async function applyTrustedDocuments(
   return verdict;
 }
 
-/** Anything not an object is Apollo's to refuse, with its own error. */
+/** A POST's parsed body (an object, or an array when batched), or a GET's URL parameters. */
+export type TrustedDocumentsRequest = { payload: unknown } | { search: URLSearchParams };
+
+/**
+ * Whether the request names a document by `documentId` (in its URL, its body, or an operation of its batch): what a
+ * caller without documents needs looked up at all. Read where getOperation and postOperation read it, without
+ * building their parameter objects: every request of such a caller asks.
+ */
+export function namesDocument(request: TrustedDocumentsRequest): boolean {
+  if ("search" in request) return request.search.has("documentId");
+  const named = (operation: unknown) =>
+    operation !== null && typeof operation === "object" && (operation as { documentId?: unknown }).documentId !== undefined;
+  return Array.isArray(request.payload) ? request.payload.some(named) : named(request.payload);
+}
+
+/** Anything not an object is the protocol step's to refuse, with its own error. */
 function postOperationOf(operation: unknown): OperationParameters[] {
   return operation === null || typeof operation !== "object" ? [] : [postOperation(operation as Record<string, unknown>)];
 }

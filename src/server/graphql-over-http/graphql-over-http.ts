@@ -1,5 +1,4 @@
 import { GraphQLError, specifiedRules, type GraphQLSchema, type ValidationRule } from "graphql";
-import { executeOperation, type ExecuteOperation } from "../../graphql/executor.js";
 import type { Logger } from "../../logger.js";
 import { csrfRefusal, passesCsrfPrevention } from "./csrf.js";
 import { formatErrors, type FormatError } from "./format-errors.js";
@@ -23,8 +22,6 @@ export interface GraphQLOverHttpOptions<TContext> {
   persistedQueries: PersistedQueryOptions | undefined;
   /** Whether a POST may carry a JSON array of operations. */
   batching: boolean;
-  /** What executes an operation (src/graphql/executor.ts). Default graphql-js's execute. */
-  execute?: ExecuteOperation | undefined;
   logger: Logger;
 }
 
@@ -46,7 +43,6 @@ export function graphqlOverHttp<TContext extends object>(options: GraphQLOverHtt
     persistedQueries: options.persistedQueries,
     plugins: options.plugins,
     formatError: options.formatError,
-    execute: options.execute ?? executeOperation,
     logger: options.logger,
   };
   const refused = () => {

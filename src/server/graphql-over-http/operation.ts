@@ -1,4 +1,5 @@
 import {
+  execute,
   getOperationAST,
   GraphQLError,
   Kind,
@@ -8,7 +9,6 @@ import {
   type GraphQLSchema,
   type ValidationRule,
 } from "graphql";
-import type { ExecuteOperation } from "../../graphql/executor.js";
 import type { Logger } from "../../logger.js";
 import { formatErrors, type FormatError } from "./format-errors.js";
 import { persistedDocument, type PersistedQueryOptions } from "./persisted-queries.js";
@@ -33,8 +33,6 @@ export interface OperationEngine<TContext> {
   persistedQueries: PersistedQueryOptions | undefined;
   plugins: readonly GraphQLPlugin<TContext>[];
   formatError: FormatError;
-  /** graphql-js's execute, or what config `server.executor` chose (src/graphql/executor.ts). */
-  execute: ExecuteOperation;
   logger: Logger;
 }
 
@@ -111,7 +109,7 @@ export async function processOperation<TContext>(
   for (const listener of listeners) listener.executionDidStart?.(run);
   let result: ExecutionResult;
   try {
-    result = await engine.execute({
+    result = await execute({
       schema: engine.schema,
       document,
       rootValue: run.rootValue,

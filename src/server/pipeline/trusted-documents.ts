@@ -1,7 +1,7 @@
 import type { Principal } from "../../auth/principal.js";
 import type { Logger } from "../../logger.js";
 import type { HttpTelemetry } from "../../observability/telemetry.js";
-import { applyTrustedDocuments, type TrustedDocumentLookup } from "../trusted-documents.js";
+import { applyTrustedDocuments, namesDocument, type TrustedDocumentLookup, type TrustedDocumentsRequest } from "../trusted-documents.js";
 import type { Exchange, Step } from "./exchange.js";
 import { parsedBody } from "./parse-body.js";
 import type { Refuse } from "./refuse.js";
@@ -30,16 +30,12 @@ export function trustedDocuments(placement: "before the cache" | "after the cach
     const unparsable = parsedBody(x);
     if (unparsable) return deps.refuse(x, unparsable);
     // Nothing to look up (most requests): a caller without documents that names none by id.
-    if (!x.principal || (!withDocuments(x.principal) && !namesDocument(x))) return next(x);
+    if (!x.principal || (!withDocuments(x.principal) && !namesDocument(requestOf(x)))) return next(x);
     return check(x, x.principal).then((refusal) => (refusal ? deps.refuse(x, refusal) : next(x)));
   };
 
   async function check(x: Exchange, principal: Principal) {
-    const verdict = await applyTrustedDocuments(
-      principal,
-      x.req.method === "GET" ? { search: x.url.searchParams } : { payload: x.body },
-      lookup,
-    );
+    const verdict = await applyTrustedDocuments(principal, requestOf(x), lookup);
     for (const { apiKeyId, outcome, documentId, operationName } of verdict.outcomes) {
       deps.telemetry?.trustedDocument(apiKeyId, outcome);
       // What an operator reads before locking a key: which of its client's operations the lock would refuse.
@@ -53,12 +49,9 @@ export function trustedDocuments(placement: "before the cache" | "after the cach
   }
 }
 
-/** Whether the request names a document by `documentId` (in its URL, its body, or an operation of its batch). */
-function namesDocument(x: Exchange): boolean {
-  if (x.req.method === "GET") return x.url.searchParams.has("documentId");
-  const named = (operation: unknown) =>
-    operation !== null && typeof operation === "object" && (operation as { documentId?: unknown }).documentId !== undefined;
-  return Array.isArray(x.body) ? x.body.some(named) : named(x.body);
+/** The operation parameters as ../trusted-documents.ts reads them: a GET's URL parameters, a POST's parsed body. */
+function requestOf(x: Exchange): TrustedDocumentsRequest {
+  return x.req.method === "GET" ? { search: x.url.searchParams } : { payload: x.body };
 }
 
 function withDocuments(principal: Principal | undefined): boolean {
