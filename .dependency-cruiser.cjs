@@ -63,6 +63,13 @@ const LAYERS = [
     pathNot: ["^src/documents/document-check\\.ts$"],
   },
   {
+    name: "sync",
+    why:
+      "issue 16's change feed: the sync job that mirrors each source into the license index, change detection, the event bus " +
+      "between replicas and webhook delivery; it reads sources and the store and is served by the graphql and server layers",
+    path: ["^src/sync/", "^src/events/", "^src/webhooks/"],
+  },
+  {
     name: "graphql",
     why: "the schema and its resolvers, thin over the federation's reads and mutations",
     path: ["^src/graphql/"],
