@@ -21,6 +21,12 @@ export const COPIED_TABLES: ReadonlyArray<{ name: Exclude<keyof Database, "schem
   { name: "api_key_grants" },
   { name: "idempotency_keys", json: ["result"] },
   { name: "trusted_documents" },
+  { name: "license_index", json: ["node_ids"] },
+  { name: "license_events" },
+  { name: "sync_state" },
+  { name: "leases" },
+  { name: "webhooks", json: ["types"] },
+  { name: "webhook_deliveries" },
 ];
 
 /** Rows per insert: far below either engine's limit on one statement's parameters whatever the table's width. */
@@ -74,7 +80,7 @@ export async function copyStore(source: RowSource, target: Db): Promise<Array<{ 
           .insertInto(table.name)
           .values(rows.slice(at, at + ROWS_PER_INSERT))
           .execute();
-      if (table.name === "audit_log") await tx.dialect.afterExplicitIds(tx.kysely, "audit_log");
+      if (table.name === "audit_log" || table.name === "license_events") await tx.dialect.afterExplicitIds(tx.kysely, table.name);
       const stored = await count(table.name);
       if (stored !== rows.length)
         throw new Error(`${table.name}: ${rows.length} rows read but ${stored} in the target; nothing was copied`);

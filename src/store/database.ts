@@ -1,4 +1,6 @@
 import type { ColumnType, Generated } from "kysely";
+import type { LicenseEventOrigin, LicenseEventType } from "../domain/license-events.js";
+import type { LicenseStatus } from "../domain/model.js";
 
 /**
  * The store's tables as the query builder sees them, on both engines. A column's type is what the driver hands
@@ -30,6 +32,12 @@ export interface Database {
   api_key_grants: ApiKeyGrantsTable;
   idempotency_keys: IdempotencyKeysTable;
   trusted_documents: TrustedDocumentsTable;
+  license_index: LicenseIndexTable;
+  license_events: LicenseEventsTable;
+  sync_state: SyncStateTable;
+  leases: LeasesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -133,6 +141,82 @@ export interface TrustedDocumentsTable {
   operation_type: "query" | "mutation" | "subscription";
   operation_name: string | null;
   created_at: TimestampWithDefault;
+}
+
+export interface LicenseIndexTable {
+  source: string;
+  external_id: string;
+  account: string;
+  customer_id: string | null;
+  status: LicenseStatus;
+  type: string | null;
+  activated_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+  /** The node ids, sorted, as a JSON array (`[]` when unclaimed). */
+  node_ids: Json;
+  indexed_at: Timestamp;
+}
+
+export interface LicenseEventsTable {
+  /** bigserial on PostgreSQL, integer primary key autoincrement on SQLite: never reused, read as a number. */
+  cursor: Generated<number>;
+  at: Timestamp;
+  origin: LicenseEventOrigin;
+  type: LicenseEventType;
+  source: string;
+  external_id: string;
+  customer_id: string | null;
+  status: LicenseStatus;
+  previous_status: LicenseStatus | null;
+  node_id: string | null;
+  expires_at: NullableTimestamp;
+  threshold_days: number | null;
+}
+
+export interface SyncStateTable {
+  source: string;
+  last_started_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  last_error_at: NullableTimestamp;
+  last_error_code: string | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  last_duration_ms: number | null;
+  accounts: ColumnType<number, number | undefined, number>;
+  licenses: ColumnType<number, number | undefined, number>;
+}
+
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: Timestamp;
+}
+
+export interface WebhooksTable {
+  id: string;
+  key_id: string;
+  url: string;
+  secret: string;
+  /** The event types it wants as a JSON array; null for all. */
+  types: NullableJson;
+  created_at: TimestampWithDefault;
+  disabled_at: NullableTimestamp;
+}
+
+export type DeliveryState = "pending" | "delivered" | "dead";
+
+export interface WebhookDeliveriesTable {
+  /** A uuid made in TypeScript, as text on both engines. */
+  id: string;
+  webhook_id: string;
+  cursor: number;
+  state: ColumnType<DeliveryState, DeliveryState | undefined, DeliveryState>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: NullableTimestamp;
+  last_attempt_at: NullableTimestamp;
+  last_status: number | null;
+  last_error_code: string | null;
+  created_at: TimestampWithDefault;
+  delivered_at: NullableTimestamp;
 }
 
 export interface SchemaMigrationsTable {

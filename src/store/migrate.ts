@@ -6,6 +6,7 @@ import * as m002 from "./migrations/002_claims_per_vendor.js";
 import * as m003 from "./migrations/003_auth.js";
 import * as m004 from "./migrations/004_idempotency.js";
 import * as m005 from "./migrations/005_trusted_documents.js";
+import * as m006 from "./migrations/006_license_index.js";
 import * as sqliteBaseline from "./migrations/sqlite-baseline.js";
 
 export interface Migration {
@@ -25,7 +26,7 @@ export interface Migration {
  * keep the previous release working on the migrated schema (add, never drop or rename in the same release: expand
  * now, contract a release later): during a rolling upgrade old replicas serve on it, and stay ready (/readyz).
  */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
 
 /** What one transaction of `migrate` applies and records. */
 interface Step {

@@ -1,5 +1,5 @@
 import { CompiledQuery, PostgresDialect, sql, type SqlBool } from "kysely";
-import type { Dialect, OpenedEngine } from "./dialect.js";
+import { SERIAL_COLUMNS, type Dialect, type OpenedEngine } from "./dialect.js";
 import { encoded } from "./parameter.js";
 import { redactUrl, sqlState } from "./errors.js";
 
@@ -14,6 +14,8 @@ const PG_JSONB = 3802;
  * database-wide, so migrators of different schemas in one database also wait for each other: harmless.
  */
 const MIGRATION_LOCK = 0x6c676d6967;
+/** The event log's appends (Dialect.lockEventLog): "lgevt". */
+const EVENT_LOG_LOCK = 0x6c67657674;
 
 /**
  * A `pg.Pool` for `url`, its connections' search_path set to `schema` (created if missing) when one is given.
@@ -79,9 +81,12 @@ const postgresDialect: Dialect = {
     applied_at timestamptz not null default now()
   )`,
   lockMigrations: async (db) => void (await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(db)),
-  afterExplicitIds: async (db, table) =>
-    void (await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(table)}`.execute(
+  lockEventLog: async (db) => void (await sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK})`.execute(db)),
+  afterExplicitIds: async (db, table) => {
+    const column = SERIAL_COLUMNS[table];
+    await sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce(max(${sql.ref(column)}), 0) + 1, false) from ${sql.table(table)}`.execute(
       db,
-    )),
+    );
+  },
   raw: (text, params) => CompiledQuery.raw(text, [...params]),
 };

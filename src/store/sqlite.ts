@@ -170,6 +170,8 @@ const sqliteDialect: Dialect = {
   // Each migration's transaction begins IMMEDIATE, holding the file's write lock: other migrators wait for it.
   lockMigrations: async () => {},
   // AUTOINCREMENT remembers the largest id ever inserted, explicit ones included.
+  // Every write transaction begins IMMEDIATE, holding the file's write lock until it ends.
+  lockEventLog: async () => {},
   afterExplicitIds: async () => {},
   raw: (text, params) => {
     // `$1`-style placeholders become `?` in order of appearance, with the values in that order. Raw SQL is the

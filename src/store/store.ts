@@ -9,6 +9,11 @@ import { licenseQueries, type LicenseQueries } from "./licenses.js";
 import { migrate } from "./migrate.js";
 import { trustedDocumentQueries, type TrustedDocumentQueries } from "./trusted-documents.js";
 import { StoreChanges, type ChangeSink } from "./changes.js";
+import { leaseQueries, type LeaseQueries } from "./leases.js";
+import { licenseEventQueries, type LicenseEventQueries } from "./license-events.js";
+import { licenseIndexQueries, type LicenseIndexQueries } from "./license-index.js";
+import { syncStateQueries, type SyncStateQueries } from "./sync-state.js";
+import { webhookQueries, type WebhookQueries } from "./webhooks.js";
 
 /** The gateway's own data, one query group per table, all bound to the same `Db` (or transaction). */
 export interface Store {
@@ -21,6 +26,12 @@ export interface Store {
   apiKeys: ApiKeyQueries;
   idempotency: IdempotencyQueries;
   trustedDocuments: TrustedDocumentQueries;
+  // Issue 16 (docs/design/license-events.md). No cached read comes from these tables, so their writes emit no change.
+  licenseIndex: LicenseIndexQueries;
+  licenseEvents: LicenseEventQueries;
+  syncState: SyncStateQueries;
+  leases: LeaseQueries;
+  webhooks: WebhookQueries;
   /** Calls `listener` with the cache tags of what each committed write changed (see changes.ts). */
   onChange(listener: ChangeSink): void;
   /** Runs `fn` with a Store bound to one transaction; inside, use only `tx` (see `Db.transaction`). */
@@ -79,6 +90,11 @@ function queriesOn(db: Db, changed: ChangeSink, rest: Pick<Store, "onChange" | "
     apiKeys: apiKeyQueries(db),
     idempotency: idempotencyQueries(db),
     trustedDocuments: trustedDocumentQueries(db),
+    licenseIndex: licenseIndexQueries(db),
+    licenseEvents: licenseEventQueries(db),
+    syncState: syncStateQueries(db),
+    leases: leaseQueries(db),
+    webhooks: webhookQueries(db),
     ...rest,
   };
 }

@@ -20,6 +20,8 @@ const HASH = "a".repeat(64);
 const KEY_ID = "0123456789abcdef";
 const LICENSE_ID = "7d2b2a84-6f0e-4f43-9d55-2a3c3f0c1e01";
 const AUDIT_INPUT = { key: "K-1", nested: { list: [1, "zwei", null, { drei: true }] }, text: 'Zürich – 東京 🚀 "quoted" \\ back' };
+/** Tables of migrations after the PGlite sources' version 5: a copy of those finds none, and copies 0 rows. */
+const NEWER_THAN_SOURCE = new Set(["license_index", "license_events", "sync_state", "leases", "webhooks", "webhook_deliveries"]);
 let dir: string;
 let current: string;
 let older: string;
@@ -157,12 +159,12 @@ describe("license-gateway store copy", { timeout: 120_000 }, () => {
   it("copies a PGlite store into a new SQLite file: every row, in one transaction, counted", async () => {
     const file = join(dir, "copied", "store.db");
     const result = await cli("store", "copy", "--from", `pglite://${current}`, "--to", `sqlite://${file}`);
-    expect(result.err.join("\n")).toMatch(/^copied 15 rows of 10 tables from pglite:\/\/.* to sqlite:\/\/.*; set store.url to sqlite:\/\//);
+    expect(result.err.join("\n")).toMatch(/^copied 15 rows of 16 tables from pglite:\/\/.* to sqlite:\/\/.*; set store.url to sqlite:\/\//);
     expect(result).toMatchObject({ code: 0 });
     expect(result.out).toEqual(
       COPIED_TABLES.map(
         (t) =>
-          `${t.name} ${{ customers: 2, customer_accounts: 2, controllers: 2, audit_log: 2, api_key_grants: 2 }[t.name as string] ?? 1}`,
+          `${t.name} ${{ customers: 2, customer_accounts: 2, controllers: 2, audit_log: 2, api_key_grants: 2 }[t.name as string] ?? (NEWER_THAN_SOURCE.has(t.name) ? 0 : 1)}`,
       ),
     );
     const store = await openStore(`sqlite://${file}`);
