@@ -13,6 +13,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { createTelemetry } from "./observability/telemetry.js";
 import { DEMO_EXAMPLES } from "./server/graphiql-examples.js";
 import type { GraphiqlExample } from "./server/graphiql.js";
+import { Admission } from "./server/admission.js";
 import { readinessCheck } from "./server/health.js";
 import { createHttpServer } from "./server/http-server.js";
 import { persistedQueryOptions } from "./server/persisted-queries.js";
@@ -75,6 +76,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Every vendor HTTP client built here reports its calls to this gateway's telemetry.
   const sources = new SourceRegistry(createSources(config.sources, store, cache.sources, { sharedTokens, telemetry: telemetry.upstream }));
   telemetry.metrics?.watchSources(() => sources.all());
+  const admission = new Admission(config.server.admission);
+  telemetry.metrics?.watchAdmission(admission);
   telemetry.metrics?.watchCaches({ sources: cache.sources?.cache, responses: cache.responses });
   try {
     const authenticator = new Authenticator(auth.mode, store.apiKeys, jwt, logger);
@@ -97,6 +100,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       mode: config.server.mode,
       introspection: config.server.introspection,
       limits: config.server.limits,
+      admission,
       // In the Redis the replicas share, when there is one: the limit then holds across them.
       rateLimiter: createRateLimiter(config.server.rateLimit, { redis, logger }),
       // In that Redis too: a document registered on one replica is known to all of them.

@@ -271,6 +271,34 @@ export const configSchema = z.strictObject({
         .max(300_000)
         .default(15_000)
         .describe("The longest (ms) a GraphQL operation may take, all its upstream calls included."),
+      admission: z
+        .strictObject({
+          maxOperations: z
+            .number()
+            .int()
+            .positive()
+            .default(32)
+            .describe(
+              "GraphQL operations executing at once; more wait their turn in arrival order. Answers from the response cache never " +
+                "wait. Past the vendors' pace, more in flight only hold memory and slow each other down: at 32, the bench's widest " +
+                "operation (143 upstream calls) still keeps every source's concurrency limit busy.",
+            ),
+          maxQueued: z
+            .number()
+            .int()
+            .nonnegative()
+            .default(1_000)
+            .describe("Operations waiting for their turn; one more is refused at once with SERVER_BUSY (HTTP 503, Retry-After)."),
+          maxWaitMs: z
+            .number()
+            .int()
+            .positive()
+            .max(300_000)
+            .default(10_000)
+            .describe("The longest (ms) an operation waits for its turn before it is refused with SERVER_BUSY; the wait counts against `operationDeadlineMs`."),
+        })
+        .prefault({})
+        .describe("Admission control: how many operations run at once and how many may wait (issue 14)."),
       shutdownGraceMs: z
         .number()
         .int()

@@ -16,6 +16,9 @@ export const ERROR_CODES = {
   RATE_LIMITED:
     "The client (its API key or JWT subject) sent more requests than `server.rateLimit` allows. Refused before " +
     "anything ran: HTTP 429 with a Retry-After header saying how many seconds until the next request is admitted.",
+  SERVER_BUSY:
+    "The gateway has as many operations running and waiting as `server.admission` allows, or this one waited longer " +
+    "than `server.admission.maxWaitMs` for its turn. Nothing ran. HTTP 503 with a Retry-After header (seconds).",
   PERSISTED_QUERY_NOT_IN_LIST:
     "The request names a document by id (`documentId`, or an APQ hash from a locked key) that the calling API key has " +
     "not published as a trusted document. Nothing was executed. HTTP 400 (not 404, which caches would keep).",

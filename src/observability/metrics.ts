@@ -2,6 +2,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import { OperationNames } from "./operation-names.js";
 
 /** How an operation ended. */
+/** What the admission gauge and counter read (src/server/admission.ts). */
+export interface AdmissionView {
+  readonly load: { running: number; queued: number };
+  readonly refusals: Readonly<Record<"queue full" | "waited too long", number>>;
+}
+
 export type OperationOutcome = "ok" | "partial" | "error" | "refused";
 
 /** What a source cache counts per read ("<source>#<fingerprint>:<read>"), see src/cache/source-cache.ts. */
@@ -59,6 +65,7 @@ export class GatewayMetrics {
   private sources: () => readonly SourceStateView[] = () => [];
   private sourceCache: SourceCacheCountsView | undefined;
   private responseCache: ResponseCacheCountsView | undefined;
+  private admission: AdmissionView | undefined;
 
   constructor(options: { maxOperationNames: number }) {
     const registers = [this.registry];
@@ -163,6 +170,11 @@ export class GatewayMetrics {
     this.sources = sources;
   }
 
+  /** The admission control whose load and refusals are shown, read at each scrape (src/server/admission.ts). */
+  watchAdmission(admission: AdmissionView): void {
+    this.admission = admission;
+  }
+
   /** The caches whose counts are shown, read at each scrape; undefined for a cache that is off. */
   watchCaches(caches: { sources?: SourceCacheCountsView | undefined; responses?: ResponseCacheCountsView | undefined }): void {
     this.sourceCache = caches.sources;
@@ -215,6 +227,32 @@ export class GatewayMetrics {
           refreshes.inc({ ...labels, outcome: "started" }, counts.refreshes);
           refreshes.inc({ ...labels, outcome: "failed" }, counts.refreshFailures);
         }
+      },
+    });
+    const admitted: Gauge<"state"> = new Gauge({
+      name: `${PREFIX}admission_operations`,
+      help: "Operations admitted and executing (running) and waiting for their turn (queued), per server.admission.",
+      labelNames: ["state"],
+      registers,
+      collect: () => {
+        admitted.reset();
+        const load = this.admission?.load;
+        if (!load) return;
+        admitted.set({ state: "running" }, load.running);
+        admitted.set({ state: "queued" }, load.queued);
+      },
+    });
+    const admissionRefusals: Counter<"reason"> = new Counter({
+      name: `${PREFIX}admission_refusals_total`,
+      help: "Operations refused with SERVER_BUSY by admission control: queue_full, or waited_too_long (past server.admission.maxWaitMs).",
+      labelNames: ["reason"],
+      registers,
+      collect: () => {
+        admissionRefusals.reset();
+        const refusals = this.admission?.refusals;
+        if (!refusals) return;
+        admissionRefusals.inc({ reason: "queue_full" }, refusals["queue full"]);
+        admissionRefusals.inc({ reason: "waited_too_long" }, refusals["waited too long"]);
       },
     });
     const lookups: Counter<"outcome"> = new Counter({

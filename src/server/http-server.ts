@@ -8,6 +8,7 @@ import type { CorsConfig } from "../config/schema.js";
 import { formatError } from "../errors/format.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { HttpTelemetry } from "../observability/telemetry.js";
+import { admissionGate, type Admission } from "./admission.js";
 import { startRequestLog } from "./access-log.js";
 import { ConnectionDrain, type DrainOptions } from "./connection-drain.js";
 import type { GraphiqlExample } from "./graphiql.js";
@@ -55,6 +56,8 @@ export interface HttpServerOptions {
   introspection?: boolean;
   /** Limits against abusive requests (config `server.limits`); see limits.ts. */
   limits: OperationLimits;
+  /** How many operations execute at once and may wait (config `server.admission`; admission.ts). Default: no limit. */
+  admission?: Admission | undefined;
   /** Requests per principal (config `server.rateLimit`); absent when off. See rate-limit.ts. */
   rateLimiter?: RateLimiter | undefined;
   /** Automatic persisted queries (persisted-queries.ts: where documents are kept, and how long); false turns them off. */
@@ -97,6 +100,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     // maxBatch 1 means no batching: any JSON array is refused (BAD_REQUEST). Larger batches are refused by the request limits.
     batching: limits.maxBatch > 1,
     logger: options.logger,
+    gate: options.admission && admissionGate(options.admission),
   });
 
   const refuse = refusals(log, options.telemetry?.refused);

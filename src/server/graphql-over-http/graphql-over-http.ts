@@ -4,7 +4,7 @@ import { csrfRefusal, passesCsrfPrevention } from "./csrf.js";
 import { formatErrors, type FormatError } from "./format-errors.js";
 import { graphqlRequestOf } from "./http-request.js";
 import { JSON_TYPE, responseType } from "./media-types.js";
-import { processOperation, type OperationEngine } from "./operation.js";
+import { processOperation, type OperationEngine, type OperationGate } from "./operation.js";
 import type { PersistedQueryOptions } from "./persisted-queries.js";
 import type { GraphQLPlugin } from "./plugin.js";
 import { badRequest, ensureGraphQLError } from "./request-errors.js";
@@ -23,6 +23,8 @@ export interface GraphQLOverHttpOptions<TContext> {
   /** Whether a POST may carry a JSON array of operations. */
   batching: boolean;
   logger: Logger;
+  /** Admission control (operation.ts, OperationGate); default none. */
+  gate?: OperationGate | undefined;
 }
 
 /** Runs a GraphQL-over-HTTP request, `context()` making its context once the request is known to be one. */
@@ -44,6 +46,7 @@ export function graphqlOverHttp<TContext extends object>(options: GraphQLOverHtt
     plugins: options.plugins,
     formatError: options.formatError,
     logger: options.logger,
+    gate: options.gate,
   };
   const refused = () => {
     for (const plugin of options.plugins) plugin.requestRefused?.();

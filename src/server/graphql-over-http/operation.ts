@@ -34,6 +34,17 @@ export interface OperationEngine<TContext> {
   plugins: readonly GraphQLPlugin<TContext>[];
   formatError: FormatError;
   logger: Logger;
+  /** Admission control between a resolved operation and its execution; none, every operation runs at once. */
+  gate: OperationGate | undefined;
+}
+
+/**
+ * Decides when a valid operation may execute (src/server/admission.ts): `enter` admits it (undefined, at once or
+ * after a wait) or refuses it with the error to answer; every admitted operation calls `leave` once it has run.
+ */
+export interface OperationGate {
+  enter(): GraphQLError | undefined | Promise<GraphQLError | undefined>;
+  leave(): void;
 }
 
 /**
@@ -105,6 +116,13 @@ export async function processOperation<TContext>(
       );
   }
 
+  // Last before execution: whatever was refused above never waited for a turn.
+  const { gate } = engine;
+  if (gate) {
+    let refusal = gate.enter();
+    if (refusal instanceof Promise) refusal = await refusal;
+    if (refusal) return refuse([refusal]);
+  }
   run.executed = true;
   for (const listener of listeners) listener.executionDidStart?.(run);
   let result: ExecutionResult;
@@ -119,6 +137,8 @@ export async function processOperation<TContext>(
     });
   } catch (error) {
     return refuse([ensureGraphQLError(error)]);
+  } finally {
+    gate?.leave();
   }
   if (!operation) {
     // graphql-js reports it: no operation by that name, or several and no name.
