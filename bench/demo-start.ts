@@ -1,4 +1,5 @@
 import type { DemoStart } from "./results.js";
+import { waitForQuietMachine } from "./quiet-machine.js";
 import { buildDist, measureStartup, START_VARIANTS } from "./startup.js";
 
 /**
@@ -11,10 +12,12 @@ export async function measureDemoStart(runs: number, log: (line: string) => void
   const command = `node ${START_VARIANTS.built.join(" ")}`;
   try {
     buildDist();
+    // After the build (itself a load), before the first start.
+    const machine = await waitForQuietMachine(log);
     const [figures] = await measureStartup(["built"], runs);
     const f = figures!;
     log(
-      `demo start (${command}, ${runs} starts): first answer after ${f.runs.map((r) => Math.round(r.firstAnswerMs)).join(", ")} ms, idle RSS ${f.runs.map((r) => Math.round(r.idleRssMb)).join(", ")} MiB`,
+      `demo start (${command}, ${runs} starts, load average ${machine.loadAverage.toFixed(2)}): first answer after ${f.runs.map((r) => Math.round(r.firstAnswerMs)).join(", ")} ms, idle RSS ${f.runs.map((r) => Math.round(r.idleRssMb)).join(", ")} MiB`,
     );
     return {
       command,
@@ -22,6 +25,7 @@ export async function measureDemoStart(runs: number, log: (line: string) => void
       idleRssMb: f.runs.map((r) => r.idleRssMb),
       medianFirstAnswerMs: f.medianFirstAnswerMs,
       medianIdleRssMb: f.medianIdleRssMb,
+      machine,
     };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

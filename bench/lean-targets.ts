@@ -4,6 +4,7 @@ import { VARIANTS } from "./references/gateway-variants.js";
 import { HIVE_VARIANTS } from "./references/hive-variants.js";
 import type { BenchResults, Measurement, TargetCheck } from "./results.js";
 import { SCENARIOS, type ScenarioId } from "./scenarios.js";
+import type { QuietCheck } from "./quiet-machine.js";
 import { find } from "./targets.js";
 
 /**
@@ -151,7 +152,7 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
       judge(
         startName,
         demo.medianFirstAnswerMs <= LEAN_GOALS.startToFirstAnswerMs,
-        `${fmt(demo.medianFirstAnswerMs)} ms (${runs(demo.firstAnswerMs)})`,
+        `${fmt(demo.medianFirstAnswerMs)} ms (${runs(demo.firstAnswerMs)})${machineNote(demo.machine)}`,
         startGoal,
       ),
       judge(idleName, demo.medianIdleRssMb <= LEAN_GOALS.idleRssMb, `${fmt(demo.medianIdleRssMb)} MiB (${runs(demo.idleRssMb)})`, idleGoal),
@@ -165,4 +166,11 @@ export function leanTargets(r: BenchResults): TargetCheck[] {
     checks.push(p ? judge(name, p.peakRssMb <= LEAN_GOALS.peakRssMb, `${fmt(p.peakRssMb)} MiB`, goal) : na(name, "not measured", goal));
   }
   return checks;
+}
+
+/** How busy the machine was when the demo's starts were timed: a busy one inflates the figure. */
+function machineNote(machine: QuietCheck | undefined): string {
+  if (!machine) return "";
+  const at = `load average ${machine.loadAverage.toFixed(1)}`;
+  return machine.quiet ? `, ${at}` : `, ${at}: machine busy, waited ${Math.round(machine.waitedS)} s`;
 }

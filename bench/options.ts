@@ -19,7 +19,7 @@ export interface BenchOptions {
   /** Where results.json, results.md and latency.svg go. Default bench/. */
   outDir: string;
   quick: boolean;
-  /** The gateways' store: `memory://` (embedded PGlite, the default) or a PostgreSQL URL (a schema per gateway). */
+  /** The gateways' store: `memory://` (embedded SQLite in memory, the default) or a PostgreSQL URL (a schema per gateway). */
   storeUrl: string;
   /** Run each gateway with --cpu-prof; the profiles land in the log directory. Off by default (it slows the gateway). */
   cpuProf: boolean;
@@ -48,7 +48,7 @@ export const USAGE = `npm run bench -- [options]
   --unbatched-max <n>    highest concurrency for the no-batching reference (10; --quick: 1)
   --scenarios <list>     ${SCENARIO_IDS.join(",")} (all), or none (with --soak)
   --soak <s>             also run the one-customer scenario this long at 50 clients and report RSS growth (off)
-  --store <url>          the gateways' store: memory:// (embedded PGlite) or postgres://... (memory://)
+  --store <url>          the gateways' store: memory:// (embedded SQLite) or postgres://... (memory://)
   --out <dir>            where results.json, results.md and latency.svg go (bench)
   --quick                a short smoke run of the whole harness
   --cpu-prof             write V8 CPU profiles of each gateway process to the log directory (slows it down)

@@ -1,3 +1,4 @@
+import type { QuietCheck } from "./quiet-machine.js";
 import type { LoadResult } from "./load-process.js";
 import type { BenchOptions } from "./options.js";
 import type { CallShape } from "./references/call-graph.js";
@@ -105,6 +106,8 @@ export interface DemoStart {
   idleRssMb?: number[];
   medianFirstAnswerMs?: number;
   medianIdleRssMb?: number;
+  /** The machine's load when the starts were timed (quiet-machine.ts). */
+  machine?: QuietCheck;
   error?: string;
 }
 
