@@ -20,6 +20,7 @@ import { persistedQueryOptions } from "./server/persisted-queries.js";
 import { createRateLimiter } from "./server/rate-limit.js";
 import { createSources } from "./sources/create.js";
 import { openStore, type Store } from "./store/store.js";
+import { SyncScheduler } from "./sync/scheduler.js";
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -35,6 +36,8 @@ export interface Gateway {
   url: string;
   store: Store;
   sources: SourceRegistry;
+  /** The license index's sync (issue 16), when `sync.enabled`: `runNow(source)` syncs one source at once. */
+  sync: SyncScheduler | undefined;
   close(): Promise<void>;
 }
 
@@ -112,14 +115,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       cors: config.server.cors,
     });
     const url = await http.listen(config.server.port, config.server.host);
+    // After the sources exist and the gateway listens; what it finds changed drops the cached answers about it.
+    const invalidate = (tags: string[]) => cache.invalidation.invalidate(tags);
+    const sync = config.sync.enabled
+      ? new SyncScheduler({ store, sources: sources.all(), config: config.sync, logger, invalidate })
+      : undefined;
+    sync?.start();
     let closing: Promise<void> | undefined;
     return {
       url,
       store,
       sources,
+      sync,
       // Once: a second call (SIGTERM after a test's own close, two signals) waits for the first.
       close: () =>
         (closing ??= (async () => {
+          // The sync first: its vendor calls are aborted and its lease given up while the sources and the store are open.
+          await sync?.close();
           // Drains first (readyz 503, in-flight operations finish within the grace period), then closes what they used.
           await http.close({ delayMs: config.server.shutdownDelayMs, graceMs: config.server.shutdownGraceMs });
           await sources.close();

@@ -3,6 +3,7 @@ import { VENDORS } from "../sources/registry.js";
 import type { ConfigSchemasOf, Vendors } from "../sources/vendor-module.js";
 import { DEFAULT_STORE_URL, storeUrlProblem } from "../store/store-url.js";
 import { originPatternProblem } from "./origin-patterns.js";
+import { syncSchema } from "./sync.js";
 
 // Where a vendor's config starts from; re-exported because the rest of the gateway knows them as config.
 export { DEFAULT_UPSTREAM, resilienceSchema, sourceCacheSchema } from "./source-options.js";
@@ -451,6 +452,7 @@ export const configSchema = z.strictObject({
     ),
   cache: cacheSchema,
   telemetry: telemetrySchema,
+  sync: syncSchema,
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;
@@ -459,6 +461,7 @@ export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
 export type CorsConfig = z.infer<typeof corsSchema>;
 export type CacheConfig = z.infer<typeof cacheSchema>;
 export type TelemetryConfig = z.infer<typeof telemetrySchema>;
+export type { SyncConfig } from "./sync.js";
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 /** A source as written in a config file, before defaults. */
 export type SourceConfigInput = z.input<typeof sourceConfigSchema>;

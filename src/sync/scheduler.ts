@@ -1,0 +1,196 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { SyncConfig } from "../config/sync.js";
+import type { LicenseEvent } from "../domain/license-events.js";
+import { LOCAL_SOURCE_ID } from "../domain/model.js";
+import type { Logger } from "../logger.js";
+import type { LicenseSource } from "../sources/source.js";
+import type { Store } from "../store/store.js";
+import { syncSource, type SyncSummary } from "./sync-job.js";
+
+const DAY_MS = 86_400_000;
+
+export interface SyncSchedulerOptions {
+  store: Store;
+  /** The gateway's sources (the registry's, cache-wrapped or not): the vendor sources that list licenses by account are synced. */
+  sources: readonly LicenseSource[];
+  config: SyncConfig;
+  /** Called with each account's events once committed: the event bus (more listeners: `onEvents`). */
+  onEvents?: (events: LicenseEvent[]) => void;
+  /** Drops cached answers about what a sync found changed (the gateway's cache invalidation). */
+  invalidate?: (tags: string[]) => void;
+  logger?: Logger;
+  /** Names this process in the leases; default hostname, pid and a random id, so two gateways never share one. */
+  holder?: string;
+  /** For tests: [0, 1) as Math.random. */
+  random?: () => number;
+}
+
+/** One source's loop: its timer, the run in flight, how often it failed in a row. */
+interface SourceLoop {
+  source: LicenseSource;
+  intervalMs: number;
+  timer: NodeJS.Timeout | undefined;
+  /** The run in flight (or the last one, settled): runs of one source never overlap. */
+  running: Promise<SyncSummary | null>;
+  failures: number;
+}
+
+/**
+ * Runs each source's sync on its interval, on one replica at a time: a run starts only while this process holds
+ * the lease `sync:<source>` in the store (taken or renewed before the run and before each batch; released on close).
+ * A replica that does not hold it tries again at the next interval, so it takes over once the holder stops
+ * renewing (its TTL is three intervals: one slow or late run does not hand it over).
+ *
+ * Waits are the interval ± `jitter` of it; while a source fails they double from the interval up to
+ * `maxBackoffMs`, and one success brings them back. Timers are unref'd: the scheduler never keeps a process alive.
+ * `close()` stops the timers, aborts the vendor calls in flight (the run stops between accounts, writing nothing
+ * half-done) and releases the leases.
+ *
+ * The local source is not synced: its licenses are the gateway's own, and its mutations report their events at once.
+ */
+export class SyncScheduler {
+  readonly holder: string;
+  private readonly loops = new Map<string, SourceLoop>();
+  private readonly closing = new AbortController();
+  private readonly random: () => number;
+  private readonly listeners: Array<(events: LicenseEvent[]) => void> = [];
+  private started = false;
+
+  constructor(private readonly options: SyncSchedulerOptions) {
+    this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID()}`;
+    this.random = options.random ?? Math.random;
+    if (options.onEvents) this.listeners.push(options.onEvents);
+    for (const source of options.sources) {
+      if (source.id === LOCAL_SOURCE_ID || !source.licensesOfAccounts) continue;
+      const intervalMs = options.config.sources[source.id]?.intervalMs ?? options.config.intervalMs;
+      this.loops.set(source.id, { source, intervalMs, timer: undefined, running: Promise.resolve(null), failures: 0 });
+    }
+  }
+
+  /** The ids of the sources this scheduler syncs. */
+  get sourceIds(): string[] {
+    return [...this.loops.keys()];
+  }
+
+  /**
+   * Adds a listener for the events each run commits (account by account, right after its write). A listener that
+   * throws is logged and does not stop the run: the events are committed, the store has them for whoever missed them.
+   */
+  onEvents(listener: (events: LicenseEvent[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Starts every source's loop; the first run of each comes after a random part of its interval, so they spread out. */
+  start(): void {
+    if (this.started || this.closing.signal.aborted) return;
+    this.started = true;
+    for (const loop of this.loops.values()) this.schedule(loop, loop.intervalMs * this.options.config.jitter * this.random());
+  }
+
+  /**
+   * Syncs `sourceId` now (after the run in flight, if any): the summary, or null when another process holds the
+   * lease or the scheduler is closed. For tests and the demo; the loop's own timer is left as it was.
+   */
+  runNow(sourceId: string): Promise<SyncSummary | null> {
+    const loop = this.loops.get(sourceId);
+    if (loop === undefined) throw new Error(`no synced source "${sourceId}"; synced: ${this.sourceIds.join(", ") || "none"}`);
+    return this.enqueue(loop);
+  }
+
+  /** Stops the loops, waits for the runs in flight to stop, and gives the leases up. Idempotent. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    for (const loop of this.loops.values()) clearTimeout(loop.timer);
+    await Promise.all(
+      [...this.loops.values()].map(async (loop) => {
+        await loop.running;
+        await this.options.store.leases.release(leaseName(loop.source.id), this.holder).catch(() => {});
+      }),
+    );
+  }
+
+  private schedule(loop: SourceLoop, delayMs: number): void {
+    if (this.closing.signal.aborted) return;
+    clearTimeout(loop.timer);
+    loop.timer = setTimeout(() => {
+      void this.enqueue(loop).then(() => this.schedule(loop, this.nextDelay(loop)));
+    }, delayMs);
+    loop.timer.unref();
+  }
+
+  private nextDelay(loop: SourceLoop): number {
+    return nextSyncDelayMs(loop.intervalMs, loop.failures, this.options.config, this.random());
+  }
+
+  private enqueue(loop: SourceLoop): Promise<SyncSummary | null> {
+    loop.running = loop.running.then(() => this.run(loop));
+    return loop.running;
+  }
+
+  /** One run, if this process holds the lease. Never rejects. */
+  private async run(loop: SourceLoop): Promise<SyncSummary | null> {
+    if (this.closing.signal.aborted) return null;
+    const { store, config, logger } = this.options;
+    const id = loop.source.id;
+    const holds = () => store.leases.tryAcquire(leaseName(id), this.holder, 3 * loop.intervalMs);
+    try {
+      if (!(await holds())) return null;
+      const summary = await syncSource({
+        store,
+        source: loop.source,
+        thresholdsDays: config.expiringThresholdsDays,
+        accountsPerBatch: config.accountsPerBatch,
+        signal: this.closing.signal,
+        beforeBatch: async () => !this.closing.signal.aborted && (await holds()),
+        onEvents: (events) => this.tell(events),
+        ...(this.options.invalidate ? { invalidate: this.options.invalidate } : {}),
+        ...(logger ? { logger } : {}),
+      });
+      if (summary.ok) loop.failures = 0;
+      else if (!summary.stopped) loop.failures++;
+      // Once per run, by whichever replica syncs: the retention period of the event log.
+      await store.licenseEvents.prune(new Date(Date.now() - config.retentionDays * DAY_MS));
+      logger?.debug({ sync: summary }, "source synced");
+      if (!summary.ok && !summary.stopped)
+        logger?.warn(
+          { source: id, failures: summary.failures.length, code: summary.failures[0]?.code },
+          "a source's sync failed; its index keeps the last good snapshot of the accounts it could not read",
+        );
+      return summary;
+    } catch (error) {
+      // The store failing (the lease, the prune): the next run tries again, backing off.
+      loop.failures++;
+      logger?.error({ err: error, source: id }, "a sync run failed");
+      return null;
+    }
+  }
+
+  private tell(events: LicenseEvent[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.options.logger?.error({ err: error }, "a listener of the sync's events failed");
+      }
+    }
+  }
+}
+
+/**
+ * The wait before a source's next run: its interval, doubled per failure in a row up to `maxBackoffMs` (never below
+ * the interval), then ± `jitter` of it; `random` in [0, 1).
+ */
+export function nextSyncDelayMs(
+  intervalMs: number,
+  failures: number,
+  config: Pick<SyncConfig, "jitter" | "maxBackoffMs">,
+  random: number,
+): number {
+  const base = failures === 0 ? intervalMs : Math.max(intervalMs, Math.min(config.maxBackoffMs, intervalMs * 2 ** Math.min(failures, 30)));
+  return Math.max(0, Math.round(base * (1 + config.jitter * (2 * random - 1))));
+}
+
+export function leaseName(sourceId: string): string {
+  return `sync:${sourceId}`;
+}
