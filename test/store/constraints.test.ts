@@ -5,7 +5,7 @@ import { engines, unique, useEngine } from "./engines.js";
 
 /**
  * The schema's own rules, written straight to the tables past the query modules' checks: each engine refuses the
- * same rows with the same SQLSTATE and cascades the same deletes (SQLite's baseline against PostgreSQL's 001-005).
+ * same rows with the same SQLSTATE and cascades the same deletes (SQLite's baseline and migrations against PostgreSQL's).
  */
 describe.each(engines)("the schema's constraints on $name", (engine) => {
   const ctx = useEngine(engine);
@@ -157,5 +157,90 @@ describe.each(engines)("the schema's constraints on $name", (engine) => {
     await claim(shared, false);
     await claim(unique("d"), false);
     expect(await refused(claim(shared, false))).toBe("23505");
+  });
+
+  it("checks the license index's and event log's values, and the deliveries' references, states and repeats (migration 006)", async () => {
+    const indexed = (values: { status?: string; node_ids?: string }) =>
+      k()
+        .insertInto("license_index")
+        .values({
+          source: "x",
+          external_id: unique("l"),
+          account: "a",
+          customer_id: null,
+          status: (values.status ?? "ACTIVE") as "ACTIVE",
+          type: null,
+          node_ids: values.node_ids ?? "[]",
+          indexed_at: now(),
+        })
+        .execute();
+    await indexed({});
+    expect(await refused(indexed({ status: "GONE" }))).toBe("23514");
+    expect(await refused(indexed({ node_ids: '{"a":1}' }))).toBe("23514");
+    const event = (values: { type?: string; origin?: string; previous_status?: string | null }) =>
+      k()
+        .insertInto("license_events")
+        .values({
+          at: now(),
+          origin: (values.origin ?? "SYNC") as "SYNC",
+          type: (values.type ?? "APPEARED") as "APPEARED",
+          source: "x",
+          external_id: "l",
+          customer_id: null,
+          status: "ACTIVE",
+          previous_status: (values.previous_status ?? null) as null,
+          node_id: null,
+          threshold_days: null,
+        })
+        .returning("cursor")
+        .executeTakeFirstOrThrow();
+    const { cursor } = await event({});
+    expect(await refused(event({ type: "VANISHED" }))).toBe("23514");
+    expect(await refused(event({ origin: "RUMOUR" }))).toBe("23514");
+    expect(await refused(event({ previous_status: "GONE" }))).toBe("23514");
+
+    const id = keyId();
+    await k().insertInto("api_keys").values({ id, name: "n", role: "admin", customer_id: null, key_hash: "h" }).execute();
+    const hook = (key: string) =>
+      k()
+        .insertInto("webhooks")
+        .values({ id: unique("wh"), key_id: key, url: "https://x.example", secret: "s", types: null })
+        .execute();
+    expect(await refused(hook("no-such-key"))).toBe("23503");
+    const webhookId = unique("wh");
+    await k()
+      .insertInto("webhooks")
+      .values({ id: webhookId, key_id: id, url: "https://x.example", secret: "s", types: '["CLAIMED"]' })
+      .execute();
+    expect(
+      await refused(
+        k()
+          .insertInto("webhooks")
+          .values({ id: unique("wh"), key_id: id, url: "u", secret: "s", types: '"CLAIMED"' })
+          .execute(),
+      ),
+    ).toBe("23514");
+    const delivery = (values: { webhook_id?: string; cursor?: number; state?: string; next_attempt_at?: Date | null }) =>
+      k()
+        .insertInto("webhook_deliveries")
+        .values({
+          id: randomUUID(),
+          webhook_id: values.webhook_id ?? webhookId,
+          cursor: values.cursor ?? cursor,
+          state: (values.state ?? "pending") as "pending",
+          next_attempt_at: values.next_attempt_at === undefined ? new Date() : values.next_attempt_at,
+        })
+        .execute();
+    expect(await refused(delivery({ webhook_id: "no-such-webhook" }))).toBe("23503");
+    expect(await refused(delivery({ cursor: cursor + 1_000_000 }))).toBe("23503");
+    expect(await refused(delivery({ state: "lost" }))).toBe("23514");
+    // Pending exactly when a next attempt is set.
+    expect(await refused(delivery({ next_attempt_at: null }))).toBe("23514");
+    expect(await refused(delivery({ state: "dead" }))).toBe("23514");
+    await delivery({});
+    expect(await refused(delivery({}))).toBe("23505");
+    // Both go with the key.
+    await k().deleteFrom("api_keys").where("id", "=", id).execute();
+    expect(await k().selectFrom("webhook_deliveries").select("id").where("webhook_id", "=", webhookId).execute()).toEqual([]);
   });
 });

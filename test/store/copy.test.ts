@@ -250,6 +250,76 @@ describe("license-gateway store copy", { timeout: 120_000 }, () => {
     }
   });
 
+  it("copies the license index, the event log and the webhooks, the log's cursors going on after the copied ones", async () => {
+    const file = join(dir, "issue-16.db");
+    const source = await openStore(`sqlite://${file}`);
+    const at = new Date("2026-01-01T00:00:00.000Z");
+    const license = {
+      source: "sofar",
+      externalId: "L-1",
+      account: "acc-1",
+      customerId: null,
+      status: "ACTIVE" as const,
+      type: "PRO",
+      activatedAt: at,
+      expiresAt: null,
+      nodeIds: ["n-1", "n-2"],
+    };
+    const event = {
+      ...license,
+      type: "APPEARED" as const,
+      at,
+      origin: "SYNC" as const,
+      previousStatus: null,
+      nodeId: null,
+      thresholdDays: null,
+    };
+    let highest = 0;
+    try {
+      await source.apiKeys.insert({ id: KEY_ID, name: "p", role: "partner", customerId: null, keyHash: "h", grants: [] });
+      const events = await source.licenseIndex.replaceAccount("sofar", "acc-1", [license], [event, event, event], at);
+      highest = events.at(-1)!.cursor;
+      await source.webhooks.create({ id: "wh-1", keyId: KEY_ID, url: "https://x.example", secret: "s", types: ["CLAIMED"] });
+      await source.webhooks.enqueue([{ webhookId: "wh-1", cursor: highest }], at);
+      await source.syncState.recordSuccess("sofar", { at, durationMs: 10, accounts: 1, licenses: 1 });
+      await source.leases.tryAcquire("sync:sofar", "replica", 60_000);
+    } finally {
+      await source.close();
+    }
+    const expectCopiedEvents = async (store: Store) => {
+      expect(await store.licenseIndex.ofAccount("sofar", "acc-1")).toEqual([license]);
+      expect((await store.licenseEvents.after(0, {}, 10)).map((e) => e.cursor)).toEqual([highest - 2, highest - 1, highest]);
+      expect((await store.webhooks.deliveries("wh-1", 10)).rows).toMatchObject([{ cursor: highest, state: "pending" }]);
+      expect(await store.webhooks.get("wh-1")).toMatchObject({ types: ["CLAIMED"] });
+      expect(await store.syncState.get("sofar")).toMatchObject({ accounts: 1, licenses: 1 });
+      expect(await store.leases.tryAcquire("sync:sofar", "another", 60_000)).toBe(false);
+      const [next] = await store.licenseEvents.append([event]);
+      expect(next!.cursor).toBe(highest + 1);
+    };
+    const target = join(dir, "issue-16-copy.db");
+    expect((await cli("store", "copy", "--from", `sqlite://${file}`, "--to", `sqlite://${target}`)).code).toBe(0);
+    const copied = await openStore(`sqlite://${target}`);
+    try {
+      await expectCopiedEvents(copied);
+    } finally {
+      await copied.close();
+    }
+    if (DATABASE_URL === undefined) return;
+    const schema = `lg_copy_${randomBytes(5).toString("hex")}`;
+    try {
+      expect((await cli("store", "copy", "--from", `sqlite://${file}`, "--to", DATABASE_URL, "--to-schema", schema)).code).toBe(0);
+      const store = await openStore(DATABASE_URL, { schema });
+      try {
+        await expectCopiedEvents(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      const admin = await openDb(DATABASE_URL);
+      await admin.query(`drop schema if exists ${schema} cascade`).finally(() => admin.close());
+    }
+  });
+
   it("refuses a directory that holds no PGlite store, without creating one", async () => {
     const missing = join(dir, "no-such-store");
     const result = await cli("store", "copy", "--from", `pglite://${missing}`, "--to", `sqlite://${join(dir, "never.db")}`);

@@ -4,8 +4,9 @@ import { openDb, type Db } from "../../src/store/db.js";
 import { migrate } from "../../src/store/migrate.js";
 
 /**
- * SQLite's baseline builds, in one step, the schema PostgreSQL reaches through migrations 1 to 5: the same tables,
- * columns in the same order, nullability and defaults, and the same named indexes. Needs DATABASE_URL.
+ * SQLite's baseline builds, in one step, the schema PostgreSQL reaches through migrations 1 to 5, and each later
+ * migration's SQLite statements keep to PostgreSQL's: the same tables, columns in the same order, nullability and
+ * defaults, the same named indexes, and the same foreign keys with their actions on delete. Needs DATABASE_URL.
  */
 const DATABASE_URL = process.env.DATABASE_URL;
 const schema = `lg_parity_${randomBytes(5).toString("hex")}`;
@@ -66,5 +67,28 @@ describe.skipIf(DATABASE_URL === undefined)("the SQLite baseline against Postgre
         .map((r) => `${r.name}${/^create unique/i.test(r.definition) ? " unique" : ""}${/ where /i.test(r.definition) ? " partial" : ""}`)
         .sort();
     expect(named(lite)).toEqual(named(pg));
+  });
+
+  it("has the same foreign keys, with the same action on delete", async () => {
+    const actions: Record<string, string> = { a: "NO ACTION", r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
+    const pg = await postgres.query<{ table: string; column: string; references: string; action: string }>(
+      `select c.relname as "table", a.attname as "column", r.relname as "references", con.confdeltype as action
+         from pg_constraint con
+         join pg_class c on c.oid = con.conrelid
+         join pg_namespace n on n.oid = c.relnamespace
+         join pg_class r on r.oid = con.confrelid
+         join pg_attribute a on a.attrelid = con.conrelid and a.attnum = any(con.conkey)
+        where con.contype = 'f' and n.nspname = $1`,
+      [schema],
+    );
+    const lite = await sqlite.query<{ table: string; column: string; references: string; action: string }>(
+      `select m.name as "table", f."from" as "column", f."table" as "references", f.on_delete as action
+         from sqlite_master m join pragma_foreign_key_list(m.name) f
+        where m.type = 'table'`,
+    );
+    const keys = (rows: Array<{ table: string; column: string; references: string; action: string }>, action = (a: string) => a) =>
+      rows.map((r) => `${r.table}.${r.column} -> ${r.references} on delete ${action(r.action)}`).sort();
+    expect(keys(pg, (a) => actions[a]!)).toContain("webhooks.key_id -> api_keys on delete CASCADE");
+    expect(keys(lite)).toEqual(keys(pg, (a) => actions[a]!));
   });
 });
