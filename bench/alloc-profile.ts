@@ -71,7 +71,6 @@ async function main(): Promise<void> {
   };
   await run(Math.min(ops, 20));
   sent = 0;
-  vendors.resetCalls?.();
 
   const session = new Session();
   session.connect();

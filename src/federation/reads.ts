@@ -13,11 +13,13 @@ import * as customers from "./reads/customers.js";
 import * as datalinks from "./reads/datalinks.js";
 import * as directory from "./reads/directory.js";
 import * as findLicense from "./reads/find-license.js";
+import * as licenseIndex from "./reads/license-index.js";
 import * as licenseLists from "./reads/license-lists.js";
 import type { ReadDeps, ReportPartial } from "./reads/read-deps.js";
 
 export type { ControllerView } from "./reads/controllers.js";
 export type { LicenseFilter } from "./reads/license-lists.js";
+export type { CustomerHealthView, IndexFilter } from "./reads/license-index.js";
 export type { ReportPartial } from "./reads/read-deps.js";
 
 /**
@@ -104,5 +106,14 @@ export class FederatedReads {
 
   customerOffers(customerId: string, filter: OfferFilter & { source?: string | null }, report: ReportPartial): Promise<LicenseOffer[]> {
     return catalogue.offers(this.#deps, customerId, filter, report);
+  }
+
+  /** Licenses across customers, from the license index (issue 16). */
+  indexedLicenses(filter: licenseIndex.IndexFilter, first: number, after: string | undefined) {
+    return licenseIndex.indexedLicenses(this.#deps, filter, first, after);
+  }
+
+  customerHealth(customerId: string, horizonDays: number): Promise<licenseIndex.CustomerHealthView | null> {
+    return licenseIndex.health(this.#deps, customerId, horizonDays);
   }
 }

@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { CustomerHealthResolver, LicenseIndexResolver } from "./index/license-index.resolver.js";
 import { buildSchema } from "type-graphql";
 import { isInterfaceType, type GraphQLSchema } from "graphql";
 import { ControllerResolver, DatalinkResolver } from "./controller/controller.resolver.js";
@@ -35,6 +36,8 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       TrustedDocumentResolver,
       NodeResolver,
       ControllerNodeResolver,
+      LicenseIndexResolver,
+      CustomerHealthResolver,
     ],
     // Input is validated by the federation layer with coded errors; class-validator is not used.
     validate: false,

@@ -31,6 +31,11 @@ export interface LicenseIndexPage {
 
 export type LicenseIndexQueries = ReturnType<typeof licenseIndexQueries>;
 
+/** The cursor `page` goes on after, for one of its rows: every edge of a connection has its own. */
+export function indexCursorOf(row: IndexedLicense): string {
+  return encodePageCursor([row.expiresAt?.toISOString() ?? null, row.source, row.externalId]);
+}
+
 /** Rows per insert: 10 parameters each, well under either engine's limit on one statement's parameters. */
 const INSERT_CHUNK = 1_000;
 
@@ -189,7 +194,7 @@ export function licenseIndexQueries(db: Db) {
       const last = page.at(-1);
       return {
         rows: page,
-        endCursor: last === undefined ? null : encodePageCursor([last.expiresAt?.toISOString() ?? null, last.source, last.externalId]),
+        endCursor: last === undefined ? null : indexCursorOf(last),
         hasNextPage: rows.length > size,
       };
     },
