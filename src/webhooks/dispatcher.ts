@@ -117,9 +117,9 @@ export class WebhookDispatcher {
     this.kick();
   }
 
-  /** Looks for due deliveries now (after new ones were enqueued), rather than at the next poll. */
+  /** Looks for due deliveries now (after new ones were enqueued), rather than at the next poll; nothing before `start`. */
   kick(): void {
-    if (this.closing) return;
+    if (this.closing || this.timer === undefined) return;
     if (this.scanning) {
       this.scanAgain = true;
       return;
@@ -135,7 +135,11 @@ export class WebhookDispatcher {
       });
   }
 
-  /** Queues the deliveries `events` call for (fan-out.ts) and sends them at once. Returns how many were queued. */
+  /**
+   * Queues the deliveries `events` call for (fan-out.ts) and, once started, sends them at once. Returns how many were
+   * queued. Called with every committed event, on every replica (the bus carries them all): each delivery is queued
+   * once whoever queues it first, and one replica sends it.
+   */
   async enqueue(events: readonly LicenseEvent[]): Promise<number> {
     const queued = await fanOut(this.options.store, events, this.now());
     if (queued > 0) this.kick();
