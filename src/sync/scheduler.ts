@@ -34,6 +34,8 @@ interface SourceLoop {
   /** The run in flight (or the last one, settled): runs of one source never overlap. */
   running: Promise<SyncSummary | null>;
   failures: number;
+  /** The event log's cursor when this process's last successful run of the source started (see mutationsAfter). */
+  mutationsCursor: number | undefined;
 }
 
 /**
@@ -64,7 +66,14 @@ export class SyncScheduler {
     for (const source of options.sources) {
       if (source.id === LOCAL_SOURCE_ID || !source.licensesOfAccounts) continue;
       const intervalMs = options.config.sources[source.id]?.intervalMs ?? options.config.intervalMs;
-      this.loops.set(source.id, { source, intervalMs, timer: undefined, running: Promise.resolve(null), failures: 0 });
+      this.loops.set(source.id, {
+        source,
+        intervalMs,
+        timer: undefined,
+        running: Promise.resolve(null),
+        failures: 0,
+        mutationsCursor: undefined,
+      });
     }
   }
 
@@ -136,19 +145,24 @@ export class SyncScheduler {
     const holds = () => store.leases.tryAcquire(leaseName(id), this.holder, 3 * loop.intervalMs);
     try {
       if (!(await holds())) return null;
+      const cursor = await store.licenseEvents.latestCursor();
       const summary = await syncSource({
         store,
         source: loop.source,
         thresholdsDays: config.expiringThresholdsDays,
         accountsPerBatch: config.accountsPerBatch,
         signal: this.closing.signal,
+        ...(loop.mutationsCursor === undefined ? {} : { mutationsAfter: loop.mutationsCursor }),
         beforeBatch: async () => !this.closing.signal.aborted && (await holds()),
         onEvents: (events) => this.tell(events),
         ...(this.options.invalidate ? { invalidate: this.options.invalidate } : {}),
         ...(logger ? { logger } : {}),
       });
-      if (summary.ok) loop.failures = 0;
-      else if (!summary.stopped) loop.failures++;
+      if (summary.ok) {
+        loop.failures = 0;
+        // Every account was read after this: a mutation reported before it is in every snapshot from now on.
+        loop.mutationsCursor = cursor;
+      } else if (!summary.stopped) loop.failures++;
       // Once per run, by whichever replica syncs: the retention period of the event log.
       await store.licenseEvents.prune(new Date(Date.now() - config.retentionDays * DAY_MS));
       logger?.debug({ sync: summary }, "source synced");

@@ -29,6 +29,12 @@ export interface SyncJobOptions {
    * lost it, or that is being closed).
    */
   beforeBatch?: () => Promise<boolean>;
+  /**
+   * The event log's cursor when the previous successful run started: the MUTATION events after it (the gateway's own
+   * activations, claims and releases, reported at once) are not reported again when this run sees their effect at
+   * the vendor. Undefined: nothing to leave out (the first run of a process).
+   */
+  mutationsAfter?: number;
   /** Aborts the vendor call in flight (the gateway closing); the run stops without writing what it did not finish. */
   signal?: AbortSignal;
   logger?: Logger;
@@ -104,6 +110,8 @@ export async function syncSource(options: SyncJobOptions): Promise<SyncSummary> 
     // When the index's rows do not carry their own time: the latest moment the previous snapshot can have been
     // written, so a threshold is never told crossed twice (change-detection.ts).
     const previousAt = latest(previous?.lastSuccessAt ?? null, previous?.lastErrorAt ?? null) ?? undefined;
+    const reported =
+      options.mutationsAfter === undefined ? new Set<string>() : await mutationsSince(store, source.id, options.mutationsAfter);
     for (let at = 0; at < mapped.length && !summary.stopped; at += options.accountsPerBatch) {
       if (options.signal?.aborted || (options.beforeBatch && !(await options.beforeBatch()))) {
         summary.stopped = true;
@@ -116,7 +124,7 @@ export async function syncSource(options: SyncJobOptions): Promise<SyncSummary> 
         summary.stopped = true;
         break;
       }
-      await indexBatch(options, batch, results, now(), previousAt, summary);
+      await indexBatch(options, batch, results, now(), previousAt, reported, summary);
     }
     if (!summary.stopped) {
       const still = new Set(mapped.map((a) => a.externalId));
@@ -166,6 +174,7 @@ async function indexBatch(
   results: BatchResult<License[]>,
   at: Date,
   previousAt: Date | undefined,
+  reported: ReadonlySet<string>,
   summary: SyncSummary,
 ): Promise<void> {
   const { store, source } = options;
@@ -185,12 +194,33 @@ async function indexBatch(
   for (const { account, licenses } of read) {
     const after = licenses.map((l) => toIndexed(l, account.externalId, account.customerId, claims));
     const before: PreviousLicense[] = await store.licenseIndex.ofAccount(source.id, account.externalId);
-    const events = detectChanges(before, after, at, options.thresholdsDays, previousAtOf(before) ?? previousAt);
+    const events = detectChanges(before, after, at, options.thresholdsDays, previousAtOf(before) ?? previousAt).filter(
+      (e) => !reported.has(eventKey(e)),
+    );
     if (before.length > 0 || after.length > 0) await commit(options, account.externalId, after, events, at, licenses);
     summary.accounts++;
     summary.licenses += after.length;
     summary.events += events.length;
   }
+}
+
+/** Events read per query when collecting the mutations' events. */
+const MUTATIONS_PAGE = 500;
+
+/** What the gateway's own mutations already reported at `source` since `cursor`, as eventKey()s. */
+async function mutationsSince(store: Store, source: string, cursor: number): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for (let from = cursor; ;) {
+    const page = await store.licenseEvents.after(from, { sources: [source] }, MUTATIONS_PAGE);
+    for (const e of page) if (e.origin === "MUTATION") keys.add(eventKey(e));
+    if (page.length < MUTATIONS_PAGE) return keys;
+    from = page[page.length - 1]!.cursor;
+  }
+}
+
+/** One change to one license, whoever noticed it: a mutation's ACTIVATED and the sync's for the same license are one. */
+function eventKey(e: NewLicenseEvent): string {
+  return [e.type, e.externalId, e.nodeId ?? "", e.status].join("\u0000");
 }
 
 /** The snapshot's own time, when the store returns its rows with it (all rows of one account share it). */
