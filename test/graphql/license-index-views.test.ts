@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { IndexedLicense } from "../../src/domain/license-events.js";
 import { A, AUTH_ON, B, makePrincipals, type Principals } from "../auth/roles.js";
-import { useTestGateway } from "../support/gateway.js";
+import { useTestGateway, type GraphQLResponse } from "../support/gateway.js";
 
 /**
  * `licenses(filter:)` and `Customer.health` (issue 16) read the license index only: rows are written here as the
@@ -49,7 +49,13 @@ beforeAll(async () => {
     [],
     at,
   );
-  await index.replaceAccount("cryptolens", `acc-${B}`, [row("cryptolens", "b-one", B, { expiresAt: inDays(20), nodeIds: ["node-b1"] })], [], at);
+  await index.replaceAccount(
+    "cryptolens",
+    `acc-${B}`,
+    [row("cryptolens", "b-one", B, { expiresAt: inDays(20), nodeIds: ["node-b1"] })],
+    [],
+    at,
+  );
   await index.replaceAccount("cryptolens", "acc-none", [row("cryptolens", "orphan", null, { expiresAt: inDays(1) })], [], at);
 });
 
@@ -87,7 +93,9 @@ describe("licenses(filter:) across customers, from the index", () => {
 
   it("filters by status, source, expiry and claims", async () => {
     const ids = async (filter: Record<string, unknown>) =>
-      (await t.gql(LIST, { filter }, who.headers.admin)).body.data.licenses.edges.map((e: { node: { licenseId: string } }) => e.node.licenseId);
+      (await t.gql(LIST, { filter }, who.headers.admin)).body.data.licenses.edges.map(
+        (e: { node: { licenseId: string } }) => e.node.licenseId,
+      );
     expect(await ids({ status: ["BLOCKED"] })).toEqual(["sofar:a-blocked"]);
     expect(await ids({ sources: ["cryptolens"] })).toEqual(["cryptolens:orphan", "cryptolens:b-one"]);
     expect(await ids({ expiresBefore: inDays(30).toISOString(), unclaimed: false })).toEqual(["sofar:a-soon", "cryptolens:b-one"]);
@@ -98,8 +106,9 @@ describe("licenses(filter:) across customers, from the index", () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page++) {
-      const res = await t.gql(LIST, { first: 2, after }, who.headers.admin);
-      const conn = res.body.data.licenses;
+      const res: GraphQLResponse = await t.gql(LIST, { first: 2, after }, who.headers.admin);
+      const conn: { edges: Array<{ node: { licenseId: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } =
+        res.body.data.licenses;
       seen.push(...conn.edges.map((e: { node: { licenseId: string } }) => e.node.licenseId));
       if (!conn.pageInfo.hasNextPage) break;
       after = conn.pageInfo.endCursor;
