@@ -1,3 +1,5 @@
+import { changeCryptolensKey } from "./license-control.js";
+import type { ChangeOutcome, LicenseChange } from "../license-change.js";
 import { CallLog, FaultBook, startListener, type CallFilter, type CallRecord, type FaultRule, knobControls } from "../http-kit.js";
 import { ALL_CRYPTOLENS_PERMISSIONS, cryptolensApiHandler, type CryptolensPermission } from "./api-routes.js";
 import { cryptolensDemoData, DEFAULT_CRYPTOLENS_PRODUCT_ID, type CryptolensDemoData } from "./data.js";
@@ -46,6 +48,8 @@ export interface CryptolensSimulator {
   clearFaults(): void;
   /** The live state the server reads and changes (Activate, Deactivate); mutate it to script a scenario. */
   data: CryptolensDemoData;
+  /** Changes a license behind the gateway's back, as the vendor's own back office would (issue 16's demo). */
+  changeLicense(key: string, change: LicenseChange): ChangeOutcome;
   /** Data, faults, calls and latency back to their start. */
   reset(): void;
   /** Closes the server, destroying every open socket (keep-alive and hung "timeout" ones). */
@@ -90,6 +94,7 @@ export async function startCryptolensSimulator(options: CryptolensSimulatorOptio
     },
     ...knobControls(knobs),
     data,
+    changeLicense: (key, change) => changeCryptolensKey(data, key, change),
     reset: () => {
       // In place, so a test holding `sim.data.keys` still sees the live arrays.
       const seed = cryptolensDemoData(productId);

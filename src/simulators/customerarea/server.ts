@@ -1,3 +1,5 @@
+import { changeCustomerareaLicence } from "./license-control.js";
+import type { ChangeOutcome, LicenseChange } from "../license-change.js";
 import { CallLog, FaultBook, startListener, type CallFilter, type CallRecord, type FaultRule, knobControls } from "../http-kit.js";
 import { BASE_PATH, customerareaApiHandler } from "./api-routes.js";
 import { customerareaDemoData, type CustomerareaDemoData } from "./data.js";
@@ -49,6 +51,8 @@ export interface CustomerareaSimulator {
   clearFaults(): void;
   /** The live state the server reads and changes (demo, bulk, renew, delete, credit); mutate it to script a scenario. */
   data: CustomerareaDemoData;
+  /** Changes a license behind the gateway's back, as the vendor's own back office would (issue 16's demo). */
+  changeLicense(key: string, change: LicenseChange): ChangeOutcome;
   /** Data, credit, licence ids, faults, calls, inputs and latency back to their start. */
   reset(): void;
   /** Closes the server, destroying every open socket (keep-alive and hung "timeout" ones). */
@@ -109,6 +113,7 @@ export async function startCustomerareaSimulator(options: CustomerareaSimulatorO
     },
     ...knobControls(knobs),
     data,
+    changeLicense: (key, change) => changeCustomerareaLicence(data, key, change, state.now()),
     reset: () => {
       // In place, so a test holding `sim.data.licences` still sees the live arrays.
       const fresh = seed();

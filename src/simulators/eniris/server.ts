@@ -1,3 +1,5 @@
+import { changeEnirisLicense } from "./license-control.js";
+import type { ChangeOutcome, LicenseChange } from "../license-change.js";
 import { CallLog, FaultBook, startListener, type CallFilter, type CallRecord, type FaultRule, knobControls } from "../http-kit.js";
 import { enirisApiHandler } from "./api-routes.js";
 import { enirisAuthHandler, type EnirisUser } from "./auth-routes.js";
@@ -50,6 +52,8 @@ export interface EnirisSimulator {
   issueAccessToken(ttlMs?: number): string;
   /** The live state the servers read and change (activate, claim); mutate it to script a scenario. */
   data: EnirisDemoData;
+  /** Changes a license behind the gateway's back, as the vendor's own back office would (issue 16's demo). */
+  changeLicense(key: string, change: LicenseChange): ChangeOutcome;
   /** Data, faults, calls and latency back to their start; pre-issued refresh tokens valid again. */
   reset(): void;
   /** Closes both servers, destroying every open socket (keep-alive and hung "timeout" ones). */
@@ -95,6 +99,7 @@ export async function startEnirisSimulator(options: EnirisSimulatorOptions = {})
     expireAccessTokens: () => tokens.expireAccessTokens(),
     issueAccessToken: (ttlMs) => tokens.issueAccessToken(users[0]?.username ?? "eniris-simulator", ttlMs),
     data,
+    changeLicense: (key, change) => changeEnirisLicense(data, key, change),
     reset: () => {
       // In place, so a test holding `sim.data.licenses` still sees the live arrays.
       const seed = enirisDemoData(brand);
