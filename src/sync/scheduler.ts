@@ -6,6 +6,7 @@ import { LOCAL_SOURCE_ID } from "../domain/model.js";
 import type { Logger } from "../logger.js";
 import type { LicenseSource } from "../sources/source.js";
 import type { Store } from "../store/store.js";
+import type { SyncStateRow } from "../store/sync-state.js";
 import { syncSource, type SyncSummary } from "./sync-job.js";
 
 const DAY_MS = 86_400_000;
@@ -33,21 +34,22 @@ interface SourceLoop {
   timer: NodeJS.Timeout | undefined;
   /** The run in flight (or the last one, settled): runs of one source never overlap. */
   running: Promise<SyncSummary | null>;
-  failures: number;
   /** The event log's cursor when this process's last successful run of the source started (see mutationsAfter). */
   mutationsCursor: number | undefined;
 }
 
 /**
  * Runs each source's sync on its interval, on one replica at a time: a run starts only while this process holds
- * the lease `sync:<source>` in the store (taken or renewed before the run and before each batch; released on close).
- * A replica that does not hold it tries again at the next interval, so it takes over once the holder stops
- * renewing (its TTL is three intervals: one slow or late run does not hand it over).
+ * the lease `sync:<source>` in the store (taken or renewed at every tick and before each batch; released on close).
+ * A replica that does not hold it tries again at its next tick, so it takes over once the holder stops renewing
+ * (the TTL is three intervals: one slow or late run does not hand it over).
  *
- * Waits are the interval ± `jitter` of it; while a source fails they double from the interval up to
- * `maxBackoffMs`, and one success brings them back. Timers are unref'd: the scheduler never keeps a process alive.
- * `close()` stops the timers, aborts the vendor calls in flight (the run stops between accounts, writing nothing
- * half-done) and releases the leases.
+ * Every tick comes an interval ± `jitter` of it after the last. While a source fails, the holder still ticks (and so
+ * keeps the lease) but runs only once the backoff since the last failure has passed: the interval doubled per
+ * failure in a row, up to `maxBackoffMs`. The count and the time are the store's (sync_state), so a replica taking
+ * the lease over goes on backing off where the last holder was, rather than calling a failing vendor at once.
+ * Timers are unref'd: the scheduler never keeps a process alive. `close()` stops the timers, aborts the vendor calls
+ * in flight (the run stops between accounts, writing nothing half-done) and releases the leases.
  *
  * The local source is not synced: its licenses are the gateway's own, and its mutations report their events at once.
  */
@@ -71,7 +73,6 @@ export class SyncScheduler {
         intervalMs,
         timer: undefined,
         running: Promise.resolve(null),
-        failures: 0,
         mutationsCursor: undefined,
       });
     }
@@ -98,13 +99,13 @@ export class SyncScheduler {
   }
 
   /**
-   * Syncs `sourceId` now (after the run in flight, if any): the summary, or null when another process holds the
-   * lease or the scheduler is closed. For tests and the demo; the loop's own timer is left as it was.
+   * Syncs `sourceId` now (after the run in flight, if any), backoff or not: the summary, or null when another process
+   * holds the lease or the scheduler is closed. For tests and the demo; the loop's own timer is left as it was.
    */
   runNow(sourceId: string): Promise<SyncSummary | null> {
     const loop = this.loops.get(sourceId);
     if (loop === undefined) throw new Error(`no synced source "${sourceId}"; synced: ${this.sourceIds.join(", ") || "none"}`);
-    return this.enqueue(loop);
+    return this.enqueue(loop, { force: true });
   }
 
   /** Stops the loops, waits for the runs in flight to stop, and gives the leases up. Idempotent. */
@@ -123,28 +124,27 @@ export class SyncScheduler {
     if (this.closing.signal.aborted) return;
     clearTimeout(loop.timer);
     loop.timer = setTimeout(() => {
-      void this.enqueue(loop).then(() => this.schedule(loop, this.nextDelay(loop)));
+      void this.enqueue(loop, { force: false }).then(() =>
+        this.schedule(loop, jittered(loop.intervalMs, this.options.config.jitter, this.random())),
+      );
     }, delayMs);
     loop.timer.unref();
   }
 
-  private nextDelay(loop: SourceLoop): number {
-    return nextSyncDelayMs(loop.intervalMs, loop.failures, this.options.config, this.random());
-  }
-
-  private enqueue(loop: SourceLoop): Promise<SyncSummary | null> {
-    loop.running = loop.running.then(() => this.run(loop));
+  private enqueue(loop: SourceLoop, how: { force: boolean }): Promise<SyncSummary | null> {
+    loop.running = loop.running.then(() => this.run(loop, how));
     return loop.running;
   }
 
-  /** One run, if this process holds the lease. Never rejects. */
-  private async run(loop: SourceLoop): Promise<SyncSummary | null> {
+  /** One run, if this process holds the lease and (unless forced) the source's backoff has passed. Never rejects. */
+  private async run(loop: SourceLoop, { force }: { force: boolean }): Promise<SyncSummary | null> {
     if (this.closing.signal.aborted) return null;
     const { store, config, logger } = this.options;
     const id = loop.source.id;
     const holds = () => store.leases.tryAcquire(leaseName(id), this.holder, 3 * loop.intervalMs);
     try {
       if (!(await holds())) return null;
+      if (!force && backingOff(await store.syncState.get(id), loop.intervalMs, config.maxBackoffMs, Date.now())) return null;
       const cursor = await store.licenseEvents.latestCursor();
       const summary = await syncSource({
         store,
@@ -159,10 +159,9 @@ export class SyncScheduler {
         ...(logger ? { logger } : {}),
       });
       if (summary.ok) {
-        loop.failures = 0;
         // Every account was read after this: a mutation reported before it is in every snapshot from now on.
         loop.mutationsCursor = cursor;
-      } else if (!summary.stopped) loop.failures++;
+      }
       // Once per run, by whichever replica syncs: the retention period of the event log.
       await store.licenseEvents.prune(new Date(Date.now() - config.retentionDays * DAY_MS));
       logger?.debug({ sync: summary }, "source synced");
@@ -173,8 +172,7 @@ export class SyncScheduler {
         );
       return summary;
     } catch (error) {
-      // The store failing (the lease, the prune): the next run tries again, backing off.
-      loop.failures++;
+      // The store failing (the lease, the prune): the next tick tries again.
       logger?.error({ err: error, source: id }, "a sync run failed");
       return null;
     }
@@ -191,18 +189,22 @@ export class SyncScheduler {
   }
 }
 
-/**
- * The wait before a source's next run: its interval, doubled per failure in a row up to `maxBackoffMs` (never below
- * the interval), then ± `jitter` of it; `random` in [0, 1).
- */
-export function nextSyncDelayMs(
-  intervalMs: number,
-  failures: number,
-  config: Pick<SyncConfig, "jitter" | "maxBackoffMs">,
-  random: number,
-): number {
-  const base = failures === 0 ? intervalMs : Math.max(intervalMs, Math.min(config.maxBackoffMs, intervalMs * 2 ** Math.min(failures, 30)));
-  return Math.max(0, Math.round(base * (1 + config.jitter * (2 * random - 1))));
+/** `ms` ± `jitter` of it; `random` in [0, 1). */
+export function jittered(ms: number, jitter: number, random: number): number {
+  return Math.max(0, Math.round(ms * (1 + jitter * (2 * random - 1))));
+}
+
+/** How long a source that failed `failures` times in a row is left alone after its last failure: never less than the interval. */
+export function backoffMs(intervalMs: number, failures: number, maxBackoffMs: number): number {
+  if (failures <= 0) return 0;
+  return Math.max(intervalMs, Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(failures, 30)));
+}
+
+/** Whether the source's last failure is too recent for another run (`state`: the store's, shared by the replicas). */
+export function backingOff(state: SyncStateRow | null, intervalMs: number, maxBackoffMs: number, now: number): boolean {
+  if (state === null || state.consecutiveFailures === 0 || state.lastErrorAt === null) return false;
+  // The ticks come an interval apart: a run is due at the first tick at or past the backoff's end (within a jitter).
+  return now < state.lastErrorAt.getTime() + backoffMs(intervalMs, state.consecutiveFailures, maxBackoffMs) - intervalMs / 2;
 }
 
 export function leaseName(sourceId: string): string {
