@@ -20,6 +20,7 @@ import { persistedQueryOptions } from "./server/persisted-queries.js";
 import { createRateLimiter } from "./server/rate-limit.js";
 import { createSources } from "./sources/create.js";
 import { openStore, type Store } from "./store/store.js";
+import { startGatewayEvents, type GatewayEvents } from "./events/gateway-events.js";
 import { SyncScheduler } from "./sync/scheduler.js";
 
 export interface GatewayOptions {
@@ -36,6 +37,8 @@ export interface Gateway {
   url: string;
   store: Store;
   sources: SourceRegistry;
+  /** License events (issue 16): `publish` committed events to the subscribers of every replica. */
+  events: GatewayEvents;
   /** The license index's sync (issue 16), when `sync.enabled`: `runNow(source)` syncs one source at once. */
   sync: SyncScheduler | undefined;
   close(): Promise<void>;
@@ -82,7 +85,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const admission = new Admission(config.server.admission);
   telemetry.metrics?.watchAdmission(admission);
   telemetry.metrics?.watchCaches({ sources: cache.sources?.cache, responses: cache.responses });
+  let events: GatewayEvents | undefined;
   try {
+    // Between replicas through the cache's Redis, when there is one.
+    events = await startGatewayEvents({ log: store.licenseEvents, redis, logger, ...config.subscriptions });
+    const { feed: eventFeed, publish } = events;
     const authenticator = new Authenticator(auth.mode, store.apiKeys, jwt, logger);
     const schema = await buildGatewaySchema();
     const checkDocument = documentChecker(schema, config.server.limits);
@@ -94,7 +101,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       authenticate: requestAuthenticator(authenticator, logger),
       createContext: (principal) =>
         createContext(
-          { store, sources, responseCache: cache.contextDeps, batching: config.server.batching, locator: cache.locator, checkDocument },
+          {
+            store,
+            sources,
+            responseCache: cache.contextDeps,
+            batching: config.server.batching,
+            locator: cache.locator,
+            checkDocument,
+            events: eventFeed,
+          },
           principal,
         ),
       responseCache: cache.responses,
@@ -113,12 +128,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       trustedDocuments: store.trustedDocuments,
       getCacheControl: config.server.getCacheControl,
       cors: config.server.cors,
+      eventStreams: config.subscriptions,
     });
     const url = await http.listen(config.server.port, config.server.host);
     // After the sources exist and the gateway listens; what it finds changed drops the cached answers about it.
     const invalidate = (tags: string[]) => cache.invalidation.invalidate(tags);
     const sync = config.sync.enabled
-      ? new SyncScheduler({ store, sources: sources.all(), config: config.sync, logger, invalidate })
+      ? new SyncScheduler({
+          store,
+          sources: sources.all(),
+          config: config.sync,
+          logger,
+          invalidate,
+          // Each account's events, once committed, to the subscribers of every replica.
+          onEvents: (committed) => void publish(committed),
+        })
       : undefined;
     sync?.start();
     let closing: Promise<void> | undefined;
@@ -126,6 +150,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       url,
       store,
       sources,
+      events,
       sync,
       // Once: a second call (SIGTERM after a test's own close, two signals) waits for the first.
       close: () =>
@@ -134,6 +159,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           await sync?.close();
           // Drains first (readyz 503, in-flight operations finish within the grace period), then closes what they used.
           await http.close({ delayMs: config.server.shutdownDelayMs, graceMs: config.server.shutdownGraceMs });
+          await events!.close();
           await sources.close();
           await store.close();
           await redis?.quit().catch(() => redis?.disconnect());
@@ -142,6 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         })()),
     };
   } catch (error) {
+    await events?.close();
     await sources.close();
     await store.close();
     redis?.disconnect();

@@ -3,6 +3,7 @@ import { VENDORS } from "../sources/registry.js";
 import type { ConfigSchemasOf, Vendors } from "../sources/vendor-module.js";
 import { DEFAULT_STORE_URL, storeUrlProblem } from "../store/store-url.js";
 import { originPatternProblem } from "./origin-patterns.js";
+import { subscriptionsSchema } from "./subscriptions.js";
 import { syncSchema } from "./sync.js";
 
 // Where a vendor's config starts from; re-exported because the rest of the gateway knows them as config.
@@ -453,6 +454,7 @@ export const configSchema = z.strictObject({
   cache: cacheSchema,
   telemetry: telemetrySchema,
   sync: syncSchema,
+  subscriptions: subscriptionsSchema,
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;

@@ -19,6 +19,13 @@ export const ERROR_CODES = {
   SERVER_BUSY:
     "The gateway has as many operations running and waiting as `server.admission` allows, or this one waited longer " +
     "than `server.admission.maxWaitMs` for its turn. Nothing ran. HTTP 503 with a Retry-After header (seconds).",
+  SUBSCRIPTION_LIMIT_REACHED:
+    "The principal already has as many license event streams open on this gateway replica as " +
+    "`subscriptions.maxConnectionsPerPrincipal` allows. Nothing was opened. HTTP 429; close a stream or reuse one.",
+  SUBSCRIBER_TOO_SLOW:
+    "A `licenseEvents` subscriber read so slowly that its buffer (`subscriptions.bufferSize`) overflowed, and overflowed " +
+    "again before it had caught up from the store: its stream ends with this error. Nothing is lost: subscribe again " +
+    "with `after` set to the last cursor received (an EventSource does so by itself with Last-Event-ID).",
   PERSISTED_QUERY_NOT_IN_LIST:
     "The request names a document by id (`documentId`, or an APQ hash from a locked key) that the calling API key has " +
     "not published as a trusted document. Nothing was executed. HTTP 400 (not 404, which caches would keep).",

@@ -15,6 +15,7 @@ import type { Store } from "../store/store.js";
 import { ReadTracker } from "../cache/read-tracker.js";
 import type { Invalidation } from "../cache/invalidation.js";
 import type { LicenseLocator } from "../cache/license-locator.js";
+import type { LicenseEventFeed } from "../events/license-event-feed.js";
 
 /** An error raised while a field still answered with the other sources' data, with where it happened. */
 export interface PartialError {
@@ -38,6 +39,8 @@ export interface GatewayContext {
     documents: TrustedDocumentAdmin;
   };
   partialErrors: PartialError[];
+  /** License events (issue 16): `licenseEvents` and `licenseEventsConnection` read them through it; absent outside a gateway. */
+  events: LicenseEventFeed | undefined;
   /** What this operation read, for the response cache; undefined when responses are not cached. */
   cacheReads: ReadTracker | undefined;
   /** Records `error` against the field being resolved; the response keeps that field's other data. */
@@ -55,6 +58,8 @@ export interface ContextDeps {
   locator?: LicenseLocator | undefined;
   /** Whether a document would run on this server: what publishing trusted documents checks (src/documents/). */
   checkDocument: DocumentCheck;
+  /** The gateway's license event feed (src/events/). */
+  events?: LicenseEventFeed | undefined;
 }
 
 /**
@@ -73,6 +78,7 @@ class OperationContext implements GatewayContext {
   readonly reads: FederatedReads;
   readonly partialErrors: PartialError[] = [];
   readonly cacheReads: ReadTracker | undefined;
+  readonly events: LicenseEventFeed | undefined;
   readonly #deps: ContextDeps;
   #mutations: GatewayContext["mutations"] | undefined;
 
@@ -83,6 +89,7 @@ class OperationContext implements GatewayContext {
     const { store, sources, responseCache, batching, locator } = deps;
     this.#deps = deps;
     this.sources = sources;
+    this.events = deps.events;
     this.cacheReads = responseCache && new ReadTracker(responseCache.invalidation);
     this.loaders = createLoaders(store, sources, { tracker: this.cacheReads, batching: batching ?? true, locator });
     this.access = new Access(principal, this.loaders);

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { CustomerHealthResolver, LicenseIndexResolver } from "./index/license-index.resolver.js";
+import { CustomerHealthResolver, LicenseIndexResolver, SourceSyncResolver } from "./index/license-index.resolver.js";
 import { buildSchema } from "type-graphql";
 import { isInterfaceType, type GraphQLSchema } from "graphql";
 import { ControllerResolver, DatalinkResolver } from "./controller/controller.resolver.js";
@@ -12,6 +12,7 @@ import { ControllerHardwareResolver, CustomerProfileResolver, DirectoryMutationR
 import { ApiKeyResolver } from "./auth/api-key.resolver.js";
 import { TrustedDocumentResolver } from "./auth/trusted-document.resolver.js";
 import { ControllerNodeResolver, NodeResolver } from "./node/node.resolver.js";
+import { LicenseEventResolver } from "./events/license-event.resolver.js";
 import { resolveNodeType } from "./node/node.type.js";
 import { restrictOperationalFields } from "./restricted-fields.js";
 
@@ -36,9 +37,19 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       TrustedDocumentResolver,
       NodeResolver,
       ControllerNodeResolver,
+      LicenseEventResolver,
       LicenseIndexResolver,
       CustomerHealthResolver,
+      SourceSyncResolver,
     ],
+    // type-graphql refuses a subscription without a PubSub, even one that has its own `subscribe` (licenseEvents reads
+    // the gateway's event feed, src/events/): this one is never used.
+    pubSub: {
+      publish: () => {},
+      subscribe: () => {
+        throw new Error("buildGatewaySchema: subscriptions have their own subscribe functions; the PubSub is not used");
+      },
+    },
     // Input is validated by the federation layer with coded errors; class-validator is not used.
     validate: false,
   });

@@ -28,6 +28,10 @@ import { graphql } from "./pipeline/graphql.js";
 import { graphqlPipeline, operationPlugins } from "./pipeline/pipeline.js";
 import { refusals, send } from "./pipeline/refuse.js";
 import { notFound, routeTable } from "./routes.js";
+import { ConnectionCap } from "./sse/connection-cap.js";
+import { graphqlOverSse } from "./sse/graphql-over-sse.js";
+import { SubscriptionsOverSseRule } from "./sse/operation-rules.js";
+import { ssePipeline } from "./sse/sse-pipeline.js";
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -70,6 +74,8 @@ export interface HttpServerOptions {
   trustedDocuments?: TrustedDocumentLookup | undefined;
   /** Browsers on other origins allowed to call /graphql (config `server.cors`; cors.ts). Default: none. */
   cors?: CorsConfig | undefined;
+  /** Subscriptions over Server-Sent Events at /graphql (config `subscriptions`; sse/). Default: none (text/event-stream is not served). */
+  eventStreams?: { maxConnectionsPerPrincipal: number; heartbeatMs: number } | undefined;
 }
 
 export interface RunningHttpServer {
@@ -86,7 +92,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
   const { limits } = options;
   const run = graphqlOverHttp<GatewayContext>({
     schema: options.schema,
-    validationRules: [...(introspection ? [] : [NoIntrospectionRule]), KnownOperationTypesRule, ...documentLimitRules(limits)],
+    validationRules: [
+      ...(introspection ? [] : [NoIntrospectionRule]),
+      KnownOperationTypesRule,
+      SubscriptionsOverSseRule,
+      ...documentLimitRules(limits),
+    ],
     plugins: operationPlugins({
       schema: options.schema,
       log,
@@ -120,8 +131,35 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
     },
     graphql(run, options.createContext),
   );
+  const eventStreams =
+    options.eventStreams &&
+    graphqlOverSse({
+      schema: options.schema,
+      validationRules: [...(introspection ? [] : [NoIntrospectionRule]), ...documentLimitRules(limits)],
+      createContext: options.createContext,
+      log,
+      refuse,
+      cap: new ConnectionCap(options.eventStreams.maxConnectionsPerPrincipal),
+      heartbeatMs: options.eventStreams.heartbeatMs,
+    });
+  const streamPipeline =
+    eventStreams &&
+    ssePipeline(
+      {
+        authenticate: options.authenticate,
+        cors: options.cors,
+        limits,
+        rateLimiter: options.rateLimiter,
+        trustedDocuments: options.trustedDocuments,
+        telemetry: options.telemetry,
+        logger: options.logger,
+        refuse,
+      },
+      eventStreams.handler,
+    );
   const routes = routeTable({
     graphql: (req, res, url) => pipeline(new Exchange(req, res, url)),
+    graphqlOverSse: streamPipeline && ((req, res, url) => streamPipeline(new Exchange(req, res, url))),
     readiness: options.readiness,
     draining: () => drain.draining,
     metrics: options.telemetry?.metrics,
@@ -185,6 +223,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
           resolve(`http://${host === "0.0.0.0" || host === "::" ? "localhost" : host}:${actual}/graphql`);
         });
       }),
-    close: (drainOptions = { delayMs: 0, graceMs: 10_000 }) => drain.close(drainOptions),
+    close: (drainOptions = { delayMs: 0, graceMs: 10_000 }) => {
+      // Event streams never end by themselves: they complete now, so their clients reconnect (to another replica).
+      eventStreams?.closeAll();
+      return drain.close(drainOptions);
+    },
   };
 }

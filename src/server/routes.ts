@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { MetricsEndpoint } from "../observability/metrics-endpoint.js";
 import { SHUTTING_DOWN, type Readiness } from "./health.js";
 import { send } from "./pipeline/refuse.js";
+import { acceptsEventStream } from "./sse/graphql-over-sse.js";
 
 /** What answers one path. */
 export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
@@ -9,6 +10,8 @@ export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Pro
 export interface RouteOptions {
   /** The /graphql pipeline (pipeline/pipeline.ts). */
   graphql: Route;
+  /** GraphQL over Server-Sent Events (sse/): a /graphql request that accepts text/event-stream; absent, none is served. */
+  graphqlOverSse?: Route | undefined;
   /** The checks behind /readyz (health.ts). */
   readiness: () => Promise<Readiness>;
   /** Whether the server is shutting down (connection-drain.ts): /readyz then says 503. */
@@ -19,7 +22,11 @@ export interface RouteOptions {
 /** Every path the server answers; anything else is a 404 that says where the API is. */
 export function routeTable(o: RouteOptions): Map<string, Route> {
   const table = new Map<string, Route>([
-    ["/graphql", o.graphql],
+    [
+      "/graphql",
+      // One endpoint for both protocols, as the GraphQL-over-SSE spec suggests: the Accept header decides.
+      o.graphqlOverSse ? (req, res, url) => (acceptsEventStream(req) ? o.graphqlOverSse! : o.graphql)(req, res, url) : o.graphql,
+    ],
     ["/healthz", (_req, res) => send(res, 200, "application/json", '{"status":"ok"}')],
     // Alive while the process runs, draining included; ready only when health.ts says so and not shutting down.
     [
