@@ -113,6 +113,11 @@ export class FederatedReads {
     return licenseIndex.indexedLicenses(this.#deps, filter, first, after);
   }
 
+  /** A source's sync state (operational detail: Source.sync is for admins, restricted-fields.ts). */
+  sourceSync(sourceId: string) {
+    return this.#deps.store.syncState.get(sourceId);
+  }
+
   customerHealth(customerId: string, horizonDays: number): Promise<licenseIndex.CustomerHealthView | null> {
     return licenseIndex.health(this.#deps, customerId, horizonDays);
   }

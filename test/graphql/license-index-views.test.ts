@@ -149,3 +149,17 @@ describe("Customer.health, from the index", () => {
     expect(res.body.data.customer).toBeNull();
   });
 });
+
+describe("Source.sync", () => {
+  it("shows an admin each source's last sync, and nobody else", async () => {
+    await t.gateway.store.syncState.recordSuccess("cryptolens", { at: new Date(), durationMs: 1234, accounts: 7, licenses: 42 });
+    const QUERY = `{ sources { id sync { lastSuccessAt lastDurationMs accounts licenses consecutiveFailures } } }`;
+    const admin = await t.gql(QUERY, {}, who.headers.admin);
+    const crypto = admin.body.data.sources.find((s: { id: string }) => s.id === "cryptolens");
+    expect(crypto.sync).toMatchObject({ lastDurationMs: 1234, accounts: 7, licenses: 42, consecutiveFailures: 0 });
+    const never = admin.body.data.sources.find((s: { id: string }) => s.id === "local");
+    expect(never.sync).toBeNull();
+    const partner = await t.gql(QUERY, {}, who.headers.partnerA);
+    expect(partner.body.data.sources.every((s: { sync: unknown }) => s.sync === null)).toBe(true);
+  });
+});

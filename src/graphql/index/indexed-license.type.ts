@@ -123,6 +123,18 @@ export class SourceSyncStatus {
 
   @Field(() => Int, { description: "Syncs failed in a row since the last success." })
   consecutiveFailures!: number;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When its last sync began; null before one." })
+  lastStartedAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: "How long its last successful sync took, in milliseconds." })
+  lastDurationMs!: number | null;
+
+  @Field(() => Int, { description: "Accounts its last successful sync read." })
+  accounts!: number;
+
+  @Field(() => Int, { description: "Licenses its last successful sync found." })
+  licenses!: number;
 }
 
 @ObjectType({

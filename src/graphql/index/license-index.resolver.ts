@@ -14,9 +14,11 @@ import {
   IndexedLicense,
   IndexedLicenseConnection,
   LicenseIndexFilter,
+  SourceSyncStatus,
   type ClaimConflictReason,
-  type SourceSyncStatus,
 } from "./indexed-license.type.js";
+import { Source } from "../source/source.type.js";
+import type { SyncStateRow } from "../../store/sync-state.js";
 
 @ArgsType()
 class IndexPageArgs {
@@ -95,14 +97,36 @@ function healthView(report: CustomerHealthView): CustomerHealth {
       reason: c.reason as ClaimConflictReason,
       licenses: c.licenses.map(view),
     })),
-    sources: report.sources.map(({ source, sync }): SourceSyncStatus => ({
-      source,
-      lastSuccessAt: sync?.lastSuccessAt ?? null,
-      lastErrorAt: sync?.lastErrorAt ?? null,
-      lastErrorCode: sync?.lastErrorCode ?? null,
-      consecutiveFailures: sync?.consecutiveFailures ?? 0,
-    })),
+    sources: report.sources.map(({ source, sync }) => syncView(source, sync)),
   };
+}
+
+function syncView(source: string, sync: SyncStateRow | null): SourceSyncStatus {
+  return {
+    source,
+    lastSuccessAt: sync?.lastSuccessAt ?? null,
+    lastErrorAt: sync?.lastErrorAt ?? null,
+    lastErrorCode: sync?.lastErrorCode ?? null,
+    consecutiveFailures: sync?.consecutiveFailures ?? 0,
+    lastStartedAt: sync?.lastStartedAt ?? null,
+    lastDurationMs: sync?.lastDurationMs ?? null,
+    accounts: sync?.accounts ?? 0,
+    licenses: sync?.licenses ?? 0,
+  };
+}
+
+@Resolver(() => Source)
+export class SourceSyncResolver {
+  @FieldResolver(() => SourceSyncStatus, {
+    nullable: true,
+    description:
+      "How the background sync of this source into the license index went (issue 16); null before its first sync or when the sync is off. Admins only.",
+  })
+  @Extensions(LIVE)
+  async sync(@Root() source: Source, @Ctx() ctx: GatewayContext): Promise<SourceSyncStatus | null> {
+    const state = await ctx.reads.sourceSync(source.id);
+    return state && syncView(source.id, state);
+  }
 }
 
 function view(row: IndexedLicenseRow): IndexedLicense {
