@@ -107,9 +107,12 @@ export async function syncSource(options: SyncJobOptions): Promise<SyncSummary> 
     await store.syncState.recordStart(source.id, started);
     if (!source.licensesOfAccounts) throw new Error(`source ${source.id} cannot list licenses by account`);
     const mapped = await store.customers.accountsAtSource(source.id);
-    // When the index's rows do not carry their own time: the latest moment the previous snapshot can have been
-    // written, so a threshold is never told crossed twice (change-detection.ts).
-    const previousAt = latest(previous?.lastSuccessAt ?? null, previous?.lastErrorAt ?? null) ?? undefined;
+    // When the index's rows do not carry their own time (licenseIndex.ofAccount returns none today): the previous
+    // run's start, which comes before every snapshot it wrote. Too early rather than too late: a crossing between that
+    // start and the account's own read may be reported twice (receivers can tell a repeat: same license, threshold and
+    // expiry), while a later time would hide crossings for good. Only an account whose read failed in the previous run
+    // has an older snapshot, and may miss a crossing then.
+    const previousAt = previous?.lastStartedAt ?? undefined;
     const reported =
       options.mutationsAfter === undefined ? new Set<string>() : await mutationsSince(store, source.id, options.mutationsAfter);
     for (let at = 0; at < mapped.length && !summary.stopped; at += options.accountsPerBatch) {
@@ -271,10 +274,4 @@ async function record(options: SyncJobOptions, summary: SyncSummary, failure: st
 /** A failed account's stable code: a GatewayError's own; anything else (a bug, a missing answer) is internal. */
 function codeOf(error: Error | undefined): string {
   return isGatewayError(error) ? error.code : "INTERNAL_SERVER_ERROR";
-}
-
-function latest(a: Date | null, b: Date | null): Date | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a > b ? a : b;
 }

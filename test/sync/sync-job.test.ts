@@ -165,6 +165,24 @@ describe.each(engines)("the sync on $name", (engine) => {
     expect(after.find((l) => l.externalId === key.key)?.nodeIds).toContain("node-by-mutation");
   });
 
+  it("reports EXPIRING once when a license's expiry comes within a threshold, and not again at the next sync", async () => {
+    const accounts = new Set((await mappedCryptolensAccounts()).map(Number));
+    const key = vendors.cryptolens.data.keys.find((k) => k.customerId !== null && accounts.has(k.customerId) && !k.block)!;
+    const previousExpiry = key.expires;
+    // Moved to 20 days from now at the vendor (Cryptolens dates are UTC without a zone).
+    key.expires = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 19);
+    try {
+      const { events } = await sync("cryptolens");
+      expect(events.map((e) => [e.type, e.externalId, e.thresholdDays])).toEqual([["EXPIRING", key.key, 30]]);
+      expect(events[0]!.expiresAt).toEqual(new Date(`${key.expires}Z`));
+      expect((await sync("cryptolens")).events).toEqual([]);
+    } finally {
+      key.expires = previousExpiry;
+    }
+    // Renewed far away again: no event (a later expiry is not news), and the snapshot follows.
+    expect((await sync("cryptolens")).events).toEqual([]);
+  });
+
   it("reports exactly the change made at the vendor behind the gateway's back, and the cache no longer serves the old state", async () => {
     const accounts = new Set((await mappedCryptolensAccounts()).map(Number));
     const keys = vendors.cryptolens.data.keys.filter((k) => k.customerId !== null && accounts.has(k.customerId) && !k.block);
