@@ -10,6 +10,8 @@ import type { SyncStateRow } from "../store/sync-state.js";
 import { syncSource, type SyncSummary } from "./sync-job.js";
 
 const DAY_MS = 86_400_000;
+/** The longest one batch's read may take, its retries and its wait for the source's free slots included. */
+const MAX_BATCH_DEADLINE_MS = 120_000;
 
 export interface SyncSchedulerOptions {
   store: Store;
@@ -151,6 +153,8 @@ export class SyncScheduler {
         source: loop.source,
         thresholdsDays: config.expiringThresholdsDays,
         accountsPerBatch: config.accountsPerBatch,
+        // Shorter than the lease's TTL (three intervals), which is renewed before each batch: it cannot lapse mid-batch.
+        batchDeadlineMs: Math.min(MAX_BATCH_DEADLINE_MS, 2 * loop.intervalMs),
         signal: this.closing.signal,
         ...(loop.mutationsCursor === undefined ? {} : { mutationsAfter: loop.mutationsCursor }),
         beforeBatch: async () => !this.closing.signal.aborted && (await holds()),
