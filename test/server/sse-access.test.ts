@@ -1,5 +1,8 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../src/app.js";
+import { ApiKeyAdmin } from "../../src/auth/key-admin.js";
+import { AuditedWriter } from "../../src/federation/mutations/audited.js";
 import { seedDemo } from "../../src/demo/seed.js";
 import { A, AUTH_ON, B, makePrincipals, type Principals } from "../auth/roles.js";
 import { appendAndPublish, newEvent, RawEventStream, startEventsGateway, SUBSCRIBE } from "./sse-support.js";
@@ -92,6 +95,61 @@ describe("authorization exactly as for reads", () => {
     await stream.until((s) => s.ended);
     expect(stream.response.status).toBe(401);
     expect(JSON.parse(stream.text).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("trusted documents, as for every request", () => {
+  const PUBLISHED = `subscription PartnerEvents { licenseEvents { cursor licenseId } }`;
+  const id = `sha256:${createHash("sha256").update(PUBLISHED).digest("hex")}`;
+  let locked: Record<string, string>;
+
+  beforeAll(async () => {
+    const keys = new ApiKeyAdmin(new AuditedWriter(gateway.store, "test-setup"), { requireAdmin: () => {} });
+    const created = await keys.createApiKey({ name: "locked partner app", role: "partner", grants: [A] });
+    locked = { authorization: `Bearer ${created.secret!}` };
+    const admin = async (query: string, variables: Record<string, unknown>) => {
+      const res = await fetch(gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...who.headers.admin },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as any;
+      expect(body.errors).toBeUndefined();
+      return body.data;
+    };
+    const published = await admin(
+      `mutation($input: PublishTrustedDocumentsInput!) { publishTrustedDocuments(input: $input) { added errors { code message } } }`,
+      { input: { apiKeyId: created.apiKey!.id, documents: [{ body: PUBLISHED }] } },
+    );
+    expect(published.publishTrustedDocuments).toEqual({ added: 1, errors: [] });
+    const lock = await admin(`mutation($id: ID!) { setApiKeyLocked(input: { apiKeyId: $id, locked: true }) { apiKey { locked } } }`, {
+      id: created.apiKey!.id,
+    });
+    expect(lock.setApiKeyLocked.apiKey.locked).toBe(true);
+  });
+
+  it("a locked key subscribes with its published document, as text or by documentId, and with nothing else", async () => {
+    const byText = await RawEventStream.open(gateway.url, { query: PUBLISHED, headers: locked });
+    const url = new URL(gateway.url);
+    url.searchParams.set("documentId", id);
+    const abort = new AbortController();
+    const byId = new RawEventStream(await fetch(url, { headers: { accept: "text/event-stream", ...locked }, signal: abort.signal }), abort);
+    try {
+      expect([byText.response.status, byId.response.status]).toEqual([200, 200]);
+      await byText.until((s) => s.comments >= 1);
+      await byId.until((s) => s.comments >= 1);
+      await appendAndPublish(gateway, [newEvent(A, "T-1")]);
+      for (const s of [byText, byId]) {
+        await s.until((x) => x.results.length === 1);
+        expect(s.results[0]!.data.licenseEvents.licenseId).toBe("sofar:T-1");
+      }
+    } finally {
+      await Promise.all([byText.close(), byId.close()]);
+    }
+    const other = await RawEventStream.open(gateway.url, { query: SUBSCRIBE, headers: locked });
+    await other.until((s) => s.ended);
+    expect(other.response.status).toBe(403);
+    expect(JSON.parse(other.text).errors[0].extensions.code).toBe("QUERY_NOT_IN_SAFELIST");
   });
 });
 
