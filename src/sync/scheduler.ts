@@ -29,7 +29,7 @@ export interface SyncSchedulerOptions {
   random?: () => number;
 }
 
-/** One source's loop: its timer, the run in flight, how often it failed in a row. */
+/** One source's loop: its timer, the run in flight, where its mutations' events were last read up to. */
 interface SourceLoop {
   source: LicenseSource;
   intervalMs: number;
