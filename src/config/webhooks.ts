@@ -7,8 +7,8 @@ export const webhooksSchema = z
       .boolean()
       .default(true)
       .describe(
-        "Deliver license events to the webhooks API keys register. On by default: with no webhook it costs one indexed " +
-          "query a second. Off: events are still queued for each webhook, and sent once it is turned on again.",
+        "Deliver license events to the webhooks API keys register. On by default: with nothing to deliver it costs one " +
+          "indexed read a second. Off: events are still queued for each webhook, and sent once it is turned on again.",
       ),
     maxAttempts: z
       .number()

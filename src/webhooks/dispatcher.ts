@@ -161,13 +161,17 @@ export class WebhookDispatcher {
   private async scan(): Promise<void> {
     if (this.lanes.size >= this.options.maxParallel) return;
     const { store, pollIntervalMs = 1_000 } = this.options;
-    if (!(await store.leases.tryAcquire(LEASE, this.holder, Math.max(30_000, 3 * pollIntervalMs)))) return;
     const now = this.now();
     const limit = this.options.maxParallel * this.batchSize;
+    // Webhooks with a lane running while due() reads: the rows read for them may be sent by that lane meanwhile,
+    // even if it has ended by the time they are looked at, so they are left to the next scan.
+    const busy = new Set(this.lanes.keys());
     const due = await store.webhooks.due(now, limit);
+    // The lease only when there is work: an idle gateway reads one index a poll and writes nothing.
+    if (due.length === 0 || !(await store.leases.tryAcquire(LEASE, this.holder, Math.max(30_000, 3 * pollIntervalMs)))) return;
     const byWebhook = new Map<string, DeliveryRow[]>();
     for (const delivery of due) {
-      if (!this.free(delivery.webhookId, now)) continue;
+      if (busy.has(delivery.webhookId) || !this.free(delivery.webhookId, now)) continue;
       const list = byWebhook.get(delivery.webhookId) ?? [];
       list.push(delivery);
       byWebhook.set(delivery.webhookId, list);

@@ -206,6 +206,31 @@ describe.each(engines)("webhook delivery on $name", (engine) => {
     expect(log.filter((r) => r.attempts === 0)).toHaveLength(2);
   });
 
+  // Regression: a scan that read due rows while a webhook's lane was sending them, and looked at them after the lane
+  // ended, started a second lane with the same rows: the receiver got an event twice (1 run in 2 on PostgreSQL). The
+  // lease is slowed here to hold that window open: it is taken between reading the rows and starting lanes.
+  it("POSTs each delivery once, even when a lane ends while a scan is between reading due rows and starting lanes", async () => {
+    const keys = await seedKeys(ctx.store);
+    const { receiver, webhook } = await receiverFor(keys.admin.id);
+    const store = ctx.store;
+    const slowLease = {
+      tryAcquire: async (name: string, holder: string, ttlMs: number) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return store.leases.tryAcquire(name, holder, ttlMs);
+      },
+      release: (name: string, holder: string) => store.leases.release(name, holder),
+    };
+    const d = dispatcher({
+      store: { webhooks: store.webhooks, licenseEvents: store.licenseEvents, apiKeys: store.apiKeys, leases: slowLease },
+      pollIntervalMs: 5,
+    });
+    d.start();
+    await d.enqueue(await appendEvents(ctx.store, newEvent(keys.c1)));
+    await settled(webhook.id, 1, "delivered");
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it("sends a partner only its granted customers' events, a customer key only its own, an admin all; a revoked key nothing", async () => {
     const keys = await seedKeys(ctx.store);
     const revoked = (await seedKeys(ctx.store)).admin;
