@@ -5,6 +5,7 @@ import { DEFAULT_STORE_URL, storeUrlProblem } from "../store/store-url.js";
 import { originPatternProblem } from "./origin-patterns.js";
 import { subscriptionsSchema } from "./subscriptions.js";
 import { syncSchema } from "./sync.js";
+import { webhooksSchema } from "./webhooks.js";
 
 // Where a vendor's config starts from; re-exported because the rest of the gateway knows them as config.
 export { DEFAULT_UPSTREAM, resilienceSchema, sourceCacheSchema } from "./source-options.js";
@@ -297,7 +298,9 @@ export const configSchema = z.strictObject({
             .positive()
             .max(300_000)
             .default(10_000)
-            .describe("The longest (ms) an operation waits for its turn before it is refused with SERVER_BUSY; the wait counts against `operationDeadlineMs`."),
+            .describe(
+              "The longest (ms) an operation waits for its turn before it is refused with SERVER_BUSY; the wait counts against `operationDeadlineMs`.",
+            ),
         })
         .prefault({})
         .describe("Admission control: how many operations run at once and how many may wait (issue 14)."),
@@ -455,6 +458,7 @@ export const configSchema = z.strictObject({
   telemetry: telemetrySchema,
   sync: syncSchema,
   subscriptions: subscriptionsSchema,
+  webhooks: webhooksSchema,
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;
@@ -464,6 +468,7 @@ export type CorsConfig = z.infer<typeof corsSchema>;
 export type CacheConfig = z.infer<typeof cacheSchema>;
 export type TelemetryConfig = z.infer<typeof telemetrySchema>;
 export type { SyncConfig } from "./sync.js";
+export type { WebhooksConfig } from "./webhooks.js";
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 /** A source as written in a config file, before defaults. */
 export type SourceConfigInput = z.input<typeof sourceConfigSchema>;
