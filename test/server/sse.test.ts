@@ -47,6 +47,9 @@ describe("licenseEvents over text/event-stream, read as curl does", () => {
     } finally {
       await stream.close();
     }
+    // The client went away: its subscription to the bus goes with it.
+    for (let i = 0; i < 100 && gateway.events.bus.subscriberCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(gateway.events.bus.subscriberCount).toBe(0);
   });
 
   it("resumes after Last-Event-ID: exactly the events after it, then live ones, no gap and no repeat", async () => {
@@ -185,5 +188,18 @@ describe("licenseEventsConnection", () => {
     const two = await page(one.pageInfo.endCursor);
     expect(two.edges.map((e: any) => e.node.licenseId)).toEqual(["sofar:P-3"]);
     expect(two.pageInfo).toEqual({ hasNextPage: false, endCursor: String(stored[2]!.cursor) });
+  });
+});
+
+describe("shutdown", () => {
+  it("completes every open stream at once, so clients reconnect elsewhere instead of waiting for the grace period", async () => {
+    const own = await startEventsGateway({ server: { host: "127.0.0.1", port: 0, shutdownGraceMs: 20_000 } });
+    const stream = await RawEventStream.open(own.gateway.url, { query: SUBSCRIBE });
+    await stream.until((s) => s.comments >= 1);
+    const started = Date.now();
+    await own.cleanUp();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await stream.until((s) => s.ended);
+    expect(stream.messages.at(-1)!.event).toBe("complete");
   });
 });

@@ -11,11 +11,12 @@ import { domainFilter, eventView, parseEventCursor } from "./license-event.view.
 /**
  * The root value a transport gives a `licenseEvents` subscription (src/server/sse/): where the client resumes
  * from when it says so outside the operation (the `Last-Event-ID` header of a reconnecting EventSource), and a slot
- * where the subscription leaves its stream, so the transport can label each message with its event's cursor.
+ * where the subscription leaves its stream, so the transport can label each message with its event's cursor and end
+ * the stream (a `complete` message) when the server shuts down.
  */
 export interface LicenseEventsRoot {
   lastEventId?: string | undefined;
-  stream?: Pick<LicenseEventStream, "lastCursor"> | undefined;
+  stream?: Pick<LicenseEventStream, "lastCursor" | "return"> | undefined;
 }
 
 @ArgsType()

@@ -120,7 +120,8 @@ export function graphqlOverSse(o: GraphQLOverSseOptions): { handler: Handler; cl
         return;
       }
       x.res.writeHead(init.status, { ...headers, "x-accel-buffering": "no" });
-      const close = () => void body.return(undefined);
+      // Ending the subscription's own stream lets graphql-sse send `complete`; anything else is cut.
+      const close = () => void (state.root.stream ? state.root.stream.return() : body.return(undefined));
       open.add(close);
       try {
         await writeEventStream({ res: x.res, body, ids: state.ids, heartbeatMs: o.heartbeatMs });
