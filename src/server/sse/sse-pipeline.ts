@@ -19,7 +19,10 @@ export type SsePipelineOptions = Pick<
  * admitted exactly as a request is: CORS, the body, authentication, the rate limit (one stream, one request),
  * trusted documents (a locked key subscribes only with a published document; a document named by id is put in the
  * request) and the request limits. The steps about answers (the response cache, caching headers, the replicas'
- * cache sync, the operation's deadline) have nothing to do for a stream and are left out.
+ * cache sync, the operation's deadline) have nothing to do for a stream and are left out. So is CSRF prevention
+ * (it lives in the GraphQL-over-HTTP step): an EventSource cannot add the header it asks for, and nothing is at
+ * stake, since only subscriptions are served here and credentials are an explicit Authorization header, never an
+ * ambient cookie a cross-site page could borrow.
  */
 export function ssePipeline(o: SsePipelineOptions, stream: Handler): Handler {
   const { refuse } = o;
