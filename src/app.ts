@@ -22,6 +22,7 @@ import { createSources } from "./sources/create.js";
 import { openStore, type Store } from "./store/store.js";
 import { startGatewayEvents, type GatewayEvents } from "./events/gateway-events.js";
 import { SyncScheduler } from "./sync/scheduler.js";
+import { startWebhookDelivery, type WebhookDelivery } from "./webhooks/webhook-delivery.js";
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -41,6 +42,8 @@ export interface Gateway {
   events: GatewayEvents;
   /** The license index's sync (issue 16), when `sync.enabled`: `runNow(source)` syncs one source at once. */
   sync: SyncScheduler | undefined;
+  /** Webhooks (issue 16): every committed event queued for the webhooks that want it, and sent (`webhooks.enabled`). */
+  webhooks: WebhookDelivery;
   close(): Promise<void>;
 }
 
@@ -145,6 +148,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         })
       : undefined;
     sync?.start();
+    // Every replica queues what its bus hands over (a delivery is queued once); one replica at a time sends.
+    const webhooks = startWebhookDelivery(config.webhooks, { store, logger, subscribe: events.bus.subscribe.bind(events.bus) });
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -152,6 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       sources,
       events,
       sync,
+      webhooks,
       // Once: a second call (SIGTERM after a test's own close, two signals) waits for the first.
       close: () =>
         (closing ??= (async () => {
@@ -159,6 +165,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           await sync?.close();
           // Drains first (readyz 503, in-flight operations finish within the grace period), then closes what they used.
           await http.close({ delayMs: config.server.shutdownDelayMs, graceMs: config.server.shutdownGraceMs });
+          // After the drain (its mutations' events are queued), before the store: waits for deliveries in flight.
+          await webhooks.close();
           await events!.close();
           await sources.close();
           await store.close();
