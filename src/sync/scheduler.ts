@@ -7,6 +7,7 @@ import type { Logger } from "../logger.js";
 import type { LicenseSource } from "../sources/source.js";
 import type { Store } from "../store/store.js";
 import type { SyncStateRow } from "../store/sync-state.js";
+import { LinkNodes } from "./link-nodes.js";
 import { syncSource, type SyncSummary } from "./sync-job.js";
 
 const DAY_MS = 86_400_000;
@@ -61,6 +62,8 @@ export class SyncScheduler {
   private readonly closing = new AbortController();
   private readonly random: () => number;
   private readonly listeners: Array<(events: LicenseEvent[]) => void> = [];
+  /** The controllers of vendor links learnt so far, for every source: each asked of the vendor once. */
+  private readonly linkNodes = new LinkNodes();
   private started = false;
 
   constructor(private readonly options: SyncSchedulerOptions) {
@@ -156,6 +159,7 @@ export class SyncScheduler {
         // Shorter than the lease's TTL (three intervals), which is renewed before each batch: it cannot lapse mid-batch.
         batchDeadlineMs: Math.min(MAX_BATCH_DEADLINE_MS, 2 * loop.intervalMs),
         signal: this.closing.signal,
+        linkNodes: this.linkNodes,
         ...(loop.mutationsCursor === undefined ? {} : { mutationsAfter: loop.mutationsCursor }),
         beforeBatch: async () => !this.closing.signal.aborted && (await holds()),
         onEvents: (events) => this.tell(events),

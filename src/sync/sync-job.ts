@@ -8,6 +8,7 @@ import type { BatchResult, LicenseSource } from "../sources/source.js";
 import type { AccountRow } from "../store/customers.js";
 import type { Store } from "../store/store.js";
 import { detectChanges, type PreviousLicense } from "./change-detection.js";
+import { LinkNodes, resolveLinkNodes } from "./link-nodes.js";
 import { toIndexed } from "./to-indexed.js";
 
 export interface SyncJobOptions {
@@ -35,6 +36,8 @@ export interface SyncJobOptions {
    * the vendor. Undefined: nothing to leave out (the first run of a process).
    */
   mutationsAfter?: number;
+  /** What the sync learnt of vendor links' controllers (link-nodes.ts), kept across runs; default a new one per run. */
+  linkNodes?: LinkNodes;
   /** Aborts the vendor call in flight (the gateway closing); the run stops without writing what it did not finish. */
   signal?: AbortSignal;
   logger?: Logger;
@@ -162,10 +165,15 @@ export async function syncSource(options: SyncJobOptions): Promise<SyncSummary> 
  * requests use, and the vendor would see twice the concurrency it was configured for.
  */
 async function readFresh(source: LicenseSource, batch: readonly AccountRow[], options: SyncJobOptions): Promise<BatchResult<License[]>> {
+  return fresh(options, () => source.licensesOfAccounts!(batch.map((a) => a.externalId)));
+}
+
+/** Runs a read of the source in the sync's operation scope: around the cache, with the batch's deadline (see readFresh). */
+async function fresh<T>(options: SyncJobOptions, read: () => Promise<T>): Promise<T> {
   const scope = operationScope(options.batchDeadlineMs ?? DEFAULT_BATCH_DEADLINE_MS, options.signal);
   scope.cacheBypass = true;
   try {
-    return await runInOperation(scope, () => source.licensesOfAccounts!(batch.map((a) => a.externalId)));
+    return await runInOperation(scope, read);
   } finally {
     scope.end();
   }
@@ -181,7 +189,7 @@ async function indexBatch(
   summary: SyncSummary,
 ): Promise<void> {
   const { store, source } = options;
-  const read = batch.flatMap((account, i) => {
+  const listed = batch.flatMap((account, i) => {
     const result = results[i];
     if (result instanceof Error || result === undefined) {
       summary.failures.push({ account: account.externalId, code: codeOf(result) });
@@ -192,9 +200,19 @@ async function indexBatch(
   // One query for the claims of every license of the batch: what resolves the vendors' links to controllers.
   const claims = await store.claims.ofLicenses(
     source.id,
-    read.flatMap((r) => r.licenses.map((l) => l.externalId)),
+    listed.flatMap((r) => r.licenses.map((l) => l.externalId)),
   );
-  for (const { account, licenses } of read) {
+  const controllerLists = source.licensesOfControllers?.bind(source);
+  const { read, failed } = await resolveLinkNodes(
+    store,
+    source.id,
+    listed,
+    claims,
+    options.linkNodes ?? new LinkNodes(),
+    controllerLists && ((nodeIds) => fresh(options, () => controllerLists(nodeIds))),
+  );
+  for (const [account, error] of failed) summary.failures.push({ account, code: codeOf(error) });
+  for (const { account, licenses } of read.filter((r) => !failed.has(r.account.externalId))) {
     const after = licenses.map((l) => toIndexed(l, account.externalId, account.customerId, claims));
     const before: PreviousLicense[] = await store.licenseIndex.ofAccount(source.id, account.externalId);
     const events = detectChanges(before, after, at, options.thresholdsDays, previousAtOf(before) ?? previousAt).filter(

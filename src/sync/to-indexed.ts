@@ -10,10 +10,8 @@ import type { ClaimRow } from "../store/claims.js";
  * (`claims`), without any further vendor call:
  * - Cryptolens lists its links with their node ids (`activatedMachines[].mid`): taken as they are.
  * - Eniris lists link ids only (`includeDatalinks=true`, node id null): each is resolved by the claim recorded with
- *   that vendor id, or, for a license with one link and one claim, by that claim. A link the gateway cannot resolve
- *   so is left out rather than guessed: the federation's last resort (the customer's controllers' license lists) costs
- *   one vendor call per controller, per license, per sync. So a claim made at Eniris behind the gateway's back shows
- *   as CLAIMED only once the gateway knows its controller; one made through the gateway is resolved at once.
+ *   that vendor id, or, for a license with one link and one claim, by that claim; link-nodes.ts fills in the others
+ *   beforehand from the controllers' license lists. A link still unresolved is left out rather than guessed.
  * - Customerarea has no links (`datalinks` null, `claimsKeptByGateway`): the gateway's claims are the links.
  * - When every vendor link resolved, claims without a vendor link id that the vendor's list does not show are links
  *   too (a Cryptolens key without a machine limit records no machine), as the reads count them.

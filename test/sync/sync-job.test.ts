@@ -282,17 +282,44 @@ describe.each(engines)("the sync on $name", (engine) => {
     expect(cryptolensCalls()).toBe((await mappedCryptolensAccounts()).length);
   });
 
-  it("syncs an Eniris brand too: its licenses APPEARED, then a deactivation behind its back is a STATUS_CHANGED", async () => {
+  it("syncs an Eniris brand: its links' controllers learnt once, a deactivation and a release behind its back reported", async () => {
+    const byController = () => vendors.sofar.calls.count({ server: "api", path: /^\/v1\/license\/controller\// });
+    const byCustomer = () => vendors.sofar.calls.count({ server: "api", path: /^\/v1\/license\/customer\// });
+    const accounts = (await ctx.store.customers.accountsAtSource("sofar")).length;
+    vendors.sofar.calls.reset();
     const first = await sync("sofar");
     expect(first.summary.ok).toBe(true);
     expect(first.events.length).toBeGreaterThan(0);
     expect(first.events.every((e) => e.type === "APPEARED")).toBe(true);
-    const license = vendors.sofar.data.licenses.find(
-      (l) => first.events.some((e) => e.externalId === l.id) && l.deactivationDate === null,
+    expect(byCustomer()).toBe(accounts);
+    // Eniris lists link ids only: the controllers registered to each customer were asked which licenses they hold.
+    const controllerCalls = byController();
+    expect(controllerCalls).toBeGreaterThan(0);
+    const data = vendors.sofar.data;
+    const linked = data.datalinks.find((d) => first.events.some((e) => e.externalId === d.licenseId))!;
+    const account = data.licenses.find((l) => l.id === linked.licenseId)!.customerId!;
+    const indexed = (await ctx.store.licenseIndex.ofAccount("sofar", account)).find((l) => l.externalId === linked.licenseId)!;
+    expect(indexed.nodeIds).toEqual([linked.nodeId]);
+
+    // Learnt once: the next sync asks only the customers' lists.
+    vendors.sofar.calls.reset();
+    expect((await sync("sofar")).events).toEqual([]);
+    expect(byController()).toBe(0);
+    expect(byCustomer()).toBe(accounts);
+
+    const license = data.licenses.find(
+      (l) => l.id !== linked.licenseId && first.events.some((e) => e.externalId === l.id) && l.deactivationDate === null,
     )!;
+    const was = (await ctx.store.licenseIndex.ofAccount("sofar", license.customerId!)).find((l) => l.externalId === license.id)!.status;
     license.deactivationDate = "2025-06-01T00:00:00Z";
+    data.datalinks.splice(data.datalinks.indexOf(linked), 1);
     const second = await sync("sofar");
-    expect(brief(second.events)).toEqual([["STATUS_CHANGED", license.id, null, "ACTIVE", "DEACTIVATED"]]);
+    expect(brief(second.events)).toEqual(
+      [
+        ["STATUS_CHANGED", license.id, null, was, "DEACTIVATED"],
+        ["RELEASED", linked.licenseId, linked.nodeId, null, indexed.status],
+      ].sort((a, b) => (a[1]! < b[1]! ? -1 : 1)),
+    );
   });
 
   it("lets one scheduler sync a source at a time: another holder is refused the lease until it is released", async () => {
