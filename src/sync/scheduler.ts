@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { SyncConfig } from "../config/sync.js";
-import type { LicenseEvent } from "../domain/license-events.js";
+import type { LicenseEvent, LicenseEventType } from "../domain/license-events.js";
 import { LOCAL_SOURCE_ID } from "../domain/model.js";
 import type { Logger } from "../logger.js";
 import type { LicenseSource } from "../sources/source.js";
@@ -30,6 +30,19 @@ export interface SyncSchedulerOptions {
   random?: () => number;
 }
 
+/** What this process's runs of one source came to, for the metrics (read at each scrape). */
+export interface SourceSyncStats {
+  source: string;
+  /** Runs that read every account (ok), that did not (failed), that stopped early (lease lost, closing). */
+  runs: { ok: number; failed: number; stopped: number };
+  /** When this process last synced the source whole; null before. Sync lag = now - this. */
+  lastSuccessAt: Date | null;
+  /** The last run's summary, ok or not; null before any. */
+  last: SyncSummary | null;
+  /** Events committed by this process's runs, by type. */
+  events: Partial<Record<LicenseEventType, number>>;
+}
+
 /** One source's loop: its timer, the run in flight, where its mutations' events were last read up to. */
 interface SourceLoop {
   source: LicenseSource;
@@ -39,6 +52,7 @@ interface SourceLoop {
   running: Promise<SyncSummary | null>;
   /** The event log's cursor when this process's last successful run of the source started (see mutationsAfter). */
   mutationsCursor: number | undefined;
+  stats: SourceSyncStats;
 }
 
 /**
@@ -79,8 +93,14 @@ export class SyncScheduler {
         timer: undefined,
         running: Promise.resolve(null),
         mutationsCursor: undefined,
+        stats: { source: source.id, runs: { ok: 0, failed: 0, stopped: 0 }, lastSuccessAt: null, last: null, events: {} },
       });
     }
+  }
+
+  /** Each synced source's runs in this process, for the metrics: copies, read at each scrape. */
+  stats(): SourceSyncStats[] {
+    return [...this.loops.values()].map(({ stats }) => ({ ...stats, runs: { ...stats.runs }, events: { ...stats.events } }));
   }
 
   /** The ids of the sources this scheduler syncs. */
@@ -162,11 +182,17 @@ export class SyncScheduler {
         linkNodes: this.linkNodes,
         ...(loop.mutationsCursor === undefined ? {} : { mutationsAfter: loop.mutationsCursor }),
         beforeBatch: async () => !this.closing.signal.aborted && (await holds()),
-        onEvents: (events) => this.tell(events),
+        onEvents: (events) => {
+          for (const e of events) loop.stats.events[e.type] = (loop.stats.events[e.type] ?? 0) + 1;
+          this.tell(events);
+        },
         ...(this.options.invalidate ? { invalidate: this.options.invalidate } : {}),
         ...(logger ? { logger } : {}),
       });
+      loop.stats.last = summary;
+      loop.stats.runs[summary.ok ? "ok" : summary.stopped ? "stopped" : "failed"]++;
       if (summary.ok) {
+        loop.stats.lastSuccessAt = new Date();
         // Every account was read after this: a mutation reported before it is in every snapshot from now on.
         loop.mutationsCursor = cursor;
       }
