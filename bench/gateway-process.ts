@@ -5,7 +5,10 @@ import { startGateway } from "../src/app.js";
 import { configSchema } from "../src/config/schema.js";
 import { seedDemo } from "../src/demo/seed.js";
 import type { SyntheticCustomer } from "../test/support/world.js";
-import { announce, argument, exitWhenStdinCloses, failStart } from "./child-side.js";
+import type { SyncScheduler } from "../src/sync/scheduler.js";
+import type { SyncSummary } from "../src/sync/sync-job.js";
+import { announce, argument, exitWhenStdinCloses, failStart, serveCommands } from "./child-side.js";
+import type { World } from "./vendors-process.js";
 
 /**
  * The gateway under test, alone in its process so /proc/<pid> measures it and nothing else: authentication
@@ -20,7 +23,14 @@ export interface GatewayInput {
   cache?: ConfigInput["cache"];
   /** `server.batching`; default true. */
   batching?: boolean;
-  customers: SyntheticCustomer[];
+  /** The customers to register; or `customersFrom`, the vendors process' control URL, for lists too long for the environment. */
+  customers?: SyntheticCustomer[];
+  customersFrom?: string;
+  /**
+   * Turns the license index's sync on (issue 16) with an interval long enough never to fire by itself: the
+   * orchestrator asks for a run of every source with the command `{ "sync": "all" }` (bench/sync-scenario.ts).
+   */
+  sync?: boolean;
   /** pino level; default "warn". */
   logLevel?: string;
   /** `memory://` (the default) or a PostgreSQL URL; on PostgreSQL the gateway gets a schema of its own, emptied first. */
@@ -41,19 +51,48 @@ async function main(): Promise<void> {
     auth: { mode: "off" },
     sources: input.sources,
     ...(input.cache === undefined ? {} : { cache: input.cache }),
+    ...(input.sync ? { sync: { enabled: true, intervalMs: 86_400_000, jitter: 0 } } : {}),
   });
   const logger = pino({ level: input.logLevel ?? "warn" }, pino.destination(2));
   const gateway = await startGateway({ config, logger });
   await seedDemo(gateway.store);
   // What test/e2e/federation-call-counts.test.ts does through the API, written straight to the store.
+  const customers = input.customers ?? (await customersOf(input.customersFrom));
   await gateway.store.transaction(async (tx) => {
-    for (const c of input.customers) {
+    for (const c of customers) {
       await tx.customers.upsert({ id: c.id, name: `Customer ${c.id}`, accounts: c.accounts });
       await tx.controllers.upsert({ nodeId: c.nodeId, serialNumber: c.serialNumber, customerId: c.id });
     }
   });
-  exitWhenStdinCloses(() => gateway.close());
+  const { sync } = gateway;
+  if (sync) {
+    serveCommands<{ sync: "all" }>(
+      () => syncAll(sync),
+      () => gateway.close(),
+    );
+  } else {
+    exitWhenStdinCloses(() => gateway.close());
+  }
   announce({ url: gateway.url } satisfies GatewayReady);
+}
+
+/** One run of every synced source at once, as their loops would run them: how long it took, and each source's summary. */
+export interface SyncRun {
+  durationMs: number;
+  summaries: SyncSummary[];
+}
+
+async function syncAll(sync: SyncScheduler): Promise<SyncRun> {
+  const started = performance.now();
+  const summaries = await Promise.all(sync.sourceIds.map((id) => sync.runNow(id)));
+  return { durationMs: performance.now() - started, summaries: summaries.filter((s): s is SyncSummary => s !== null) };
+}
+
+async function customersOf(controlUrl: string | undefined): Promise<SyntheticCustomer[]> {
+  if (controlUrl === undefined) throw new Error("the gateway input names neither customers nor customersFrom");
+  const res = await fetch(`${controlUrl}/world`);
+  if (!res.ok) throw new Error(`GET ${controlUrl}/world: ${res.status}`);
+  return ((await res.json()) as World).customers;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface BenchOptions {
   scenarios: ScenarioId[];
   /** Seconds of the one-customer scenario after a warm-up, watching RSS; 0 (the default) skips it. */
   soakS: number;
+  /** Customers of the sync scenario's runs (issue 16), e.g. [100, 1000]; empty skips it. Default 100,1000; 20 with --quick. */
+  syncCustomers: number[];
   /** Where results.json, results.md and latency.svg go. Default bench/. */
   outDir: string;
   quick: boolean;
@@ -48,6 +50,7 @@ export const USAGE = `npm run bench -- [options]
   --unbatched-max <n>    highest concurrency for the no-batching reference (10; --quick: 1)
   --scenarios <list>     ${SCENARIO_IDS.join(",")} (all), or none (with --soak)
   --soak <s>             also run the one-customer scenario this long at 50 clients and report RSS growth (off)
+  --sync <list>          the license index's sync of every source, once per number of customers (100,1000; --quick: 20; none)
   --store <url>          the gateways' store: memory:// (embedded SQLite) or postgres://... (memory://)
   --out <dir>            where results.json, results.md and latency.svg go (bench)
   --quick                a short smoke run of the whole harness
@@ -67,6 +70,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       "unbatched-max": { type: "string" },
       scenarios: { type: "string" },
       soak: { type: "string" },
+      sync: { type: "string" },
       out: { type: "string" },
       store: { type: "string" },
       quick: { type: "boolean", default: false },
@@ -102,6 +106,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     unbatchedMaxConcurrency: number("unbatched-max", values["unbatched-max"], quick ? 1 : 10, 1),
     scenarios: scenarios as ScenarioId[],
     soakS: number("soak", values.soak, 0, 0),
+    syncCustomers: syncSizes(values.sync, quick),
     outDir: values.out ?? "bench",
     storeUrl: storeUrl(values.store),
     quick,
@@ -132,4 +137,15 @@ function storeUrl(raw: string | undefined): string {
   if (!/^(memory:\/\/$|postgres(ql)?:\/\/)/.test(raw))
     throw new Error(`--store must be memory:// or a postgres:// URL, got ${JSON.stringify(raw)}`);
   return raw;
+}
+
+function syncSizes(raw: string | undefined, quick: boolean): number[] {
+  if (raw === undefined) return quick ? [20] : [100, 1000];
+  if (raw === "none") return [];
+  return raw.split(",").map((part) => {
+    const n = Number(part);
+    if (!Number.isInteger(n) || n < 1 || n > 5000)
+      throw new Error(`--sync: each number of customers must be 1 to 5000, got ${JSON.stringify(part)}`);
+    return n;
+  });
 }

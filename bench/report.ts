@@ -1,3 +1,4 @@
+import type { SyncFigures } from "./sync-scenario.js";
 import { redactUrl } from "../src/store/db.js";
 import { fmt, markdownTable, textTable } from "./format.js";
 import { VARIANTS } from "./references/gateway-variants.js";
@@ -163,6 +164,7 @@ export function printReport(r: BenchResults): string {
     textTable(targetRows(r)),
   ];
   if (r.soak) parts.push("", soakLine(r));
+  if (r.sync?.length) parts.push("", "Sync (issue 16):", textTable(syncRows(r)));
   if (r.broken.length > 0) parts.push("", "BROKEN RUN:", ...r.broken.map((b) => `  - ${b}`));
   return parts.join("\n");
 }
@@ -207,6 +209,56 @@ export function markdownReport(r: BenchResults): string {
     "![p50 and p99 latency against concurrent clients](latency.svg)",
   ];
   if (r.soak) parts.push("", soakLine(r));
+  if (r.sync?.length) {
+    parts.push(
+      "",
+      "### Sync of the license index",
+      "",
+      "One run of every source's sync at once on a fresh gateway (its default upstream limits, `accountsPerBatch` 50), the synthetic " +
+        "customers each with an account at Sofar, Cryptolens and FlashStart plus the demo's customers at every source. Calls and " +
+        "the most in flight at once are counted at the simulators; RSS is sampled every 50 ms during the run.",
+      "",
+      markdownTable(syncRows(r)),
+    );
+  }
   if (r.broken.length > 0) parts.push("", "**Broken run:**", "", ...r.broken.map((b) => `- ${b.replace(/\n/g, " ")}`));
   return `${parts.join("\n")}\n`;
+}
+
+/** The sync scenario's figures, one row per number of customers. */
+export function syncRows(r: BenchResults): string[][] {
+  return [
+    [
+      "customers",
+      "duration ms",
+      "accounts",
+      "licenses",
+      "events",
+      "vendor calls",
+      "most in flight per vendor (limit)",
+      "gateway CPU ms",
+      "RSS before -> peak MiB",
+    ],
+    ...(r.sync ?? []).map((f) => [
+      fmt(f.customers),
+      fmt(f.durationMs),
+      fmt(f.summaries.reduce((n, s) => n + s.accounts, 0)),
+      fmt(f.summaries.reduce((n, s) => n + s.licenses, 0)),
+      fmt(f.summaries.reduce((n, s) => n + s.events, 0)),
+      `${fmt(f.calls.total)} (${Object.entries(f.calls.byVendor)
+        .filter(([, n]) => n > 0)
+        .map(([v, n]) => `${v} ${fmt(n)}`)
+        .join(", ")})`,
+      `${Object.entries(f.calls.maxInFlightByVendor)
+        .map(([v, n]) => `${v} ${n}`)
+        .join(", ")} (${f.maxConcurrent})`,
+      fmt(f.gatewayCpuMs),
+      `${fmt(f.rssBeforeMb)} -> ${fmt(f.peakRssMb)}`,
+    ]),
+  ];
+}
+
+export function syncLine(f: SyncFigures): string {
+  const events = f.summaries.reduce((n, s) => n + s.events, 0);
+  return `${f.customers} customers: ${fmt(f.durationMs)} ms, ${fmt(f.calls.total)} vendor calls, ${fmt(events)} events, peak RSS ${fmt(f.peakRssMb)} MiB (${fmt(f.rssBeforeMb)} before), CPU ${fmt(f.gatewayCpuMs)} ms`;
 }

@@ -1,3 +1,4 @@
+import type { SyncFigures } from "./sync-scenario.js";
 import type { QuietCheck } from "./quiet-machine.js";
 import type { LoadResult } from "./load-process.js";
 import type { BenchOptions } from "./options.js";
@@ -150,6 +151,8 @@ export interface BenchResults {
   /** Absent with `--start-runs 0`, and in results written before it existed. */
   demoStart?: DemoStart;
   soak?: SoakResult;
+  /** Issue 16's sync scenario, one entry per number of customers; absent with `--sync none`. */
+  sync?: SyncFigures[];
   targets: TargetCheck[];
   /** Why the run is broken (a process failed, an operation reported errors); empty for a sound run. */
   broken: string[];

@@ -19,6 +19,8 @@ import { measureDemoStart } from "./demo-start.js";
 import { runHive } from "./hive-run.js";
 import { leanTargets } from "./lean-targets.js";
 import { soak } from "./soak.js";
+import { measureSync, syncTargets } from "./sync-scenario.js";
+import { syncLine } from "./report.js";
 import { checkTargets } from "./targets.js";
 import { fmt } from "./format.js";
 import { VendorsControl } from "./vendors-control.js";
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   }
   results.finishedAt = new Date().toISOString();
   results.loadAverage.end = loadavg()[0]!;
-  results.targets = [...checkTargets(results), ...leanTargets(results)];
+  results.targets = [...checkTargets(results), ...leanTargets(results), ...syncTargets(results.sync)];
   write(options, results);
   console.log(printReport(results));
   console.log(`\nwrote ${options.outDir}/results.json, results.md, latency.svg; process logs in ${logDir}`);
@@ -143,6 +145,15 @@ async function runAll(options: BenchOptions, logDir: string, results: BenchResul
     results.processes.bare = { peakRssMb: memory(bare.pid).peakRssKb / 1024, logLines: 0, logFile: bare.logFile };
     await bare.stop();
     results.processes.bare.logLines = countLines(bare.logFile);
+  }
+
+  for (const customers of options.syncCustomers) {
+    log(`\nsync: every source of ${customers} customers, once, on a fresh gateway with its default upstream limits`);
+    const figures = await measureSync(customers, options.latencyMs, logDir);
+    (results.sync ??= []).push(figures);
+    log(`  ${syncLine(figures)}`);
+    for (const s of figures.summaries)
+      if (!s.ok) results.broken.push(`sync of ${s.source} with ${customers} customers failed: ${s.failures.map((f) => f.code).join(", ")}`);
   }
 
   if (options.soakS > 0) {
