@@ -1,6 +1,7 @@
-import { Kind, parse, specifiedRules, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { KnownOperationTypesRule } from "../server/known-operation-types.js";
 import { checkRequestLimits, documentLimitRules, type OperationLimits } from "../server/limits.js";
+import { SPECIFIED_RULES } from "../server/sse/operation-rules.js";
 import type { DocumentCheck } from "./document-admin.js";
 
 /**
@@ -10,7 +11,7 @@ import type { DocumentCheck } from "./document-admin.js";
  * so a document's id names exactly one operation.
  */
 export function documentChecker(schema: GraphQLSchema, limits: OperationLimits): DocumentCheck {
-  const rules = [...specifiedRules, KnownOperationTypesRule, ...documentLimitRules(limits)];
+  const rules = [...SPECIFIED_RULES, KnownOperationTypesRule, ...documentLimitRules(limits)];
   return (body) => {
     const refusal = checkRequestLimits({ query: body }, limits);
     if (refusal) return { ok: false, problem: refusal.message };

@@ -18,6 +18,8 @@ afterAll(() => cleanUp());
 
 describe("licenseEvents over text/event-stream, read as curl does", () => {
   it("delivers published events, each message with id: <cursor>; the stream starts with a comment and keeps alive with heartbeats", async () => {
+    // Other parts of the gateway subscribe to the bus too (webhook delivery).
+    const others = gateway.events.bus.subscriberCount;
     const stream = await RawEventStream.open(gateway.url, { query: SUBSCRIBE });
     try {
       expect(stream.response.status).toBe(200);
@@ -48,8 +50,8 @@ describe("licenseEvents over text/event-stream, read as curl does", () => {
       await stream.close();
     }
     // The client went away: its subscription to the bus goes with it.
-    for (let i = 0; i < 100 && gateway.events.bus.subscriberCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(gateway.events.bus.subscriberCount).toBe(0);
+    for (let i = 0; i < 100 && gateway.events.bus.subscriberCount > others; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(gateway.events.bus.subscriberCount).toBe(others);
   });
 
   it("resumes after Last-Event-ID: exactly the events after it, then live ones, no gap and no repeat", async () => {
@@ -96,6 +98,20 @@ describe("licenseEvents over text/event-stream, read as curl does", () => {
     }
   });
 
+  it("a subscription whose field hangs on a variable no one sent is a validation error, over SSE and over JSON, never a 500 (regression: graphql-js's SingleFieldSubscriptionsRule throws)", async () => {
+    const query = "subscription { licenseEvents @include(if: $v) { cursor } }";
+    const stream = await RawEventStream.open(gateway.url, { query });
+    await stream.until((s) => s.ended);
+    expect(stream.response.status).toBe(200);
+    expect(stream.results[0]!.errors!.map((e: any) => e.extensions.code)).toContain("GRAPHQL_VALIDATION_FAILED");
+    const res = await fetch(gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query }),
+    });
+    expect(res.status).toBe(400);
+  });
+
   it("a bad cursor is one BAD_USER_INPUT result, and the stream completes", async () => {
     const stream = await RawEventStream.open(gateway.url, { query: SUBSCRIBE, variables: { after: "not-a-cursor" } });
     await stream.until((s) => s.ended);
@@ -128,13 +144,14 @@ describe("licenseEvents with graphql-sse's client (distinct connections mode, no
     const client = createClient({ url: gateway.url, fetchFn: fetch, retryAttempts: 0 });
     try {
       const received: any[] = [];
+      const others = gateway.events.bus.subscriberCount;
       const iterator = client.iterate<{ licenseEvents: { cursor: string; licenseId: string } }>({ query: SUBSCRIBE });
       const first = iterator.next();
       // The stream is open once the gateway has its subscriber: publish until the client has the event.
       let published: Awaited<ReturnType<typeof appendAndPublish>> = [];
       const sent = (async () => {
         for (let i = 0; i < 50 && received.length === 0; i++) {
-          if (gateway.events.bus.subscriberCount > 0) {
+          if (gateway.events.bus.subscriberCount > others) {
             published = await appendAndPublish(gateway, [newEvent("demo-customer-3", "C-1")]);
             return;
           }

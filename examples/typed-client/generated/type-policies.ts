@@ -9,18 +9,20 @@ import type { TypePolicies } from "@apollo/client";
 import { relayStylePagination } from "@apollo/client/utilities";
 
 /** Value objects: no identity of their own, merged into the object that holds them. */
-export const VALUE_TYPES = ["ActivateLicensePayload", "ApiKeyPayload", "AssignLicensePayload", "CancelLicensePayload", "ClaimLicensePayload", "CreateApiKeyPayload", "CustomerAccount", "CustomerProfile", "LicenseOffer", "PublishTrustedDocumentsPayload", "ReleaseLicensePayload", "UpdateCustomerContactPayload", "UserError"] as const;
+export const VALUE_TYPES = ["ActivateLicensePayload", "ApiKeyPayload", "AssignLicensePayload", "CancelLicensePayload", "ClaimConflict", "ClaimLicensePayload", "CreateApiKeyPayload", "CustomerAccount", "CustomerHealth", "CustomerProfile", "IndexedLicense", "LicenseOffer", "PublishTrustedDocumentsPayload", "ReleaseLicensePayload", "SourceSyncStatus", "UpdateCustomerContactPayload", "UserError"] as const;
 
 /** Parts of Relay connections, owned by the connection fields' relayStylePagination policies. */
-export const CONNECTION_TYPES = ["ControllerConnection", "ControllerEdge", "CustomerConnection", "CustomerEdge", "LicenseConnection", "LicenseEdge", "PageInfo"] as const;
+export const CONNECTION_TYPES = ["ControllerConnection", "ControllerEdge", "CustomerConnection", "CustomerEdge", "IndexedLicenseConnection", "IndexedLicenseEdge", "LicenseConnection", "LicenseEdge", "LicenseEventConnection", "LicenseEventEdge", "PageInfo"] as const;
 
 export const typePolicies: TypePolicies = {
   Query: {
     fields: {
+      licenses: relayStylePagination(["filter"]),
       customers: relayStylePagination(false),
       sources: { merge: false },
       apiKeys: { merge: false },
       nodes: { merge: false },
+      licenseEventsConnection: relayStylePagination(["filter"]),
     },
   },
   ActivateLicensePayload: {
@@ -50,6 +52,12 @@ export const typePolicies: TypePolicies = {
     merge: true,
     fields: {
       errors: { merge: false },
+    },
+  },
+  ClaimConflict: {
+    merge: true,
+    fields: {
+      licenses: { merge: false },
     },
   },
   ClaimLicensePayload: {
@@ -91,12 +99,23 @@ export const typePolicies: TypePolicies = {
   CustomerAccount: {
     merge: true,
   },
+  CustomerHealth: {
+    merge: true,
+    fields: {
+      expiringWithoutReplacement: { merge: false },
+      claimConflicts: { merge: false },
+      sources: { merge: false },
+    },
+  },
   CustomerProfile: {
     merge: true,
   },
   HardwareDevice: {
     // The directory's own id for the device, the same in every answer that lists it.
     keyFields: ["deviceId"],
+  },
+  IndexedLicense: {
+    merge: true,
   },
   License: {
     fields: {
@@ -117,6 +136,9 @@ export const typePolicies: TypePolicies = {
     fields: {
       errors: { merge: false },
     },
+  },
+  SourceSyncStatus: {
+    merge: true,
   },
   UpdateCustomerContactPayload: {
     merge: true,

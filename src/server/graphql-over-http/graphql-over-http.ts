@@ -1,4 +1,5 @@
-import { GraphQLError, specifiedRules, type GraphQLSchema, type ValidationRule } from "graphql";
+import { GraphQLError, type GraphQLSchema, type ValidationRule } from "graphql";
+import { SPECIFIED_RULES } from "../sse/operation-rules.js";
 import type { Logger } from "../../logger.js";
 import { csrfRefusal, passesCsrfPrevention } from "./csrf.js";
 import { formatErrors, type FormatError } from "./format-errors.js";
@@ -40,7 +41,8 @@ export type GraphQLOverHttp<TContext> = (http: HttpGraphQLRequest, context: () =
 export function graphqlOverHttp<TContext extends object>(options: GraphQLOverHttpOptions<TContext>): GraphQLOverHttp<TContext> {
   const engine: OperationEngine<TContext> = {
     schema: options.schema,
-    rules: [...specifiedRules, ...options.validationRules],
+    // graphql-js's, one of them made safe (SafeSingleFieldSubscriptionsRule), then the gateway's.
+    rules: [...SPECIFIED_RULES, ...options.validationRules],
     documents: new ValidatedDocuments(),
     persistedQueries: options.persistedQueries,
     plugins: options.plugins,

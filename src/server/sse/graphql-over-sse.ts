@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { GraphQLError, parse, specifiedRules, validate, type ExecutionResult, type GraphQLSchema, type ValidationRule } from "graphql";
+import { GraphQLError, parse, validate, type ExecutionResult, type GraphQLSchema, type ValidationRule } from "graphql";
 import { createHandler, type Request as SseRequest } from "graphql-sse";
 import type { Principal } from "../../auth/principal.js";
 import { formatError, type ErrorLogger } from "../../errors/format.js";
@@ -11,7 +11,7 @@ import type { Exchange, Handler } from "../pipeline/exchange.js";
 import type { Refuse } from "../pipeline/refuse.js";
 import type { ConnectionCap } from "./connection-cap.js";
 import { writable, writeEventStream } from "./event-stream-response.js";
-import { OnlySubscriptionsRule } from "./operation-rules.js";
+import { OnlySubscriptionsRule, SPECIFIED_RULES } from "./operation-rules.js";
 
 /** Whether a request asks for an event stream (GraphQL over SSE): what an EventSource, curl -H and graphql-sse's client send. */
 export function acceptsEventStream(req: IncomingMessage): boolean {
@@ -50,7 +50,7 @@ interface StreamState {
  * `cap.max` streams. Its single-connection mode (a stream reserved with PUT and a token) is not offered.
  */
 export function graphqlOverSse(o: GraphQLOverSseOptions): { handler: Handler; closeAll(): void } {
-  const rules = [...specifiedRules, OnlySubscriptionsRule, ...o.validationRules];
+  const rules = [...SPECIFIED_RULES, OnlySubscriptionsRule, ...o.validationRules];
   const open = new Set<() => void>();
   const handle = createHandler<IncomingMessage, StreamState>({
     schema: o.schema,
