@@ -12,7 +12,7 @@ function undocumented(): string[] {
   const missing: string[] = [];
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith("__") || (isScalarType(type) && type.name !== "DateTime")) continue;
-    if (!type.description && !["Query", "Mutation"].includes(type.name)) missing.push(type.name);
+    if (!type.description && !["Query", "Mutation", "Subscription"].includes(type.name)) missing.push(type.name);
     if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
       for (const field of Object.values(type.getFields())) {
         if (!field.description) missing.push(`${type.name}.${field.name}`);
