@@ -15,6 +15,7 @@ import { DEMO_EXAMPLES } from "./server/graphiql-examples.js";
 import type { GraphiqlExample } from "./server/graphiql.js";
 import { Admission } from "./server/admission.js";
 import { readinessCheck } from "./server/health.js";
+import type { PrefixedRoute } from "./server/routes.js";
 import { createHttpServer } from "./server/http-server.js";
 import { persistedQueryOptions } from "./server/persisted-queries.js";
 import { createRateLimiter } from "./server/rate-limit.js";
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** GraphiQL's example tabs; default: the demo's. */
   examples?: GraphiqlExample[];
+  /** Paths served beside the API under a prefix: the demo's license control (src/demo/license-control.ts). */
+  prefixedRoutes?: ReadonlyArray<PrefixedRoute>;
   /** Receives every span as it ends, instead of `telemetry.tracing.otlp` (tests); turns tracing on. */
   spanExporter?: SpanExporter;
 }
@@ -100,6 +103,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       schema,
       logger,
       examples: options.examples ?? DEMO_EXAMPLES,
+      prefixedRoutes: options.prefixedRoutes,
       auth: auth.mode,
       authenticate: requestAuthenticator(authenticator, logger),
       createContext: (principal) =>

@@ -2,10 +2,14 @@ import { startGateway, type Gateway } from "./app.js";
 import { configSchema } from "./config/schema.js";
 import { readStartupSettings, withListenOverrides } from "./config/env.js";
 import { DEMO_CORS_ORIGINS } from "./demo/cors.js";
+import { demoLicenseControl, DEMO_LICENSE_CONTROL_PATH } from "./demo/license-control.js";
 import { seedDemo } from "./demo/seed.js";
 import { startDemoVendors, type DemoVendors } from "./demo/vendors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { redactUrl } from "./store/db.js";
+
+/** How often the demo syncs each source into the license index. */
+const DEMO_SYNC_INTERVAL_MS = 5_000;
 
 /** Entry point: read the config (or start the demo), open the store, start the server, stop on a signal. */
 async function main(): Promise<void> {
@@ -23,9 +27,15 @@ async function main(): Promise<void> {
       // The demo is for exploring: GraphiQL's docs need introspection, and suggestions help people learn the schema.
       // A front end in development on this machine may call it (src/demo/cors.ts).
       server: { mode: "development", cors: { origins: DEMO_CORS_ORIGINS } },
+      // The license index syncs every few seconds, so a change made at a simulator (DEMO_LICENSE_CONTROL_PATH)
+      // reaches GraphiQL's "License events" tab soon after; vendors would not welcome this pace.
+      sync: { enabled: true, intervalMs: DEMO_SYNC_INTERVAL_MS },
+      // The demo's webhook receivers run on this machine.
+      webhooks: { allowPrivateAddresses: true },
     });
   const config = withListenOverrides(base, settings);
-  const gateway = await startGateway({ config, logger }).catch(async (error: unknown) => {
+  const prefixedRoutes = demo ? [{ prefix: DEMO_LICENSE_CONTROL_PATH, route: demoLicenseControl(demo) }] : [];
+  const gateway = await startGateway({ config, logger, prefixedRoutes }).catch(async (error: unknown) => {
     await demo?.close();
     throw error;
   });
@@ -34,6 +44,14 @@ async function main(): Promise<void> {
     { url: gateway.url, sources: gateway.sources.all().map((s) => `${s.id} (${s.kind})`), store: redactUrl(config.store.url) },
     demo ? "demo gateway ready: built-in vendor simulators, in-memory store; open the url in a browser for GraphiQL" : "gateway ready",
   );
+  if (demo) {
+    logger.info(
+      {
+        example: `curl -X POST ${new URL(`${DEMO_LICENSE_CONTROL_PATH}cryptolens/<key>`, gateway.url)} -H 'content-type: application/json' -d '{"kind":"block"}'`,
+      },
+      `demo: change a license at its simulator, behind the gateway's back, and watch GraphiQL's "License events" tab (the sync runs every ${DEMO_SYNC_INTERVAL_MS / 1000} s)`,
+    );
+  }
   stopOnSignals(gateway, demo, logger, config.server.shutdownGraceMs);
 }
 

@@ -27,7 +27,7 @@ import { Exchange } from "./pipeline/exchange.js";
 import { graphql } from "./pipeline/graphql.js";
 import { graphqlPipeline, operationPlugins } from "./pipeline/pipeline.js";
 import { refusals, send } from "./pipeline/refuse.js";
-import { notFound, routeTable } from "./routes.js";
+import { notFound, routeFor, routeTable, type PrefixedRoute } from "./routes.js";
 import { ConnectionCap } from "./sse/connection-cap.js";
 import { graphqlOverSse } from "./sse/graphql-over-sse.js";
 import { SubscriptionsOverSseRule } from "./sse/operation-rules.js";
@@ -60,6 +60,8 @@ export interface HttpServerOptions {
   introspection?: boolean;
   /** Limits against abusive requests (config `server.limits`); see limits.ts. */
   limits: OperationLimits;
+  /** Paths served under a prefix besides the API (the demo's license control, src/demo/license-control.ts). Default: none. */
+  prefixedRoutes?: ReadonlyArray<PrefixedRoute> | undefined;
   /** How many operations execute at once and may wait (config `server.admission`; admission.ts). Default: no limit. */
   admission?: Admission | undefined;
   /** Requests per principal (config `server.rateLimit`); absent when off. See rate-limit.ts. */
@@ -173,7 +175,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Runn
       try {
         // An absolute-form target (`GET http://host/graphql`) is read as a browser would: its path decides.
         const url = new URL(req.url ?? "/", "http://gateway.invalid");
-        await (routes.get(url.pathname) ?? notFound)(req, res, url);
+        await (routeFor(routes, options.prefixedRoutes, url.pathname) ?? notFound)(req, res, url);
       } catch (error) {
         log(error);
         if (!res.headersSent)

@@ -17,6 +17,23 @@ export interface RouteOptions {
   /** Whether the server is shutting down (connection-drain.ts): /readyz then says 503. */
   draining: () => boolean;
   metrics: MetricsEndpoint | undefined;
+  /** Paths answered under a prefix (the demo's `/demo/licenses/`), after the exact paths above. */
+  prefixed?: ReadonlyArray<PrefixedRoute> | undefined;
+}
+
+/** A route for every path that starts with `prefix` (which ends with "/"). */
+export interface PrefixedRoute {
+  prefix: string;
+  route: Route;
+}
+
+/** The route for `pathname`: an exact path first, then the first prefix it starts with; undefined for none. */
+export function routeFor(
+  table: Map<string, Route>,
+  prefixed: ReadonlyArray<PrefixedRoute> | undefined,
+  pathname: string,
+): Route | undefined {
+  return table.get(pathname) ?? prefixed?.find((p) => pathname.startsWith(p.prefix))?.route;
 }
 
 /** Every path the server answers; anything else is a 404 that says where the API is. */
