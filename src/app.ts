@@ -116,6 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             locator: cache.locator,
             checkDocument,
             events: eventFeed,
+            webhooks: { allowPrivateAddresses: config.webhooks.allowPrivateAddresses },
           },
           principal,
         ),
@@ -152,8 +153,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         })
       : undefined;
     sync?.start();
+    if (sync) telemetry.metrics?.watchSync(() => sync.stats());
     // Every replica queues what its bus hands over (a delivery is queued once); one replica at a time sends.
-    const webhooks = startWebhookDelivery(config.webhooks, { store, logger, subscribe: events.bus.subscribe.bind(events.bus) });
+    const webhooks = startWebhookDelivery(config.webhooks, {
+      store,
+      logger,
+      subscribe: events.bus.subscribe.bind(events.bus),
+      onOutcome: (outcome) => telemetry.metrics?.webhookDelivery(outcome),
+    });
     let closing: Promise<void> | undefined;
     return {
       url,

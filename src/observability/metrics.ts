@@ -2,6 +2,14 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import { OperationNames } from "./operation-names.js";
 
 /** How an operation ended. */
+/** What the sync gauges read (src/sync/scheduler.ts, SourceSyncStats). */
+export interface SyncStatsView {
+  readonly source: string;
+  readonly runs: Readonly<Record<"ok" | "failed" | "stopped", number>>;
+  readonly lastSuccessAt: Date | null;
+  readonly events: Readonly<Partial<Record<string, number>>>;
+}
+
 /** What the admission gauge and counter read (src/server/admission.ts). */
 export interface AdmissionView {
   readonly load: { running: number; queued: number };
@@ -66,6 +74,8 @@ export class GatewayMetrics {
   private sourceCache: SourceCacheCountsView | undefined;
   private responseCache: ResponseCacheCountsView | undefined;
   private admission: AdmissionView | undefined;
+  private syncStats: () => readonly SyncStatsView[] = () => [];
+  private readonly webhookDeliveries: Counter<"outcome">;
 
   constructor(options: { maxOperationNames: number }) {
     const registers = [this.registry];
@@ -125,6 +135,12 @@ export class GatewayMetrics {
       labelNames: ["api_key", "outcome"],
       registers,
     });
+    this.webhookDeliveries = new Counter({
+      name: `${PREFIX}webhook_deliveries_total`,
+      help: "Webhook delivery attempts by outcome: delivered (2xx), retry (failed, tried again later), dead (failed its last attempt).",
+      labelNames: ["outcome"],
+      registers: [this.registry],
+    });
     this.deprecatedUsages = new Counter({
       name: `${PREFIX}deprecated_usage_total`,
       help: "Executed operations that use a deprecated field or argument, by schema coordinate (e.g. Customer.licenses) and client: the API key's id, or jwt / auth-off. Answers from the response cache are not counted.",
@@ -168,6 +184,16 @@ export class GatewayMetrics {
   /** The sources whose circuits the gauge shows, read at each scrape. */
   watchSources(sources: () => readonly SourceStateView[]): void {
     this.sources = sources;
+  }
+
+  /** The license index's sync, per source, read at each scrape (src/sync/scheduler.ts `stats()`). */
+  watchSync(stats: () => readonly SyncStatsView[]): void {
+    this.syncStats = stats;
+  }
+
+  /** One webhook delivery attempt's outcome (src/webhooks/dispatcher.ts). */
+  webhookDelivery(outcome: "delivered" | "retry" | "dead"): void {
+    this.webhookDeliveries.inc({ outcome });
   }
 
   /** The admission control whose load and refusals are shown, read at each scrape (src/server/admission.ts). */
@@ -227,6 +253,48 @@ export class GatewayMetrics {
           refreshes.inc({ ...labels, outcome: "started" }, counts.refreshes);
           refreshes.inc({ ...labels, outcome: "failed" }, counts.refreshFailures);
         }
+      },
+    });
+    const syncLag: Gauge<"source"> = new Gauge({
+      name: `${PREFIX}sync_lag_seconds`,
+      help: "Seconds since each source was last synced whole into the license index by this replica (issue 16); absent before its first success. Alert when it exceeds a few intervals.",
+      labelNames: ["source"],
+      registers,
+      collect: () => {
+        syncLag.reset();
+        const now = Date.now();
+        for (const s of this.syncStats()) if (s.lastSuccessAt) syncLag.set({ source: s.source }, (now - s.lastSuccessAt.getTime()) / 1000);
+      },
+    });
+    const syncLastSuccess: Gauge<"source"> = new Gauge({
+      name: `${PREFIX}sync_last_success_timestamp_seconds`,
+      help: "When each source was last synced whole into the license index by this replica, Unix seconds.",
+      labelNames: ["source"],
+      registers,
+      collect: () => {
+        syncLastSuccess.reset();
+        for (const s of this.syncStats()) if (s.lastSuccessAt) syncLastSuccess.set({ source: s.source }, s.lastSuccessAt.getTime() / 1000);
+      },
+    });
+    const syncRuns: Counter<"source" | "outcome"> = new Counter({
+      name: `${PREFIX}sync_runs_total`,
+      help: "Sync runs of each source by this replica: ok (every account read), failed (a read failed: no event for it), stopped (lease lost or closing).",
+      labelNames: ["source", "outcome"],
+      registers,
+      collect: () => {
+        syncRuns.reset();
+        for (const s of this.syncStats()) for (const [outcome, n] of Object.entries(s.runs)) syncRuns.inc({ source: s.source, outcome }, n);
+      },
+    });
+    const syncEvents: Counter<"source" | "type"> = new Counter({
+      name: `${PREFIX}license_events_total`,
+      help: "License events the sync of each source committed on this replica, by type (APPEARED, BLOCKED, EXPIRING, ...).",
+      labelNames: ["source", "type"],
+      registers,
+      collect: () => {
+        syncEvents.reset();
+        for (const s of this.syncStats())
+          for (const [type, n] of Object.entries(s.events)) syncEvents.inc({ source: s.source, type }, n ?? 0);
       },
     });
     const admitted: Gauge<"state"> = new Gauge({
