@@ -16,6 +16,7 @@ import { ReadTracker } from "../cache/read-tracker.js";
 import type { Invalidation } from "../cache/invalidation.js";
 import type { LicenseLocator } from "../cache/license-locator.js";
 import type { LicenseEventFeed } from "../events/license-event-feed.js";
+import { WebhookAdmin, type WebhookAdminOptions } from "../webhooks/webhook-admin.js";
 
 /** An error raised while a field still answered with the other sources' data, with where it happened. */
 export interface PartialError {
@@ -37,6 +38,7 @@ export interface GatewayContext {
     catalogue: CatalogueMutations;
     apiKeys: ApiKeyAdmin;
     documents: TrustedDocumentAdmin;
+    webhooks: WebhookAdmin;
   };
   partialErrors: PartialError[];
   /** License events (issue 16): `licenseEvents` and `licenseEventsConnection` read them through it; absent outside a gateway. */
@@ -60,6 +62,8 @@ export interface ContextDeps {
   checkDocument: DocumentCheck;
   /** The gateway's license event feed (src/events/). */
   events?: LicenseEventFeed | undefined;
+  /** What registering a webhook checks (`webhooks.allowPrivateAddresses`); default: private addresses refused. */
+  webhooks?: WebhookAdminOptions | undefined;
 }
 
 /**
@@ -106,7 +110,7 @@ class OperationContext implements GatewayContext {
   }
 
   #buildMutations(): GatewayContext["mutations"] {
-    const { store, sources, checkDocument } = this.#deps;
+    const { store, sources, checkDocument, webhooks } = this.#deps;
     // The whole principal, not its id: idempotent results are kept per scope (id, role and grants).
     const writer = new AuditedWriter(store, this.principal);
     return {
@@ -115,6 +119,7 @@ class OperationContext implements GatewayContext {
       catalogue: new CatalogueMutations(writer, sources, this.reads, this.access),
       apiKeys: new ApiKeyAdmin(writer, this.access),
       documents: new TrustedDocumentAdmin(writer, this.access, checkDocument),
+      webhooks: new WebhookAdmin(writer, this.principal, webhooks ?? { allowPrivateAddresses: false }),
     };
   }
 }

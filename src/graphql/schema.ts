@@ -13,6 +13,7 @@ import { ApiKeyResolver } from "./auth/api-key.resolver.js";
 import { TrustedDocumentResolver } from "./auth/trusted-document.resolver.js";
 import { ControllerNodeResolver, NodeResolver } from "./node/node.resolver.js";
 import { LicenseEventResolver } from "./events/license-event.resolver.js";
+import { WebhookResolver } from "./webhooks/webhook.resolver.js";
 import { resolveNodeType } from "./node/node.type.js";
 import { restrictOperationalFields } from "./restricted-fields.js";
 
@@ -41,6 +42,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       LicenseIndexResolver,
       CustomerHealthResolver,
       SourceSyncResolver,
+      WebhookResolver,
     ],
     // type-graphql refuses a subscription without a PubSub, even one that has its own `subscribe` (licenseEvents reads
     // the gateway's event feed, src/events/): this one is never used.

@@ -48,6 +48,8 @@ export function useTestGateway(
     telemetry?: z.input<typeof configSchema>["telemetry"];
     /** Receives the gateway's spans as they end (an InMemorySpanExporter); turns tracing on. */
     spanExporter?: SpanExporter;
+    /** The config's `webhooks` section (e.g. `{ allowPrivateAddresses: true }` for a receiver on 127.0.0.1). */
+    webhooks?: z.input<typeof configSchema>["webhooks"];
     /** The gateway's logger, e.g. `createLogger("info", stream)` to read what it logs. Default: silent (TEST_LOG_LEVEL). */
     logger?: Logger;
   } = {},
@@ -69,6 +71,7 @@ export function useTestGateway(
       auth: options.auth ?? { mode: "off" },
       cache: { ...sharedServices.cache, ...options.cache },
       ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+      ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     });
     const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
     gateway = await startGateway({ config, logger, ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}) });
