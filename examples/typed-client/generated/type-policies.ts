@@ -9,10 +9,10 @@ import type { TypePolicies } from "@apollo/client";
 import { relayStylePagination } from "@apollo/client/utilities";
 
 /** Value objects: no identity of their own, merged into the object that holds them. */
-export const VALUE_TYPES = ["ActivateLicensePayload", "ApiKeyPayload", "AssignLicensePayload", "CancelLicensePayload", "ClaimConflict", "ClaimLicensePayload", "CreateApiKeyPayload", "CustomerAccount", "CustomerHealth", "CustomerProfile", "IndexedLicense", "LicenseOffer", "PublishTrustedDocumentsPayload", "ReleaseLicensePayload", "SourceSyncStatus", "UpdateCustomerContactPayload", "UserError"] as const;
+export const VALUE_TYPES = ["ActivateLicensePayload", "ApiKeyPayload", "AssignLicensePayload", "CancelLicensePayload", "ClaimConflict", "ClaimLicensePayload", "CreateApiKeyPayload", "CreateWebhookPayload", "CustomerAccount", "CustomerHealth", "CustomerProfile", "IndexedLicense", "LicenseOffer", "PublishTrustedDocumentsPayload", "ReleaseLicensePayload", "SourceSyncStatus", "UpdateCustomerContactPayload", "UserError", "WebhookPayload"] as const;
 
 /** Parts of Relay connections, owned by the connection fields' relayStylePagination policies. */
-export const CONNECTION_TYPES = ["ControllerConnection", "ControllerEdge", "CustomerConnection", "CustomerEdge", "IndexedLicenseConnection", "IndexedLicenseEdge", "LicenseConnection", "LicenseEdge", "LicenseEventConnection", "LicenseEventEdge", "PageInfo"] as const;
+export const CONNECTION_TYPES = ["ControllerConnection", "ControllerEdge", "CustomerConnection", "CustomerEdge", "IndexedLicenseConnection", "IndexedLicenseEdge", "LicenseConnection", "LicenseEdge", "LicenseEventConnection", "LicenseEventEdge", "PageInfo", "WebhookDeliveryConnection", "WebhookDeliveryEdge"] as const;
 
 export const typePolicies: TypePolicies = {
   Query: {
@@ -23,6 +23,7 @@ export const typePolicies: TypePolicies = {
       apiKeys: { merge: false },
       nodes: { merge: false },
       licenseEventsConnection: relayStylePagination(["filter"]),
+      webhooks: { merge: false },
     },
   },
   ActivateLicensePayload: {
@@ -81,6 +82,12 @@ export const typePolicies: TypePolicies = {
     },
   },
   CreateApiKeyPayload: {
+    merge: true,
+    fields: {
+      errors: { merge: false },
+    },
+  },
+  CreateWebhookPayload: {
     merge: true,
     fields: {
       errors: { merge: false },
@@ -148,5 +155,16 @@ export const typePolicies: TypePolicies = {
   },
   UserError: {
     merge: true,
+  },
+  Webhook: {
+    fields: {
+      deliveries: relayStylePagination(false),
+    },
+  },
+  WebhookPayload: {
+    merge: true,
+    fields: {
+      errors: { merge: false },
+    },
   },
 };
