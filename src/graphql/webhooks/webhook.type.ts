@@ -86,16 +86,16 @@ export class WebhookDeliveryEdge {
   @Field(() => String, { description: "Pass it as `after` to get the deliveries after this one." })
   cursor!: string;
 
-  @Field(() => WebhookDelivery)
+  @Field(() => WebhookDelivery, { description: "The delivery." })
   node!: WebhookDelivery;
 }
 
 @ObjectType({ description: "A page of a webhook's delivery log, newest event first (Relay cursor connection; forward only)." })
 export class WebhookDeliveryConnection {
-  @Field(() => [WebhookDeliveryEdge])
+  @Field(() => [WebhookDeliveryEdge], { description: "This page's deliveries." })
   edges!: WebhookDeliveryEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: "Where this page stands, and the cursor to get the next one." })
   pageInfo!: PageInfo;
 }
 
