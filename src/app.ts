@@ -116,6 +116,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             locator: cache.locator,
             checkDocument,
             events: eventFeed,
+            // A mutation's events, committed with it, reach every replica's subscribers at once.
+            publishEvents: (committed) => void publish(committed),
             webhooks: { allowPrivateAddresses: config.webhooks.allowPrivateAddresses },
           },
           principal,

@@ -15,6 +15,7 @@ import type { Store } from "../store/store.js";
 import { ReadTracker } from "../cache/read-tracker.js";
 import type { Invalidation } from "../cache/invalidation.js";
 import type { LicenseLocator } from "../cache/license-locator.js";
+import type { PublishEvents } from "../federation/mutations/mutation-events.js";
 import type { LicenseEventFeed } from "../events/license-event-feed.js";
 import { WebhookAdmin, type WebhookAdminOptions } from "../webhooks/webhook-admin.js";
 
@@ -60,6 +61,8 @@ export interface ContextDeps {
   locator?: LicenseLocator | undefined;
   /** Whether a document would run on this server: what publishing trusted documents checks (src/documents/). */
   checkDocument: DocumentCheck;
+  /** Where the license events of committed mutations go (the event bus); default: only stored. */
+  publishEvents?: PublishEvents | undefined;
   /** The gateway's license event feed (src/events/). */
   events?: LicenseEventFeed | undefined;
   /** What registering a webhook checks (`webhooks.allowPrivateAddresses`); default: private addresses refused. */
@@ -114,7 +117,7 @@ class OperationContext implements GatewayContext {
     // The whole principal, not its id: idempotent results are kept per scope (id, role and grants).
     const writer = new AuditedWriter(store, this.principal);
     return {
-      licenses: new LicenseMutations(writer, sources, this.reads, this.access),
+      licenses: new LicenseMutations(writer, sources, this.reads, this.access, this.#deps.publishEvents),
       customers: new CustomerMutations(writer, sources, this.access),
       catalogue: new CatalogueMutations(writer, sources, this.reads, this.access),
       apiKeys: new ApiKeyAdmin(writer, this.access),

@@ -11,6 +11,8 @@ import type { SourceRegistry } from "../registry.js";
 import { checkCustomerId, checkKey, checkNodeId, checkOptionalInt, checkText } from "../validate.js";
 import { type AuditedWriter, unsupported, type UserErrorView, withoutNulls } from "./audited.js";
 import { claimPayload } from "./claim-payload.js";
+import { appendInTransaction, mutationEvent, type PublishEvents } from "./mutation-events.js";
+import type { LicenseEvent, NewLicenseEvent } from "../../domain/license-events.js";
 
 export interface ActivateLicenseInput {
   source: string;
@@ -60,7 +62,35 @@ export class LicenseMutations {
     private readonly sources: SourceRegistry,
     private readonly reads: FederatedReads,
     private readonly access: Access,
+    /** Where the events of committed mutations go (the event bus); none, they are only stored. */
+    private readonly publish: PublishEvents = () => {},
   ) {}
+
+  /**
+   * `writer.commit` with the mutation's license events appended in the same transaction and published once it has
+   * committed: a mutation that rolls back reports nothing, and one that commits is reported at once.
+   */
+  private async commitReporting<T>(
+    operation: string,
+    input: object,
+    write: (tx: Store) => Promise<{ result: T; events: (NewLicenseEvent | null)[] }>,
+  ): Promise<T> {
+    let committed: LicenseEvent[] = [];
+    const result = await this.writer.commit(operation, input, async (tx) => {
+      const written = await write(tx);
+      committed = await appendInTransaction(tx, written.events);
+      return written.result;
+    });
+    if (committed.length > 0) this.publish(committed);
+    return result;
+  }
+
+  /** The customer a license belongs to, for its events: its own for a local one, else the one mapping its account. */
+  private async customerOf(license: License | null): Promise<string | null> {
+    if (license === null) return null;
+    if (license.customerId !== null) return license.customerId;
+    return (await this.reads.licenseCustomer(license))?.id ?? null;
+  }
 
   activateLicense(input: ActivateLicenseInput): Promise<ActivateResult> {
     return this.writer.withPayload<ActivateResult, Activation>(
@@ -71,14 +101,19 @@ export class LicenseMutations {
       async ({ sourceId, activate }) => {
         const request = { key: input.key, ...(input.activationIso ? { activationIso: input.activationIso } : {}) };
         if (sourceId === LOCAL_SOURCE_ID) {
-          return this.writer.commit("activateLicense", input, async (tx) => ({
-            license: await this.local(tx).activate(request),
-            note: null,
-            errors: [],
-          }));
+          return this.commitReporting("activateLicense", input, async (tx) => {
+            const license = await this.local(tx).activate(request);
+            const event = mutationEvent("ACTIVATED", license, license.customerId, { previousStatus: "INACTIVE" });
+            return { result: { license, note: null, errors: [] }, events: [event] };
+          });
         }
         const { note, ...license } = await activate(request);
-        return this.writer.commit("activateLicense", input, async () => ({ license, note: note ?? null, errors: [] }));
+        // A note says the source changed nothing (a Cryptolens key is valid from creation): nothing to report.
+        const customerId = note ? null : await this.customerOf(license);
+        return this.commitReporting("activateLicense", input, async () => ({
+          result: { license, note: note ?? null, errors: [] },
+          events: [note ? null : mutationEvent("ACTIVATED", license, customerId, { previousStatus: "INACTIVE" })],
+        }));
       },
     );
   }
@@ -98,16 +133,25 @@ export class LicenseMutations {
             nodeId: input.nodeId,
             ownerAccounts: await this.ownerAccounts(source.id, input),
           });
-          return this.asLaterRead(await this.writer.commit("claimLicense", input, (tx) => this.recordVendorClaim(tx, source, outcome)));
+          const customerId = await this.customerOf(outcome.license);
+          return this.asLaterRead(
+            await this.commitReporting("claimLicense", input, async (tx) => ({
+              result: await this.recordVendorClaim(tx, source, outcome),
+              events: [outcome.license && mutationEvent("CLAIMED", outcome.license, customerId, { nodeId: input.nodeId })],
+            })),
+          );
         }
         // The gateway is the authority for these claims, so it checks what a vendor would: the controller exists.
         const controller = await this.reads.controller(input.nodeId, () => {});
         if (!controller) throw noController(source.id, input.nodeId);
         if (source.id === LOCAL_SOURCE_ID) {
-          const committed = await this.writer.commit("claimLicense", input, async (tx) => {
+          const committed = await this.commitReporting("claimLicense", input, async (tx) => {
             const outcome = await this.local(tx).claim({ key: input.key, nodeId: input.nodeId });
             const link = outcome.license?.datalinks?.find((d) => d.nodeId === input.nodeId) ?? null;
-            return { license: outcome.license, datalink: link && { ...link, license: outcome.license }, errors: [] };
+            return {
+              result: { license: outcome.license, datalink: link && { ...link, license: outcome.license }, errors: [] },
+              events: [outcome.license && mutationEvent("CLAIMED", outcome.license, outcome.license.customerId, { nodeId: input.nodeId })],
+            };
           });
           return this.asLaterRead(committed);
         }
@@ -127,7 +171,8 @@ export class LicenseMutations {
         source: source.id,
       });
     }
-    return this.writer.commit("claimLicense", input, async (tx) => {
+    const customerId = await this.customerOf(license);
+    return this.commitReporting("claimLicense", input, async (tx) => {
       const claim = await tx.claims.record({
         source: source.id,
         licenseExternalId: license.externalId,
@@ -136,7 +181,10 @@ export class LicenseMutations {
         licenseAccount: license.account?.externalId ?? null,
       });
       // The license as read: its links are the gateway's claims, this one included, read again by asLaterRead.
-      return { license, datalink: { ...claimToDatalink(claim), license }, errors: [] };
+      return {
+        result: { license, datalink: { ...claimToDatalink(claim), license }, errors: [] },
+        events: [mutationEvent("CLAIMED", license, customerId, { nodeId: input.nodeId })],
+      };
     });
   }
 
@@ -149,9 +197,13 @@ export class LicenseMutations {
       async (source) => {
         if (source.release && source.id !== LOCAL_SOURCE_ID) {
           const license = await source.release({ key: input.key, nodeId: input.nodeId });
-          return this.writer.commit("releaseLicense", input, async (tx) => {
+          const customerId = await this.customerOf(license);
+          return this.commitReporting("releaseLicense", input, async (tx) => {
             await this.removeClaim(tx, source.id, input, false);
-            return { license, errors: [] };
+            return {
+              result: { license, errors: [] },
+              events: [license && mutationEvent("RELEASED", license, customerId, { nodeId: input.nodeId })],
+            };
           });
         }
         if (source.id !== LOCAL_SOURCE_ID && !source.claimsKeptByGateway) {
@@ -161,11 +213,14 @@ export class LicenseMutations {
             { source: source.id, field: ["input", "source"] },
           );
         }
-        return this.writer.commit("releaseLicense", input, async (tx) => {
+        return this.commitReporting("releaseLicense", input, async (tx) => {
           const removed = await this.removeClaim(tx, source.id, input, true);
           const license =
             source.id === LOCAL_SOURCE_ID ? await this.local(tx).findLicense({ externalId: removed!.licenseExternalId }) : null;
-          return { license, errors: [] };
+          // A claim the gateway keeps for a vendor without controllers (Customerarea): the license itself is not read
+          // again here, so the sync reports its release (it sees the link gone from the gateway's claims).
+          const event = license && mutationEvent("RELEASED", license, license.customerId, { nodeId: input.nodeId });
+          return { result: { license, errors: [] }, events: [event] };
         });
       },
     );
@@ -198,11 +253,12 @@ export class LicenseMutations {
         checkOptionalInt(input.durationMonths, ["input", "durationMonths"], 1, 1200);
       },
       () => {
-        return this.writer.commit("issueLicense", input, async (tx) => {
+        return this.commitReporting("issueLicense", input, async (tx) => {
           const row = await tx.licenses.issue(withoutNulls(input));
           const license = await this.local(tx).findLicense({ externalId: row.id });
           if (!license) throw new Error("issued license vanished inside its own transaction");
-          return license;
+          // The local source is not synced: its licenses' events are the mutations' own.
+          return { result: license, events: [mutationEvent("APPEARED", license, license.customerId)] };
         });
       },
     );
