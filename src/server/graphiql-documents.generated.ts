@@ -263,6 +263,38 @@ fragment LicenseSummary on License {
 }
 `;
 
+export const CustomerHealth = `# What needs attention in one customer's licenses, from the license index: expiring with no replacement, controllers
+# without an active license, conflicting claims, and how fresh each source's sync is.
+query CustomerHealth($id: ID!, $days: Int) {
+  customer(id: $id) {
+    id
+    name
+    health(expiringWithinDays: $days) {
+      expiringWithoutReplacement {
+        licenseId
+        source
+        expiresAt
+        nodeIds
+      }
+      controllersWithoutActiveLicense
+      claimConflicts {
+        nodeId
+        reason
+        licenses {
+          licenseId
+        }
+      }
+      sources {
+        source
+        lastSuccessAt
+        lastErrorCode
+        consecutiveFailures
+      }
+    }
+  }
+}
+`;
+
 export const CustomersPage = `# The customers list, one page at a time: pass the previous page's pageInfo.endCursor as \`after\`.
 query CustomersPage($first: Int, $after: String) {
   customers(first: $first, after: $after) {
@@ -271,6 +303,29 @@ query CustomersPage($first: Int, $after: String) {
       node {
         id
         name
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+`;
+
+export const ExpiringLicenses = `# Active licenses across customers that expire before a date, from the license index (no vendor call), soonest first.
+query ExpiringLicenses($before: DateTime!, $first: Int, $after: String) {
+  licenses(filter: { status: [ACTIVE], expiresBefore: $before }, first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        licenseId
+        customerId
+        source
+        type
+        expiresAt
+        nodeIds
+        indexedAt
       }
     }
     pageInfo {
@@ -346,6 +401,52 @@ fragment LicenseSummary on License {
   source {
     id
     kind
+  }
+}
+`;
+
+export const LicenseEvents = `# License events as they happen, over GraphQL over SSE: a license changed at its vendor arrives after the next sync
+# (every 5 s in the demo). \`after: "0"\` replays the events kept so far first. In the demo, change a license at its
+# simulator, behind the gateway's back, and watch it arrive here:
+#   curl -X POST localhost:4000/demo/licenses/cryptolens/KXQMB-TRWAF-LZPNE-HDVGC -H 'content-type: application/json' -d '{"kind":"block"}'
+subscription LicenseEvents($after: String, $filter: LicenseEventFilter) {
+  licenseEvents(after: $after, filter: $filter) {
+    cursor
+    type
+    at
+    origin
+    licenseId
+    customerId
+    source
+    status
+    previousStatus
+    nodeId
+    expiresAt
+    thresholdDays
+  }
+}
+`;
+
+export const LicenseEventsPage = `# License events for clients that poll: keep pageInfo.endCursor and pass it as \`after\` next time.
+query LicenseEventsPage($after: String, $first: Int, $filter: LicenseEventFilter) {
+  licenseEventsConnection(after: $after, first: $first, filter: $filter) {
+    edges {
+      cursor
+      node {
+        cursor
+        type
+        at
+        licenseId
+        customerId
+        status
+        previousStatus
+        nodeId
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
   }
 }
 `;

@@ -54,4 +54,14 @@ export const DEMO_EXAMPLES: GraphiqlExample[] = [
     query: DOCUMENTS.UpdateContact,
     variables: { input: { customerId: "demo-customer-2", phoneNumber: "3247012345" } },
   },
+  // Issue 16: the change feed and the views over the license index (the demo syncs every 5 s).
+  { name: "License events, live", query: DOCUMENTS.LicenseEvents, variables: { after: "0" } },
+  { name: "License events, a page", query: DOCUMENTS.LicenseEventsPage, variables: { first: 20 } },
+  { name: "Licenses expiring within a year", query: DOCUMENTS.ExpiringLicenses, variables: { before: inDays(365), first: 20 } },
+  { name: "A customer's health", query: DOCUMENTS.CustomerHealth, variables: { id: "demo-customer-1", days: 30 } },
 ];
+
+/** An instant `days` from when the page is rendered, to the day (so the tab's text stays the same all day). */
+function inDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10) + "T00:00:00Z";
+}

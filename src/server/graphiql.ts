@@ -154,8 +154,90 @@ const BOOTSTRAP = `(function () {
   } catch (e) {
     storage = null;
   }
+  // Queries and mutations over plain HTTP; a subscription (licenseEvents) over GraphQL over SSE at the same
+  // endpoint (Accept: text/event-stream), read as a stream: GraphiQL shows each event as it arrives, and Stop
+  // ends the stream. GraphiQL's own fetcher only knows WebSocket subscriptions.
+  var httpFetcher = GraphiQL.createFetcher({ url: config.endpoint });
+  var definedOperations = function (query) {
+    var names = [];
+    var text = String(query || "").replace(/#[^\\n]*/g, "");
+    var re = /(?:^|[}\\s])(?:query|mutation|subscription)\\s+([_A-Za-z][_0-9A-Za-z]*)/g;
+    for (var m = re.exec(text); m !== null; m = re.exec(text)) names.push(m[1]);
+    return names;
+  };
+  var isSubscription = function (params) {
+    var text = String(params.query || "").replace(/#[^\\n]*/g, "");
+    var re = /(?:^|[}\\s])(query|mutation|subscription)\\s*([_A-Za-z][_0-9A-Za-z]*)?/g;
+    var first = null;
+    for (var m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (first === null) first = m[1];
+      if (params.operationName && m[2] === params.operationName) return m[1] === "subscription";
+    }
+    return first === "subscription";
+  };
+  var overSse = function (params, opts) {
+    var headers = Object.assign({ "content-type": "application/json", accept: "text/event-stream" }, (opts && opts.headers) || {});
+    var controller = new AbortController();
+    var reader = null;
+    var queue = [];
+    var buffer = "";
+    var decoder = new TextDecoder();
+    var done = false;
+    var started = fetch(config.endpoint, { method: "POST", headers: headers, body: JSON.stringify(params), signal: controller.signal });
+    var parse = function () {
+      var at;
+      while ((at = buffer.indexOf("\\n\\n")) >= 0) {
+        var message = buffer.slice(0, at);
+        buffer = buffer.slice(at + 2);
+        var event = "message";
+        var data = "";
+        message.split("\\n").forEach(function (line) {
+          if (line.indexOf("event:") === 0) event = line.slice(6).trim();
+          else if (line.indexOf("data:") === 0) data += line.slice(5).trim();
+        });
+        if (event === "next" && data) queue.push(JSON.parse(data));
+        if (event === "complete") done = true;
+      }
+    };
+    var next = function () {
+      if (queue.length > 0) return Promise.resolve({ value: queue.shift(), done: false });
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      return started.then(function (res) {
+        if (reader === null) {
+          if (!res.ok || !res.body || !/event-stream/.test(res.headers.get("content-type") || "")) {
+            done = true;
+            return res.json().then(function (body) { return { value: body, done: false }; });
+          }
+          reader = res.body.getReader();
+        }
+        return reader.read().then(function (chunk) {
+          if (chunk.done) done = true;
+          else buffer += decoder.decode(chunk.value, { stream: true });
+          parse();
+          return next();
+        });
+      });
+    };
+    var iterator = {
+      next: next,
+      return: function () {
+        done = true;
+        controller.abort();
+        return Promise.resolve({ value: undefined, done: true });
+      }
+    };
+    iterator[Symbol.asyncIterator] = function () { return iterator; };
+    return iterator;
+  };
   var props = {
-    fetcher: GraphiQL.createFetcher({ url: config.endpoint }),
+    fetcher: function (params, opts) {
+      // Right after a tab switch GraphiQL may still send the previous tab's operationName; a name the document does not
+      // define is dropped, so the server runs the document's one operation instead of refusing it.
+      if (params.operationName && definedOperations(params.query).indexOf(params.operationName) < 0) {
+        params = Object.assign({}, params, { operationName: undefined });
+      }
+      return isSubscription(params) ? overSse(params, opts) : httpFetcher(params, opts);
+    },
     shouldPersistHeaders: false,
     storage: storage
   };

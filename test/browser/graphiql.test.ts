@@ -25,7 +25,7 @@ const skipped = hasChromium ? "" : ` (skipped: no ${CHROMIUM}; install Debian's 
 if (!hasChromium) console.warn(`test/browser/graphiql.test.ts${skipped}`);
 
 /** GraphiQL titles each tab with the operation's name. */
-const operationName = (query: string) => /^(?:query|mutation) (\w+)/m.exec(query)![1]!;
+const operationName = (query: string) => /^(?:query|mutation|subscription) (\w+)/m.exec(query)![1]!;
 /** The example run and pictured: small enough to read whole in the screenshot, with variables and a nested result. */
 const RUN = DEMO_EXAMPLES.find((e) => operationName(e.query) === "ControllerWithLicenses");
 if (!RUN) throw new Error("test/browser: no ControllerWithLicenses example in DEMO_EXAMPLES; pick another to run and picture");
@@ -119,6 +119,37 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium${skipped}`, () => {
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.mouse.move(0, 0); // no hover tooltip in the picture
     await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it("streams a subscription tab (LicenseEvents) over SSE: an event published after it started shows up in the result", async () => {
+    await page.locator(".graphiql-tab-button", { hasText: "LicenseEvents" }).first().click();
+    const streamed = page.waitForResponse(
+      (res) => res.request().method() === "POST" && (res.request().headers()["accept"] ?? "").includes("text/event-stream"),
+    );
+    await page.locator(".graphiql-execute-button").click();
+    const response = await streamed;
+    expect(response.status(), response.status() === 200 ? "" : `${response.request().postData()} -> ${await response.text()}`).toBe(200);
+    expect(response.headers()["content-type"]).toMatch(/^text\/event-stream/);
+    const [event] = await t.gateway.store.licenseEvents.append([
+      {
+        type: "EXPIRING",
+        at: new Date(),
+        origin: "SYNC",
+        source: "sofar",
+        externalId: "BROWSER-TAB-TEST",
+        customerId: "demo-customer-1",
+        status: "ACTIVE",
+        previousStatus: null,
+        nodeId: null,
+        expiresAt: new Date(Date.now() + 7 * 86_400_000),
+        thresholdDays: 7,
+      },
+    ]);
+    await t.gateway.events.publish([event!]);
+    const result = page.locator(".result-window");
+    await result.getByText('"licenseId": "sofar:BROWSER-TAB-TEST"').waitFor({ timeout: 15_000 });
+    // Running, the execute button is the stop button: end the stream so nothing is left open.
+    await page.locator(".graphiql-execute-button").click();
   });
 
   it("shows the schema in the docs explorer (from introspection, on in development mode)", async () => {

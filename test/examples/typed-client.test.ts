@@ -43,7 +43,7 @@ describe("the typed client example (examples/typed-client)", () => {
     ).toBe(true);
     // One entry per operation in operations/, GraphiQL's examples among them (fragments travel inside the operations
     // that use them).
-    expect(Object.values(JSON.parse(committed)).map((text) => /^(query|mutation) (\w+)/.exec(text as string)?.[2])).toEqual([
+    expect(Object.values(JSON.parse(committed)).map((text) => /^(query|mutation|subscription) (\w+)/.exec(text as string)?.[2])).toEqual([
       "ActivateLicense",
       "AllCustomersAndLicenses",
       "AssignDemo",
@@ -51,9 +51,13 @@ describe("the typed client example (examples/typed-client)", () => {
       "ClaimLicense",
       "ControllerWithLicenses",
       "CustomerDashboard",
+      "CustomerHealth",
       "CustomersPage",
+      "ExpiringLicenses",
       "IssueLocalLicense",
       "LicenseDetails",
+      "LicenseEvents",
+      "LicenseEventsPage",
       "OneCustomer",
       "ReleaseLicense",
       "Sources",
