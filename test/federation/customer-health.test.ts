@@ -69,7 +69,11 @@ describe("customerHealth: expiring without replacement", () => {
 describe("customerHealth: controllers and conflicts", () => {
   it("lists the customer's controllers that no active license claims", () => {
     const report = customerHealth(
-      [license("a", { nodeIds: ["n1"] }), license("b", { status: "EXPIRED", nodeIds: ["n2"] }), license("c", { status: "INACTIVE", nodeIds: ["n3"] })],
+      [
+        license("a", { nodeIds: ["n1"] }),
+        license("b", { status: "EXPIRED", nodeIds: ["n2"] }),
+        license("c", { status: "INACTIVE", nodeIds: ["n3"] }),
+      ],
       ["n3", "n1", "n2", "n4"],
       NOW,
       30,
