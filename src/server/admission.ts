@@ -6,11 +6,10 @@ import type { OperationGate } from "./graphql-over-http/operation.js";
  * Admission control: at most `maxOperations` operations execute at once; the next `maxQueued` wait their turn in
  * arrival order, each at most `maxWaitMs`; beyond that a request is turned away at once (SERVER_BUSY, 503).
  *
- * Why: past the vendors' pace an operation in flight only holds memory (its loaders, partial results, upstream
- * calls queued at the source's concurrency limit) and makes every other one slower, and V8 sizes its heap to what
- * is live: issue 14's bench saw 100 wide operations in flight take RSS to 670 MiB with ~84 MiB of it live. A waiting
- * request holds only its parsed body. Throughput is not lost while the operations admitted keep the sources' own
- * limits busy, which is what the default allows (see the config's description).
+ * Why: past what the vendors and the CPU can serve, an operation in flight only holds memory (its loaders, partial
+ * results, upstream calls queued at the source's concurrency limit) and makes every other one slower; a waiting
+ * request holds only its parsed request. The default is a safety valve against a flood; a fixed low limit costs
+ * narrow operations against slow vendors their throughput (docs/operations.md#admission-control has the figures).
  */
 export interface AdmissionLimits {
   maxOperations: number;
