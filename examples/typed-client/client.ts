@@ -5,6 +5,7 @@
  */
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import type { GraphQLFormattedError } from "graphql";
+import { createClient as createSseClient } from "graphql-sse";
 import { documentId, documentText } from "./persisted-documents.js";
 
 export interface ClientOptions {
@@ -64,6 +65,18 @@ export interface GatewayClient {
     document: TypedDocumentNode<TResult, TVariables>,
     ...variables: VariablesArgument<NoInfer<TVariables>>
   ): Promise<Result<TResult>>;
+
+  /**
+   * A subscription (LicenseEvents) over GraphQL over SSE, as an async iterator of results; `return()` (or `break` in a
+   * `for await`) ends it. When the stream drops, it reconnects with backoff and resumes after the last event it
+   * yielded, with no gap and no repeat: `cursorOf` says where a result's event sits (for LicenseEvents,
+   * `(data) => data.licenseEvents.cursor`), and the reconnection sends it as Last-Event-ID.
+   */
+  subscribe<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: NoInfer<TVariables>,
+    options?: { cursorOf?: (data: TResult) => string | null | undefined },
+  ): AsyncIterableIterator<Result<TResult>>;
 }
 
 export function createClient(options: ClientOptions): GatewayClient {
@@ -91,6 +104,40 @@ export function createClient(options: ClientOptions): GatewayClient {
       // The cast is the one unchecked step: the server validated the operation against the schema the types
       // were generated from, so `data` has the operation's shape (as long as the generated file is current).
       return { data: body.data as never, errors };
+    },
+
+    subscribe(document, variables, subscribeOptions = {}) {
+      let lastCursor: string | undefined;
+      // graphql-sse's client, in distinct connections mode (one stream per subscription, what the gateway serves);
+      // the headers are asked for at each connection, so a reconnection carries the last cursor seen.
+      const sse = createSseClient({
+        url: options.url,
+        fetchFn: send,
+        headers: () => ({ ...options.headers, ...(lastCursor === undefined ? {} : { "last-event-id": lastCursor }) }),
+      });
+      const results = sse.iterate<never>({ query: documentText(document), variables: variables as Record<string, unknown> });
+      const iterator: AsyncIterableIterator<Result<never>> = {
+        async next() {
+          const step = await results.next();
+          if (step.done === true) return { done: true, value: undefined };
+          const { data, errors = [] } = step.value;
+          if (data === undefined || data === null) {
+            const formatted = errors as readonly GraphQLFormattedError[];
+            const detail = formatted.map((e) => `${String(e.extensions?.code ?? "ERROR")}: ${e.message}`).join("; ");
+            throw new GraphQLRequestError(detail || "the subscription ended with no data", 200, formatted);
+          }
+          lastCursor = subscribeOptions.cursorOf?.(data) ?? lastCursor;
+          return { done: false, value: { data, errors: errors as readonly GraphQLFormattedError[] } };
+        },
+        async return() {
+          await results.return?.();
+          return { done: true, value: undefined };
+        },
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+      };
+      return iterator;
     },
   };
 }
