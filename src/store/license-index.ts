@@ -95,6 +95,14 @@ export function licenseIndexQueries(db: Db) {
     ofAccount: async (source: string, account: string): Promise<IndexedLicense[]> =>
       (await licenses().where("source", "=", source).where("account", "=", account).orderBy("external_id").execute()).map(toLicense),
 
+    /**
+     * `ofAccount` with when each row was read (one time for the whole account): what the sync diffs against, so an
+     * EXPIRING threshold is measured from this account's own last read, not from the last run, which may have failed
+     * for it.
+     */
+    snapshotOf: async (source: string, account: string): Promise<IndexedLicenseRow[]> =>
+      (await licenses().where("source", "=", source).where("account", "=", account).orderBy("external_id").execute()).map(toRow),
+
     /** The accounts the index holds rows for at `source`, sorted: to notice an account no longer mapped. */
     accounts: async (source: string): Promise<string[]> =>
       (await kysely.selectFrom("license_index").select("account").distinct().where("source", "=", source).orderBy("account").execute()).map(

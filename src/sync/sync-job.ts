@@ -214,7 +214,7 @@ async function indexBatch(
   for (const [account, error] of failed) summary.failures.push({ account, code: codeOf(error) });
   for (const { account, licenses } of read.filter((r) => !failed.has(r.account.externalId))) {
     const after = licenses.map((l) => toIndexed(l, account.externalId, account.customerId, claims));
-    const before: PreviousLicense[] = await store.licenseIndex.ofAccount(source.id, account.externalId);
+    const before: PreviousLicense[] = await store.licenseIndex.snapshotOf(source.id, account.externalId);
     const events = detectChanges(before, after, at, options.thresholdsDays, previousAtOf(before) ?? previousAt).filter(
       (e) => !reported.has(eventKey(e)),
     );

@@ -71,6 +71,12 @@ describe.each(engines)("the license index on $name", (engine) => {
     expect(next[0]!.cursor).toBeGreaterThan(appended[1]!.cursor);
     expect(await ctx.store.licenseIndex.ofAccount(source, "acc-1")).toEqual([b2, c]);
     expect(await ctx.store.licenseIndex.ofAccount(source, "acc-2")).toEqual([other]);
+    // With when each was read: the sync measures EXPIRING from the account's own last read.
+    expect(await ctx.store.licenseIndex.snapshotOf(source, "acc-1")).toEqual([
+      { ...b2, indexedAt: later },
+      { ...c, indexedAt: later },
+    ]);
+    expect(await ctx.store.licenseIndex.snapshotOf(source, "acc-2")).toEqual([{ ...other, indexedAt: T0 }]);
     expect(await ctx.store.licenseIndex.accounts(source)).toEqual(["acc-1", "acc-2"]);
     expect((await ctx.store.licenseIndex.ofCustomer("cust-1")).filter((r) => r.source === source)).toEqual([{ ...c, indexedAt: later }]);
     // An empty snapshot empties the account, which then no longer counts among the source's.
