@@ -1,12 +1,5 @@
 import { Session } from "node:inspector/promises";
-import { pino } from "pino";
-import { startGateway } from "../src/app.js";
-import { configSchema } from "../src/config/schema.js";
-import { seedDemo } from "../src/demo/seed.js";
-import { startDemoVendors } from "../src/demo/vendors.js";
-import { defaultEsmartUsers } from "../src/simulators/esmart/server.js";
-import { addSyntheticCustomers } from "../test/support/world.js";
-import { SCENARIOS, type ScenarioId } from "./scenarios.js";
+import { probeArgument, probeOperations, startProbeGateway } from "./probe-gateway.js";
 
 /**
  * Where the bytes an operation allocates go: V8's sampling heap profiler over `--ops` operations of one scenario
@@ -23,36 +16,10 @@ interface ProfileNode {
 }
 
 async function main(): Promise<void> {
-  const arg = (name: string, fallback: string) => {
-    const at = process.argv.indexOf(`--${name}`);
-    return at >= 0 ? process.argv[at + 1]! : fallback;
-  };
-  const scenario = SCENARIOS[arg("scenario", "customers20") as ScenarioId];
-  const ops = Number(arg("ops", "60"));
-  const concurrency = Number(arg("concurrency", "10"));
-  const operations = scenario.operations;
-  if (!operations) throw new Error(`${scenario.id} is not a read scenario`);
-
-  const esmartUser = defaultEsmartUsers()[0]!;
-  const vendors = await startDemoVendors({ latencyMs: 5, esmartUser });
-  const customers = addSyntheticCustomers(vendors, esmartUser, 20);
-  const config = configSchema.parse({
-    server: { host: "127.0.0.1", port: 0, mode: "production" },
-    store: { url: "memory://" },
-    auth: { mode: "off" },
-    cache: { enabled: false },
-    sources: Object.fromEntries(
-      Object.entries(vendors.sources).map(([id, s]) => [id, { ...s, connections: 256, resilience: { maxConcurrent: 256 } }]),
-    ),
-  });
-  const gateway = await startGateway({ config, logger: pino({ level: "warn" }) });
-  await seedDemo(gateway.store);
-  await gateway.store.transaction(async (tx) => {
-    for (const c of customers) {
-      await tx.customers.upsert({ id: c.id, name: `Customer ${c.id}`, accounts: c.accounts });
-      await tx.controllers.upsert({ nodeId: c.nodeId, serialNumber: c.serialNumber, customerId: c.id });
-    }
-  });
+  const { id, operations } = probeOperations("customers20");
+  const ops = Number(probeArgument("ops", "60"));
+  const concurrency = Number(probeArgument("concurrency", "10"));
+  const { gateway, close } = await startProbeGateway({ latencyMs: 5 });
   let sent = 0;
   const run = async (count: number) => {
     const worker = async () => {
@@ -97,9 +64,7 @@ async function main(): Promise<void> {
   };
   walk(profile.head);
   const perOp = (bytes: number) => `${(bytes / ops / 1024).toFixed(1)} KiB/op`;
-  console.log(
-    `${scenario.id}: ${ops} operations at ${concurrency} clients: ${perOp(total)} sampled in all (this process, vendors included)`,
-  );
+  console.log(`${id}: ${ops} operations at ${concurrency} clients: ${perOp(total)} sampled in all (this process, vendors included)`);
   const top = (map: Map<string, number>, n: number) =>
     [...map]
       .sort((a, b) => b[1] - a[1])
@@ -107,8 +72,7 @@ async function main(): Promise<void> {
       .map(([name, bytes]) => `  ${perOp(bytes).padStart(16)}  ${((100 * bytes) / total).toFixed(1).padStart(5)}%  ${name}`);
   console.log("\nby module:\n" + top(byModule, 25).join("\n"));
   console.log("\nby function:\n" + top(byFunction, 40).join("\n"));
-  await gateway.close();
-  await vendors.close();
+  await close();
 }
 
 function shortPath(url: string): string {

@@ -7,6 +7,7 @@ import { seedDemo } from "../src/demo/seed.js";
 import type { SyntheticCustomer } from "../test/support/world.js";
 import type { SyncScheduler } from "../src/sync/scheduler.js";
 import type { SyncSummary } from "../src/sync/sync-job.js";
+import { registerCustomers } from "./register-customers.js";
 import { announce, argument, exitWhenStdinCloses, failStart, serveCommands } from "./child-side.js";
 import type { World } from "./vendors-process.js";
 
@@ -56,14 +57,8 @@ async function main(): Promise<void> {
   const logger = pino({ level: input.logLevel ?? "warn" }, pino.destination(2));
   const gateway = await startGateway({ config, logger });
   await seedDemo(gateway.store);
-  // What test/e2e/federation-call-counts.test.ts does through the API, written straight to the store.
   const customers = input.customers ?? (await customersOf(input.customersFrom));
-  await gateway.store.transaction(async (tx) => {
-    for (const c of customers) {
-      await tx.customers.upsert({ id: c.id, name: `Customer ${c.id}`, accounts: c.accounts });
-      await tx.controllers.upsert({ nodeId: c.nodeId, serialNumber: c.serialNumber, customerId: c.id });
-    }
-  });
+  await registerCustomers(gateway.store, customers);
   const { sync } = gateway;
   if (sync) {
     serveCommands<{ sync: "all" }>(

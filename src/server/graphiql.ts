@@ -158,22 +158,13 @@ const BOOTSTRAP = `(function () {
   // endpoint (Accept: text/event-stream), read as a stream: GraphiQL shows each event as it arrives, and Stop
   // ends the stream. GraphiQL's own fetcher only knows WebSocket subscriptions.
   var httpFetcher = GraphiQL.createFetcher({ url: config.endpoint });
-  var definedOperations = function (query) {
-    var names = [];
+  // The document's operations in order, each { type, name } (name null for an anonymous one): one scan, comments out.
+  var operationsOf = function (query) {
+    var found = [];
     var text = String(query || "").replace(/#[^\\n]*/g, "");
-    var re = /(?:^|[}\\s])(?:query|mutation|subscription)\\s+([_A-Za-z][_0-9A-Za-z]*)/g;
-    for (var m = re.exec(text); m !== null; m = re.exec(text)) names.push(m[1]);
-    return names;
-  };
-  var isSubscription = function (params) {
-    var text = String(params.query || "").replace(/#[^\\n]*/g, "");
     var re = /(?:^|[}\\s])(query|mutation|subscription)\\s*([_A-Za-z][_0-9A-Za-z]*)?/g;
-    var first = null;
-    for (var m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (first === null) first = m[1];
-      if (params.operationName && m[2] === params.operationName) return m[1] === "subscription";
-    }
-    return first === "subscription";
+    for (var m = re.exec(text); m !== null; m = re.exec(text)) found.push({ type: m[1], name: m[2] || null });
+    return found;
   };
   var overSse = function (params, opts) {
     var headers = Object.assign({ "content-type": "application/json", accept: "text/event-stream" }, (opts && opts.headers) || {});
@@ -231,12 +222,13 @@ const BOOTSTRAP = `(function () {
   };
   var props = {
     fetcher: function (params, opts) {
+      var operations = operationsOf(params.query);
+      var named = operations.filter(function (o) { return o.name === params.operationName; })[0];
       // Right after a tab switch GraphiQL may still send the previous tab's operationName; a name the document does not
       // define is dropped, so the server runs the document's one operation instead of refusing it.
-      if (params.operationName && definedOperations(params.query).indexOf(params.operationName) < 0) {
-        params = Object.assign({}, params, { operationName: undefined });
-      }
-      return isSubscription(params) ? overSse(params, opts) : httpFetcher(params, opts);
+      if (params.operationName && !named) params = Object.assign({}, params, { operationName: undefined });
+      var selected = named || operations[0];
+      return selected && selected.type === "subscription" ? overSse(params, opts) : httpFetcher(params, opts);
     },
     shouldPersistHeaders: false,
     storage: storage
