@@ -4,6 +4,7 @@ import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { CHILD_ARGUMENT } from "./child-side.js";
+import { productionNodeFlags } from "./production-flags.js";
 
 /**
  * The orchestrator's side of the bench processes (vendors, gateway, load, bare server, Hive). Each is a TypeScript
@@ -29,6 +30,7 @@ export class BenchChild<Ready = unknown> {
     readonly name: string,
     private readonly proc: ChildProcess,
     readonly logFile: string,
+    log: NodeJS.WritableStream,
   ) {
     this.exited = new Promise((resolve) =>
       proc.once("exit", (code, signal) => {
@@ -41,7 +43,10 @@ export class BenchChild<Ready = unknown> {
     );
     createInterface({ input: proc.stdout! }).on("line", (line) => {
       // Only protocol lines are JSON objects; anything else a library prints to stdout is passed on to the log.
-      if (!line.startsWith("{")) return;
+      if (!line.startsWith("{")) {
+        log.write(`${line}\n`);
+        return;
+      }
       this.waiting.shift()?.resolve(line);
     });
   }
@@ -56,12 +61,15 @@ export class BenchChild<Ready = unknown> {
     const log = createWriteStream(logFile);
     // The argument travels in the environment, not argv: a gateway's config holds credentials, and argv is
     // in every `ps` listing.
-    const proc = spawn(process.execPath, ["--enable-source-maps", ...nodeArgs, bundled(entry)], {
+    // A gateway runs with the flags `npm start` gives it (its heap ceiling among them); the other processes with
+    // source maps only.
+    const flags = entry === GATEWAY_ENTRY ? productionNodeFlags() : ["--enable-source-maps"];
+    const proc = spawn(process.execPath, [...flags, ...nodeArgs, bundled(entry)], {
       stdio: ["pipe", "pipe", "pipe"],
       env: { ...process.env, [CHILD_ARGUMENT]: JSON.stringify(arg) },
     });
     proc.stderr!.pipe(log);
-    const child = new BenchChild<R>(name, proc, logFile);
+    const child = new BenchChild<R>(name, proc, logFile, log);
     live.add(child);
     child.ready = child.unwrap<{ ready: R }>(await child.nextLine()).ready;
     return child;
@@ -149,8 +157,9 @@ export function stopChildrenOnExit(): void {
 }
 
 /** Every process the bench starts, bundled once per run as the production build bundles the gateway. */
+const GATEWAY_ENTRY = "./gateway-process.ts";
 const CHILD_ENTRIES = [
-  "./gateway-process.ts",
+  GATEWAY_ENTRY,
   "./vendors-process.ts",
   "./load-process.ts",
   "./references/bare-process.ts",

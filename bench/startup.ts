@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { startProfile, type StartProfile } from "./startup-profile.js";
 import { cpuMs, memory } from "./proc-stats.js";
 import { textTable } from "./format.js";
+import { productionNodeFlags } from "./production-flags.js";
 
 /**
  * Start-up of the demo as `npm start` runs it: from the spawn of its node process to the first good answer to a
@@ -21,9 +22,9 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** How each variant is started: node's arguments, from the repository root. */
 export const START_VARIANTS = {
   /** The production command (Dockerfile CMD, `npm start`). */
-  built: ["--enable-source-maps", "dist/main.js"],
+  built: [...productionNodeFlags(), "dist/main.js"],
   /** The same without source maps, to show what they cost at start. */
-  "built, no source maps": ["dist/main.js"],
+  "built, no source maps": [...productionNodeFlags().filter((flag) => flag !== "--enable-source-maps"), "dist/main.js"],
   /** What the image and `npm start` ran before the build: esbuild transforming each file as it is imported. */
   tsx: ["--import", "tsx", "src/main.ts"],
 } as const satisfies Record<string, readonly string[]>;

@@ -178,6 +178,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           await sync?.close();
           // Drains first (readyz 503, in-flight operations finish within the grace period), then closes what they used.
           await http.close({ delayMs: config.server.shutdownDelayMs, graceMs: config.server.shutdownGraceMs });
+          admission.close();
           // After the drain (its mutations' events are queued), before the store: waits for deliveries in flight.
           await webhooks.close();
           await events!.close();

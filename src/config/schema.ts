@@ -282,10 +282,9 @@ export const configSchema = z.strictObject({
             .positive()
             .default(256)
             .describe(
-              "GraphQL operations executing at once; more wait their turn in arrival order, and answers from the response cache " +
-                "never wait. The default is a safety valve against a flood, above what the sources' own limits keep busy; lower it " +
-                "for wide, CPU-bound operations (`npm run bench`: 20 customers with everything at 100 clients did 21 ops/s at 8, " +
-                "10 at 1,000), not for narrow ones against slow vendors (one customer's licenses: 357 ops/s at 32, 562 at 1,000).",
+              "The most GraphQL operations executing at once; more wait their turn in arrival order, and answers from the response " +
+                "cache never wait. The adaptive limit (`adaptive`) moves below it while the CPU is saturated; without it, this is " +
+                "the limit, a safety valve against a flood above what the sources' own limits keep busy.",
             ),
           maxQueued: z
             .number()
@@ -301,6 +300,40 @@ export const configSchema = z.strictObject({
             .default(10_000)
             .describe(
               "The longest (ms) an operation waits for its turn before it is refused with SERVER_BUSY; the wait counts against `operationDeadlineMs`.",
+            ),
+          adaptive: z
+            .strictObject({
+              enabled: z
+                .boolean()
+                .default(true)
+                .describe(
+                  "Move the limit with the gateway's CPU: while its event loop is busy `targetUtilization` of the time, admit fewer " +
+                    "(down to `minOperations`); while it has room and operations wait, admit more again (up to `maxOperations`).",
+                ),
+              minOperations: z
+                .number()
+                .int()
+                .positive()
+                .default(4)
+                .describe("The fewest operations the adaptive limit lets execute at once, however busy the event loop."),
+              targetUtilization: z
+                .number()
+                .min(0.5)
+                .max(1)
+                .default(0.95)
+                .describe("The event loop's busy share (0.5-1) at which the gateway counts as saturated and admits fewer."),
+              intervalMs: z
+                .number()
+                .int()
+                .min(10)
+                .max(10_000)
+                .default(100)
+                .describe("How often (ms) the event loop's utilization is read and the limit moved."),
+            })
+            .prefault({})
+            .describe(
+              "The adaptive limit (src/server/saturation-limit.ts): an operation admitted while the CPU is saturated adds no throughput, " +
+                "only memory in flight and waiting for all.",
             ),
         })
         .prefault({})

@@ -13,6 +13,8 @@ export interface SyncStatsView {
 /** What the admission gauge and counter read (src/server/admission.ts). */
 export interface AdmissionView {
   readonly load: { running: number; queued: number };
+  /** Operations that may execute at once now (server.admission; the adaptive limit moves it). */
+  readonly limit: number;
   readonly refusals: Readonly<Record<"queue full" | "waited too long", number>>;
 }
 
@@ -308,6 +310,14 @@ export class GatewayMetrics {
         if (!load) return;
         admitted.set({ state: "running" }, load.running);
         admitted.set({ state: "queued" }, load.queued);
+      },
+    });
+    const admissionLimit = new Gauge({
+      name: `${PREFIX}admission_limit`,
+      help: "Operations that may execute at once now: server.admission.maxOperations, or less while the adaptive limit holds it down (a saturated event loop).",
+      registers,
+      collect: () => {
+        if (this.admission) admissionLimit.set(this.admission.limit);
       },
     });
     const admissionRefusals: Counter<"reason"> = new Counter({

@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import { currentOperation } from "../domain/operation-context.js";
 import type { OperationGate } from "./graphql-over-http/operation.js";
+import { SaturationController, type AdjustableLimit } from "./saturation-limit.js";
 
 /**
  * Admission control: at most `maxOperations` operations execute at once; the next `maxQueued` wait their turn in
@@ -15,6 +16,11 @@ export interface AdmissionLimits {
   maxOperations: number;
   maxQueued: number;
   maxWaitMs: number;
+  /**
+   * When enabled, the limit moves between `minOperations` and `maxOperations` with how busy the event loop is
+   * (saturation-limit.ts); otherwise it stays at `maxOperations`.
+   */
+  adaptive?: { enabled: boolean; minOperations: number; targetUtilization: number; intervalMs: number } | undefined;
 }
 
 /** Why a request was not admitted. */
@@ -24,17 +30,46 @@ interface Waiter {
   admit: () => void;
 }
 
-export class Admission {
+export class Admission implements AdjustableLimit {
   private running = 0;
   // FIFO by a head index: shift() on a long array copies, and a queue of a thousand is the case that matters.
   private queue: (Waiter | undefined)[] = [];
   private head = 0;
   private queued = 0;
+  private current: number;
+  private readonly controller: SaturationController | undefined;
 
   /** Requests refused since start, by why: for the metrics. */
   readonly refusals: Record<Exclude<Refusal, "client gone">, number> = { "queue full": 0, "waited too long": 0 };
 
-  constructor(private readonly limits: AdmissionLimits) {}
+  constructor(private readonly limits: AdmissionLimits) {
+    this.current = limits.maxOperations;
+    const adaptive = limits.adaptive;
+    this.controller = !adaptive?.enabled
+      ? undefined
+      : new SaturationController(this, {
+          min: Math.min(adaptive.minOperations, limits.maxOperations),
+          max: limits.maxOperations,
+          targetUtilization: adaptive.targetUtilization,
+          intervalMs: adaptive.intervalMs,
+        });
+  }
+
+  /** Operations that may execute at once now: `maxOperations`, or less while the adaptive limit holds it down. */
+  get limit(): number {
+    return this.current;
+  }
+
+  /** Moves the limit; a raise admits as many waiting operations as it makes room for, a cut lets running ones finish. */
+  setLimit(limit: number): void {
+    this.current = Math.max(1, Math.min(limit, this.limits.maxOperations));
+    while (this.running < this.current && this.admitNext()) this.running++;
+  }
+
+  /** Stops the adaptive limit's timer. */
+  close(): void {
+    this.controller?.close();
+  }
 
   /** Operations executing now and waiting now: for the metrics. */
   get load(): { running: number; queued: number } {
@@ -43,7 +78,7 @@ export class Admission {
 
   /** Admits at once when there is room and nobody waits (no promise on the common path). */
   tryEnter(): boolean {
-    if (this.running < this.limits.maxOperations && this.queued === 0) {
+    if (this.running < this.current && this.queued === 0) {
       this.running++;
       return true;
     }
@@ -87,8 +122,17 @@ export class Admission {
     });
   }
 
-  /** An admitted operation finished: the next waiting one, if any, takes its place. */
+  /**
+   * An admitted operation finished: the next waiting one, if any, takes its place, unless the limit was cut below
+   * what runs.
+   */
   leave(): void {
+    if (this.running > this.current || !this.admitNext()) this.running--;
+    this.compact();
+  }
+
+  /** Admits the longest waiting operation, if any (it takes the slot its caller accounts for). */
+  private admitNext(): boolean {
     while (this.head < this.queue.length) {
       const next = this.queue[this.head];
       this.queue[this.head++] = undefined;
@@ -96,10 +140,9 @@ export class Admission {
       this.queued--;
       this.compact();
       next.admit();
-      return;
+      return true;
     }
-    this.running--;
-    this.compact();
+    return false;
   }
 
   private compact(): void {

@@ -60,6 +60,7 @@ const pkg = JSON.parse(read("package.json")) as {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
   optionalDependencies?: Record<string, string>;
+  scripts: Record<string, string>;
 };
 
 describe("Dockerfile", () => {
@@ -103,6 +104,12 @@ describe("Dockerfile", () => {
     expect(final.findIndex((i) => i.keyword === "USER")).toBeLessThan(final.findIndex((i) => i.keyword === "CMD"));
     expect(one("EXPOSE").map((i) => i.args)).toEqual(["4000"]);
     expect(execForm(one("CMD")[0]!.args)).toEqual([...START_COMMAND]);
+  });
+
+  it("starts as `npm start` does, with the heap ceiling that keeps V8's heap growth memory-bounded (docs/operations.md#memory)", () => {
+    expect(pkg.scripts.start).toBe(START_COMMAND.join(" "));
+    // The bench reads its gateways' flags from the start script (bench/production-flags.ts): it measures this.
+    expect(START_COMMAND).toContain("--max-old-space-size=1024");
   });
 
   it("copies only files that exist and that .dockerignore lets through, in every stage", () => {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../src/app.js";
 import { configSchema } from "../../src/config/schema.js";
@@ -84,7 +85,7 @@ describe("admission control in front of a real gateway (server.admission)", () =
       cache: { enabled: false },
       sources: vendors.sources,
     });
-    gateway = await startGateway({ config });
+    gateway = await startGateway({ config, logger: pino({ level: "silent" }) });
   });
 
   afterAll(async () => {

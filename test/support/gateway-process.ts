@@ -10,7 +10,7 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
  * `--config FILE`); test/ops/container.test.ts checks that they do. The built JavaScript, with no TypeScript
  * transform: vitest's global setup (test/support/build-dist.ts) builds dist/ from the sources once per run.
  */
-export const START_COMMAND = ["node", "--enable-source-maps", "dist/main.js"] as const;
+export const START_COMMAND = ["node", "--enable-source-maps", "--max-old-space-size=1024", "dist/main.js"] as const;
 
 /**
  * The environment the image gives the gateway: the final stage's `ENV` lines of the Dockerfile (NODE_ENV=production).
