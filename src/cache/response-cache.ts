@@ -51,9 +51,11 @@ export class ResponseCache {
   keyOf({ principal, request }: ResponseKeyParts): string {
     // Each part length-prefixed, so no value (a JWT subject, a body) can pass for the boundary between two others.
     const parts = [principal.id, principal.role, String(principal.customerIds.length), ...[...principal.customerIds].sort(), ...request];
-    const hash = createHash("sha256");
-    for (const part of parts) hash.update(`${part.length}:`).update(part);
-    return hash.digest("base64url");
+    // One string hashed at once: the same digest as an update per part, without a call into the hash per part
+    // (~2x their cost on the cached path, `npm run bench -- --cpu-prof`).
+    let text = "";
+    for (const part of parts) text += `${part.length}:${part}`;
+    return createHash("sha256").update(text).digest("base64url");
   }
 
   /** A fresh answer for `key`, or undefined. */
