@@ -4,8 +4,9 @@ import type { OperationGate } from "./graphql-over-http/operation.js";
 import { SaturationController, type AdjustableLimit } from "./saturation-limit.js";
 
 /**
- * Admission control: at most `maxOperations` operations execute at once; the next `maxQueued` wait their turn in
- * arrival order, each at most `maxWaitMs`; beyond that a request is turned away at once (SERVER_BUSY, 503).
+ * Admission control: at most `limit` operations execute at once (`maxOperations`, or less while the adaptive limit
+ * of saturation-limit.ts holds it down); the next `maxQueued` wait their turn in arrival order, each at most
+ * `maxWaitMs`; beyond that a request is turned away at once (SERVER_BUSY, 503).
  *
  * Why: past what the vendors and the CPU can serve, an operation in flight only holds memory (its loaders, partial
  * results, upstream calls queued at the source's concurrency limit) and makes every other one slower; a waiting

@@ -4,9 +4,9 @@ import { performance, type EventLoopUtilization } from "node:perf_hooks";
  * How many operations admission lets execute at once, moved by how busy the gateway's own event loop is (issue 14).
  *
  * Why the event loop: every byte an operation allocates is made on it, and an operation admitted while the loop is
- * already busy all the time adds no throughput, only a longer wait for all and more of the heap held in flight (the
- * bench: 20 customers with everything at 100 clients, 1,000 admitted at once: 11 ops/s at 62 ms of CPU each and 590
- * MiB RSS; 8 admitted: 18 ops/s at 36 ms and 410 MiB). A fixed low limit would cost narrow operations against slow
+ * already busy all the time adds no throughput, only a longer wait for all and more of the heap held in flight (`npm
+ * run bench`, cache off: 20 customers with everything at 100 clients, all 100 admitted at once: 11 ops/s at 62 ms of
+ * CPU each and 590 MiB RSS; 8 admitted: 18 ops/s at 36 ms and 410 MiB). A fixed low limit would cost narrow operations against slow
  * vendors their throughput (they wait on the network, not the CPU); a limit that only falls while the loop is
  * saturated keeps them at full concurrency.
  *
