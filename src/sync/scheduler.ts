@@ -28,6 +28,11 @@ export interface SyncSchedulerOptions {
   holder?: string;
   /** For tests: [0, 1) as Math.random. */
   random?: () => number;
+  /**
+   * The clock the runs judge time by (expiry thresholds, backoff, the event log's retention); default the system's.
+   * For tests of what time alone changes: a license crossing an EXPIRING threshold with nothing changed at the vendor.
+   */
+  now?: () => Date;
 }
 
 /** What this process's runs of one source came to, for the metrics (read at each scrape). */
@@ -75,6 +80,7 @@ export class SyncScheduler {
   private readonly loops = new Map<string, SourceLoop>();
   private readonly closing = new AbortController();
   private readonly random: () => number;
+  private readonly now: () => Date;
   private readonly listeners: Array<(events: LicenseEvent[]) => void> = [];
   /** The controllers of vendor links learnt so far, for every source: each asked of the vendor once. */
   private readonly linkNodes = new LinkNodes();
@@ -83,6 +89,7 @@ export class SyncScheduler {
   constructor(private readonly options: SyncSchedulerOptions) {
     this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID()}`;
     this.random = options.random ?? Math.random;
+    this.now = options.now ?? (() => new Date());
     if (options.onEvents) this.listeners.push(options.onEvents);
     for (const source of options.sources) {
       if (source.id === LOCAL_SOURCE_ID || !source.licensesOfAccounts) continue;
@@ -169,7 +176,7 @@ export class SyncScheduler {
     const holds = () => store.leases.tryAcquire(leaseName(id), this.holder, 3 * loop.intervalMs);
     try {
       if (!(await holds())) return null;
-      if (!force && backingOff(await store.syncState.get(id), loop.intervalMs, config.maxBackoffMs, Date.now())) return null;
+      if (!force && backingOff(await store.syncState.get(id), loop.intervalMs, config.maxBackoffMs, this.now().getTime())) return null;
       const cursor = await store.licenseEvents.latestCursor();
       const summary = await syncSource({
         store,
@@ -188,6 +195,7 @@ export class SyncScheduler {
         },
         ...(this.options.invalidate ? { invalidate: this.options.invalidate } : {}),
         ...(logger ? { logger } : {}),
+        now: this.now,
       });
       loop.stats.last = summary;
       loop.stats.runs[summary.ok ? "ok" : summary.stopped ? "stopped" : "failed"]++;
@@ -197,7 +205,7 @@ export class SyncScheduler {
         loop.mutationsCursor = cursor;
       }
       // Once per run, by whichever replica syncs: the retention period of the event log.
-      await store.licenseEvents.prune(new Date(Date.now() - config.retentionDays * DAY_MS));
+      await store.licenseEvents.prune(new Date(this.now().getTime() - config.retentionDays * DAY_MS));
       logger?.debug({ sync: summary }, "source synced");
       if (!summary.ok && !summary.stopped)
         logger?.warn(

@@ -183,6 +183,43 @@ describe.each(engines)("the sync on $name", (engine) => {
     expect((await sync("cryptolens")).events).toEqual([]);
   });
 
+  it("reports EXPIRING when time alone brings a license within a threshold: nothing changed at the vendor between the syncs", async () => {
+    const accounts = new Set((await mappedCryptolensAccounts()).map(Number));
+    const key = vendors.cryptolens.data.keys.find((k) => k.customerId !== null && accounts.has(k.customerId) && !k.block)!;
+    const previousExpiry = key.expires;
+    let offsetDays = 0;
+    const clocked = new SyncScheduler({
+      store: ctx.store,
+      sources,
+      config: config.sync,
+      holder: "replica-a",
+      now: () => new Date(Date.now() + offsetDays * 86_400_000),
+    });
+    const events: LicenseEvent[] = [];
+    clocked.onEvents((e) => events.push(...e));
+    const syncAt = async (days: number) => {
+      offsetDays = days;
+      events.length = 0;
+      expect((await clocked.runNow("cryptolens"))?.ok).toBe(true);
+      return events.filter((e) => e.externalId === key.key).map((e) => [e.type, e.thresholdDays]);
+    };
+    key.expires = new Date(Date.now() + 35 * 86_400_000).toISOString().slice(0, 19);
+    try {
+      // 35 days away: outside every threshold (30 and 7 by default).
+      expect(await syncAt(0)).toEqual([]);
+      // Six days later by the sync's clock, 29 days away: the 30-day threshold is crossed, once.
+      expect(await syncAt(6)).toEqual([["EXPIRING", 30]]);
+      expect(await syncAt(7)).toEqual([]);
+      // 29 days later, 6 days away: the 7-day one.
+      expect(await syncAt(29)).toEqual([["EXPIRING", 7]]);
+    } finally {
+      key.expires = previousExpiry;
+      await clocked.close();
+    }
+    // Renewed at the vendor, synced at the real time again: a later expiry is not news.
+    expect((await sync("cryptolens")).events).toEqual([]);
+  });
+
   it("reports exactly the change made at the vendor behind the gateway's back, and the cache no longer serves the old state", async () => {
     const accounts = new Set((await mappedCryptolensAccounts()).map(Number));
     const keys = vendors.cryptolens.data.keys.filter((k) => k.customerId !== null && accounts.has(k.customerId) && !k.block);
