@@ -1,11 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "../../src/app.js";
-import { configSchema } from "../../src/config/schema.js";
-import { startDemoVendors, type DemoVendors } from "../../src/demo/vendors.js";
+import { describe, expect, it } from "vitest";
+import { scrape } from "../observability/scrape.js";
+import { useTestGateway } from "../support/gateway.js";
 import { Admission } from "../../src/server/admission.js";
 import { nextLimit } from "../../src/server/saturation-limit.js";
-import { pino } from "pino";
 
 const options = { min: 4, max: 256, targetUtilization: 0.95 };
 
@@ -72,39 +70,20 @@ describe("Admission with a moving limit", () => {
 });
 
 describe("the adaptive limit in a real gateway (server.admission.adaptive)", () => {
-  let vendors: DemoVendors;
-  let gateway: Gateway;
+  const t = useTestGateway({
+    serverOverrides: { admission: { maxOperations: 64, adaptive: { minOperations: 2, targetUtilization: 0.9, intervalMs: 50 } } },
+    cache: { enabled: false },
+  });
   const slowQuery = '{ licenseByKey(source: "cryptolens", key: "SLOW") { id } }';
 
-  beforeAll(async () => {
-    vendors = await startDemoVendors();
-    const config = configSchema.parse({
-      server: {
-        host: "127.0.0.1",
-        port: 0,
-        admission: { maxOperations: 64, adaptive: { minOperations: 2, targetUtilization: 0.9, intervalMs: 50 } },
-      },
-      store: { url: "memory://" },
-      auth: { mode: "off" },
-      cache: { enabled: false },
-      sources: vendors.sources,
-    });
-    gateway = await startGateway({ config, logger: pino({ level: "silent" }) });
-  });
-
-  afterAll(async () => {
-    await gateway?.close();
-    await vendors?.close();
-  });
-
   const post = (query: string) =>
-    fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+    fetch(t.gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
 
   it("admits fewer while the event loop is saturated, and more again once it has room and operations wait", async () => {
     expect(await metric("license_gateway_admission_limit")).toBe(64);
     // The gateway shares this process' event loop: keep it busy 49 ms of every 50 while operations run against a
     // slow vendor, so the loop is saturated whatever they cost.
-    vendors.cryptolens.setLatency(300);
+    t.vendors.cryptolens.setLatency(300);
     let burning = true;
     const burner = (async () => {
       while (burning) {
@@ -126,13 +105,9 @@ describe("the adaptive limit in a real gateway (server.admission.adaptive)", () 
     const burst = Array.from({ length: 30 }, () => post(slowQuery));
     await expect.poll(() => metric("license_gateway_admission_limit"), { timeout: 10_000, interval: 50 }).toBeGreaterThan(8);
     for (const res of await Promise.all(burst)) expect(res.status).toBe(200);
-    vendors.cryptolens.setLatency(0);
+    t.vendors.cryptolens.setLatency(0);
   });
 
-  /** A series' value from /metrics (the first with that name), or undefined when absent. */
-  async function metric(name: string): Promise<number | undefined> {
-    const text = await (await fetch(new URL("/metrics", gateway.url))).text();
-    const line = text.split("\n").find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
-  }
+  /** The gauge's value, read from /metrics as Prometheus reads it; undefined when absent. */
+  const metric = async (name: string) => (await scrape(t.gateway.url)).value(name);
 });

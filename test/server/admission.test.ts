@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "../../src/app.js";
-import { configSchema } from "../../src/config/schema.js";
-import { startDemoVendors, type DemoVendors } from "../../src/demo/vendors.js";
+import { describe, expect, it } from "vitest";
+import { scrape } from "../observability/scrape.js";
+import { useTestGateway } from "../support/gateway.js";
 import { Admission } from "../../src/server/admission.js";
 
 describe("Admission: the queue itself", () => {
@@ -72,39 +70,24 @@ describe("Admission: the queue itself", () => {
 });
 
 describe("admission control in front of a real gateway (server.admission)", () => {
-  let vendors: DemoVendors;
-  let gateway: Gateway;
+  const t = useTestGateway({
+    serverOverrides: { admission: { maxOperations: 1, maxQueued: 1, maxWaitMs: 5_000 } },
+    cache: { enabled: false },
+  });
   const slowQuery = '{ licenseByKey(source: "cryptolens", key: "SLOW") { id } }';
 
-  beforeAll(async () => {
-    vendors = await startDemoVendors();
-    const config = configSchema.parse({
-      server: { host: "127.0.0.1", port: 0, admission: { maxOperations: 1, maxQueued: 1, maxWaitMs: 5_000 } },
-      store: { url: "memory://" },
-      auth: { mode: "off" },
-      cache: { enabled: false },
-      sources: vendors.sources,
-    });
-    gateway = await startGateway({ config, logger: pino({ level: "silent" }) });
-  });
-
-  afterAll(async () => {
-    await gateway?.close();
-    await vendors?.close();
-  });
-
   const post = (query: string) =>
-    fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+    fetch(t.gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
 
   it("runs one operation, queues the next, refuses the third at once with SERVER_BUSY (503, Retry-After); nothing of it ran", async () => {
-    vendors.cryptolens.setLatency(400);
+    t.vendors.cryptolens.setLatency(400);
     try {
       const first = post(slowQuery);
-      while (vendors.cryptolens.calls.count({ server: "api" }) === 0) await sleep(10);
+      while (t.vendors.cryptolens.calls.count({ server: "api" }) === 0) await sleep(10);
       const second = post(slowQuery);
       // The second is queued once the gateway has read it: wait until the metrics say so.
-      await expect.poll(async () => (await metric("license_gateway_admission_operations", 'state="queued"')) ?? 0).toBe(1);
-      const callsBefore = vendors.cryptolens.calls.count({ server: "api" });
+      await expect.poll(async () => (await metric("license_gateway_admission_operations", { state: "queued" })) ?? 0).toBe(1);
+      const callsBefore = t.vendors.cryptolens.calls.count({ server: "api" });
       const third = await post(slowQuery);
       expect(third.status).toBe(503);
       expect(third.headers.get("retry-after")).toBe("1");
@@ -112,23 +95,23 @@ describe("admission control in front of a real gateway (server.admission)", () =
       expect(body.errors).toHaveLength(1);
       expect(body.errors[0]!.extensions).toEqual({ code: "SERVER_BUSY" });
       expect(body.errors[0]!.message).toMatch(/queue is full/);
-      expect(vendors.cryptolens.calls.count({ server: "api" })).toBe(callsBefore);
+      expect(t.vendors.cryptolens.calls.count({ server: "api" })).toBe(callsBefore);
       // The queued one ran once the first finished.
       expect((await first).status).toBe(200);
       expect((await second).status).toBe(200);
-      expect(await metric("license_gateway_admission_refusals_total", 'reason="queue_full"')).toBe(1);
+      expect(await metric("license_gateway_admission_refusals_total", { reason: "queue_full" })).toBe(1);
     } finally {
-      vendors.cryptolens.setLatency(0);
+      t.vendors.cryptolens.setLatency(0);
     }
   });
 
   it("never holds back what is refused before execution: a parse error gets its own answer while the queue is full", async () => {
-    vendors.cryptolens.setLatency(400);
+    t.vendors.cryptolens.setLatency(400);
     try {
       const running = post(slowQuery);
-      while ((await metric("license_gateway_admission_operations", 'state="running"')) !== 1) await sleep(10);
+      while ((await metric("license_gateway_admission_operations", { state: "running" })) !== 1) await sleep(10);
       const queued = post(slowQuery);
-      await expect.poll(async () => (await metric("license_gateway_admission_operations", 'state="queued"')) ?? 0).toBe(1);
+      await expect.poll(async () => (await metric("license_gateway_admission_operations", { state: "queued" })) ?? 0).toBe(1);
       // The queue is full, yet a request refused before execution gets its own error, not SERVER_BUSY.
       const unparsable = await post("{ unclosed");
       expect(unparsable.status).toBe(400);
@@ -138,14 +121,10 @@ describe("admission control in front of a real gateway (server.admission)", () =
       expect((await running).status).toBe(200);
       expect((await queued).status).toBe(200);
     } finally {
-      vendors.cryptolens.setLatency(0);
+      t.vendors.cryptolens.setLatency(0);
     }
   });
 
-  /** One series' value from /metrics, or undefined when absent. */
-  async function metric(name: string, labels: string): Promise<number | undefined> {
-    const text = await (await fetch(new URL("/metrics", gateway.url))).text();
-    const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes(labels));
-    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
-  }
+  /** One series' value, read from /metrics as Prometheus reads it; undefined when absent. */
+  const metric = async (name: string, labels: Record<string, string>) => (await scrape(t.gateway.url)).value(name, labels);
 });

@@ -50,6 +50,8 @@ export function useTestGateway(
     spanExporter?: SpanExporter;
     /** The config's `webhooks` section (e.g. `{ allowPrivateAddresses: true }` for a receiver on 127.0.0.1). */
     webhooks?: z.input<typeof configSchema>["webhooks"];
+    /** The config's `sync` section (e.g. on, with an interval of a day so `gateway.sync.runNow` does the syncing). */
+    sync?: z.input<typeof configSchema>["sync"];
     /** The gateway's logger, e.g. `createLogger("info", stream)` to read what it logs. Default: silent (TEST_LOG_LEVEL). */
     logger?: Logger;
   } = {},
@@ -72,6 +74,7 @@ export function useTestGateway(
       cache: { ...sharedServices.cache, ...options.cache },
       ...(options.telemetry ? { telemetry: options.telemetry } : {}),
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+      ...(options.sync ? { sync: options.sync } : {}),
     });
     const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
     gateway = await startGateway({ config, logger, ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}) });

@@ -1,14 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "../../src/app.js";
-import { configSchema } from "../../src/config/schema.js";
-import { seedDemo } from "../../src/demo/seed.js";
-import { startDemoVendors, type DemoVendors } from "../../src/demo/vendors.js";
+import { describe, expect, it } from "vitest";
 import type { LicenseEvent } from "../../src/domain/license-events.js";
 import { AuditedWriter } from "../../src/federation/mutations/audited.js";
 import { WebhookAdmin } from "../../src/webhooks/webhook-admin.js";
-import { testServices } from "../support/gateway.js";
+import { useTestGateway } from "../support/gateway.js";
 import { principalOf } from "./fixtures.js";
 import { startReceiver } from "./receiver.js";
 
@@ -18,44 +13,21 @@ import { startReceiver } from "./receiver.js";
  * gateway: the sync finds the change, the bus hands it over, fan-out and the dispatcher deliver it.
  */
 describe("webhooks in a running gateway", () => {
-  const services = testServices();
-  let vendors: DemoVendors;
-  let gateway: Gateway;
-
-  beforeAll(async () => {
-    vendors = await startDemoVendors();
-    const config = configSchema.parse({
-      server: { host: "127.0.0.1", port: 0 },
-      store: services.store,
-      cache: services.cache,
-      sources: vendors.sources,
-      auth: { mode: "off" },
-      // A day: runNow does the syncing.
-      sync: { enabled: true, intervalMs: 86_400_000 },
-      webhooks: { allowPrivateAddresses: true },
-    });
-    gateway = await startGateway({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });
-    await seedDemo(gateway.store);
-  });
-
-  afterAll(async () => {
-    await gateway?.close();
-    await vendors?.close();
-    await services.cleanUp();
-  });
+  // A day: runNow does the syncing.
+  const t = useTestGateway({ sync: { enabled: true, intervalMs: 86_400_000 }, webhooks: { allowPrivateAddresses: true } });
 
   it("a license blocked at the vendor reaches the admin's receiver and, for its granted customer only, the partner's", async () => {
     const seen: LicenseEvent[] = [];
-    gateway.sync!.onEvents((batch) => seen.push(...batch));
-    expect(await gateway.sync!.runNow("cryptolens")).toMatchObject({ ok: true });
-    const unblocked = vendors.cryptolens.data.keys.filter((k) => !k.block);
+    t.gateway.sync!.onEvents((batch) => seen.push(...batch));
+    expect(await t.gateway.sync!.runNow("cryptolens")).toMatchObject({ ok: true });
+    const unblocked = t.vendors.cryptolens.data.keys.filter((k) => !k.block);
     const owner = (key: string) => seen.find((e) => e.externalId === key)?.customerId ?? null;
     const granted = unblocked.find((k) => owner(k.key) !== null)!;
     const other = unblocked.find((k) => owner(k.key) !== null && owner(k.key) !== owner(granted.key))!;
     expect(granted && other, "the demo's cryptolens licenses belong to two customers at least").toBeTruthy();
 
     const key = (role: "admin" | "partner", grants: string[]) =>
-      gateway.store.apiKeys.insert({
+      t.gateway.store.apiKeys.insert({
         id: randomBytes(8).toString("hex"),
         name: role,
         role,
@@ -67,7 +39,7 @@ describe("webhooks in a running gateway", () => {
     const partner = await key("partner", [owner(granted.key)!]);
     const receiverOf = async (apiKey: typeof admin) => {
       const receiver = await startReceiver();
-      const created = await new WebhookAdmin(new AuditedWriter(gateway.store, "test"), principalOf(apiKey), {
+      const created = await new WebhookAdmin(new AuditedWriter(t.gateway.store, "test"), principalOf(apiKey), {
         allowPrivateAddresses: true,
       }).createWebhook({ url: receiver.url, types: ["BLOCKED"] });
       expect(created.errors).toEqual([]);
@@ -79,7 +51,7 @@ describe("webhooks in a running gateway", () => {
 
     granted.block = true;
     other.block = true;
-    expect(await gateway.sync!.runNow("cryptolens")).toMatchObject({ ok: true, events: 2 });
+    expect(await t.gateway.sync!.runNow("cryptolens")).toMatchObject({ ok: true, events: 2 });
 
     const toAdmin = await adminReceiver.waitFor(2);
     expect(toAdmin.every((r) => r.verified)).toBe(true);
