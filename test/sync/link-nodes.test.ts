@@ -5,6 +5,7 @@ import type { BatchResult } from "../../src/sources/source.js";
 import type { AccountRow } from "../../src/store/customers.js";
 import { openStore, type Store } from "../../src/store/store.js";
 import { LinkNodes, resolveLinkNodes } from "../../src/sync/link-nodes.js";
+import { licenseAt } from "../support/memory-source.js";
 
 const link = (licenseId: string, vendorId: string): Datalink => ({
   id: `sofar:dl:${vendorId}`,
@@ -15,29 +16,7 @@ const link = (licenseId: string, vendorId: string): Datalink => ({
   createdAt: null,
 });
 
-function license(externalId: string, datalinks: Datalink[]): License {
-  return {
-    source: "sofar",
-    externalId,
-    key: `KEY-${externalId}`,
-    type: null,
-    status: "ACTIVE",
-    gridKw: null,
-    solarKw: null,
-    batteryKw: null,
-    evKw: null,
-    createdAt: null,
-    activatedAt: null,
-    expiresAt: null,
-    deactivatedAt: null,
-    durationMonths: null,
-    features: null,
-    maxControllers: 1,
-    account: null,
-    customerId: null,
-    datalinks,
-  };
-}
+const license = (externalId: string, datalinks: Datalink[]): License => licenseAt("sofar", externalId, { maxControllers: 1, datalinks });
 
 describe("resolveLinkNodes", () => {
   let store: Store;
