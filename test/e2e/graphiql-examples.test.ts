@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEMO_EXAMPLES } from "../../src/server/graphiql-examples.js";
 import type { GraphiqlExample } from "../../src/server/graphiql.js";
 import { useTestGateway } from "../support/gateway.js";
+import { newEvent } from "../webhooks/fixtures.js";
 
 const t = useTestGateway();
 
@@ -27,19 +28,14 @@ describe("GraphiQL's example operations", () => {
     "%s streams events over SSE from the demo",
     async (_, example) => {
       const [event] = await t.gateway.store.licenseEvents.append([
-        {
+        newEvent("demo-customer-1", {
           type: "BLOCKED",
-          at: new Date(),
-          origin: "SYNC",
           source: "cryptolens",
           externalId: "GRAPHIQL-TAB-TEST",
-          customerId: "demo-customer-1",
           status: "BLOCKED",
           previousStatus: "ACTIVE",
           nodeId: null,
-          expiresAt: null,
-          thresholdDays: null,
-        },
+        }),
       ]);
       await t.gateway.events.publish([event!]);
       const aborted = new AbortController();

@@ -3,6 +3,7 @@ import { createClient } from "../../examples/typed-client/client.js";
 import { LicenseEventsDocument } from "../../examples/typed-client/generated/graphql.js";
 import type { NewLicenseEvent } from "../../src/domain/license-events.js";
 import { useTestGateway } from "../support/gateway.js";
+import { newEvent } from "../webhooks/fixtures.js";
 
 /**
  * The typed client's `subscribe` (issue 16) against a real gateway: LicenseEvents over GraphQL over SSE, typed by the
@@ -11,19 +12,14 @@ import { useTestGateway } from "../support/gateway.js";
 const t = useTestGateway();
 
 function event(externalId: string): NewLicenseEvent {
-  return {
+  return newEvent("demo-customer-1", {
     type: "BLOCKED",
-    at: new Date(),
-    origin: "SYNC",
     source: "cryptolens",
     externalId,
-    customerId: "demo-customer-1",
     status: "BLOCKED",
     previousStatus: "ACTIVE",
     nodeId: null,
-    expiresAt: null,
-    thresholdDays: null,
-  };
+  });
 }
 
 async function publish(externalId: string): Promise<string> {

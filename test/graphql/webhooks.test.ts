@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { A, AUTH_ON, makePrincipals, type Principals } from "../auth/roles.js";
 import { useTestGateway } from "../support/gateway.js";
 import { startReceiver } from "../webhooks/receiver.js";
+import { newEvent } from "../webhooks/fixtures.js";
 
 const CREATE = `mutation ($input: CreateWebhookInput!) {
   createWebhook(input: $input) { webhook { id url types keyId disabledAt } secret errors { code field } }
@@ -53,19 +54,14 @@ describe("webhooks over GraphQL", () => {
       expect(disable.body.data.disableWebhook).toEqual({ webhook: null, errors: [{ code: "NOT_FOUND", field: ["input", "id"] }] });
 
       const [event] = await t.gateway.store.licenseEvents.append([
-        {
+        newEvent(A, {
           type: "BLOCKED",
-          at: new Date(),
-          origin: "SYNC",
           source: "cryptolens",
           externalId: "WEBHOOK-GQL-1",
-          customerId: A,
           status: "BLOCKED",
           previousStatus: "ACTIVE",
           nodeId: null,
-          expiresAt: null,
-          thresholdDays: null,
-        },
+        }),
       ]);
       await t.gateway.events.publish([event!]);
       const [delivered] = await receiver.waitFor(1);
