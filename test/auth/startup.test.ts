@@ -100,7 +100,14 @@ describe("the entry point (src/main.ts, spawned)", () => {
       expect(warning).toBeGreaterThanOrEqual(0);
       expect(warning).toBeLessThan(lines.length - 1);
     } finally {
-      child.kill("SIGTERM");
+      // Waited for: a demo left running (its worker gone before the signal landed) outlived a CI run.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+        child.kill("SIGTERM");
+        await exited;
+        clearTimeout(killer);
+      }
     }
   });
 });
